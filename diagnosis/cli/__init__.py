@@ -1,0 +1,90 @@
+"""The ``diagnosis`` console script (``shared/cli-contract.md``).
+
+No logic of its own: each sub-command module (``kb``, ``run``, ``ft``,
+``fmea``, ``store``…) parses its options and calls the engine. Heavy
+libraries are imported inside commands so that ``diagnosis --help`` is fast.
+Every :class:`~diagnosis.errors.DiagnosisError` becomes one line on stderr
+and its exit code; a usage error exits 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from diagnosis.errors import DiagnosisError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="diagnosis",
+    help="Guided diagnostic expert system for productive maintenance.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# Sub-command modules; each defines ``register(app: typer.Typer) -> None``.
+_MODULES = ("kb", "run", "store", "ft", "fmea", "tui")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    lang: str = typer.Option(None, "--lang", help="Language: en or fr (default: the locale)."),
+    kb: str = typer.Option(None, "--kb", help="Knowledge-base folder (default: the bundled one)."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: DIAGNOSIS_DB, else a SQLite file)."),
+) -> None:
+    """With no command, open the terminal UI on the bundled knowledge base."""
+    ctx.obj = {"lang": lang, "kb": kb, "db": db}
+    if ctx.invoked_subcommand is None:
+        from diagnosis.cli import tui
+
+        tui.launch(lang=lang, kb=kb, db=db)
+
+
+def _register() -> None:
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(f"diagnosis.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"diagnosis.cli.{name}":
+                continue
+            raise
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the app, translate engine errors to a line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="diagnosis", standalone_mode=False)
+    except DiagnosisError as exc:
+        print(f"diagnosis: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("diagnosis: aborted", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

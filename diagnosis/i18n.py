@@ -1,0 +1,172 @@
+"""Languages: the message catalogs, multilingual KB text, numbers and dates.
+
+User-facing strings live in one catalog per language,
+``diagnosis/locales/<lang>/*.yaml`` (one file per area: ``core``, ``ui``,
+``report``…, merged into one flat mapping of dotted keys). Code asks for a
+string with :func:`tr`; nothing user-facing is written inline in widgets.
+
+French users type decimal commas (``4,2 bar``) and read dates as
+``28/11/2026``: :func:`parse_number` accepts both conventions and
+:func:`format_number` / :func:`format_datetime` show the user's one.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "Text",
+    "catalog",
+    "detect_lang",
+    "format_datetime",
+    "format_number",
+    "parse_number",
+    "split_value_unit",
+    "tr",
+]
+
+LANGS = ("en", "fr")
+DEFAULT_LANG = "en"
+_LOCALES = Path(__file__).with_name("locales")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A human-readable text, plain or in several languages.
+
+    ``get(lang)`` returns the user's language, else English, else any.
+    """
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, value: str | Mapping[str, str] | Text | None) -> Text:
+        if isinstance(value, Text):
+            return value
+        if value is None:
+            return cls(())
+        if isinstance(value, str):
+            return cls((("", value),))
+        return cls(tuple((str(k), str(v)) for k, v in value.items()))
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        d = dict(self.values)
+        for key in (lang, DEFAULT_LANG, ""):
+            if key in d:
+                return d[key]
+        return next(iter(d.values()), "")
+
+    def as_data(self) -> str | dict[str, str]:
+        """Back to the YAML/JSON form (a string or a ``{lang: text}`` mapping)."""
+        if len(self.values) == 1 and self.values[0][0] == "":
+            return self.values[0][1]
+        return dict(self.values)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def __str__(self) -> str:
+        return self.get()
+
+
+@cache
+def catalog(lang: str) -> Mapping[str, str]:
+    """The merged message catalog of one language (English for unknown ones)."""
+    folder = _LOCALES / (lang if lang in LANGS else DEFAULT_LANG)
+    merged: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        _flatten(data, "", merged)
+    return merged
+
+
+def _flatten(data: Mapping[str, object], prefix: str, out: dict[str, str]) -> None:
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            _flatten(value, full + ".", out)
+        else:
+            out[full] = str(value)
+
+
+def tr(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    """Translate ``key`` (a dotted catalog key), formatting ``{name}`` fields.
+
+    Falls back to English, then to the key itself, so a missing string shows
+    as its key rather than crashing.
+    """
+    text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key) or key
+    return text.format(**kwargs) if kwargs else text
+
+
+def detect_lang(explicit: str | None = None) -> str:
+    """The language to use: ``explicit``, else ``DIAGNOSIS_LANG``, else the locale."""
+    for candidate in (explicit, os.environ.get("DIAGNOSIS_LANG")):
+        if candidate:
+            code = candidate.lower()[:2]
+            return code if code in LANGS else DEFAULT_LANG
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            code = value.lower()[:2]
+            return code if code in LANGS else DEFAULT_LANG
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "fr" if loc.lower().startswith("fr") else DEFAULT_LANG
+
+
+_NUMBER = re.compile(
+    r"^\s*(?P<num>[-+−]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?)"
+    r"\s*(?P<unit>.*?)\s*$"
+)
+
+
+def split_value_unit(text: str) -> tuple[float, str] | None:
+    """Split ``"4,2 bar"`` into ``(4.2, "bar")``; None when no number leads.
+
+    Accepts a decimal point or a decimal comma, thin/no-break spaces as
+    thousands separators (``1 500``), a Unicode minus, and an exponent.
+    """
+    match = _NUMBER.match(text)
+    if not match or not match.group("num") or not re.search(r"\d", match.group("num")):
+        return None
+    num = match.group("num").replace("−", "-")
+    num = re.sub(r"[ \u00a0\u202f]", "", num).replace(",", ".")
+    try:
+        return float(num), match.group("unit")
+    except ValueError:
+        return None
+
+
+def parse_number(text: str) -> float | None:
+    """The number in ``text`` (``"4,2"``, ``"4.2"``, ``"4,2 bar"``), or None."""
+    parsed = split_value_unit(text)
+    return None if parsed is None else parsed[0]
+
+
+def format_number(value: float, lang: str = DEFAULT_LANG, digits: int = 6) -> str:
+    """Show a number as the user writes it: ``4.2`` in English, ``4,2`` in French."""
+    text = f"{value:.{digits}g}"
+    if "e" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def format_datetime(moment: datetime, lang: str = DEFAULT_LANG, seconds: bool = False) -> str:
+    """``28/11/2026 14:05`` in French, ``2026-11-28 14:05`` in English (ISO-like)."""
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    pattern = f"%d/%m/%Y {clock}" if lang == "fr" else f"%Y-%m-%d {clock}"
+    return moment.strftime(pattern)

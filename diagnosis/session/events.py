@@ -1,0 +1,293 @@
+"""The typed, append-only event log of a guided diagnosis.
+
+A session's state is a pure function of its events: replaying the log
+rebuilds it (this is what the store keeps and what ``resume`` reads). Each
+event is a frozen dataclass with a ``type`` tag; ``to_dict`` / ``from_dict``
+give the JSON form stored in the database and printed in reports. Times are
+timezone-aware UTC; ``actor`` is who caused the event (technician name, or
+``"engine"`` for what the engine decided).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+__all__ = [
+    "EVENT_TYPES",
+    "AlertAcknowledged",
+    "AlertRaised",
+    "AlertStepAcknowledged",
+    "CategorySet",
+    "CauseExcluded",
+    "ConclusionReached",
+    "Event",
+    "MeasurementProposed",
+    "NoteAdded",
+    "PartUsed",
+    "ProblemStatement",
+    "RankingSnapshot",
+    "ReadingRecorded",
+    "ReadingUndone",
+    "RemedyRecorded",
+    "SessionClosed",
+    "SessionStarted",
+    "ValidationRecorded",
+    "WhyChainSet",
+    "WhyLink",
+    "event_from_dict",
+    "now_utc",
+]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProblemStatement:
+    """QQOQCP(C): who, what, where, when, how, why (it matters), how much."""
+
+    who: str = ""
+    what: str = ""
+    where: str = ""
+    when: str = ""
+    how: str = ""
+    why: str = ""
+    how_much: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class WhyLink:
+    """One link of a 5-Why chain and the reading (measurement id) that verified it."""
+
+    text: str
+    evidence: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PartUsed:
+    ref: str
+    name: str = ""
+    qty: float = 1.0
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every event: when and who."""
+
+    type: ClassVar[str] = "event"
+    at: datetime = dataclasses.field(default_factory=now_utc)
+    actor: str = "engine"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form: ``{"type": ..., "at": ISO-8601, ...}``."""
+        out: dict[str, Any] = {"type": self.type}
+        for f in dataclasses.fields(self):
+            out[f.name] = _to_json(getattr(self, f.name))
+        return out
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_to_json(v) for v in value]
+    return value
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SessionStarted(Event):
+    type: ClassVar[str] = "session_started"
+    session_id: str
+    equipment: str
+    symptoms: tuple[str, ...] = ()
+    absent_symptoms: tuple[str, ...] = ()
+    technician: str = ""
+    habilitations: tuple[str, ...] = ()
+    problem: ProblemStatement = dataclasses.field(default_factory=ProblemStatement)
+    lang: str = "en"
+    confidence: float = 0.9
+    max_steps: int | None = None
+    kb_digest: str = ""           # sha256 of the KB files, to detect a KB changed under a session
+    work_order: str | None = None  # CMMS work-order id, when known
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MeasurementProposed(Event):
+    type: ClassVar[str] = "measurement_proposed"
+    measurement: str
+    gain: float = 0.0        # expected information gain, bits
+    cost_min: float = 0.0
+    score: float = 0.0       # gain per minute, as ranked
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReadingRecorded(Event):
+    """An answer. ``available`` False means *not available* (value None)."""
+
+    type: ClassVar[str] = "reading_recorded"
+    measurement: str
+    value: float | bool | str | None = None
+    unit: str | None = None
+    raw: str = ""             # what the technician typed
+    state: str | None = None  # low / normal / high / true / false / a choice
+    critical: bool = False
+    available: bool = True
+    instrument: str | None = None
+    proposed: bool = True     # False when the technician chose to measure something else
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReadingUndone(Event):
+    type: ClassVar[str] = "reading_undone"
+    measurement: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AlertRaised(Event):
+    """A procedure (alert, safeguard, lockout) that must be acknowledged to go on."""
+
+    type: ClassVar[str] = "alert_raised"
+    procedure: str
+    trigger: str = ""     # rule id, or measurement id of a critical reading / prerequisite
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AlertStepAcknowledged(Event):
+    type: ClassVar[str] = "alert_step_acknowledged"
+    procedure: str
+    step: int             # 0-based step index
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AlertAcknowledged(Event):
+    type: ClassVar[str] = "alert_acknowledged"
+    procedure: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CauseExcluded(Event):
+    type: ClassVar[str] = "cause_excluded"
+    cause: str
+    rule: str = ""
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NoteAdded(Event):
+    type: ClassVar[str] = "note_added"
+    text: str
+    rule: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RankingSnapshot(Event):
+    """Posterior ranking after an update: ``((cause, probability), ...)``, sorted."""
+
+    type: ClassVar[str] = "ranking_snapshot"
+    ranking: tuple[tuple[str, float], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ConclusionReached(Event):
+    """The root cause (``"_unknown"`` or None for no conclusion) and its evidence."""
+
+    type: ClassVar[str] = "conclusion_reached"
+    root_cause: str | None
+    probability: float = 0.0
+    evidence: tuple[str, ...] = ()   # measurement ids whose readings support it
+    confirmed: bool = False          # confirmed by the technician
+    ruled_out: tuple[str, ...] = ()  # for _unknown: what was ruled out
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WhyChainSet(Event):
+    type: ClassVar[str] = "why_chain_set"
+    links: tuple[WhyLink, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CategorySet(Event):
+    type: ClassVar[str] = "category_set"
+    category_5m: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RemedyRecorded(Event):
+    type: ClassVar[str] = "remedy_recorded"
+    remedy: str
+    activity: str = ""               # ISO 14224 activity (replace, repair, adjust…)
+    parts: tuple[PartUsed, ...] = ()
+    labour_min: float | None = None
+    downtime_min: float | None = None
+    lockout_done: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ValidationRecorded(Event):
+    type: ClassVar[str] = "validation_recorded"
+    test: str
+    passed: bool
+    result: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SessionClosed(Event):
+    type: ClassVar[str] = "session_closed"
+    status: str = "done"   # done | abandoned
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        SessionStarted, MeasurementProposed, ReadingRecorded, ReadingUndone, AlertRaised,
+        AlertStepAcknowledged, AlertAcknowledged, CauseExcluded, NoteAdded, RankingSnapshot,
+        ConclusionReached, WhyChainSet, CategorySet, RemedyRecorded, ValidationRecorded,
+        SessionClosed,
+    )
+}
+
+_NESTED: dict[str, type[Any]] = {
+    "problem": ProblemStatement,
+    "links": WhyLink,
+    "parts": PartUsed,
+}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Rebuild an event from its ``to_dict`` form.
+
+    Raises:
+        ValueError: unknown event type or missing field.
+    """
+    kind = data.get("type")
+    cls = EVENT_TYPES.get(str(kind))
+    if cls is None:
+        raise ValueError(f"unknown event type {kind!r}")
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "at" and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        elif f.name in _NESTED:
+            nested = _NESTED[f.name]
+            if isinstance(value, list):
+                value = tuple(nested(**v) for v in value)
+            elif isinstance(value, dict):
+                value = nested(**value)
+        elif f.name == "ranking" and value is not None:
+            value = tuple((str(c), float(p)) for c, p in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ValueError(f"bad {kind} event: {exc}") from exc
