@@ -1,0 +1,67 @@
+"""Where diagnoses are kept: an append-only, hash-chained event log and its SQL projections.
+
+``open_store(url)`` opens a SQLite file (default: ``diagnosis.db`` in the
+user's data folder, or ``$DIAGNOSIS_DB``) or a PostgreSQL database for a
+plant-wide store, running the shipped migrations. The returned
+:class:`Store` is the session's event sink: each event is committed when it
+happens, so a killed session resumes with every answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from diagnosis.store.base import (
+    Intervention,
+    PartLine,
+    SessionSummary,
+    Store,
+    Technician,
+    VerifyResult,
+)
+from diagnosis.store.projection import CauseCodes
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
+
+__all__ = [
+    "Intervention",
+    "PartLine",
+    "SessionSummary",
+    "Store",
+    "Technician",
+    "VerifyResult",
+    "cause_codes",
+    "open_store",
+]
+
+
+def cause_codes(kb: KnowledgeBase) -> CauseCodes:
+    """A lookup of a cause's ISO 14224 codes (mode, mechanism, cause class) in ``kb``."""
+
+    def lookup(cause_id: str) -> tuple[str | None, str | None, str | None]:
+        cause = kb.causes.get(cause_id)
+        if cause is None:
+            return None, None, None
+        return cause.failure_mode, cause.mechanism, cause.cause_class
+
+    return lookup
+
+
+def open_store(url: str | None = None, *, kb: KnowledgeBase | None = None) -> Store:
+    """Open the store at ``url`` (None: ``$DIAGNOSIS_DB``, else the user's SQLite file).
+
+    Args:
+        url: an SQLAlchemy URL (``sqlite:///path``, ``postgresql://user@host/db``)
+            or a plain file path (a SQLite database).
+        kb: when given, interventions get the root cause's ISO 14224 codes
+            from it as soon as the conclusion is recorded.
+
+    Raises:
+        StoreError: the database cannot be opened or migrated.
+    """
+    from diagnosis.store.sql import open_sql_store
+    from diagnosis.store.sql.engine import default_url
+
+    codes = None if kb is None else cause_codes(kb)
+    return open_sql_store(url or default_url(), codes)

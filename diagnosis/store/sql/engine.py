@@ -1,0 +1,90 @@
+"""Database URLs and engines: SQLite (one workstation) or PostgreSQL (the plant).
+
+SQLite is opened in WAL mode (readers never block the writer), with a 30 s
+busy timeout, ``synchronous=FULL`` (a committed answer survives a power cut,
+not only a killed process) and foreign keys on. Write transactions start
+with ``BEGIN IMMEDIATE`` so that two processes never both read then fail to
+upgrade to a write lock. A bare file path is accepted as a SQLite database;
+``postgresql://`` URLs use psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+__all__ = ["BUSY_TIMEOUT_S", "WRITE", "default_url", "display_url", "make_engine", "normalize_url"]
+
+BUSY_TIMEOUT_S = 30.0
+WRITE = {"diagnosis_begin": "IMMEDIATE"}   # execution options of a write transaction
+
+
+def default_url() -> str:
+    """``$DIAGNOSIS_DB``, else ``diagnosis.db`` in the user's data folder (platformdirs)."""
+    env = os.environ.get("DIAGNOSIS_DB")
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("diagnosis", appauthor=False)) / "diagnosis.db")
+
+
+def normalize_url(url: str) -> str:
+    """A full SQLAlchemy URL: file paths become SQLite URLs, PostgreSQL uses psycopg 3."""
+    if "://" not in url:
+        return "sqlite:///" + str(Path(url).expanduser().resolve())
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, for messages and ``Store.url``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as typed
+        return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine configured for our durability and concurrency needs.
+
+    Raises:
+        sqlalchemy.exc.ArgumentError: malformed URL (translated by the caller).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, future=True)
+    database = parsed.database or ""
+    memory = database in ("", ":memory:")
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S,
+                                               "check_same_thread": False}}
+    if memory:
+        kwargs["poolclass"] = StaticPool
+    else:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None   # we issue BEGIN ourselves (below)
+        cursor = dbapi_conn.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("diagnosis_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
