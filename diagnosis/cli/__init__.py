@@ -13,7 +13,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
 from diagnosis.errors import DiagnosisError
@@ -64,21 +63,21 @@ _register()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the app, translate engine errors to a line and an exit code."""
+    """Entry point: run the app, translate engine errors to a line and an exit code.
+
+    The app runs in click's standalone mode, which prints usage errors itself
+    (exit 2); our own errors (``DiagnosisError``) propagate out of it and are
+    printed here as one line.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="diagnosis", standalone_mode=False)
+        app(args=args, prog_name="diagnosis", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except DiagnosisError as exc:
         print(f"diagnosis: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        print("diagnosis: aborted", file=sys.stderr)
-        return 130
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,0 +1,261 @@
+"""Second half of the first pass: shape-checked mappings -> immutable model values.
+
+Also the per-entity checks that need only the entity itself (threshold
+order, which fields go together). Cross-references are ``diagnosis.kb.refs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diagnosis.i18n import Text
+from diagnosis.kb.model import (
+    Action,
+    Cause,
+    Component,
+    Condition,
+    Effect,
+    Equipment,
+    FaultTreeDef,
+    FmeaLine,
+    FtEvent,
+    Gate,
+    Measurement,
+    Part,
+    Procedure,
+    Requires,
+    Rule,
+    SourcePos,
+    Symptom,
+    Thresholds,
+)
+from diagnosis.kb.yamlnodes import PosMap, Report
+
+__all__ = [
+    "build_cause",
+    "build_equipment",
+    "build_fault_tree",
+    "build_fmea",
+    "build_measurement",
+    "build_procedure",
+    "build_rule",
+    "build_symptom",
+]
+
+
+def _text(value: Any) -> Text:
+    return Text.of(value)
+
+
+def _texts(values: Any) -> tuple[Text, ...]:
+    return tuple(Text.of(v) for v in values or ())
+
+
+def _at(m: PosMap, key: str) -> SourcePos:
+    return m.value_pos.get(key, m.pos)
+
+
+def build_equipment(m: PosMap) -> Equipment:
+    comps = tuple(
+        Component(id=c["id"], name=_text(c["name"]), parent=c.get("parent"), pos=c.pos)
+        for c in m.get("components", ())
+    )
+    return Equipment(id=m["id"], name=_text(m["name"]), class_=m.get("class"), components=comps,
+                     tag=m.get("tag"), location=m.get("location"), pos=m.pos)
+
+
+def build_symptom(m: PosMap) -> Symptom:
+    return Symptom(id=m["id"], name=_text(m["name"]), category=m["category"],
+                   leak=m.get("leak", 0.01), description=_text(m.get("description")), pos=m.pos)
+
+
+_ORDER = ("low_critical", "low_alarm", "high_alarm", "high_critical")
+
+
+def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement | None:
+    label = f"measurement '{m['id']}'"
+    kind = m["kind"]
+    ok = True
+    if kind == "numeric":
+        for key in ("unit", "nominal"):
+            if key not in m:
+                if key not in m.key_pos:
+                    report(m.pos, f"{label}: a numeric measurement needs '{key}'")
+                ok = False
+    if kind == "choice" and "choices" not in m:
+        if "choices" not in m.key_pos:
+            report(m.pos, f"{label}: a choice measurement needs 'choices'")
+        ok = False
+    if kind != "choice" and "choices" in m:
+        report(_at(m, "choices"), f"{label}: 'choices' only applies to kind choice")
+    th = m.get("thresholds") or {}
+    if kind != "numeric" and th:
+        report(_at(m, "thresholds"), f"{label}: 'thresholds' only apply to kind numeric")
+        th = {}
+    given = [(k, th[k]) for k in _ORDER if k in th]
+    for (k1, v1), (k2, v2) in zip(given, given[1:], strict=False):
+        if not v1 < v2:
+            report(th.value_pos.get(k2, _at(m, "thresholds")),
+                   f"{label}: thresholds must be strictly increasing: {k1} {v1:g} "
+                   f"is not below {k2} {v2:g}")
+            ok = False
+    choices = tuple(str(c) for c in m.get("choices", ()))
+    if len(set(choices)) != len(choices):
+        report(_at(m, "choices"), f"{label}: choices are repeated")
+        ok = False
+    normal = m.get("normal")
+    if kind == "numeric":
+        if normal is not None and normal != "normal":
+            report(_at(m, "normal"), f"{label}: 'normal' of a numeric measurement is 'normal'")
+        normal = "normal"
+    elif kind == "boolean":
+        normal = normal if normal is not None else "true"
+        if normal not in ("true", "false"):
+            report(_at(m, "normal"), f"{label}: normal state '{normal}' is not true or false")
+            ok = False
+    else:
+        normal = normal if normal is not None else (choices[0] if choices else "")
+        if choices and normal not in choices:
+            report(_at(m, "normal"), f"{label}: normal state '{normal}' is not one of the choices")
+            ok = False
+    if not ok:
+        return None
+    req = m.get("requires") or {}
+    return Measurement(
+        id=m["id"], name=_text(m["name"]), kind=kind, unit=m.get("unit"),
+        nominal=m.get("nominal"),
+        thresholds=Thresholds(**{k: th.get(k) for k in _ORDER}),
+        instrument=_text(m.get("instrument")), point=_text(m.get("point")),
+        cost_min=m.get("cost_min", 5.0),
+        requires=Requires(lockout=req.get("lockout", False), habilitation=req.get("habilitation"),
+                          ppe=_texts(req.get("ppe")), procedure=req.get("procedure")),
+        on_critical=m.get("on_critical"), normal=normal, choices=choices,
+        description=_text(m.get("description")), equipment=equipment, pos=m.pos,
+    )
+
+
+def build_cause(m: PosMap, equipment: str, report: Report) -> Cause | None:
+    label = f"cause '{m['id']}'"
+    effects = []
+    for e in m["effects"]:
+        has_s, has_m = "symptom" in e.key_pos, "measurement" in e.key_pos
+        if has_s == has_m:
+            report(e.pos, f"{label}: an effect names either a symptom or a measurement + state")
+            continue
+        if has_m and "state" not in e.key_pos:
+            report(e.pos, f"{label}: effect on measurement '{e.get('measurement')}' needs a state")
+            continue
+        if has_s and "state" in e.key_pos:
+            report(e.key_pos["state"], f"{label}: an effect on a symptom takes no state")
+            continue
+        if "symptom" in e or ("measurement" in e and "state" in e):
+            effects.append(Effect(p=e["p"], symptom=e.get("symptom"),
+                                  measurement=e.get("measurement"), state=e.get("state"),
+                                  pos=e.pos))
+    parts = tuple(Part(ref=p["ref"], name=_text(p.get("name")), qty=p.get("qty", 1.0))
+                  for p in m.get("parts", ()))
+    return Cause(
+        id=m["id"], name=_text(m["name"]), category_5m=m["category_5m"], prior=m["prior"],
+        effects=tuple(effects), component=m.get("component"), remedy=_text(m.get("remedy")),
+        repair_min=m.get("repair_min"), why=_texts(m.get("why")),
+        description=_text(m.get("description")), validation=_text(m.get("validation")),
+        parts=parts, failure_mode=m.get("failure_mode"), mechanism=m.get("mechanism"),
+        cause_class=m.get("cause_class"), equipment=equipment, pos=m.pos,
+    )
+
+
+def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
+    label = f"rule '{m['id']}'"
+    conditions = []
+    for c in m["when"]:
+        has_s, has_m = "symptom" in c.key_pos, "measurement" in c.key_pos
+        tests = [k for k in ("state", "below", "above") if k in c.key_pos]
+        if has_s == has_m:
+            report(c.pos, f"{label}: a condition names either a symptom or a measurement")
+            continue
+        if has_m and len(tests) != 1:
+            report(c.pos, f"{label}: a measurement condition needs exactly one of state, below, above")
+            continue
+        if has_s and tests:
+            report(c.key_pos[tests[0]], f"{label}: a symptom condition takes only 'present'")
+            continue
+        if has_m and "present" in c.key_pos:
+            report(c.key_pos["present"], f"{label}: 'present' applies to symptom conditions")
+            continue
+        conditions.append(Condition(symptom=c.get("symptom"), present=c.get("present", True),
+                                    measurement=c.get("measurement"), state=c.get("state"),
+                                    below=c.get("below"), above=c.get("above"), pos=c.pos))
+    then = m["then"]
+    if not any(k in then.key_pos for k in ("exclude", "alert", "suggest", "note")):
+        report(then.pos, f"{label}: 'then' needs at least one action (exclude, alert, suggest, note)")
+        return None
+    action = Action(exclude=tuple(then.get("exclude", ())), alert=then.get("alert"),
+                    suggest=tuple(then.get("suggest", ())), note=_text(then.get("note")))
+    return Rule(id=m["id"], when=tuple(conditions), then=action, equipment=equipment, pos=m.pos)
+
+
+def build_procedure(m: PosMap, equipment: str) -> Procedure:
+    return Procedure(id=m["id"], kind=m["kind"], name=_text(m["name"]), steps=_texts(m["steps"]),
+                     stop_machine=m.get("stop_machine", False), equipment=equipment, pos=m.pos)
+
+
+def build_fmea(m: PosMap, equipment: str) -> FmeaLine:
+    return FmeaLine(
+        id=m["id"], cause=m["cause"], severity=m["severity"], occurrence=m["occurrence"],
+        detection=m["detection"], component=m.get("component"), function=_text(m.get("function")),
+        failure_mode=_text(m.get("failure_mode")), effect=_text(m.get("effect")),
+        detection_method=_text(m.get("detection_method")), actions=_texts(m.get("actions")),
+        equipment=equipment, pos=m.pos,
+    )
+
+
+def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
+    gates = []
+    for g in m["gates"]:
+        label = f"gate '{g['id']}'"
+        n = len(g["inputs"])
+        k = g.get("k")
+        if g["type"] == "atleast":
+            if k is None and "k" not in g.key_pos:
+                report(g.pos, f"{label}: an atleast gate needs 'k'")
+            if not 1 <= k <= n:
+                report(g.value_pos.get("k", g.pos), f"{label}: k={k} is not in 1..{n} (its inputs)")
+        elif "k" in g.key_pos:
+            report(g.key_pos["k"], f"{label}: 'k' only applies to atleast gates")
+        if g["type"] == "not" and n != 1:
+            report(g.value_pos.get("inputs", g.pos), f"{label}: a not gate has exactly one input")
+        if g["type"] == "xor" and n < 2:
+            report(g.value_pos.get("inputs", g.pos), f"{label}: a xor gate needs at least 2 inputs")
+        gates.append(Gate(id=g["id"], type=g["type"], inputs=tuple(g["inputs"]), k=k,
+                          name=_text(g.get("name")), pos=g.pos))
+    events = []
+    for e in m["events"]:
+        label = f"event '{e['id']}'"
+        forms = [("probability" in e.key_pos), ("rate" in e.key_pos or "time" in e.key_pos),
+                 ("house" in e.key_pos or "state" in e.key_pos)]
+        if sum(forms) != 1:
+            report(e.pos, f"{label}: give exactly one of probability, rate + time, house + state")
+            continue
+        if forms[1] and not ("rate" in e and "time" in e):
+            if "rate" in e.key_pos and "time" in e.key_pos:
+                continue  # a bad value, already reported
+            report(e.pos, f"{label}: 'rate' and 'time' go together")
+            continue
+        if forms[2] and not ("house" in e and "state" in e):
+            if "house" in e.key_pos and "state" in e.key_pos:
+                continue
+            report(e.pos, f"{label}: a house event needs 'house: true' and 'state'")
+            continue
+        if forms[2] and e["house"] is not True:
+            report(e.value_pos["house"], f"{label}: 'house' must be true (or give a probability)")
+            continue
+        if forms[0] and "probability" not in e:
+            continue
+        events.append(FtEvent(id=e["id"], probability=e.get("probability"), rate=e.get("rate"),
+                              time=e.get("time"), house=e.get("house", False),
+                              state=e.get("state", False), cause=e.get("cause"),
+                              name=_text(e.get("name")), pos=e.pos))
+    # Invalid gates and events stay in the tree (their problem is reported and the
+    # KB is refused anyway) so that references to them do not cascade into more errors.
+    return FaultTreeDef(id=m["id"], top=m["top"], gates=tuple(gates), events=tuple(events),
+                        equipment=m.get("equipment"), name=_text(m.get("name")), pos=m.pos)

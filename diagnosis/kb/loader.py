@@ -1,0 +1,261 @@
+"""Load a knowledge-base folder and its fault trees into a validated ``KnowledgeBase``.
+
+Two passes, every problem reported in one run as ``FILE:LINE:COL: message``:
+
+1. shape, per file: readable UTF-8 text, YAML syntax, safe tags only,
+   ``format: 1``, known fields, types, ranges (``diagnosis.kb.schema``), and
+   the entity-local rules (threshold order, field combinations);
+2. cross-references over the whole KB: duplicate ids, dangling references,
+   unknown states, cycles (``diagnosis.kb.refs``).
+
+Extension (documented in ``knowledge_base/README.md``): a KB file without
+``equipment`` may hold shared ``procedures`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from diagnosis.errors import KnowledgeBaseError, Problem, UsageError
+from diagnosis.kb import build
+from diagnosis.kb.model import EquipmentKB, FaultTreeDef, KnowledgeBase, Procedure, SourcePos
+from diagnosis.kb.refs import check_references
+from diagnosis.kb.schema import EQUIPMENT_FILE, FAULT_TREE_FILE, Obj, validate
+from diagnosis.kb.yamlnodes import REJECTED, PosMap, compose_file
+
+__all__ = [
+    "bundled_fault_tree_dir",
+    "bundled_kb_dir",
+    "check_kb",
+    "kb_digest",
+    "load_fault_tree_file",
+    "load_kb",
+]
+
+_REPO = Path(__file__).resolve().parents[2]
+_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_kb_dir() -> Path:
+    """The knowledge base shipped with the program."""
+    return _REPO / "knowledge_base"
+
+
+def bundled_fault_tree_dir() -> Path:
+    return _REPO / "fault_trees"
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in _SUFFIXES)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def __call__(self, pos: SourcePos, message: str) -> None:
+        self.problems.append(Problem(pos.file, pos.line, pos.column, message))
+
+
+def _read(path: Path, report: _Collector) -> Any:
+    name = _display(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report(SourcePos(name, 1, 1), f"cannot read file: {exc.strerror or exc}")
+        return None
+    if b"\x00" in data:
+        report(SourcePos(name, 1, 1), "not a text file")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        report(SourcePos(name, line, 1), "not a UTF-8 text file")
+        return None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        report(SourcePos(name, 1, 1), "file is empty")
+        return None
+    return compose_file(text, name, report)
+
+
+def _file_body(path: Path, obj: Obj, report: _Collector) -> PosMap | None:
+    raw = _read(path, report)
+    if raw is None:
+        return None
+    name = _display(path)
+    if raw is REJECTED:
+        return None
+    if not isinstance(raw, PosMap):
+        report(SourcePos(name, 1, 1), "expected a mapping at the top of the file")
+        return None
+    if "format" in raw and raw["format"] != 1:
+        report(raw.value_pos["format"],
+               f"unsupported format {raw['format']!r} (this program reads format 1)")
+        return None
+    return validate(obj, raw, raw.pos, report)
+
+
+def _load_equipment_file(path: Path, report: _Collector) -> EquipmentKB | list[Procedure] | None:
+    body = _file_body(path, EQUIPMENT_FILE, report)
+    if body is None:
+        return None
+    eq_raw = body.get("equipment")
+    if eq_raw is None:
+        if "equipment" not in body.key_pos:
+            others = [k for k in ("symptoms", "measurements", "causes", "rules", "fmea")
+                      if k in body.key_pos]
+            if others or "procedures" not in body.key_pos:
+                report(body.pos, "missing required field 'equipment' (only a file of shared "
+                                 "procedures may go without it)")
+                return None
+            return [build.build_procedure(p, "") for p in body.get("procedures", ())]
+        return None
+    eid = eq_raw["id"]
+    equipment = build.build_equipment(eq_raw)
+
+    def many(key: str, make: Callable[[PosMap], Any]) -> tuple[Any, ...]:
+        return tuple(x for x in (make(m) for m in body.get(key, ())) if x is not None)
+
+    return EquipmentKB(
+        equipment=equipment,
+        symptoms=many("symptoms", build.build_symptom),
+        measurements=many("measurements", lambda m: build.build_measurement(m, eid, report)),
+        causes=many("causes", lambda m: build.build_cause(m, eid, report)),
+        rules=many("rules", lambda m: build.build_rule(m, eid, report)),
+        procedures=many("procedures", lambda m: build.build_procedure(m, eid)),
+        fmea=many("fmea", lambda m: build.build_fmea(m, eid)),
+        file=_display(path),
+    )
+
+
+def _load_tree(path: Path, report: _Collector) -> FaultTreeDef | None:
+    body = _file_body(path, FAULT_TREE_FILE, report)
+    if body is None or "fault_tree" not in body:
+        return None
+    return build.build_fault_tree(body["fault_tree"], report)
+
+
+def _resolve_dirs(kb_dir: str | Path | None,
+                  fault_tree_dir: str | Path | None) -> tuple[Path, Path | None]:
+    kb_path = Path(kb_dir) if kb_dir is not None else bundled_kb_dir()
+    if not kb_path.is_dir():
+        raise UsageError(f"{kb_path}: no such knowledge-base folder")
+    if fault_tree_dir is not None:
+        ft_path: Path | None = Path(fault_tree_dir)
+        if not ft_path.is_dir():
+            raise UsageError(f"{ft_path}: no such fault-tree folder")
+    else:
+        sibling = kb_path.resolve().parent / "fault_trees"
+        ft_path = sibling if sibling.is_dir() else None
+    return kb_path, ft_path
+
+
+def check_kb(kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None = None,
+             ) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate; return the KB (None if any problem) and every problem.
+
+    Raises:
+        UsageError: a folder does not exist.
+    """
+    kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
+    report = _Collector()
+    equipments: list[EquipmentKB] = []
+    shared: list[Procedure] = []
+    files = _files(kb_path)
+    if not files:
+        report(SourcePos(_display(kb_path)), "no knowledge-base files (*.yaml) in this folder")
+    for path in files:
+        loaded = _load_equipment_file(path, report)
+        if isinstance(loaded, EquipmentKB):
+            equipments.append(loaded)
+        elif loaded:
+            shared.extend(loaded)
+    trees = [t for t in (_load_tree(p, report) for p in (_files(ft_path) if ft_path else []))
+             if t is not None]
+    check_references(equipments, shared, trees, report)
+    problems = sorted(set(report.problems))
+    if problems:
+        return None, problems
+    kb = KnowledgeBase(equipments=tuple(equipments), fault_trees=tuple(trees),
+                       shared_procedures=tuple(shared), root=str(kb_path),
+                       fault_tree_root=str(ft_path) if ft_path else None)
+    return kb, []
+
+
+_CACHE: dict[tuple[str, str | None, str], KnowledgeBase] = {}
+
+
+def load_kb(kb_dir: str | Path | None = None,
+            fault_tree_dir: str | Path | None = None) -> KnowledgeBase:
+    """Load a valid KB (cached by folder and content digest).
+
+    Raises:
+        KnowledgeBaseError: with every problem found.
+        UsageError: a folder does not exist.
+    """
+    kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
+    key = (str(kb_path.resolve()), str(ft_path.resolve()) if ft_path else None,
+           kb_digest(kb_path, ft_path))
+    if key in _CACHE:
+        return _CACHE[key]
+    kb, problems = check_kb(kb_path, ft_path)
+    if kb is None:
+        raise KnowledgeBaseError(problems)
+    _CACHE[key] = kb
+    return kb
+
+
+def load_fault_tree_file(path: str | Path) -> FaultTreeDef:
+    """Load one YAML fault-tree file (shape and the tree's own references).
+
+    Cause links (``cause:``) are not checked here: no KB is given.
+
+    Raises:
+        KnowledgeBaseError: the file is invalid.
+        UsageError: the file does not exist.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{p}: no such file")
+    report = _Collector()
+    tree = _load_tree(p, report)
+    if tree is not None:
+
+        def without_kb_links(pos: SourcePos, message: str) -> None:
+            if "unknown cause" not in message and "unknown equipment" not in message:
+                report(pos, message)
+
+        check_references([], [], [tree], without_kb_links)
+    if report.problems or tree is None:
+        raise KnowledgeBaseError(report.problems or
+                                 [Problem(_display(p), 1, 1, "not a fault-tree file")])
+    return tree
+
+
+def kb_digest(kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None = None) -> str:
+    """SHA-256 over the KB and fault-tree files (names and contents), to spot a changed KB."""
+    kb_path = Path(kb_dir) if kb_dir is not None else bundled_kb_dir()
+    digest = hashlib.sha256()
+    folders = [kb_path]
+    if fault_tree_dir is not None:
+        folders.append(Path(fault_tree_dir))
+    elif (kb_path.resolve().parent / "fault_trees").is_dir():
+        folders.append(kb_path.resolve().parent / "fault_trees")
+    for folder in folders:
+        for path in _files(folder) if folder.is_dir() else []:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

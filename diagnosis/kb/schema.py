@@ -1,0 +1,363 @@
+"""The shape of KB files, as data: validated here and exported as JSON Schema.
+
+One description serves both the first validation pass (types, required and
+unknown fields, ranges) and ``diagnosis kb schema`` (a JSON Schema that
+editors use for completion and inline errors), so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from diagnosis.kb.model import CATEGORIES_5M, SYMPTOM_CATEGORIES, SourcePos
+from diagnosis.kb.yamlnodes import REJECTED, PosList, PosMap, Report
+
+__all__ = ["EQUIPMENT_FILE", "FAULT_TREE_FILE", "ID_PATTERN", "F", "Obj", "json_schema", "validate"]
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
+
+
+@dataclass(frozen=True)
+class F:
+    """A field: its kind, whether required, and the item/object spec for containers.
+
+    Kinds: ``id``, ``text``, ``str``, ``code`` (string or number, kept as a
+    string), ``number``, ``positive``, ``nonneg``, ``prob`` (open interval
+    (0, 1)), ``sod`` (integer 1..10), ``int``, ``bool``, ``state`` (string or
+    boolean), ``enum``, ``list``, ``obj``.
+    """
+
+    kind: str
+    required: bool = False
+    item: F | Obj | None = None
+    choices: tuple[str, ...] = ()
+    min_items: int = 0
+    nullable: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Obj:
+    name: str
+    fields: dict[str, F] = field(default_factory=dict)
+    doc: str = ""
+
+
+TEXT = F("text")
+_ID = F("id", required=True)
+
+COMPONENT = Obj("component", {"id": _ID, "name": F("text", True), "parent": F("id"),
+                              "description": TEXT})
+EQUIPMENT = Obj("equipment", {
+    "id": _ID, "name": F("text", True), "class": F("str"), "tag": F("str"),
+    "location": F("str"), "description": TEXT, "components": F("list", item=COMPONENT),
+})
+SYMPTOM = Obj("symptom", {
+    "id": _ID, "name": F("text", True), "category": F("enum", True, choices=SYMPTOM_CATEGORIES),
+    "leak": F("prob"), "description": TEXT,
+})
+THRESHOLDS = Obj("thresholds", {k: F("number") for k in
+                                ("low_critical", "low_alarm", "high_alarm", "high_critical")})
+REQUIRES = Obj("requires", {
+    "lockout": F("bool"), "habilitation": F("str", nullable=True),
+    "ppe": F("list", item=TEXT), "procedure": F("id", nullable=True),
+})
+MEASUREMENT = Obj("measurement", {
+    "id": _ID, "name": F("text", True),
+    "kind": F("enum", True, choices=("numeric", "boolean", "choice")),
+    "unit": F("str"), "nominal": F("number"), "thresholds": F("obj", item=THRESHOLDS),
+    "instrument": TEXT, "point": TEXT, "cost_min": F("nonneg"),
+    "requires": F("obj", item=REQUIRES), "on_critical": F("id", nullable=True),
+    "normal": F("state"), "choices": F("list", item=F("str"), min_items=2),
+    "description": TEXT,
+})
+EFFECT = Obj("effect", {"p": F("prob", True), "symptom": F("id"), "measurement": F("id"),
+                        "state": F("state")})
+PART = Obj("part", {"ref": F("str", True), "name": TEXT, "qty": F("positive")})
+CAUSE = Obj("cause", {
+    "id": _ID, "name": F("text", True),
+    "category_5m": F("enum", True, choices=CATEGORIES_5M), "prior": F("prob", True),
+    "effects": F("list", True, item=EFFECT, min_items=1), "component": F("id"),
+    "remedy": TEXT, "repair_min": F("nonneg"), "why": F("list", item=TEXT),
+    "description": TEXT, "validation": TEXT, "parts": F("list", item=PART),
+    "failure_mode": F("code"), "mechanism": F("code"), "cause_class": F("code"),
+})
+CONDITION = Obj("condition", {"symptom": F("id"), "present": F("bool"), "measurement": F("id"),
+                              "state": F("state"), "below": F("number"), "above": F("number")})
+ACTION = Obj("action", {"exclude": F("list", item=F("id")), "alert": F("id"),
+                        "suggest": F("list", item=F("id")), "note": TEXT})
+RULE = Obj("rule", {"id": _ID, "when": F("list", True, item=CONDITION, min_items=1),
+                    "then": F("obj", True, item=ACTION), "description": TEXT})
+PROCEDURE = Obj("procedure", {
+    "id": _ID, "kind": F("enum", True, choices=("alert", "safeguard", "lockout")),
+    "name": F("text", True), "steps": F("list", True, item=TEXT, min_items=1),
+    "stop_machine": F("bool"), "description": TEXT,
+})
+FMEA = Obj("fmea line", {
+    "id": _ID, "cause": F("id", True), "severity": F("sod", True), "occurrence": F("sod", True),
+    "detection": F("sod", True), "component": F("id"), "function": TEXT, "failure_mode": TEXT,
+    "effect": TEXT, "detection_method": TEXT, "actions": F("list", item=TEXT),
+})
+GATE = Obj("gate", {
+    "id": _ID, "type": F("enum", True, choices=("and", "or", "atleast", "not", "xor", "nand", "nor")),
+    "inputs": F("list", True, item=F("id"), min_items=1), "k": F("int"), "name": TEXT,
+})
+EVENT = Obj("event", {
+    "id": _ID, "probability": F("prob"), "rate": F("positive"), "time": F("positive"),
+    "house": F("bool"), "state": F("bool"), "cause": F("id"), "name": TEXT,
+})
+FAULT_TREE = Obj("fault tree", {
+    "id": _ID, "top": F("id", True), "gates": F("list", True, item=GATE),
+    "events": F("list", True, item=EVENT), "equipment": F("id"), "name": TEXT,
+    "description": TEXT,
+})
+_FORMAT = F("int", True, doc="Format version: 1")
+EQUIPMENT_FILE = Obj("file", {
+    "format": _FORMAT, "equipment": F("obj", item=EQUIPMENT),
+    "symptoms": F("list", item=SYMPTOM), "measurements": F("list", item=MEASUREMENT),
+    "causes": F("list", item=CAUSE), "rules": F("list", item=RULE),
+    "procedures": F("list", item=PROCEDURE), "fmea": F("list", item=FMEA),
+})
+FAULT_TREE_FILE = Obj("file", {"format": _FORMAT, "fault_tree": F("obj", True, item=FAULT_TREE)})
+
+
+def _label(obj: Obj, value: PosMap) -> str:
+    ident = value.get("id")
+    return f"{obj.name} '{ident}'" if isinstance(ident, str | int) and ident != "" else obj.name
+
+
+def validate(obj: Obj, value: Any, where: SourcePos, report: Report) -> PosMap | None:
+    """Check ``value`` against ``obj``; return it with bad fields removed.
+
+    Returns None when the value is not a mapping or a required field is
+    missing or invalid (the entity is dropped; the problem was reported).
+    """
+    if value is REJECTED:
+        return None
+    if not isinstance(value, PosMap):
+        report(where, f"{obj.name}: expected a mapping, got {_type_name(value)}")
+        return None
+    label = _label(obj, value)
+    keep = True
+    for key in list(value):
+        spec = obj.fields.get(key)
+        if spec is None:
+            report(value.key_pos[key], f"{label}: unknown field '{key}'{_suggest(key, obj)}")
+            del value[key]
+            continue
+        where = obj.name if key == "id" else f"{label}: {key}"
+        checked, ok = _check(spec, value[key], value.value_pos[key], where, report)
+        if ok:
+            value[key] = checked
+        else:
+            del value[key]
+            keep = keep and not spec.required
+    for key, spec in obj.fields.items():
+        if spec.required and key not in value.key_pos:
+            report(value.pos, f"{label}: missing required field '{key}'")
+            keep = False
+    return value if keep else None
+
+
+def _suggest(key: str, obj: Obj) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, obj.fields, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _check(spec: F, value: Any, pos: SourcePos, label: str, report: Report) -> tuple[Any, bool]:
+    """Validate one field value; returns (normalised value, ok)."""
+    if value is REJECTED:
+        return None, False
+    if value is None:
+        if spec.nullable:
+            return None, True
+        report(pos, f"{label}: value is missing")
+        return None, False
+    kind = spec.kind
+
+    def bad(expected: str) -> tuple[Any, bool]:
+        report(pos, f"{label}: expected {expected}, got {_type_name(value)}")
+        return None, False
+
+    if kind == "id":
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return bad("an identifier")
+        text = str(value)
+        if text.startswith("_"):
+            report(pos, f"{label}: id '{text}' is reserved for the engine (ids starting with _)")
+            return None, False
+        if not ID_PATTERN.match(text):
+            report(pos, f"{label}: '{text}' is not a valid id (lowercase letters, digits, - and _)")
+            return None, False
+        return text, True
+    if kind == "text":
+        if isinstance(value, str):
+            return value, True
+        if isinstance(value, dict) and value:
+            for lang, text in value.items():
+                if not LANG_PATTERN.match(str(lang)):
+                    report(pos, f"{label}: '{lang}' is not a language code (en, fr…)")
+                    return None, False
+                if not isinstance(text, str):
+                    report(pos, f"{label}.{lang}: expected a string, got {_type_name(text)}")
+                    return None, False
+            return dict(value), True
+        return bad("text (a string or {en: ..., fr: ...})")
+    if kind in ("str", "enum"):
+        if not isinstance(value, str) or isinstance(value, bool):
+            return bad("a string")
+        if kind == "enum" and value not in spec.choices:
+            report(pos, f"{label}: '{value}' is not one of {', '.join(spec.choices)}")
+            return None, False
+        return value, True
+    if kind == "code":
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return bad("a code")
+        return str(value), True
+    if kind == "state":
+        if isinstance(value, bool):
+            return ("true" if value else "false"), True
+        if isinstance(value, str | int | float):
+            return str(value), True
+        return bad("a state")
+    if kind == "bool":
+        if not isinstance(value, bool):
+            return bad("true or false")
+        return value, True
+    if kind in ("number", "positive", "nonneg", "prob", "int", "sod"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return bad("a number")
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            report(pos, f"{label} {value} is not a finite number")
+            return None, False
+        if kind == "prob" and not 0.0 < number < 1.0:
+            report(pos, f"{label} {value} is not in (0, 1)")
+            return None, False
+        if kind == "positive" and number <= 0:
+            report(pos, f"{label} {value} must be greater than 0")
+            return None, False
+        if kind == "nonneg" and number < 0:
+            report(pos, f"{label} {value} must not be negative")
+            return None, False
+        if kind in ("int", "sod"):
+            if number != int(number):
+                return bad("an integer")
+            if kind == "sod" and not 1 <= number <= 10:
+                report(pos, f"{label} {value} is not in 1..10")
+                return None, False
+            return int(number), True
+        return number, True
+    if kind == "list":
+        if not isinstance(value, PosList):
+            return bad("a list")
+        if len(value) < spec.min_items:
+            report(pos, f"{label}: needs at least {spec.min_items} item"
+                   f"{'s' if spec.min_items > 1 else ''}")
+            return None, False
+        out = PosList()
+        out.pos, out.item_pos = value.pos, []
+        for item, ipos in zip(value, value.item_pos, strict=True):
+            assert spec.item is not None
+            if isinstance(spec.item, Obj):
+                checked = validate(spec.item, item, ipos, report)
+                ok = checked is not None
+            else:
+                checked, ok = _check(spec.item, item, ipos, label, report)
+            if ok:
+                out.append(checked)
+                out.item_pos.append(ipos)
+        return out, True
+    if kind == "obj":
+        assert isinstance(spec.item, Obj)
+        checked = validate(spec.item, value, pos, report)
+        return checked, checked is not None
+    if isinstance(value, date | datetime):
+        return value, True
+    return value, True
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for equipment files and fault-tree files."""
+    defs: dict[str, Any] = {}
+
+    def ref(obj: Obj) -> dict[str, Any]:
+        key = obj.name.replace(" ", "_")
+        if key not in defs:
+            defs[key] = {}
+            props = {name: field_schema(spec) for name, spec in obj.fields.items()}
+            defs[key] = {"type": "object", "additionalProperties": False, "properties": props,
+                         "required": [n for n, s in obj.fields.items() if s.required]}
+        return {"$ref": f"#/$defs/{key}"}
+
+    def field_schema(spec: F) -> dict[str, Any]:
+        out: dict[str, Any]
+        text = {"oneOf": [{"type": "string"}, {"type": "object", "minProperties": 1,
+                                                "additionalProperties": {"type": "string"}}]}
+        simple: dict[str, dict[str, Any]] = {
+            "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+            "text": text, "str": {"type": "string"},
+            "code": {"type": ["string", "number"]},
+            "number": {"type": "number"}, "positive": {"type": "number", "exclusiveMinimum": 0},
+            "nonneg": {"type": "number", "minimum": 0},
+            "prob": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "int": {"type": "integer"}, "sod": {"type": "integer", "minimum": 1, "maximum": 10},
+            "bool": {"type": "boolean"}, "state": {"type": ["string", "boolean", "number"]},
+        }
+        if spec.kind in simple:
+            out = dict(simple[spec.kind])
+        elif spec.kind == "enum":
+            out = {"enum": list(spec.choices)}
+        elif spec.kind == "list":
+            assert spec.item is not None
+            item = ref(spec.item) if isinstance(spec.item, Obj) else field_schema(spec.item)
+            out = {"type": "array", "items": item}
+            if spec.min_items:
+                out["minItems"] = spec.min_items
+        else:
+            assert isinstance(spec.item, Obj)
+            out = ref(spec.item)
+        if spec.nullable:
+            out = {"anyOf": [out, {"type": "null"}]}
+        if spec.doc:
+            out["description"] = spec.doc
+        return out
+
+    equipment_file = ref(EQUIPMENT_FILE)
+    defs["fault_tree_file"] = {
+        "type": "object", "additionalProperties": False, "required": ["format", "fault_tree"],
+        "properties": {"format": {"const": 1}, "fault_tree": ref(FAULT_TREE)},
+    }
+    defs["file"]["properties"]["format"] = {"const": 1, "description": "Format version: 1"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://diagnosis.local/schema/kb-format-1.json",
+        "title": "Diagnosis knowledge base, format 1",
+        "description": "An equipment file (knowledge_base/*.yaml) or a fault-tree file "
+                       "(fault_trees/*.yaml).",
+        "oneOf": [equipment_file, {"$ref": "#/$defs/fault_tree_file"}],
+        "$defs": defs,
+    }

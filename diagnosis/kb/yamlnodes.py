@@ -1,0 +1,124 @@
+"""Safe YAML reading that keeps the position of every mapping, sequence and value.
+
+PyYAML's ``SafeLoader`` composes the node graph (marks included); we convert
+nodes ourselves so that every value keeps its ``file:line:column``. Any tag
+outside the YAML core schema (``!!python/object``, ``!custom``…) is reported
+as a problem and never constructed, let alone executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from diagnosis.kb.model import SourcePos
+
+__all__ = ["REJECTED", "PosList", "PosMap", "compose_file", "pos_of"]
+
+REJECTED: object = object()
+"""Stands for a value that was reported and refused (an unsafe tag): no further error."""
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+}
+
+
+class PosMap(dict[str, Any]):
+    """A mapping that remembers where it and each of its keys and values are."""
+
+    pos: SourcePos
+    key_pos: dict[str, SourcePos]
+    value_pos: dict[str, SourcePos]
+
+
+class PosList(list[Any]):
+    """A sequence that remembers where it and each of its items are."""
+
+    pos: SourcePos
+    item_pos: list[SourcePos]
+
+
+def pos_of(value: Any, default: SourcePos) -> SourcePos:
+    """The position of a PosMap/PosList, else ``default``."""
+    return getattr(value, "pos", default)
+
+
+Report = Callable[[SourcePos, str], None]
+
+
+def _mark(file: str, node: yaml.Node) -> SourcePos:
+    return SourcePos(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def compose_file(text: str, file: str, report: Report) -> Any:
+    """Parse ``text`` into positioned values; report syntax and tag errors.
+
+    Returns:
+        The document's root value (None for an empty document or on a
+        syntax error, which is reported).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        report(SourcePos(file, line, col), f"YAML syntax error: {what}")
+        return None
+    except yaml.YAMLError as exc:
+        report(SourcePos(file, 1, 1), f"YAML error: {exc}")
+        return None
+    if node is None:
+        return None
+    constructor = yaml.SafeLoader("")
+    return _convert(node, file, report, constructor, {})
+
+
+def _convert(node: yaml.Node, file: str, report: Report, constructor: yaml.SafeLoader,
+             seen: dict[int, Any]) -> Any:
+    if id(node) in seen:  # an alias: same value again
+        return seen[id(node)]
+    pos = _mark(file, node)
+    if node.tag not in _CORE_TAGS:
+        report(pos, f"tag {node.tag!r} is not allowed (only plain YAML is read; nothing is executed)")
+        return REJECTED
+    if isinstance(node, yaml.MappingNode):
+        out = PosMap()
+        out.pos, out.key_pos, out.value_pos = pos, {}, {}
+        seen[id(node)] = out
+        for key_node, value_node in node.value:
+            key = _convert(key_node, file, report, constructor, seen)
+            kpos = _mark(file, key_node)
+            if key == "<<":
+                report(kpos, "merge keys (<<) are not supported; write the fields out")
+                continue
+            if not isinstance(key, str | int | float | bool) or key is None:
+                report(kpos, "mapping key must be a plain scalar")
+                continue
+            skey = str(key).lower() if isinstance(key, bool) else str(key)
+            if skey in out:
+                report(kpos, f"duplicate key '{skey}' (first at line {out.key_pos[skey].line})")
+                continue
+            out[skey] = _convert(value_node, file, report, constructor, seen)
+            out.key_pos[skey] = kpos
+            out.value_pos[skey] = _mark(file, value_node)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = PosList()
+        seq.pos, seq.item_pos = pos, []
+        seen[id(node)] = seq
+        for item in node.value:
+            seq.append(_convert(item, file, report, constructor, seen))
+            seq.item_pos.append(_mark(file, item))
+        return seq
+    try:
+        value = constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        report(pos, f"cannot read value: {exc}")
+        return None
+    seen[id(node)] = value
+    return value
