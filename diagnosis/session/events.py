@@ -21,9 +21,11 @@ __all__ = [
     "AlertStepAcknowledged",
     "CategorySet",
     "CauseExcluded",
+    "CauseReinstated",
     "ConclusionReached",
     "Event",
     "MeasurementProposed",
+    "MeasurementSuggested",
     "NoteAdded",
     "PartUsed",
     "ProblemStatement",
@@ -179,6 +181,24 @@ class CauseExcluded(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class CauseReinstated(Event):
+    """An exclusion withdrawn: the reading that made the rule fire was undone."""
+
+    type: ClassVar[str] = "cause_reinstated"
+    cause: str
+    rule: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MeasurementSuggested(Event):
+    """A KB rule suggests taking this measurement (shown to the technician)."""
+
+    type: ClassVar[str] = "measurement_suggested"
+    measurement: str
+    rule: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class NoteAdded(Event):
     type: ClassVar[str] = "note_added"
     text: str
@@ -248,7 +268,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SessionStarted, MeasurementProposed, ReadingRecorded, ReadingUndone, AlertRaised,
         AlertStepAcknowledged, AlertAcknowledged, CauseExcluded, NoteAdded, RankingSnapshot,
         ConclusionReached, WhyChainSet, CategorySet, RemedyRecorded, ValidationRecorded,
-        SessionClosed,
+        SessionClosed, CauseReinstated, MeasurementSuggested,
     )
 }
 

@@ -1,0 +1,202 @@
+"""From what a technician typed to a measurement state: parsing and thresholds.
+
+Threshold semantics (kb-format.md: "``low`` below ``low_alarm``"), decided
+and tested here: a threshold is *strictly* exceeded to count.
+
+========================  ==========================================
+value v                   state, critical
+========================  ==========================================
+v < low_critical          ``low``, critical
+low_critical <= v < low_alarm   ``low``
+low_alarm <= v <= high_alarm    ``normal`` (both alarm values are normal)
+high_alarm < v <= high_critical ``high``
+v > high_critical         ``high``, critical
+========================  ==========================================
+
+So a reading exactly *on* an alarm threshold is still normal and a reading
+exactly on a critical threshold is an alarm, not critical. Omitted thresholds
+simply do not apply; a critical threshold without its alarm threshold still
+makes the value ``low``/``high`` as well as critical. Rule conditions
+``below: X`` / ``above: X`` use the same strict comparison.
+
+Answers are parsed leniently but never guessed: ``"4,2 bar"``, ``"4.2"``,
+``4.2`` (from YAML), ``"58 psi"`` (converted to the KB's unit), ``oui`` /
+``non`` / ``yes`` / ``no`` / ``true`` / ``false`` / ``o`` / ``n`` / ``1`` / ``0``,
+a choice id (case, accents and ``-``/``_``/space ignored). ``None``, ``"n/a"``,
+``"nd"``, ``"non disponible"``… mean *not available*. Anything else raises a
+:class:`~diagnosis.errors.SessionError` with a one-line translated message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from diagnosis.errors import SessionError
+from diagnosis.i18n import format_number, split_value_unit, tr
+from diagnosis.kb.model import Measurement
+from diagnosis.rules.units import convert
+
+__all__ = ["NOT_AVAILABLE", "Interpretation", "classify", "interpret", "is_not_available"]
+
+NOT_AVAILABLE = frozenset(
+    {
+        "n/a",
+        "na",
+        "n.a.",
+        "nd",
+        "n.d.",
+        "n/d",
+        "-",
+        "?",
+        "none",
+        "null",
+        "unknown",
+        "not available",
+        "unavailable",
+        "non disponible",
+        "indisponible",
+        "inconnu",
+        "pas disponible",
+        "sans objet",
+    }
+)
+_TRUE = frozenset({"true", "yes", "y", "oui", "o", "vrai", "1", "on", "ok"})
+_FALSE = frozenset({"false", "no", "n", "non", "faux", "0", "off", "nok"})
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """A parsed answer and what it means.
+
+    Attributes:
+        value: the number (in the measurement's unit), the boolean, the choice id,
+            or None when not available.
+        unit: the measurement's unit for numeric readings.
+        state: ``low``/``normal``/``high``, ``true``/``false`` or a choice; None if
+            not available.
+        critical: beyond a critical threshold (fires ``on_critical``).
+        available: False for *not available*.
+        raw: what was typed, as text.
+    """
+
+    value: float | bool | str | None
+    unit: str | None
+    state: str | None
+    critical: bool
+    available: bool
+    raw: str
+
+
+def classify(measurement: Measurement, value: float) -> tuple[str, bool]:
+    """The state and criticality of a numeric ``value`` (see the module table)."""
+    t = measurement.thresholds
+    if t.low_critical is not None and value < t.low_critical:
+        return "low", True
+    if t.high_critical is not None and value > t.high_critical:
+        return "high", True
+    if t.low_alarm is not None and value < t.low_alarm:
+        return "low", False
+    if t.high_alarm is not None and value > t.high_alarm:
+        return "high", False
+    return "normal", False
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s_\-]+", "-", text)
+
+
+def is_not_available(raw: object) -> bool:
+    """Whether ``raw`` says *not available* (None or one of :data:`NOT_AVAILABLE`)."""
+    return raw is None or (isinstance(raw, str) and raw.strip().lower() in NOT_AVAILABLE)
+
+
+def interpret(
+    measurement: Measurement, raw: str | float | bool | None, lang: str = "en"
+) -> Interpretation:
+    """Parse ``raw`` for ``measurement`` and interpret it.
+
+    Args:
+        measurement: the KB measurement answered.
+        raw: what was typed or read (str), a YAML number or boolean, or None.
+        lang: the language of the error messages.
+
+    Returns:
+        The interpretation (``available`` False for *not available*).
+
+    Raises:
+        SessionError: the answer cannot be a reading of this measurement.
+    """
+    text = _raw_text(raw)
+    if is_not_available(raw):
+        return Interpretation(None, measurement.unit, None, False, False, text)
+    name = measurement.name.get(lang) or measurement.id
+    if measurement.kind == "numeric":
+        return _numeric(measurement, raw, text, name, lang)
+    if measurement.kind == "boolean":
+        return _boolean(measurement, raw, text, name, lang)
+    return _choice(measurement, raw, text, name, lang)
+
+
+def _raw_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float):
+        return format_number(raw)
+    return str(raw).strip()
+
+
+def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+    if isinstance(raw, bool):
+        raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        parsed = split_value_unit(text)
+        if parsed is None:
+            raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+        value, unit = parsed
+        if unit and m.unit:
+            converted = convert(value, unit, m.unit)
+            if converted is None:
+                raise SessionError(
+                    tr("rules.error.bad_unit", lang, measurement=name, unit=unit, expected=m.unit)
+                )
+            value = converted
+        elif unit:
+            raise SessionError(tr("rules.error.no_unit", lang, measurement=name, unit=unit))
+    if not math.isfinite(value):
+        raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+    state, critical = classify(m, value)
+    return Interpretation(value, m.unit, state, critical, True, text)
+
+
+def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+    if isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, int) and raw in (0, 1):
+        value = bool(raw)
+    else:
+        key = text.lower()
+        if key in _TRUE:
+            value = True
+        elif key in _FALSE:
+            value = False
+        else:
+            raise SessionError(tr("rules.error.not_a_boolean", lang, measurement=name, raw=text))
+    return Interpretation(value, None, "true" if value else "false", False, True, text)
+
+
+def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+    wanted = _fold(text)
+    for choice in m.choices:
+        if _fold(choice) == wanted:
+            return Interpretation(choice, None, choice, False, True, text)
+    raise SessionError(
+        tr("rules.error.bad_choice", lang, measurement=name, raw=text, choices=", ".join(m.choices))
+    )
