@@ -60,13 +60,18 @@ class Evidence:
 
     def with_state(self, measurement: str, state: str) -> Evidence:
         """A copy with one more observed measurement state."""
-        return Evidence(self.symptoms, {**self.states, measurement: state}, self.excluded,
-                        self.factors)
+        return Evidence(
+            self.symptoms, {**self.states, measurement: state}, self.excluded, self.factors
+        )
 
     def key(self) -> tuple[object, ...]:
         """A hashable key, for caches."""
-        return (tuple(sorted(self.symptoms.items())), tuple(sorted(self.states.items())),
-                tuple(sorted(self.excluded)), self.factors)
+        return (
+            tuple(sorted(self.symptoms.items())),
+            tuple(sorted(self.states.items())),
+            tuple(sorted(self.excluded)),
+            self.factors,
+        )
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Posteriors:
     """
 
     probabilities: Mapping[str, float]
-    evidence_probability: float = 1.0   # P(evidence), for diagnostics and tests
+    evidence_probability: float = 1.0  # P(evidence), for diagnostics and tests
 
     def __getitem__(self, cause: str) -> float:
         return self.probabilities[cause]

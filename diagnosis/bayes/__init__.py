@@ -1,0 +1,22 @@
+"""Bayesian reasoning over one equipment: exact posteriors of the root causes.
+
+``compile_equipment(kb, equipment_id)`` gives a :class:`DiagnosticModel`
+(noisy-OR / noisy-MAX semantics, the ``_unknown`` hypothesis: see
+``diagnosis.bayes.model``). Its :meth:`~DiagnosticModel.posteriors` run the
+fast exact path (``diagnosis.bayes.exact``, numpy only);
+``diagnosis.bayes.pgmpy_adapter`` holds the pgmpy network of record and the
+reference path, imported lazily; ``diagnosis.bayes.export`` writes BIF / XMLBIF.
+"""
+
+from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
+from diagnosis.bayes.model import NONE, DiagnosticModel, compile_equipment
+
+__all__ = [
+    "NONE",
+    "UNKNOWN",
+    "CauseFactor",
+    "DiagnosticModel",
+    "Evidence",
+    "Posteriors",
+    "compile_equipment",
+]

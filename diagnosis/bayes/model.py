@@ -1,0 +1,420 @@
+"""One equipment of the knowledge base, compiled into a diagnostic model.
+
+Semantics (the distribution every inference path of ``diagnosis.bayes``
+computes, pgmpy's network and the fast exact path alike):
+
+* **Causes.** Every KB cause is a binary hypothesis, present with its
+  ``prior``, independently of the others.
+* **``_unknown``** (:data:`UNKNOWN`) is one more independent binary
+  hypothesis, "a cause that is not in the knowledge base", with prior
+  :data:`UNKNOWN_PRIOR` (0.02). It has a weak noisy-OR link,
+  :data:`UNKNOWN_LINK` (0.05), to every symptom and abnormal measurement
+  state that some cause names, and a strong one, :data:`UNKNOWN_LINK_UNNAMED`
+  (0.5), to those that no cause names. Evidence that no known cause explains
+  (a state only a leak produces) therefore ends in ``_unknown`` rather than in
+  a confident wrong cause, and a well-explained case leaves ``_unknown`` low.
+* **Symptoms** are noisy-OR: P(symptom absent | causes) =
+  (1 - leak) x prod over present causes of (1 - p). ``leak`` is the symptom's
+  (default 0.01). A symptom reported absent is evidence too (its "absent"
+  state), not mere silence; an unreported symptom says nothing.
+* **Measurements** are noisy-MAX with one *channel* per abnormal state. A
+  channel is a noisy-OR of the causes whose effects name that state, plus a
+  leak :data:`STATE_LEAK` (0.01) and the ``_unknown`` link. The observed state
+  is the first abnormal state, in precedence order, whose channel fires, and
+  the normal state when none fires. Precedence is the order of
+  :attr:`Measurement.states` without the normal state: numeric ``low`` before
+  ``high``, choice in the order of ``choices``; a boolean has one abnormal
+  state. So "low" and "high" are mutually exclusive outcomes of one reading,
+  and reading ``high`` also says the ``low`` channel did not fire. An effect
+  on a measurement's normal state adds nothing (normal is the absence of
+  every abnormal channel); two effects of one cause on one channel combine
+  as 1 - (1 - p1)(1 - p2).
+* **Exclusions** (``Evidence.excluded``, from rules) condition the cause
+  absent: its posterior is 0 and it is left out of the answers.
+* **Cause factors** (``Evidence.factors``, e.g. fault-tree observations) are
+  likelihoods over a few causes, multiplied into the joint.
+
+Posteriors are marginals P(cause present | evidence). Every leak is positive,
+so any evidence has P(evidence) > 0; the only way to make evidence impossible
+is a cause factor that is zero wherever the other evidence is possible, which
+raises :class:`~diagnosis.errors.InferenceError`.
+
+The *explanation distribution* (what the planner measures information about)
+is P(h | evidence, at most one hypothesis present) over h in {each
+non-excluded cause, ``_unknown``, ``_none``}: which single cause explains the
+reported problem. It is exact, and cheap because under a single hypothesis
+the findings are independent.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from diagnosis.bayes.evidence import UNKNOWN, Evidence, Posteriors
+from diagnosis.errors import InferenceError
+from diagnosis.kb.model import EquipmentKB, KnowledgeBase
+
+if TYPE_CHECKING:
+    from diagnosis.bayes.exact import Findings
+
+__all__ = [
+    "NONE",
+    "STATE_LEAK",
+    "UNKNOWN_LINK",
+    "UNKNOWN_LINK_UNNAMED",
+    "UNKNOWN_PRIOR",
+    "Channel",
+    "DiagnosticModel",
+    "compile_equipment",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+UNKNOWN_PRIOR = 0.02
+"""Prior of the ``_unknown`` hypothesis."""
+UNKNOWN_LINK = 0.05
+"""Noisy-OR link of ``_unknown`` to a symptom or state that some cause names."""
+UNKNOWN_LINK_UNNAMED = 0.5
+"""Noisy-OR link of ``_unknown`` to a symptom or state that no cause names."""
+STATE_LEAK = 0.01
+"""Leak of an abnormal measurement state (measurements have no ``leak`` field)."""
+NONE = "_none"
+"""Explanation "no hypothesis present" (only leaks), in :meth:`explanation_distribution`."""
+
+_P_MAX = 1.0 - 1e-12   # keeps log(1 - p) finite
+_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One noisy-OR: a symptom, or one abnormal state of a measurement.
+
+    Attributes:
+        node: its node name in the network (``symptom.<id>`` or
+            ``measurement.<id>.<state>``).
+        target: the symptom or measurement id.
+        state: the abnormal state (``None`` for a symptom).
+        leak: P(channel fires | no hypothesis present).
+        links: (hypothesis index, p) pairs; index ``len(causes)`` is ``_unknown``.
+    """
+
+    node: str
+    target: str
+    state: str | None
+    leak: float
+    links: tuple[tuple[int, float], ...]
+
+
+class DiagnosticModel:
+    """The compiled model of one equipment; see the module docstring.
+
+    Build it with :func:`compile_equipment` (cached) or
+    :meth:`from_equipment`. Instances are immutable after construction
+    (apart from an internal answer cache) and safe to share.
+
+    Attributes:
+        equipment_id: the equipment.
+        causes: KB cause ids, in file order (``_unknown`` excluded).
+        hypotheses: ``causes + ("_unknown",)``; index ``i`` of the arrays.
+        priors: prior of each hypothesis.
+        channels: every channel, symptoms first then measurement states.
+        measurements: measurement ids, in file order.
+        symptoms: symptom ids, in file order.
+    """
+
+    def __init__(self, equipment: EquipmentKB) -> None:
+        self.equipment_id: str = equipment.id
+        self.causes: tuple[str, ...] = tuple(c.id for c in equipment.causes)
+        self.hypotheses: tuple[str, ...] = (*self.causes, UNKNOWN)
+        self.cause_index: dict[str, int] = {c: i for i, c in enumerate(self.hypotheses)}
+        self.priors: FloatArray = np.array(
+            [c.prior for c in equipment.causes] + [UNKNOWN_PRIOR], dtype=float)
+        self.symptoms: tuple[str, ...] = tuple(s.id for s in equipment.symptoms)
+        self.measurements: tuple[str, ...] = tuple(m.id for m in equipment.measurements)
+        self.states: dict[str, tuple[str, ...]] = {
+            m.id: m.states for m in equipment.measurements}
+        self.normal: dict[str, str] = {m.id: m.normal_state for m in equipment.measurements}
+        self.channels: tuple[Channel, ...] = _build_channels(equipment, self.cause_index)
+        self.symptom_channel: dict[str, int] = {}
+        # measurement id -> ((abnormal state, channel index), ...) in precedence order
+        self.state_channels: dict[str, tuple[tuple[str, int], ...]] = {}
+        grouped: dict[str, list[tuple[str, int]]] = {}
+        for f, ch in enumerate(self.channels):
+            if ch.state is None:
+                self.symptom_channel[ch.target] = f
+            else:
+                grouped.setdefault(ch.target, []).append((ch.state, f))
+        self.state_channels = {m: tuple(grouped.get(m, ())) for m in self.measurements}
+        n_h, n_f = len(self.hypotheses), len(self.channels)
+        self.logq: FloatArray = np.zeros((n_h, n_f))
+        for f, ch in enumerate(self.channels):
+            for i, p in ch.links:
+                self.logq[i, f] = math.log1p(-min(p, _P_MAX))
+        self.log1m_leak: FloatArray = np.log1p(-np.array([ch.leak for ch in self.channels]))
+        # log P(channel off | only hypothesis h present), rows: hypotheses then _none
+        self.single_logq: FloatArray = (
+            np.vstack([self.logq, np.zeros((1, n_f))]) + self.log1m_leak[None, :])
+        self._state_table()
+        self._cache: dict[tuple[object, ...], Posteriors] = {}
+
+    @classmethod
+    def from_equipment(cls, equipment: EquipmentKB) -> DiagnosticModel:
+        """Compile one equipment without the per-KB cache (tests, benchmarks)."""
+        return cls(equipment)
+
+    # -- single-hypothesis tables, for explanations and the planner ----------------
+
+    def _state_table(self) -> None:
+        """P(measurement state | only h present) for every h, state; and its entropy."""
+        rows = len(self.hypotheses) + 1
+        columns: list[FloatArray] = []
+        self.state_offsets: dict[str, int] = {}
+        entropies = np.zeros((rows, len(self.measurements)))
+        offset = 0
+        for j, m in enumerate(self.measurements):
+            table = self.single_state_probabilities(m)
+            self.state_offsets[m] = offset
+            offset += table.shape[1]
+            columns.append(table)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                entropies[:, j] = -np.where(table > 0, table * np.log2(table), 0.0).sum(axis=1)
+        self.single_states: FloatArray = (
+            np.hstack(columns) if columns else np.zeros((rows, 0)))
+        self.single_entropy: FloatArray = entropies
+        self.state_segments: npt.NDArray[np.intp] = np.array(
+            [self.state_offsets[m] for m in self.measurements], dtype=np.intp)
+
+    def single_state_probabilities(self, measurement: str) -> FloatArray:
+        """Matrix [h, state] of P(state | only h present), states in ``self.states`` order.
+
+        Rows are the hypotheses then ``_none``.
+        """
+        states = self.states[measurement]
+        rows = self.single_logq.shape[0]
+        table = np.zeros((rows, len(states)))
+        log_none_before = np.zeros(rows)   # log P(all higher-precedence channels off)
+        for state, f in self.state_channels[measurement]:
+            lq = self.single_logq[:, f]
+            table[:, states.index(state)] = np.exp(log_none_before) * -np.expm1(lq)
+            log_none_before = log_none_before + lq
+        table[:, states.index(self.normal[measurement])] = np.exp(log_none_before)
+        return table
+
+    # -- evidence -------------------------------------------------------------------
+
+    def findings(self, evidence: Evidence) -> Findings:
+        """Translate evidence into channel findings; raises InferenceError on bad ids."""
+        from diagnosis.bayes.exact import Findings
+
+        positive: list[int] = []
+        negative: list[int] = []
+        for sid, present in evidence.symptoms.items():
+            if sid not in self.symptom_channel:
+                raise InferenceError(
+                    f"equipment {self.equipment_id!r} has no symptom {sid!r}")
+            (positive if present else negative).append(self.symptom_channel[sid])
+        for mid, state in evidence.states.items():
+            if mid not in self.states:
+                raise InferenceError(
+                    f"equipment {self.equipment_id!r} has no measurement {mid!r}")
+            if state not in self.states[mid]:
+                raise InferenceError(
+                    f"measurement {mid!r} has no state {state!r} "
+                    f"(states: {', '.join(self.states[mid])})")
+            for s, f in self.state_channels[mid]:
+                if s == state:
+                    positive.append(f)
+                    break
+                negative.append(f)
+        clamped = np.zeros(len(self.hypotheses), dtype=bool)
+        for cid in evidence.excluded:
+            if cid not in self.cause_index:
+                raise InferenceError(
+                    f"equipment {self.equipment_id!r} has no cause {cid!r} to exclude")
+            clamped[self.cause_index[cid]] = True
+        factors: list[tuple[npt.NDArray[np.intp], FloatArray]] = []
+        for factor in evidence.factors:
+            idx = []
+            for cid in factor.causes:
+                if cid not in self.cause_index or cid == UNKNOWN:
+                    raise InferenceError(
+                        f"factor {factor.label!r}: equipment {self.equipment_id!r} "
+                        f"has no cause {cid!r}")
+                idx.append(self.cause_index[cid])
+            table = np.asarray(factor.table, dtype=float)
+            if (table < 0).any() or not np.isfinite(table).all():
+                raise InferenceError(f"factor {factor.label!r}: likelihoods must be >= 0")
+            factors.append((np.array(idx, dtype=np.intp), table))
+        return Findings(tuple(positive), tuple(negative), clamped, tuple(factors))
+
+    # -- answers --------------------------------------------------------------------
+
+    def posteriors(self, evidence: Evidence) -> Posteriors:
+        """Exact P(cause present | evidence) for every non-excluded cause and ``_unknown``.
+
+        Raises:
+            InferenceError: unknown ids, impossible evidence, or evidence too
+                entangled for exact inference (see ``diagnosis.bayes.exact``).
+        """
+        key = evidence.key()
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        from diagnosis.bayes.exact import exact_marginals
+
+        findings = self.findings(evidence)
+        marginals, log_pe = exact_marginals(self, findings)
+        probabilities = {h: float(marginals[i]) for i, h in enumerate(self.hypotheses)
+                         if not findings.clamped[i]}
+        result = Posteriors(probabilities, evidence_probability=math.exp(log_pe))
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = result
+        return result
+
+    def predictive(self, evidence: Evidence, measurement_id: str) -> dict[str, float]:
+        """P(the reading of ``measurement_id`` is in each state | evidence), exact.
+
+        An already answered measurement returns its observed state with 1.
+        """
+        if measurement_id not in self.states:
+            raise InferenceError(
+                f"equipment {self.equipment_id!r} has no measurement {measurement_id!r}")
+        states = self.states[measurement_id]
+        if measurement_id in evidence.states:
+            seen = evidence.states[measurement_id]
+            return {s: 1.0 if s == seen else 0.0 for s in states}
+        from diagnosis.bayes.exact import exact_marginals
+
+        joint = []
+        for s in states:
+            _, log_p = exact_marginals(self, self.findings(evidence.with_state(measurement_id, s)))
+            joint.append(log_p)
+        values = np.exp(np.array(joint) - max(joint))
+        values /= values.sum()
+        return {s: float(v) for s, v in zip(states, values, strict=True)}
+
+    def explanation_weights(self, evidence: Evidence) -> FloatArray:
+        """The explanation distribution as an array over hypotheses then ``_none``."""
+        findings = self.findings(evidence)
+        rows = len(self.hypotheses) + 1
+        lq = self.single_logq
+        pos = list(findings.positive)
+        neg = list(findings.negative)
+        with np.errstate(divide="ignore"):
+            log_w = lq[:, neg].sum(axis=1) + np.log(-np.expm1(lq[:, pos])).sum(axis=1)
+            prior_odds = np.log(self.priors) - np.log1p(-self.priors)
+            log_w[:-1] += prior_odds
+            log_w[:-1][findings.clamped] = -np.inf
+            for idx, table in findings.factors:
+                single = np.full(rows, table[0])
+                for bit, i in enumerate(idx):
+                    single[i] = table[1 << bit]
+                log_w += np.log(single)
+        top = log_w.max()
+        if not np.isfinite(top):
+            # No single hypothesis is possible (a factor demands several causes):
+            # fall back on the normalised marginals.
+            marg = self.posteriors(evidence)
+            weights = np.array([marg.probabilities.get(h, 0.0) for h in self.hypotheses] + [0.0])
+            total = weights.sum()
+            if total <= 0:
+                raise InferenceError("the evidence is impossible under the model")
+            return np.asarray(weights / total, dtype=float)
+        w = np.exp(log_w - top)
+        return np.asarray(w / w.sum(), dtype=float)
+
+    def explanation_distribution(self, evidence: Evidence) -> dict[str, float]:
+        """P(h | evidence, at most one hypothesis present), h = causes, ``_unknown``, ``_none``.
+
+        Excluded causes are left out. The values sum to 1.
+        """
+        w = self.explanation_weights(evidence)
+        excluded = {self.cause_index[c] for c in evidence.excluded}
+        names = (*self.hypotheses, NONE)
+        return {h: float(w[i]) for i, h in enumerate(names) if i not in excluded}
+
+
+def _build_channels(equipment: EquipmentKB, index: dict[str, int]) -> tuple[Channel, ...]:
+    """Every channel with its links, checking each effect's target."""
+    unknown = index[UNKNOWN]
+    links: dict[tuple[str, str | None], dict[int, float]] = {}
+    order: list[tuple[str, str | None]] = []
+    symptoms = {s.id: s for s in equipment.symptoms}
+    measurements = {m.id: m for m in equipment.measurements}
+    for s in equipment.symptoms:
+        order.append((s.id, None))
+    for m in equipment.measurements:
+        order.extend((m.id, st) for st in m.states if st != m.normal_state)
+    for slot in order:
+        links[slot] = {}
+    for cause in equipment.causes:
+        for e in cause.effects:
+            if e.symptom is not None:
+                if e.symptom not in symptoms:
+                    raise InferenceError(f"cause {cause.id!r}: unknown symptom {e.symptom!r}")
+                key: tuple[str, str | None] = (e.symptom, None)
+            else:
+                mid = str(e.measurement)
+                if mid not in measurements:
+                    raise InferenceError(f"cause {cause.id!r}: unknown measurement {mid!r}")
+                if e.state not in measurements[mid].states:
+                    raise InferenceError(
+                        f"cause {cause.id!r}: measurement {mid!r} has no state {e.state!r}")
+                if e.state == measurements[mid].normal_state:
+                    continue
+                key = (mid, e.state)
+            if not 0.0 < e.p <= 1.0:
+                raise InferenceError(f"cause {cause.id!r}: p={e.p} is not in (0, 1]")
+            i = index[cause.id]
+            previous = links[key].get(i, 0.0)
+            links[key][i] = 1.0 - (1.0 - previous) * (1.0 - e.p)
+    channels = []
+    for name, state in order:
+        named = dict(links[(name, state)])
+        named[unknown] = UNKNOWN_LINK if named else UNKNOWN_LINK_UNNAMED
+        if state is None:
+            node, leak = f"symptom.{name}", symptoms[name].leak
+        else:
+            node, leak = f"measurement.{name}.{state}", STATE_LEAK
+        channels.append(Channel(node, name, state, leak, tuple(sorted(named.items()))))
+    return tuple(channels)
+
+
+_MODELS: dict[tuple[int, str], tuple[weakref.ref[KnowledgeBase], DiagnosticModel]] = {}
+
+
+def compile_equipment(kb: KnowledgeBase, equipment_id: str) -> DiagnosticModel:
+    """The diagnostic model of one equipment, compiled once per (kb, equipment).
+
+    Raises:
+        InferenceError: unknown equipment, or an effect the model cannot encode.
+    """
+    key = (id(kb), equipment_id)
+    hit = _MODELS.get(key)
+    if hit is not None and hit[0]() is kb:
+        return hit[1]
+    try:
+        equipment = kb.equipment(equipment_id)
+    except KeyError:
+        raise InferenceError(f"no equipment {equipment_id!r} in the knowledge base") from None
+    model = DiagnosticModel(equipment)
+
+    def forget(_ref: weakref.ref[KnowledgeBase]) -> None:
+        _MODELS.pop(key, None)
+
+    _MODELS[key] = (weakref.ref(kb, forget), model)
+    return model
+
+
+def hypotheses_of(model: DiagnosticModel, indices: Sequence[int]) -> tuple[str, ...]:
+    """Hypothesis names for indices (``len(causes) + 1`` is ``_none``)."""
+    names = (*model.hypotheses, NONE)
+    return tuple(names[i] for i in indices)
