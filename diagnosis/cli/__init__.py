@@ -38,13 +38,14 @@ def _root(
     ctx: typer.Context,
     lang: str = typer.Option(None, "--lang", help="Language: en or fr (default: the locale)."),
     kb: str = typer.Option(None, "--kb", help="Knowledge-base folder (default: the bundled one)."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: DIAGNOSIS_DB, else a SQLite file)."),
+    db: str = typer.Option(
+        None, "--db", help="Database URL (default: DIAGNOSIS_DB, else a SQLite file)."
+    ),
 ) -> None:
     """With no command, open the terminal UI on the bundled knowledge base."""
     ctx.obj = {"lang": lang, "kb": kb, "db": db}
     if ctx.invoked_subcommand is None:
-        from diagnosis.cli import tui
-
+        tui = importlib.import_module("diagnosis.cli.tui")
         tui.launch(lang=lang, kb=kb, db=db)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
@@ -13,35 +13,42 @@ from diagnosis.errors import UsageError
 __all__ = ["register"]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class BnFormat(str, Enum):
+class BnFormat(StrEnum):
     bif = "bif"
     xmlbif = "xmlbif"
 
 
-kb_app = typer.Typer(help="Check and inspect a knowledge base.", no_args_is_help=True,
-                     add_completion=False)
+kb_app = typer.Typer(
+    help="Check and inspect a knowledge base.", no_args_is_help=True, add_completion=False
+)
 
 _KB = typer.Option(None, "--kb", help="Knowledge-base folder (default: the bundled one).")
-_FT = typer.Option(None, "--fault-trees",
-                   help="Fault-tree folder (default: fault_trees/ beside the KB folder).")
+_FT = typer.Option(
+    None, "--fault-trees", help="Fault-tree folder (default: fault_trees/ beside the KB folder)."
+)
 _FORMAT = typer.Option(Format.text, "--format", help="Output format.")
 
 
 @kb_app.command("check")
 def check(kb: str = _KB, fault_trees: str = _FT, fmt: Format = _FORMAT) -> None:
     """Validate a KB and its fault trees: one line per error, then a summary."""
-    from diagnosis.kb import check_kb
+    from diagnosis.kb.loader import inspect_kb
 
-    loaded, problems = check_kb(kb, fault_trees)
-    summary = loaded.summary() if loaded else _partial_summary(kb, fault_trees)
+    loaded, problems = inspect_kb(kb, fault_trees)
+    summary = loaded.summary()
     if fmt is Format.json:
-        print(json.dumps({"errors": [p.as_dict() for p in problems], "summary": summary},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"errors": [p.as_dict() for p in problems], "summary": summary},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for problem in problems:
             print(problem)
@@ -50,13 +57,6 @@ def check(kb: str = _KB, fault_trees: str = _FT, fmt: Format = _FORMAT) -> None:
         print(f"{status}: {counts}", file=sys.stderr if problems else sys.stdout)
     if problems:
         raise typer.Exit(1)
-
-
-def _partial_summary(kb: str | None, fault_trees: str | None) -> dict[str, int]:
-    """Counts for an invalid KB: what loads of it (best effort, for the report)."""
-    keys = ("equipment", "components", "symptoms", "measurements", "causes", "rules",
-            "procedures", "fmea", "fault_trees")
-    return dict.fromkeys(keys, 0)
 
 
 @kb_app.command("schema")

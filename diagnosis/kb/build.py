@@ -6,6 +6,7 @@ order, which fields go together). Cross-references are ``diagnosis.kb.refs``.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from diagnosis.i18n import Text
@@ -60,13 +61,26 @@ def build_equipment(m: PosMap) -> Equipment:
         Component(id=c["id"], name=_text(c["name"]), parent=c.get("parent"), pos=c.pos)
         for c in m.get("components", ())
     )
-    return Equipment(id=m["id"], name=_text(m["name"]), class_=m.get("class"), components=comps,
-                     tag=m.get("tag"), location=m.get("location"), pos=m.pos)
+    return Equipment(
+        id=m["id"],
+        name=_text(m["name"]),
+        class_=m.get("class"),
+        components=comps,
+        tag=m.get("tag"),
+        location=m.get("location"),
+        pos=m.pos,
+    )
 
 
 def build_symptom(m: PosMap) -> Symptom:
-    return Symptom(id=m["id"], name=_text(m["name"]), category=m["category"],
-                   leak=m.get("leak", 0.01), description=_text(m.get("description")), pos=m.pos)
+    return Symptom(
+        id=m["id"],
+        name=_text(m["name"]),
+        category=m["category"],
+        leak=m.get("leak", 0.01),
+        description=_text(m.get("description")),
+        pos=m.pos,
+    )
 
 
 _ORDER = ("low_critical", "low_alarm", "high_alarm", "high_critical")
@@ -88,16 +102,18 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         ok = False
     if kind != "choice" and "choices" in m:
         report(_at(m, "choices"), f"{label}: 'choices' only applies to kind choice")
-    th = m.get("thresholds") or {}
+    th: PosMap = m.get("thresholds") or PosMap()
     if kind != "numeric" and th:
         report(_at(m, "thresholds"), f"{label}: 'thresholds' only apply to kind numeric")
-        th = {}
+        th = PosMap()
     given = [(k, th[k]) for k in _ORDER if k in th]
-    for (k1, v1), (k2, v2) in zip(given, given[1:], strict=False):
+    for (k1, v1), (k2, v2) in itertools.pairwise(given):
         if not v1 < v2:
-            report(th.value_pos.get(k2, _at(m, "thresholds")),
-                   f"{label}: thresholds must be strictly increasing: {k1} {v1:g} "
-                   f"is not below {k2} {v2:g}")
+            report(
+                getattr(th, "value_pos", {}).get(k2, _at(m, "thresholds")),
+                f"{label}: thresholds must be strictly increasing: {k1} {v1:g} "
+                f"is not below {k2} {v2:g}",
+            )
             ok = False
     choices = tuple(str(c) for c in m.get("choices", ()))
     if len(set(choices)) != len(choices):
@@ -122,15 +138,27 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         return None
     req = m.get("requires") or {}
     return Measurement(
-        id=m["id"], name=_text(m["name"]), kind=kind, unit=m.get("unit"),
+        id=m["id"],
+        name=_text(m["name"]),
+        kind=kind,
+        unit=m.get("unit"),
         nominal=m.get("nominal"),
         thresholds=Thresholds(**{k: th.get(k) for k in _ORDER}),
-        instrument=_text(m.get("instrument")), point=_text(m.get("point")),
+        instrument=_text(m.get("instrument")),
+        point=_text(m.get("point")),
         cost_min=m.get("cost_min", 5.0),
-        requires=Requires(lockout=req.get("lockout", False), habilitation=req.get("habilitation"),
-                          ppe=_texts(req.get("ppe")), procedure=req.get("procedure")),
-        on_critical=m.get("on_critical"), normal=normal, choices=choices,
-        description=_text(m.get("description")), equipment=equipment, pos=m.pos,
+        requires=Requires(
+            lockout=req.get("lockout", False),
+            habilitation=req.get("habilitation"),
+            ppe=_texts(req.get("ppe")),
+            procedure=req.get("procedure"),
+        ),
+        on_critical=m.get("on_critical"),
+        normal=normal,
+        choices=choices,
+        description=_text(m.get("description")),
+        equipment=equipment,
+        pos=m.pos,
     )
 
 
@@ -149,18 +177,37 @@ def build_cause(m: PosMap, equipment: str, report: Report) -> Cause | None:
             report(e.key_pos["state"], f"{label}: an effect on a symptom takes no state")
             continue
         if "symptom" in e or ("measurement" in e and "state" in e):
-            effects.append(Effect(p=e["p"], symptom=e.get("symptom"),
-                                  measurement=e.get("measurement"), state=e.get("state"),
-                                  pos=e.pos))
-    parts = tuple(Part(ref=p["ref"], name=_text(p.get("name")), qty=p.get("qty", 1.0))
-                  for p in m.get("parts", ()))
+            effects.append(
+                Effect(
+                    p=e["p"],
+                    symptom=e.get("symptom"),
+                    measurement=e.get("measurement"),
+                    state=e.get("state"),
+                    pos=e.pos,
+                )
+            )
+    parts = tuple(
+        Part(ref=p["ref"], name=_text(p.get("name")), qty=p.get("qty", 1.0))
+        for p in m.get("parts", ())
+    )
     return Cause(
-        id=m["id"], name=_text(m["name"]), category_5m=m["category_5m"], prior=m["prior"],
-        effects=tuple(effects), component=m.get("component"), remedy=_text(m.get("remedy")),
-        repair_min=m.get("repair_min"), why=_texts(m.get("why")),
-        description=_text(m.get("description")), validation=_text(m.get("validation")),
-        parts=parts, failure_mode=m.get("failure_mode"), mechanism=m.get("mechanism"),
-        cause_class=m.get("cause_class"), equipment=equipment, pos=m.pos,
+        id=m["id"],
+        name=_text(m["name"]),
+        category_5m=m["category_5m"],
+        prior=m["prior"],
+        effects=tuple(effects),
+        component=m.get("component"),
+        remedy=_text(m.get("remedy")),
+        repair_min=m.get("repair_min"),
+        why=_texts(m.get("why")),
+        description=_text(m.get("description")),
+        validation=_text(m.get("validation")),
+        parts=parts,
+        failure_mode=m.get("failure_mode"),
+        mechanism=m.get("mechanism"),
+        cause_class=m.get("cause_class"),
+        equipment=equipment,
+        pos=m.pos,
     )
 
 
@@ -174,7 +221,9 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
             report(c.pos, f"{label}: a condition names either a symptom or a measurement")
             continue
         if has_m and len(tests) != 1:
-            report(c.pos, f"{label}: a measurement condition needs exactly one of state, below, above")
+            report(
+                c.pos, f"{label}: a measurement condition needs exactly one of state, below, above"
+            )
             continue
         if has_s and tests:
             report(c.key_pos[tests[0]], f"{label}: a symptom condition takes only 'present'")
@@ -182,30 +231,59 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
         if has_m and "present" in c.key_pos:
             report(c.key_pos["present"], f"{label}: 'present' applies to symptom conditions")
             continue
-        conditions.append(Condition(symptom=c.get("symptom"), present=c.get("present", True),
-                                    measurement=c.get("measurement"), state=c.get("state"),
-                                    below=c.get("below"), above=c.get("above"), pos=c.pos))
+        conditions.append(
+            Condition(
+                symptom=c.get("symptom"),
+                present=c.get("present", True),
+                measurement=c.get("measurement"),
+                state=c.get("state"),
+                below=c.get("below"),
+                above=c.get("above"),
+                pos=c.pos,
+            )
+        )
     then = m["then"]
     if not any(k in then.key_pos for k in ("exclude", "alert", "suggest", "note")):
-        report(then.pos, f"{label}: 'then' needs at least one action (exclude, alert, suggest, note)")
+        report(
+            then.pos, f"{label}: 'then' needs at least one action (exclude, alert, suggest, note)"
+        )
         return None
-    action = Action(exclude=tuple(then.get("exclude", ())), alert=then.get("alert"),
-                    suggest=tuple(then.get("suggest", ())), note=_text(then.get("note")))
+    action = Action(
+        exclude=tuple(then.get("exclude", ())),
+        alert=then.get("alert"),
+        suggest=tuple(then.get("suggest", ())),
+        note=_text(then.get("note")),
+    )
     return Rule(id=m["id"], when=tuple(conditions), then=action, equipment=equipment, pos=m.pos)
 
 
 def build_procedure(m: PosMap, equipment: str) -> Procedure:
-    return Procedure(id=m["id"], kind=m["kind"], name=_text(m["name"]), steps=_texts(m["steps"]),
-                     stop_machine=m.get("stop_machine", False), equipment=equipment, pos=m.pos)
+    return Procedure(
+        id=m["id"],
+        kind=m["kind"],
+        name=_text(m["name"]),
+        steps=_texts(m["steps"]),
+        stop_machine=m.get("stop_machine", False),
+        equipment=equipment,
+        pos=m.pos,
+    )
 
 
 def build_fmea(m: PosMap, equipment: str) -> FmeaLine:
     return FmeaLine(
-        id=m["id"], cause=m["cause"], severity=m["severity"], occurrence=m["occurrence"],
-        detection=m["detection"], component=m.get("component"), function=_text(m.get("function")),
-        failure_mode=_text(m.get("failure_mode")), effect=_text(m.get("effect")),
-        detection_method=_text(m.get("detection_method")), actions=_texts(m.get("actions")),
-        equipment=equipment, pos=m.pos,
+        id=m["id"],
+        cause=m["cause"],
+        severity=m["severity"],
+        occurrence=m["occurrence"],
+        detection=m["detection"],
+        component=m.get("component"),
+        function=_text(m.get("function")),
+        failure_mode=_text(m.get("failure_mode")),
+        effect=_text(m.get("effect")),
+        detection_method=_text(m.get("detection_method")),
+        actions=_texts(m.get("actions")),
+        equipment=equipment,
+        pos=m.pos,
     )
 
 
@@ -226,13 +304,24 @@ def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
             report(g.value_pos.get("inputs", g.pos), f"{label}: a not gate has exactly one input")
         if g["type"] == "xor" and n < 2:
             report(g.value_pos.get("inputs", g.pos), f"{label}: a xor gate needs at least 2 inputs")
-        gates.append(Gate(id=g["id"], type=g["type"], inputs=tuple(g["inputs"]), k=k,
-                          name=_text(g.get("name")), pos=g.pos))
+        gates.append(
+            Gate(
+                id=g["id"],
+                type=g["type"],
+                inputs=tuple(g["inputs"]),
+                k=k,
+                name=_text(g.get("name")),
+                pos=g.pos,
+            )
+        )
     events = []
     for e in m["events"]:
         label = f"event '{e['id']}'"
-        forms = [("probability" in e.key_pos), ("rate" in e.key_pos or "time" in e.key_pos),
-                 ("house" in e.key_pos or "state" in e.key_pos)]
+        forms = [
+            ("probability" in e.key_pos),
+            ("rate" in e.key_pos or "time" in e.key_pos),
+            ("house" in e.key_pos or "state" in e.key_pos),
+        ]
         if sum(forms) != 1:
             report(e.pos, f"{label}: give exactly one of probability, rate + time, house + state")
             continue
@@ -251,11 +340,27 @@ def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
             continue
         if forms[0] and "probability" not in e:
             continue
-        events.append(FtEvent(id=e["id"], probability=e.get("probability"), rate=e.get("rate"),
-                              time=e.get("time"), house=e.get("house", False),
-                              state=e.get("state", False), cause=e.get("cause"),
-                              name=_text(e.get("name")), pos=e.pos))
+        events.append(
+            FtEvent(
+                id=e["id"],
+                probability=e.get("probability"),
+                rate=e.get("rate"),
+                time=e.get("time"),
+                house=e.get("house", False),
+                state=e.get("state", False),
+                cause=e.get("cause"),
+                name=_text(e.get("name")),
+                pos=e.pos,
+            )
+        )
     # Invalid gates and events stay in the tree (their problem is reported and the
     # KB is refused anyway) so that references to them do not cascade into more errors.
-    return FaultTreeDef(id=m["id"], top=m["top"], gates=tuple(gates), events=tuple(events),
-                        equipment=m.get("equipment"), name=_text(m.get("name")), pos=m.pos)
+    return FaultTreeDef(
+        id=m["id"],
+        top=m["top"],
+        gates=tuple(gates),
+        events=tuple(events),
+        equipment=m.get("equipment"),
+        name=_text(m.get("name")),
+        pos=m.pos,
+    )

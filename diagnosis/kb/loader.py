@@ -30,6 +30,7 @@ __all__ = [
     "bundled_fault_tree_dir",
     "bundled_kb_dir",
     "check_kb",
+    "inspect_kb",
     "kb_digest",
     "load_fault_tree_file",
     "load_kb",
@@ -102,8 +103,10 @@ def _file_body(path: Path, obj: Obj, report: _Collector) -> PosMap | None:
         report(SourcePos(name, 1, 1), "expected a mapping at the top of the file")
         return None
     if "format" in raw and raw["format"] != 1:
-        report(raw.value_pos["format"],
-               f"unsupported format {raw['format']!r} (this program reads format 1)")
+        report(
+            raw.value_pos["format"],
+            f"unsupported format {raw['format']!r} (this program reads format 1)",
+        )
         return None
     return validate(obj, raw, raw.pos, report)
 
@@ -115,11 +118,17 @@ def _load_equipment_file(path: Path, report: _Collector) -> EquipmentKB | list[P
     eq_raw = body.get("equipment")
     if eq_raw is None:
         if "equipment" not in body.key_pos:
-            others = [k for k in ("symptoms", "measurements", "causes", "rules", "fmea")
-                      if k in body.key_pos]
+            others = [
+                k
+                for k in ("symptoms", "measurements", "causes", "rules", "fmea")
+                if k in body.key_pos
+            ]
             if others or "procedures" not in body.key_pos:
-                report(body.pos, "missing required field 'equipment' (only a file of shared "
-                                 "procedures may go without it)")
+                report(
+                    body.pos,
+                    "missing required field 'equipment' (only a file of shared "
+                    "procedures may go without it)",
+                )
                 return None
             return [build.build_procedure(p, "") for p in body.get("procedures", ())]
         return None
@@ -148,13 +157,15 @@ def _load_tree(path: Path, report: _Collector) -> FaultTreeDef | None:
     return build.build_fault_tree(body["fault_tree"], report)
 
 
-def _resolve_dirs(kb_dir: str | Path | None,
-                  fault_tree_dir: str | Path | None) -> tuple[Path, Path | None]:
+def _resolve_dirs(
+    kb_dir: str | Path | None, fault_tree_dir: str | Path | None
+) -> tuple[Path, Path | None]:
     kb_path = Path(kb_dir) if kb_dir is not None else bundled_kb_dir()
     if not kb_path.is_dir():
         raise UsageError(f"{kb_path}: no such knowledge-base folder")
+    ft_path: Path | None
     if fault_tree_dir is not None:
-        ft_path: Path | None = Path(fault_tree_dir)
+        ft_path = Path(fault_tree_dir)
         if not ft_path.is_dir():
             raise UsageError(f"{ft_path}: no such fault-tree folder")
     else:
@@ -163,12 +174,26 @@ def _resolve_dirs(kb_dir: str | Path | None,
     return kb_path, ft_path
 
 
-def check_kb(kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None = None,
-             ) -> tuple[KnowledgeBase | None, list[Problem]]:
+def check_kb(
+    kb_dir: str | Path | None = None,
+    fault_tree_dir: str | Path | None = None,
+) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Load and validate; return the KB (None if any problem) and every problem.
 
     Raises:
         UsageError: a folder does not exist.
+    """
+    kb, problems = inspect_kb(kb_dir, fault_tree_dir)
+    return (None if problems else kb), problems
+
+
+def inspect_kb(
+    kb_dir: str | Path | None = None,
+    fault_tree_dir: str | Path | None = None,
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Like :func:`check_kb`, but also return what did load of an invalid KB.
+
+    The partial KB is for counting and reporting only: never diagnose with it.
     """
     kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
     report = _Collector()
@@ -183,23 +208,28 @@ def check_kb(kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None
             equipments.append(loaded)
         elif loaded:
             shared.extend(loaded)
-    trees = [t for t in (_load_tree(p, report) for p in (_files(ft_path) if ft_path else []))
-             if t is not None]
+    trees = [
+        t
+        for t in (_load_tree(p, report) for p in (_files(ft_path) if ft_path else []))
+        if t is not None
+    ]
     check_references(equipments, shared, trees, report)
-    problems = sorted(set(report.problems))
-    if problems:
-        return None, problems
-    kb = KnowledgeBase(equipments=tuple(equipments), fault_trees=tuple(trees),
-                       shared_procedures=tuple(shared), root=str(kb_path),
-                       fault_tree_root=str(ft_path) if ft_path else None)
-    return kb, []
+    kb = KnowledgeBase(
+        equipments=tuple(equipments),
+        fault_trees=tuple(trees),
+        shared_procedures=tuple(shared),
+        root=str(kb_path),
+        fault_tree_root=str(ft_path) if ft_path else None,
+    )
+    return kb, sorted(set(report.problems))
 
 
 _CACHE: dict[tuple[str, str | None, str], KnowledgeBase] = {}
 
 
-def load_kb(kb_dir: str | Path | None = None,
-            fault_tree_dir: str | Path | None = None) -> KnowledgeBase:
+def load_kb(
+    kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None = None
+) -> KnowledgeBase:
     """Load a valid KB (cached by folder and content digest).
 
     Raises:
@@ -207,8 +237,11 @@ def load_kb(kb_dir: str | Path | None = None,
         UsageError: a folder does not exist.
     """
     kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
-    key = (str(kb_path.resolve()), str(ft_path.resolve()) if ft_path else None,
-           kb_digest(kb_path, ft_path))
+    key = (
+        str(kb_path.resolve()),
+        str(ft_path.resolve()) if ft_path else None,
+        kb_digest(kb_path, ft_path),
+    )
     if key in _CACHE:
         return _CACHE[key]
     kb, problems = check_kb(kb_path, ft_path)
@@ -240,8 +273,9 @@ def load_fault_tree_file(path: str | Path) -> FaultTreeDef:
 
         check_references([], [], [tree], without_kb_links)
     if report.problems or tree is None:
-        raise KnowledgeBaseError(report.problems or
-                                 [Problem(_display(p), 1, 1, "not a fault-tree file")])
+        raise KnowledgeBaseError(
+            report.problems or [Problem(_display(p), 1, 1, "not a fault-tree file")]
+        )
     return tree
 
 

@@ -76,8 +76,8 @@ class Equipment:
     name: Text
     class_: str | None = None
     components: tuple[Component, ...] = ()
-    tag: str | None = None          # extension: plant tag number (ISO 14224 level 6)
-    location: str | None = None     # extension: line / cell (levels 4-5)
+    tag: str | None = None  # extension: plant tag number (ISO 14224 level 6)
+    location: str | None = None  # extension: line / cell (levels 4-5)
     pos: SourcePos = _NOWHERE
 
     def component(self, cid: str) -> Component | None:
@@ -116,7 +116,7 @@ class Requires:
     lockout: bool = False
     habilitation: str | None = None
     ppe: tuple[Text, ...] = ()
-    procedure: str | None = None    # extension: lockout procedure id to follow
+    procedure: str | None = None  # extension: lockout procedure id to follow
 
     @property
     def any(self) -> bool:
@@ -193,10 +193,10 @@ class Cause:
     why: tuple[Text, ...] = ()
     description: Text = field(default_factory=lambda: Text(()))
     validation: Text = field(default_factory=lambda: Text(()))  # extension: test after repair
-    parts: tuple[Part, ...] = ()                                 # extension
-    failure_mode: str | None = None   # extension: ISO 14224 mode code (BRD, PDE, …)
-    mechanism: str | None = None      # extension: ISO 14224 mechanism code ("2.4")
-    cause_class: str | None = None    # extension: ISO 14224 cause code ("3.4")
+    parts: tuple[Part, ...] = ()  # extension
+    failure_mode: str | None = None  # extension: ISO 14224 mode code (BRD, PDE, …)
+    mechanism: str | None = None  # extension: ISO 14224 mechanism code ("2.4")
+    cause_class: str | None = None  # extension: ISO 14224 cause code ("3.4")
     equipment: str = ""
     pos: SourcePos = _NOWHERE
 
@@ -238,7 +238,7 @@ class Procedure:
     name: Text
     steps: tuple[Text, ...]
     stop_machine: bool = False
-    equipment: str = ""   # "" for a shared procedure file (extension)
+    equipment: str = ""  # "" for a shared procedure file (extension)
     pos: SourcePos = _NOWHERE
 
 
@@ -369,7 +369,7 @@ class KnowledgeBase:
 
     equipments: tuple[EquipmentKB, ...] = ()
     fault_trees: tuple[FaultTreeDef, ...] = ()
-    shared_procedures: tuple[Procedure, ...] = ()   # extension: files without `equipment`
+    shared_procedures: tuple[Procedure, ...] = ()  # extension: files without `equipment`
     root: str = ""
     fault_tree_root: str | None = None
 

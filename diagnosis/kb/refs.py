@@ -24,8 +24,12 @@ from diagnosis.kb.yamlnodes import Report
 __all__ = ["check_references"]
 
 
-def check_references(equipments: Iterable[EquipmentKB], shared: Iterable[Procedure],
-                     trees: Iterable[FaultTreeDef], report: Report) -> None:
+def check_references(
+    equipments: Iterable[EquipmentKB],
+    shared: Iterable[Procedure],
+    trees: Iterable[FaultTreeDef],
+    report: Report,
+) -> None:
     """Report every dangling reference, duplicate id, unknown state and cycle."""
     equipments, shared, trees = list(equipments), list(shared), list(trees)
     seen: dict[tuple[str, str], SourcePos] = {}
@@ -37,11 +41,16 @@ def check_references(equipments: Iterable[EquipmentKB], shared: Iterable[Procedu
 
     for e in equipments:
         unique("equipment", e.id, e.equipment.pos)
-        for c in e.equipment.components:
-            unique("component", c.id, c.pos)
-        for kind, items in (("symptom", e.symptoms), ("measurement", e.measurements),
-                            ("cause", e.causes), ("rule", e.rules), ("procedure", e.procedures),
-                            ("fmea line", e.fmea)):
+        for comp in e.equipment.components:
+            unique("component", comp.id, comp.pos)
+        for kind, items in (
+            ("symptom", e.symptoms),
+            ("measurement", e.measurements),
+            ("cause", e.causes),
+            ("rule", e.rules),
+            ("procedure", e.procedures),
+            ("fmea line", e.fmea),
+        ):
             for item in items:
                 unique(kind, item.id, item.pos)
     for p in shared:
@@ -67,31 +76,40 @@ def check_references(equipments: Iterable[EquipmentKB], shared: Iterable[Procedu
 
     def state_ok(m: Measurement, state: str, pos: SourcePos, who: str) -> None:
         if state not in m.states:
-            report(pos, f"{who}: unknown state '{state}' of measurement '{m.id}' "
-                        f"(states: {', '.join(m.states)})")
+            report(
+                pos,
+                f"{who}: unknown state '{state}' of measurement '{m.id}' "
+                f"(states: {', '.join(m.states)})",
+            )
 
     for e in equipments:
         comps = {c.id for c in e.equipment.components}
         graph = nx.DiGraph()
-        for c in e.equipment.components:
-            if ref("component", comps, c.parent, c.pos, f"component '{c.id}'") and c.parent:
-                graph.add_edge(c.id, c.parent)
+        for comp in e.equipment.components:
+            if (
+                ref("component", comps, comp.parent, comp.pos, f"component '{comp.id}'")
+                and comp.parent
+            ):
+                graph.add_edge(comp.id, comp.parent)
         for cycle in _cycles(graph):
-            first = e.equipment.component(cycle[0])
-            report(first.pos if first else e.equipment.pos,
-                   f"component hierarchy has a cycle: {' -> '.join([*cycle, cycle[0]])}")
+            head = e.equipment.component(cycle[0])
+            report(
+                head.pos if head else e.equipment.pos,
+                f"component hierarchy has a cycle: {' -> '.join([*cycle, cycle[0]])}",
+            )
         for m in e.measurements:
             who = f"measurement '{m.id}'"
             ref("procedure", procedures, m.on_critical, m.pos, f"{who}: on_critical")
             ref("procedure", procedures, m.requires.procedure, m.pos, f"{who}: requires.procedure")
-        for c in e.causes:
-            who = f"cause '{c.id}'"
-            ref("component", comps, c.component, c.pos, who)
-            for eff in c.effects:
+        for cause in e.causes:
+            who = f"cause '{cause.id}'"
+            ref("component", comps, cause.component, cause.pos, who)
+            for eff in cause.effects:
                 if eff.symptom is not None:
                     ref("symptom", symptoms, eff.symptom, eff.pos, who)
-                elif eff.measurement is not None and ref("measurement", measurements,
-                                                         eff.measurement, eff.pos, who):
+                elif eff.measurement is not None and ref(
+                    "measurement", measurements, eff.measurement, eff.pos, who
+                ):
                     state_ok(measurements[eff.measurement], str(eff.state), eff.pos, who)
         for r in e.rules:
             who = f"rule '{r.id}'"
@@ -109,8 +127,13 @@ def check_references(equipments: Iterable[EquipmentKB], shared: Iterable[Procedu
         _check_tree(t, causes, equipment_ids, report)
 
 
-def _check_condition(cond: Condition, symptoms: set[str], measurements: dict[str, Measurement],
-                     who: str, report: Report) -> None:
+def _check_condition(
+    cond: Condition,
+    symptoms: set[str],
+    measurements: dict[str, Measurement],
+    who: str,
+    report: Report,
+) -> None:
     if cond.symptom is not None:
         if cond.symptom not in symptoms:
             report(cond.pos, f"{who}: unknown symptom '{cond.symptom}'")
@@ -121,8 +144,11 @@ def _check_condition(cond: Condition, symptoms: set[str], measurements: dict[str
         return
     if cond.state is not None:
         if cond.state not in m.states:
-            report(cond.pos, f"{who}: unknown state '{cond.state}' of measurement '{m.id}' "
-                             f"(states: {', '.join(m.states)})")
+            report(
+                cond.pos,
+                f"{who}: unknown state '{cond.state}' of measurement '{m.id}' "
+                f"(states: {', '.join(m.states)})",
+            )
     elif m.kind != "numeric":
         report(cond.pos, f"{who}: below/above need a numeric measurement, '{m.id}' is {m.kind}")
 
@@ -134,8 +160,7 @@ def _cycles(graph: nx.DiGraph) -> list[list[str]]:
         return []
 
 
-def _check_tree(t: FaultTreeDef, causes: set[str], equipment_ids: set[str],
-                report: Report) -> None:
+def _check_tree(t: FaultTreeDef, causes: set[str], equipment_ids: set[str], report: Report) -> None:
     who = f"fault tree '{t.id}'"
     if t.equipment is not None and t.equipment not in equipment_ids:
         report(t.pos, f"{who}: unknown equipment '{t.equipment}'")
@@ -154,8 +179,7 @@ def _check_tree(t: FaultTreeDef, causes: set[str], equipment_ids: set[str],
         start = min(range(len(found)), key=lambda i: order.get(found[i], len(order)))
         cycle = found[start:] + found[:start]
         gate = t.gate(cycle[0])
-        report(gate.pos if gate else t.pos,
-               f"{who}: cycle {' -> '.join([*cycle, cycle[0]])}")
+        report(gate.pos if gate else t.pos, f"{who}: cycle {' -> '.join([*cycle, cycle[0]])}")
     for ev in t.events:
         if ev.cause is not None and ev.cause not in causes:
             report(ev.pos, f"event '{ev.id}': unknown cause '{ev.cause}'")

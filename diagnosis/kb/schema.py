@@ -51,78 +51,193 @@ class Obj:
 TEXT = F("text")
 _ID = F("id", required=True)
 
-COMPONENT = Obj("component", {"id": _ID, "name": F("text", True), "parent": F("id"),
-                              "description": TEXT})
-EQUIPMENT = Obj("equipment", {
-    "id": _ID, "name": F("text", True), "class": F("str"), "tag": F("str"),
-    "location": F("str"), "description": TEXT, "components": F("list", item=COMPONENT),
-})
-SYMPTOM = Obj("symptom", {
-    "id": _ID, "name": F("text", True), "category": F("enum", True, choices=SYMPTOM_CATEGORIES),
-    "leak": F("prob"), "description": TEXT,
-})
-THRESHOLDS = Obj("thresholds", {k: F("number") for k in
-                                ("low_critical", "low_alarm", "high_alarm", "high_critical")})
-REQUIRES = Obj("requires", {
-    "lockout": F("bool"), "habilitation": F("str", nullable=True),
-    "ppe": F("list", item=TEXT), "procedure": F("id", nullable=True),
-})
-MEASUREMENT = Obj("measurement", {
-    "id": _ID, "name": F("text", True),
-    "kind": F("enum", True, choices=("numeric", "boolean", "choice")),
-    "unit": F("str"), "nominal": F("number"), "thresholds": F("obj", item=THRESHOLDS),
-    "instrument": TEXT, "point": TEXT, "cost_min": F("nonneg"),
-    "requires": F("obj", item=REQUIRES), "on_critical": F("id", nullable=True),
-    "normal": F("state"), "choices": F("list", item=F("str"), min_items=2),
-    "description": TEXT,
-})
-EFFECT = Obj("effect", {"p": F("prob", True), "symptom": F("id"), "measurement": F("id"),
-                        "state": F("state")})
+COMPONENT = Obj(
+    "component", {"id": _ID, "name": F("text", True), "parent": F("id"), "description": TEXT}
+)
+EQUIPMENT = Obj(
+    "equipment",
+    {
+        "id": _ID,
+        "name": F("text", True),
+        "class": F("str"),
+        "tag": F("str"),
+        "location": F("str"),
+        "description": TEXT,
+        "components": F("list", item=COMPONENT),
+    },
+)
+SYMPTOM = Obj(
+    "symptom",
+    {
+        "id": _ID,
+        "name": F("text", True),
+        "category": F("enum", True, choices=SYMPTOM_CATEGORIES),
+        "leak": F("prob"),
+        "description": TEXT,
+    },
+)
+THRESHOLDS = Obj(
+    "thresholds",
+    {k: F("number") for k in ("low_critical", "low_alarm", "high_alarm", "high_critical")},
+)
+REQUIRES = Obj(
+    "requires",
+    {
+        "lockout": F("bool"),
+        "habilitation": F("str", nullable=True),
+        "ppe": F("list", item=TEXT),
+        "procedure": F("id", nullable=True),
+    },
+)
+MEASUREMENT = Obj(
+    "measurement",
+    {
+        "id": _ID,
+        "name": F("text", True),
+        "kind": F("enum", True, choices=("numeric", "boolean", "choice")),
+        "unit": F("str"),
+        "nominal": F("number"),
+        "thresholds": F("obj", item=THRESHOLDS),
+        "instrument": TEXT,
+        "point": TEXT,
+        "cost_min": F("nonneg"),
+        "requires": F("obj", item=REQUIRES),
+        "on_critical": F("id", nullable=True),
+        "normal": F("state"),
+        "choices": F("list", item=F("str"), min_items=2),
+        "description": TEXT,
+    },
+)
+EFFECT = Obj(
+    "effect",
+    {"p": F("prob", True), "symptom": F("id"), "measurement": F("id"), "state": F("state")},
+)
 PART = Obj("part", {"ref": F("str", True), "name": TEXT, "qty": F("positive")})
-CAUSE = Obj("cause", {
-    "id": _ID, "name": F("text", True),
-    "category_5m": F("enum", True, choices=CATEGORIES_5M), "prior": F("prob", True),
-    "effects": F("list", True, item=EFFECT, min_items=1), "component": F("id"),
-    "remedy": TEXT, "repair_min": F("nonneg"), "why": F("list", item=TEXT),
-    "description": TEXT, "validation": TEXT, "parts": F("list", item=PART),
-    "failure_mode": F("code"), "mechanism": F("code"), "cause_class": F("code"),
-})
-CONDITION = Obj("condition", {"symptom": F("id"), "present": F("bool"), "measurement": F("id"),
-                              "state": F("state"), "below": F("number"), "above": F("number")})
-ACTION = Obj("action", {"exclude": F("list", item=F("id")), "alert": F("id"),
-                        "suggest": F("list", item=F("id")), "note": TEXT})
-RULE = Obj("rule", {"id": _ID, "when": F("list", True, item=CONDITION, min_items=1),
-                    "then": F("obj", True, item=ACTION), "description": TEXT})
-PROCEDURE = Obj("procedure", {
-    "id": _ID, "kind": F("enum", True, choices=("alert", "safeguard", "lockout")),
-    "name": F("text", True), "steps": F("list", True, item=TEXT, min_items=1),
-    "stop_machine": F("bool"), "description": TEXT,
-})
-FMEA = Obj("fmea line", {
-    "id": _ID, "cause": F("id", True), "severity": F("sod", True), "occurrence": F("sod", True),
-    "detection": F("sod", True), "component": F("id"), "function": TEXT, "failure_mode": TEXT,
-    "effect": TEXT, "detection_method": TEXT, "actions": F("list", item=TEXT),
-})
-GATE = Obj("gate", {
-    "id": _ID, "type": F("enum", True, choices=("and", "or", "atleast", "not", "xor", "nand", "nor")),
-    "inputs": F("list", True, item=F("id"), min_items=1), "k": F("int"), "name": TEXT,
-})
-EVENT = Obj("event", {
-    "id": _ID, "probability": F("prob"), "rate": F("positive"), "time": F("positive"),
-    "house": F("bool"), "state": F("bool"), "cause": F("id"), "name": TEXT,
-})
-FAULT_TREE = Obj("fault tree", {
-    "id": _ID, "top": F("id", True), "gates": F("list", True, item=GATE),
-    "events": F("list", True, item=EVENT), "equipment": F("id"), "name": TEXT,
-    "description": TEXT,
-})
+CAUSE = Obj(
+    "cause",
+    {
+        "id": _ID,
+        "name": F("text", True),
+        "category_5m": F("enum", True, choices=CATEGORIES_5M),
+        "prior": F("prob", True),
+        "effects": F("list", True, item=EFFECT, min_items=1),
+        "component": F("id"),
+        "remedy": TEXT,
+        "repair_min": F("nonneg"),
+        "why": F("list", item=TEXT),
+        "description": TEXT,
+        "validation": TEXT,
+        "parts": F("list", item=PART),
+        "failure_mode": F("code"),
+        "mechanism": F("code"),
+        "cause_class": F("code"),
+    },
+)
+CONDITION = Obj(
+    "condition",
+    {
+        "symptom": F("id"),
+        "present": F("bool"),
+        "measurement": F("id"),
+        "state": F("state"),
+        "below": F("number"),
+        "above": F("number"),
+    },
+)
+ACTION = Obj(
+    "action",
+    {
+        "exclude": F("list", item=F("id")),
+        "alert": F("id"),
+        "suggest": F("list", item=F("id")),
+        "note": TEXT,
+    },
+)
+RULE = Obj(
+    "rule",
+    {
+        "id": _ID,
+        "when": F("list", True, item=CONDITION, min_items=1),
+        "then": F("obj", True, item=ACTION),
+        "description": TEXT,
+    },
+)
+PROCEDURE = Obj(
+    "procedure",
+    {
+        "id": _ID,
+        "kind": F("enum", True, choices=("alert", "safeguard", "lockout")),
+        "name": F("text", True),
+        "steps": F("list", True, item=TEXT, min_items=1),
+        "stop_machine": F("bool"),
+        "description": TEXT,
+    },
+)
+FMEA = Obj(
+    "fmea line",
+    {
+        "id": _ID,
+        "cause": F("id", True),
+        "severity": F("sod", True),
+        "occurrence": F("sod", True),
+        "detection": F("sod", True),
+        "component": F("id"),
+        "function": TEXT,
+        "failure_mode": TEXT,
+        "effect": TEXT,
+        "detection_method": TEXT,
+        "actions": F("list", item=TEXT),
+    },
+)
+GATE = Obj(
+    "gate",
+    {
+        "id": _ID,
+        "type": F("enum", True, choices=("and", "or", "atleast", "not", "xor", "nand", "nor")),
+        "inputs": F("list", True, item=F("id"), min_items=1),
+        "k": F("int"),
+        "name": TEXT,
+    },
+)
+EVENT = Obj(
+    "event",
+    {
+        "id": _ID,
+        "probability": F("prob"),
+        "rate": F("positive"),
+        "time": F("positive"),
+        "house": F("bool"),
+        "state": F("bool"),
+        "cause": F("id"),
+        "name": TEXT,
+    },
+)
+FAULT_TREE = Obj(
+    "fault tree",
+    {
+        "id": _ID,
+        "top": F("id", True),
+        "gates": F("list", True, item=GATE),
+        "events": F("list", True, item=EVENT),
+        "equipment": F("id"),
+        "name": TEXT,
+        "description": TEXT,
+    },
+)
 _FORMAT = F("int", True, doc="Format version: 1")
-EQUIPMENT_FILE = Obj("file", {
-    "format": _FORMAT, "equipment": F("obj", item=EQUIPMENT),
-    "symptoms": F("list", item=SYMPTOM), "measurements": F("list", item=MEASUREMENT),
-    "causes": F("list", item=CAUSE), "rules": F("list", item=RULE),
-    "procedures": F("list", item=PROCEDURE), "fmea": F("list", item=FMEA),
-})
+EQUIPMENT_FILE = Obj(
+    "file",
+    {
+        "format": _FORMAT,
+        "equipment": F("obj", item=EQUIPMENT),
+        "symptoms": F("list", item=SYMPTOM),
+        "measurements": F("list", item=MEASUREMENT),
+        "causes": F("list", item=CAUSE),
+        "rules": F("list", item=RULE),
+        "procedures": F("list", item=PROCEDURE),
+        "fmea": F("list", item=FMEA),
+    },
+)
 FAULT_TREE_FILE = Obj("file", {"format": _FORMAT, "fault_tree": F("obj", True, item=FAULT_TREE)})
 
 
@@ -150,8 +265,8 @@ def validate(obj: Obj, value: Any, where: SourcePos, report: Report) -> PosMap |
             report(value.key_pos[key], f"{label}: unknown field '{key}'{_suggest(key, obj)}")
             del value[key]
             continue
-        where = obj.name if key == "id" else f"{label}: {key}"
-        checked, ok = _check(spec, value[key], value.value_pos[key], where, report)
+        field_label = obj.name if key == "id" else f"{label}: {key}"
+        checked, ok = _check(spec, value[key], value.value_pos[key], field_label, report)
         if ok:
             value[key] = checked
         else:
@@ -275,8 +390,10 @@ def _check(spec: F, value: Any, pos: SourcePos, label: str, report: Report) -> t
         if not isinstance(value, PosList):
             return bad("a list")
         if len(value) < spec.min_items:
-            report(pos, f"{label}: needs at least {spec.min_items} item"
-                   f"{'s' if spec.min_items > 1 else ''}")
+            report(
+                pos,
+                f"{label}: needs at least {spec.min_items} item{'s' if spec.min_items > 1 else ''}",
+            )
             return None, False
         out = PosList()
         out.pos, out.item_pos = value.pos, []
@@ -309,23 +426,35 @@ def json_schema() -> dict[str, Any]:
         if key not in defs:
             defs[key] = {}
             props = {name: field_schema(spec) for name, spec in obj.fields.items()}
-            defs[key] = {"type": "object", "additionalProperties": False, "properties": props,
-                         "required": [n for n, s in obj.fields.items() if s.required]}
+            defs[key] = {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": props,
+                "required": [n for n, s in obj.fields.items() if s.required],
+            }
         return {"$ref": f"#/$defs/{key}"}
 
     def field_schema(spec: F) -> dict[str, Any]:
         out: dict[str, Any]
-        text = {"oneOf": [{"type": "string"}, {"type": "object", "minProperties": 1,
-                                                "additionalProperties": {"type": "string"}}]}
+        text = {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string"}},
+            ]
+        }
         simple: dict[str, dict[str, Any]] = {
             "id": {"type": "string", "pattern": ID_PATTERN.pattern},
-            "text": text, "str": {"type": "string"},
+            "text": text,
+            "str": {"type": "string"},
             "code": {"type": ["string", "number"]},
-            "number": {"type": "number"}, "positive": {"type": "number", "exclusiveMinimum": 0},
+            "number": {"type": "number"},
+            "positive": {"type": "number", "exclusiveMinimum": 0},
             "nonneg": {"type": "number", "minimum": 0},
             "prob": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
-            "int": {"type": "integer"}, "sod": {"type": "integer", "minimum": 1, "maximum": 10},
-            "bool": {"type": "boolean"}, "state": {"type": ["string", "boolean", "number"]},
+            "int": {"type": "integer"},
+            "sod": {"type": "integer", "minimum": 1, "maximum": 10},
+            "bool": {"type": "boolean"},
+            "state": {"type": ["string", "boolean", "number"]},
         }
         if spec.kind in simple:
             out = dict(simple[spec.kind])
@@ -348,7 +477,9 @@ def json_schema() -> dict[str, Any]:
 
     equipment_file = ref(EQUIPMENT_FILE)
     defs["fault_tree_file"] = {
-        "type": "object", "additionalProperties": False, "required": ["format", "fault_tree"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "fault_tree"],
         "properties": {"format": {"const": 1}, "fault_tree": ref(FAULT_TREE)},
     }
     defs["file"]["properties"]["format"] = {"const": 1, "description": "Format version: 1"}
@@ -357,7 +488,7 @@ def json_schema() -> dict[str, Any]:
         "$id": "https://diagnosis.local/schema/kb-format-1.json",
         "title": "Diagnosis knowledge base, format 1",
         "description": "An equipment file (knowledge_base/*.yaml) or a fault-tree file "
-                       "(fault_trees/*.yaml).",
+        "(fault_trees/*.yaml).",
         "oneOf": [equipment_file, {"$ref": "#/$defs/fault_tree_file"}],
         "$defs": defs,
     }

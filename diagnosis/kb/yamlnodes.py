@@ -21,9 +21,14 @@ REJECTED: object = object()
 """Stands for a value that was reported and refused (an unsafe tag): no further error."""
 
 _CORE_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
 }
 
 
@@ -78,13 +83,16 @@ def compose_file(text: str, file: str, report: Report) -> Any:
     return _convert(node, file, report, constructor, {})
 
 
-def _convert(node: yaml.Node, file: str, report: Report, constructor: yaml.SafeLoader,
-             seen: dict[int, Any]) -> Any:
+def _convert(
+    node: yaml.Node, file: str, report: Report, constructor: yaml.SafeLoader, seen: dict[int, Any]
+) -> Any:
     if id(node) in seen:  # an alias: same value again
         return seen[id(node)]
     pos = _mark(file, node)
     if node.tag not in _CORE_TAGS:
-        report(pos, f"tag {node.tag!r} is not allowed (only plain YAML is read; nothing is executed)")
+        report(
+            pos, f"tag {node.tag!r} is not allowed (only plain YAML is read; nothing is executed)"
+        )
         return REJECTED
     if isinstance(node, yaml.MappingNode):
         out = PosMap()

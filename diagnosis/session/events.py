@@ -114,7 +114,7 @@ class SessionStarted(Event):
     lang: str = "en"
     confidence: float = 0.9
     max_steps: int | None = None
-    kb_digest: str = ""           # sha256 of the KB files, to detect a KB changed under a session
+    kb_digest: str = ""  # sha256 of the KB files, to detect a KB changed under a session
     work_order: str | None = None  # CMMS work-order id, when known
 
 
@@ -122,9 +122,9 @@ class SessionStarted(Event):
 class MeasurementProposed(Event):
     type: ClassVar[str] = "measurement_proposed"
     measurement: str
-    gain: float = 0.0        # expected information gain, bits
+    gain: float = 0.0  # expected information gain, bits
     cost_min: float = 0.0
-    score: float = 0.0       # gain per minute, as ranked
+    score: float = 0.0  # gain per minute, as ranked
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -135,12 +135,12 @@ class ReadingRecorded(Event):
     measurement: str
     value: float | bool | str | None = None
     unit: str | None = None
-    raw: str = ""             # what the technician typed
+    raw: str = ""  # what the technician typed
     state: str | None = None  # low / normal / high / true / false / a choice
     critical: bool = False
     available: bool = True
     instrument: str | None = None
-    proposed: bool = True     # False when the technician chose to measure something else
+    proposed: bool = True  # False when the technician chose to measure something else
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -155,7 +155,7 @@ class AlertRaised(Event):
 
     type: ClassVar[str] = "alert_raised"
     procedure: str
-    trigger: str = ""     # rule id, or measurement id of a critical reading / prerequisite
+    trigger: str = ""  # rule id, or measurement id of a critical reading / prerequisite
     reason: str = ""
 
 
@@ -163,7 +163,7 @@ class AlertRaised(Event):
 class AlertStepAcknowledged(Event):
     type: ClassVar[str] = "alert_step_acknowledged"
     procedure: str
-    step: int             # 0-based step index
+    step: int  # 0-based step index
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -220,8 +220,8 @@ class ConclusionReached(Event):
     type: ClassVar[str] = "conclusion_reached"
     root_cause: str | None
     probability: float = 0.0
-    evidence: tuple[str, ...] = ()   # measurement ids whose readings support it
-    confirmed: bool = False          # confirmed by the technician
+    evidence: tuple[str, ...] = ()  # measurement ids whose readings support it
+    confirmed: bool = False  # confirmed by the technician
     ruled_out: tuple[str, ...] = ()  # for _unknown: what was ruled out
 
 
@@ -241,7 +241,7 @@ class CategorySet(Event):
 class RemedyRecorded(Event):
     type: ClassVar[str] = "remedy_recorded"
     remedy: str
-    activity: str = ""               # ISO 14224 activity (replace, repair, adjust…)
+    activity: str = ""  # ISO 14224 activity (replace, repair, adjust…)
     parts: tuple[PartUsed, ...] = ()
     labour_min: float | None = None
     downtime_min: float | None = None
@@ -259,16 +259,30 @@ class ValidationRecorded(Event):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionClosed(Event):
     type: ClassVar[str] = "session_closed"
-    status: str = "done"   # done | abandoned
+    status: str = "done"  # done | abandoned
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
-        SessionStarted, MeasurementProposed, ReadingRecorded, ReadingUndone, AlertRaised,
-        AlertStepAcknowledged, AlertAcknowledged, CauseExcluded, NoteAdded, RankingSnapshot,
-        ConclusionReached, WhyChainSet, CategorySet, RemedyRecorded, ValidationRecorded,
-        SessionClosed, CauseReinstated, MeasurementSuggested,
+        SessionStarted,
+        MeasurementProposed,
+        ReadingRecorded,
+        ReadingUndone,
+        AlertRaised,
+        AlertStepAcknowledged,
+        AlertAcknowledged,
+        CauseExcluded,
+        NoteAdded,
+        RankingSnapshot,
+        ConclusionReached,
+        WhyChainSet,
+        CategorySet,
+        RemedyRecorded,
+        ValidationRecorded,
+        SessionClosed,
+        CauseReinstated,
+        MeasurementSuggested,
     )
 }
 
