@@ -148,8 +148,9 @@ class Store(abc.ABC):
         """The session's whole event log, in order."""
 
     @abc.abstractmethod
-    def sessions(self, *, equipment: str | None = None,
-                 since: datetime | None = None) -> list[SessionSummary]:
+    def sessions(
+        self, *, equipment: str | None = None, since: datetime | None = None
+    ) -> list[SessionSummary]:
         """Saved sessions, newest first, optionally for one equipment / since a date."""
 
     @abc.abstractmethod
@@ -173,8 +174,9 @@ class Store(abc.ABC):
         """Create or update a technician and their habilitations."""
 
     @abc.abstractmethod
-    def interventions(self, *, since: datetime | None = None,
-                      equipment: str | None = None) -> list[Intervention]:
+    def interventions(
+        self, *, since: datetime | None = None, equipment: str | None = None
+    ) -> list[Intervention]:
         """The CMMS view of sessions, oldest first."""
 
     @abc.abstractmethod

@@ -99,14 +99,18 @@ def changes_for(event: Event, codes: CauseCodes | None = None) -> Changes:
             parts=event.parts,
         )
     if isinstance(event, ValidationRecorded):
-        return Changes(intervention={
-            "validation_test": event.test,
-            "validation_passed": event.passed,
-            "validation_result": event.result or None,
-        })
+        return Changes(
+            intervention={
+                "validation_test": event.test,
+                "validation_passed": event.passed,
+                "validation_result": event.result or None,
+            }
+        )
     if isinstance(event, SessionClosed):
-        return Changes(session={"status": event.status},
-                       intervention={"status": event.status, "end_time": event.at})
+        return Changes(
+            session={"status": event.status},
+            intervention={"status": event.status, "end_time": event.at},
+        )
     return Changes()
 
 
@@ -159,5 +163,6 @@ def _conclusion(event: ConclusionReached, codes: CauseCodes | None) -> Changes:
         "failure_mechanism": mechanism,
         "failure_cause_class": cause_class,
     }
-    return Changes(session={"root_cause": event.root_cause}, conclusion=row,
-                   intervention=intervention)
+    return Changes(
+        session={"root_cause": event.root_cause}, conclusion=row, intervention=intervention
+    )

@@ -42,6 +42,12 @@ def open_sql_store(url: str, codes: CauseCodes | None = None) -> SqlStore:
         engine.dispose()
         orig = getattr(exc, "orig", None)
         reason = str(orig if orig is not None else exc).strip().splitlines()
-        raise StoreError(tr("store.db_error", lang, url=shown,
-                            reason=reason[0] if reason else type(exc).__name__)) from exc
+        raise StoreError(
+            tr(
+                "store.db_error",
+                lang,
+                url=shown,
+                reason=reason[0] if reason else type(exc).__name__,
+            )
+        ) from exc
     return SqlStore(engine, shown, codes)

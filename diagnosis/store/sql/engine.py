@@ -21,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 __all__ = ["BUSY_TIMEOUT_S", "WRITE", "default_url", "display_url", "make_engine", "normalize_url"]
 
 BUSY_TIMEOUT_S = 30.0
-WRITE = {"diagnosis_begin": "IMMEDIATE"}   # execution options of a write transaction
+WRITE = {"diagnosis_begin": "IMMEDIATE"}  # execution options of a write transaction
 
 
 def default_url() -> str:
@@ -40,7 +40,7 @@ def normalize_url(url: str) -> str:
         return "sqlite:///" + str(Path(url).expanduser().resolve())
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -48,7 +48,7 @@ def display_url(url: str) -> str:
     """The URL with its password hidden, for messages and ``Store.url``."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a malformed URL is shown as typed
+    except Exception:  # a malformed URL is shown as typed
         return url
 
 
@@ -63,8 +63,9 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True, future=True)
     database = parsed.database or ""
     memory = database in ("", ":memory:")
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S,
-                                               "check_same_thread": False}}
+    kwargs: dict[str, Any] = {
+        "connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+    }
     if memory:
         kwargs["poolclass"] = StaticPool
     else:
@@ -73,7 +74,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None   # we issue BEGIN ourselves (below)
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cursor = dbapi_conn.cursor()
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")

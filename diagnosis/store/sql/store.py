@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from diagnosis.errors import StoreError
@@ -84,8 +84,9 @@ class SqlStore(Store):
                 return work()
             except OperationalError as exc:
                 if not _transient(exc) or attempt == _RETRIES - 1:
-                    raise StoreError(_msg("db_error", url=self.url, reason=_first_line(exc))) \
-                        from exc
+                    raise StoreError(
+                        _msg("db_error", url=self.url, reason=_first_line(exc))
+                    ) from exc
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 1.0)
             except SQLAlchemyError as exc:
@@ -121,47 +122,99 @@ class SqlStore(Store):
             at = utc(event.at)
             if isinstance(event, SessionStarted):
                 seq, prev = 1, GENESIS
-                if conn.execute(select(t.sessions.c.id).where(
-                        t.sessions.c.id == session_id)).first() is not None:
+                if (
+                    conn.execute(
+                        select(t.sessions.c.id).where(t.sessions.c.id == session_id)
+                    ).first()
+                    is not None
+                ):
                     raise StoreError(_msg("duplicate_session", id=session_id))
                 self._insert_session(conn, session_id, event, at)
             else:
                 row = conn.execute(
                     select(t.sessions.c.last_seq, t.sessions.c.last_hash)
-                    .where(t.sessions.c.id == session_id).with_for_update()
+                    .where(t.sessions.c.id == session_id)
+                    .with_for_update()
                 ).first()
                 if row is None:
                     raise StoreError(_msg("unknown_session", id=session_id))
                 seq, prev = int(row.last_seq) + 1, str(row.last_hash)
             digest = chain_hash(prev, payload)
-            conn.execute(insert(t.events).values(
-                session_id=session_id, seq=seq, type=event.type, at=at, actor=event.actor,
-                payload=payload, prev_hash=prev, hash=digest))
+            conn.execute(
+                insert(t.events).values(
+                    session_id=session_id,
+                    seq=seq,
+                    type=event.type,
+                    at=at,
+                    actor=event.actor,
+                    payload=payload,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
             self._project(conn, session_id, seq, event, at)
-            conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(
-                last_seq=seq, last_hash=digest, updated_at=at))
+            conn.execute(
+                update(t.sessions)
+                .where(t.sessions.c.id == session_id)
+                .values(last_seq=seq, last_hash=digest, updated_at=at)
+            )
 
-    def _insert_session(self, conn: Connection, session_id: str, event: SessionStarted,
-                        at: datetime) -> None:
-        conn.execute(insert(t.sessions).values(
-            id=session_id, equipment=event.equipment, technician=event.technician,
-            work_order=event.work_order, lang=event.lang, symptoms=dumps(list(event.symptoms)),
-            started_at=at, updated_at=at, status="open", root_cause=None, steps=0,
-            last_seq=0, last_hash=GENESIS))
-        conn.execute(insert(t.interventions).values(
-            session_id=session_id, work_order=event.work_order, equipment=event.equipment,
-            technician=event.technician, habilitations=dumps(list(event.habilitations)),
-            symptoms=dumps(list(event.symptoms)), request_time=at, start_time=at,
-            root_cause_confirmed=False, why_chain="[]", lockout_done=False, alerts="[]",
-            status="open"))
-        if event.technician and conn.execute(select(t.technicians.c.name).where(
-                t.technicians.c.name == event.technician)).first() is None:
-            conn.execute(insert(t.technicians).values(
-                name=event.technician, habilitations=dumps(list(event.habilitations)),
-                created_at=at, updated_at=at))
+    def _insert_session(
+        self, conn: Connection, session_id: str, event: SessionStarted, at: datetime
+    ) -> None:
+        conn.execute(
+            insert(t.sessions).values(
+                id=session_id,
+                equipment=event.equipment,
+                technician=event.technician,
+                work_order=event.work_order,
+                lang=event.lang,
+                symptoms=dumps(list(event.symptoms)),
+                started_at=at,
+                updated_at=at,
+                status="open",
+                root_cause=None,
+                steps=0,
+                last_seq=0,
+                last_hash=GENESIS,
+            )
+        )
+        conn.execute(
+            insert(t.interventions).values(
+                session_id=session_id,
+                work_order=event.work_order,
+                equipment=event.equipment,
+                technician=event.technician,
+                habilitations=dumps(list(event.habilitations)),
+                symptoms=dumps(list(event.symptoms)),
+                request_time=at,
+                start_time=at,
+                root_cause_confirmed=False,
+                why_chain="[]",
+                lockout_done=False,
+                alerts="[]",
+                status="open",
+            )
+        )
+        if (
+            event.technician
+            and conn.execute(
+                select(t.technicians.c.name).where(t.technicians.c.name == event.technician)
+            ).first()
+            is None
+        ):
+            conn.execute(
+                insert(t.technicians).values(
+                    name=event.technician,
+                    habilitations=dumps(list(event.habilitations)),
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
 
-    def _project(self, conn: Connection, session_id: str, seq: int, event: Event,
-                 at: datetime) -> None:
+    def _project(
+        self, conn: Connection, session_id: str, seq: int, event: Event, at: datetime
+    ) -> None:
         ch = changes_for(event, self.codes)
         sid = t.sessions.c.id == session_id
         if ch.session or ch.steps_delta:
@@ -173,16 +226,20 @@ class SqlStore(Store):
             conn.execute(insert(t.readings).values(session_id=session_id, seq=seq, **ch.reading))
         if ch.undo_measurement is not None:
             last = conn.execute(
-                select(func.max(t.readings.c.id)).where(and_(
-                    t.readings.c.session_id == session_id,
-                    t.readings.c.measurement == ch.undo_measurement,
-                    t.readings.c.undone.is_(False)))
+                select(func.max(t.readings.c.id)).where(
+                    and_(
+                        t.readings.c.session_id == session_id,
+                        t.readings.c.measurement == ch.undo_measurement,
+                        t.readings.c.undone.is_(False),
+                    )
+                )
             ).scalar()
             if last is not None:
                 conn.execute(update(t.readings).where(t.readings.c.id == last).values(undone=True))
         if ch.conclusion is not None:
-            conn.execute(insert(t.conclusions).values(session_id=session_id, seq=seq,
-                                                      **ch.conclusion))
+            conn.execute(
+                insert(t.conclusions).values(session_id=session_id, seq=seq, **ch.conclusion)
+            )
         iid = t.interventions.c.session_id == session_id
         if ch.intervention:
             values = dict(ch.intervention)
@@ -191,11 +248,15 @@ class SqlStore(Store):
                     values[key] = utc(values[key])
             conn.execute(update(t.interventions).where(iid).values(**values))
         if ch.parts is not None:
-            conn.execute(t.intervention_parts.delete().where(
-                t.intervention_parts.c.session_id == session_id))
+            conn.execute(
+                t.intervention_parts.delete().where(t.intervention_parts.c.session_id == session_id)
+            )
             for part in ch.parts:
-                conn.execute(insert(t.intervention_parts).values(
-                    session_id=session_id, ref=part.ref, name=part.name, qty=part.qty))
+                conn.execute(
+                    insert(t.intervention_parts).values(
+                        session_id=session_id, ref=part.ref, name=part.name, qty=part.qty
+                    )
+                )
         if ch.alert is not None:
             current = conn.execute(select(t.interventions.c.alerts).where(iid)).scalar()
             alerts = json.loads(current or "[]")
@@ -207,16 +268,25 @@ class SqlStore(Store):
         def work() -> None:
             now = datetime.now(UTC)
             with self._write() as conn:
-                known = conn.execute(select(t.technicians.c.name).where(
-                    t.technicians.c.name == name)).first()
+                known = conn.execute(
+                    select(t.technicians.c.name).where(t.technicians.c.name == name)
+                ).first()
                 if known is None:
-                    conn.execute(insert(t.technicians).values(
-                        name=name, habilitations=dumps(list(habilitations)),
-                        created_at=now, updated_at=now))
+                    conn.execute(
+                        insert(t.technicians).values(
+                            name=name,
+                            habilitations=dumps(list(habilitations)),
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
                 else:
-                    conn.execute(update(t.technicians).where(t.technicians.c.name == name)
-                                 .values(habilitations=dumps(list(habilitations)),
-                                         updated_at=now))
+                    conn.execute(
+                        update(t.technicians)
+                        .where(t.technicians.c.name == name)
+                        .values(habilitations=dumps(list(habilitations)), updated_at=now)
+                    )
+
         self._retry(work)
 
     # --- reading ------------------------------------------------------------------
@@ -224,37 +294,46 @@ class SqlStore(Store):
     def technician(self, name: str) -> Technician | None:
         def work() -> Technician | None:
             with self._read() as conn:
-                row = conn.execute(select(t.technicians).where(
-                    t.technicians.c.name == name)).first()
+                row = conn.execute(
+                    select(t.technicians).where(t.technicians.c.name == name)
+                ).first()
             if row is None:
                 return None
             return Technician(str(row.name), tuple(json.loads(row.habilitations)))
+
         return self._retry(work)
 
     def events(self, session_id: str) -> list[Event]:
         def work() -> list[Event]:
             with self._read() as conn:
                 self._require(conn, session_id)
-                rows = conn.execute(select(t.events.c.seq, t.events.c.payload)
-                                    .where(t.events.c.session_id == session_id)
-                                    .order_by(t.events.c.seq)).all()
+                rows = conn.execute(
+                    select(t.events.c.seq, t.events.c.payload)
+                    .where(t.events.c.session_id == session_id)
+                    .order_by(t.events.c.seq)
+                ).all()
             out: list[Event] = []
             for row in rows:
                 try:
                     out.append(event_from_dict(json.loads(row.payload)))
                 except (ValueError, TypeError) as exc:
-                    raise StoreError(_msg("bad_event", id=session_id, seq=row.seq,
-                                          reason=str(exc))) from exc
+                    raise StoreError(
+                        _msg("bad_event", id=session_id, seq=row.seq, reason=str(exc))
+                    ) from exc
             return out
+
         return self._retry(work)
 
     def _require(self, conn: Connection, session_id: str) -> None:
-        if conn.execute(select(t.sessions.c.id).where(
-                t.sessions.c.id == session_id)).first() is None:
+        if (
+            conn.execute(select(t.sessions.c.id).where(t.sessions.c.id == session_id)).first()
+            is None
+        ):
             raise StoreError(_msg("unknown_session", id=session_id))
 
-    def sessions(self, *, equipment: str | None = None,
-                 since: datetime | None = None) -> list[SessionSummary]:
+    def sessions(
+        self, *, equipment: str | None = None, since: datetime | None = None
+    ) -> list[SessionSummary]:
         query = select(t.sessions).order_by(t.sessions.c.started_at.desc(), t.sessions.c.id)
         if equipment:
             query = query.where(t.sessions.c.equipment == equipment)
@@ -263,8 +342,11 @@ class SqlStore(Store):
         return self._summaries(query)
 
     def unfinished(self) -> list[SessionSummary]:
-        query = (select(t.sessions).where(t.sessions.c.status == "open")
-                 .order_by(t.sessions.c.updated_at.desc(), t.sessions.c.id))
+        query = (
+            select(t.sessions)
+            .where(t.sessions.c.status == "open")
+            .order_by(t.sessions.c.updated_at.desc(), t.sessions.c.id)
+        )
         return self._summaries(query)
 
     def _summaries(self, query: Any) -> list[SessionSummary]:
@@ -272,6 +354,7 @@ class SqlStore(Store):
             with self._read() as conn:
                 rows = conn.execute(query).all()
             return [_summary(row) for row in rows]
+
         return self._retry(work)
 
     def resolve(self, prefix: str) -> str:
@@ -281,9 +364,15 @@ class SqlStore(Store):
 
         def work() -> list[str]:
             with self._read() as conn:
-                return [str(r[0]) for r in conn.execute(
-                    select(t.sessions.c.id).where(
-                        t.sessions.c.id.startswith(prefix, autoescape=True)).limit(6))]
+                return [
+                    str(r[0])
+                    for r in conn.execute(
+                        select(t.sessions.c.id)
+                        .where(t.sessions.c.id.startswith(prefix, autoescape=True))
+                        .limit(6)
+                    )
+                ]
+
         ids = self._retry(work)
         if prefix in ids:
             return prefix
@@ -293,10 +382,12 @@ class SqlStore(Store):
             raise StoreError(_msg("ambiguous_session", id=prefix, ids=", ".join(ids[:5])))
         return ids[0]
 
-    def interventions(self, *, since: datetime | None = None,
-                      equipment: str | None = None) -> list[Intervention]:
-        query = select(t.interventions).order_by(t.interventions.c.request_time,
-                                                 t.interventions.c.session_id)
+    def interventions(
+        self, *, since: datetime | None = None, equipment: str | None = None
+    ) -> list[Intervention]:
+        query = select(t.interventions).order_by(
+            t.interventions.c.request_time, t.interventions.c.session_id
+        )
         if since is not None:
             query = query.where(t.interventions.c.request_time >= utc(since))
         if equipment:
@@ -308,33 +399,52 @@ class SqlStore(Store):
                 parts: dict[str, list[PartLine]] = {}
                 ids = [row.session_id for row in rows]
                 if ids:
-                    for p in conn.execute(select(t.intervention_parts)
-                                          .where(t.intervention_parts.c.session_id.in_(ids))
-                                          .order_by(t.intervention_parts.c.id)):
+                    for p in conn.execute(
+                        select(t.intervention_parts)
+                        .where(t.intervention_parts.c.session_id.in_(ids))
+                        .order_by(t.intervention_parts.c.id)
+                    ):
                         parts.setdefault(p.session_id, []).append(
-                            PartLine(str(p.ref), str(p.name), float(p.qty)))
+                            PartLine(str(p.ref), str(p.name), float(p.qty))
+                        )
             return [_intervention(row, tuple(parts.get(row.session_id, ()))) for row in rows]
+
         return self._retry(work)
 
     # --- audit --------------------------------------------------------------------
 
     def verify(self, session_id: str) -> VerifyResult:
-        def work() -> tuple[list[Row[Any]], Row[Any] | None, list[Row[Any]]]:
+        def work() -> tuple[list[Any], Any, list[Any]]:
             with self._read() as conn:
                 self._require(conn, session_id)
-                rows = list(conn.execute(select(t.events).where(
-                    t.events.c.session_id == session_id).order_by(t.events.c.seq)).all())
-                head = conn.execute(select(t.sessions.c.last_seq, t.sessions.c.last_hash)
-                                    .where(t.sessions.c.id == session_id)).first()
-                readings = list(conn.execute(select(t.readings).where(
-                    t.readings.c.session_id == session_id).order_by(t.readings.c.id)).all())
+                rows = list(
+                    conn.execute(
+                        select(t.events)
+                        .where(t.events.c.session_id == session_id)
+                        .order_by(t.events.c.seq)
+                    ).all()
+                )
+                head = conn.execute(
+                    select(t.sessions.c.last_seq, t.sessions.c.last_hash).where(
+                        t.sessions.c.id == session_id
+                    )
+                ).first()
+                readings = list(
+                    conn.execute(
+                        select(t.readings)
+                        .where(t.readings.c.session_id == session_id)
+                        .order_by(t.readings.c.id)
+                    ).all()
+                )
             return rows, head, readings
+
         rows, head, readings = self._retry(work)
         return verify_rows(session_id, rows, head, readings)
 
 
-def verify_rows(session_id: str, rows: Sequence[Any], head: Any,
-                readings: Sequence[Any]) -> VerifyResult:
+def verify_rows(
+    session_id: str, rows: Sequence[Any], head: Any, readings: Sequence[Any]
+) -> VerifyResult:
     """Check a session's stored rows: the hash chain, the columns, the readings projection."""
     prev = GENESIS
     parsed: list[tuple[int, Event]] = []
@@ -354,8 +464,7 @@ def verify_rows(session_id: str, rows: Sequence[Any], head: Any,
             event = event_from_dict(data)
         except (ValueError, TypeError):
             return bad(row.seq, "payload")
-        if (row.type != event.type or row.actor != event.actor
-                or utc(row.at) != utc(event.at)):
+        if row.type != event.type or row.actor != event.actor or utc(row.at) != utc(event.at):
             return bad(row.seq, "columns")
         parsed.append((row.seq, event))
         prev = row.hash
@@ -399,10 +508,17 @@ def _first_line(exc: BaseException) -> str:
 
 def _summary(row: Any) -> SessionSummary:
     return SessionSummary(
-        id=str(row.id), equipment=str(row.equipment), technician=str(row.technician),
-        started_at=utc(row.started_at), updated_at=utc(row.updated_at), status=str(row.status),
-        root_cause=row.root_cause, symptoms=tuple(json.loads(row.symptoms)),
-        steps=int(row.steps), work_order=row.work_order)
+        id=str(row.id),
+        equipment=str(row.equipment),
+        technician=str(row.technician),
+        started_at=utc(row.started_at),
+        updated_at=utc(row.updated_at),
+        status=str(row.status),
+        root_cause=row.root_cause,
+        symptoms=tuple(json.loads(row.symptoms)),
+        steps=int(row.steps),
+        work_order=row.work_order,
+    )
 
 
 def _opt_utc(value: datetime | None) -> datetime | None:
@@ -411,16 +527,32 @@ def _opt_utc(value: datetime | None) -> datetime | None:
 
 def _intervention(row: Any, parts: tuple[PartLine, ...]) -> Intervention:
     return Intervention(
-        session_id=str(row.session_id), work_order=row.work_order, equipment=str(row.equipment),
-        technician=str(row.technician), habilitations=tuple(json.loads(row.habilitations)),
-        request_time=utc(row.request_time), start_time=_opt_utc(row.start_time),
-        end_time=_opt_utc(row.end_time), downtime_min=row.downtime_min,
-        labour_min=row.labour_min, symptoms=tuple(json.loads(row.symptoms)),
-        failure_mode=row.failure_mode, failure_mechanism=row.failure_mechanism,
-        failure_cause_class=row.failure_cause_class, root_cause=row.root_cause,
+        session_id=str(row.session_id),
+        work_order=row.work_order,
+        equipment=str(row.equipment),
+        technician=str(row.technician),
+        habilitations=tuple(json.loads(row.habilitations)),
+        request_time=utc(row.request_time),
+        start_time=_opt_utc(row.start_time),
+        end_time=_opt_utc(row.end_time),
+        downtime_min=row.downtime_min,
+        labour_min=row.labour_min,
+        symptoms=tuple(json.loads(row.symptoms)),
+        failure_mode=row.failure_mode,
+        failure_mechanism=row.failure_mechanism,
+        failure_cause_class=row.failure_cause_class,
+        root_cause=row.root_cause,
         root_cause_probability=row.root_cause_probability,
-        root_cause_confirmed=bool(row.root_cause_confirmed), category_5m=row.category_5m,
-        why_chain=tuple(json.loads(row.why_chain)), activity=row.activity, remedy=row.remedy,
-        parts=parts, lockout_done=bool(row.lockout_done), alerts=tuple(json.loads(row.alerts)),
-        validation_test=row.validation_test, validation_passed=row.validation_passed,
-        validation_result=row.validation_result, status=str(row.status))
+        root_cause_confirmed=bool(row.root_cause_confirmed),
+        category_5m=row.category_5m,
+        why_chain=tuple(json.loads(row.why_chain)),
+        activity=row.activity,
+        remedy=row.remedy,
+        parts=parts,
+        lockout_done=bool(row.lockout_done),
+        alerts=tuple(json.loads(row.alerts)),
+        validation_test=row.validation_test,
+        validation_passed=row.validation_passed,
+        validation_result=row.validation_result,
+        status=str(row.status),
+    )

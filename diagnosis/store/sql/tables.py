@@ -38,7 +38,8 @@ metadata = MetaData()
 _TS = DateTime(timezone=True)
 
 technicians = Table(
-    "technicians", metadata,
+    "technicians",
+    metadata,
     Column("name", String(200), primary_key=True),
     Column("habilitations", Text, nullable=False, default="[]"),
     Column("created_at", _TS, nullable=False),
@@ -46,7 +47,8 @@ technicians = Table(
 )
 
 sessions = Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("equipment", String(200), nullable=False, index=True),
     Column("technician", String(200), nullable=False, default=""),
@@ -63,7 +65,8 @@ sessions = Table(
 )
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", String(64), ForeignKey("sessions.id"), nullable=False),
     Column("seq", Integer, nullable=False),
@@ -77,7 +80,8 @@ events = Table(
 )
 
 readings = Table(
-    "readings", metadata,
+    "readings",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", String(64), ForeignKey("sessions.id"), nullable=False),
     Column("seq", Integer, nullable=False),
@@ -99,7 +103,8 @@ Index("ix_readings_session", readings.c.session_id)
 Index("ix_readings_measurement", readings.c.measurement)
 
 conclusions = Table(
-    "conclusions", metadata,
+    "conclusions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", String(64), ForeignKey("sessions.id"), nullable=False),
     Column("seq", Integer, nullable=False),
@@ -114,7 +119,8 @@ conclusions = Table(
 Index("ix_conclusions_session", conclusions.c.session_id)
 
 interventions = Table(
-    "interventions", metadata,
+    "interventions",
+    metadata,
     Column("session_id", String(64), ForeignKey("sessions.id"), primary_key=True),
     Column("work_order", String(200)),
     Column("equipment", String(200), nullable=False),
@@ -145,7 +151,8 @@ interventions = Table(
 )
 
 intervention_parts = Table(
-    "intervention_parts", metadata,
+    "intervention_parts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", String(64), ForeignKey("sessions.id"), nullable=False),
     Column("ref", String(200), nullable=False),

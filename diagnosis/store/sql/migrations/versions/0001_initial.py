@@ -134,6 +134,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("intervention_parts", "interventions", "conclusions", "readings", "events",
-                  "sessions", "technicians"):
+    for table in (
+        "intervention_parts",
+        "interventions",
+        "conclusions",
+        "readings",
+        "events",
+        "sessions",
+        "technicians",
+    ):
         op.drop_table(table)
