@@ -1,0 +1,238 @@
+"""The ``diagnosis`` terminal app: one guided diagnosis, from sign-in to report.
+
+The app owns the long-lived objects (knowledge base, store, current
+session, technician) and the navigation between the workflow screens::
+
+    TechnicianScreen -> (ResumeDialog) -> EquipmentScreen -> ProblemScreen
+        -> DiagnosisScreen -> ConclusionScreen -> ReportScreen
+    EquipmentScreen --f--> FaultTreeScreen, --m--> FmeaScreen
+
+Everything it knows about maintenance comes from the engine API
+(``diagnosis.session.Session``, ``diagnosis.store.Store``,
+``diagnosis.report``); the screens only show it and pass the technician's
+input back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from diagnosis.i18n import detect_lang, tr
+from diagnosis.kb.model import KnowledgeBase
+from ui.prefs import Prefs, default_config_dir, load_prefs, save_prefs
+from ui.text import translate_bindings
+
+if TYPE_CHECKING:
+    from diagnosis.session import Session
+    from diagnosis.store import Store
+
+__all__ = ["DiagnosisApp"]
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+def default_report_dir() -> Path:
+    """Where reports go by default: ``~/Documents/diagnosis`` (a folder the user sees)."""
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "diagnosis"
+
+
+class DiagnosisApp(App[None]):
+    """The technician's guided-diagnosis app.
+
+    Args:
+        kb: a loaded knowledge base, or a KB folder (None: the bundled one).
+        db: an SQLAlchemy URL for the store (None: the default store), or an
+            already open store object.
+        lang: ``en`` or ``fr`` (None: the locale, see ``detect_lang``).
+        config_dir: where UI preferences are kept (tests pass a temporary folder).
+        report_dir: where reports are written.
+        technician: sign in as this technician without asking (kiosk use, tests).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "diagnosis"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "key.help"),
+        Binding("question_mark", "help", "key.help", show=False),
+        Binding("ctrl+t", "toggle_theme", "key.theme"),
+        Binding("ctrl+q", "quit", "key.quit"),
+    ]
+
+    def __init__(
+        self,
+        kb: KnowledgeBase | str | Path | None = None,
+        *,
+        db: Any = None,
+        lang: str | None = None,
+        config_dir: Path | None = None,
+        report_dir: Path | None = None,
+        technician: str | None = None,
+        habilitations: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self.lang = detect_lang(lang)
+        translate_bindings(self, self.lang)
+        self.kb: KnowledgeBase = kb if isinstance(kb, KnowledgeBase) else _load_kb(kb)
+        self.store: Store = db if hasattr(db, "append") else _open_store(db)
+        self.config_dir = config_dir or default_config_dir()
+        self.report_dir = report_dir or default_report_dir()
+        self.prefs: Prefs = load_prefs(self.config_dir)
+        self.technician = technician or ""
+        self.habilitations: tuple[str, ...] = tuple(habilitations)
+        self._auto_sign_in = technician is not None
+        self.session: Session | None = None
+        self.equipment_id: str | None = None
+        self.theme = self.prefs.theme if self.prefs.theme in (DARK, LIGHT) else DARK
+
+    # -- helpers -----------------------------------------------------------
+    def t(self, key: str, **kwargs: object) -> str:
+        """A catalog string in the app's language."""
+        return tr(key, self.lang, **kwargs)
+
+    def on_mount(self) -> None:
+        from ui.screens.technician import TechnicianScreen
+
+        self.title = self.t("app.title")
+        self.push_screen(TechnicianScreen())
+        if self._auto_sign_in:
+            self.signed_in(self.technician, self.habilitations)
+
+    # -- actions -----------------------------------------------------------
+    def action_help(self) -> None:
+        from ui.dialogs.help import HelpDialog
+
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self.screen.__class__.__name__))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+        self.prefs.theme = self.theme
+        save_prefs(self.config_dir, self.prefs)
+
+    # -- workflow ----------------------------------------------------------
+    def signed_in(self, name: str, habilitations: Sequence[str]) -> None:
+        """Remember the technician, then offer unfinished sessions or the equipment list."""
+        from ui.dialogs.resume import ResumeDialog
+
+        self.technician = name
+        self.habilitations = tuple(habilitations)
+        self.sub_title = name
+        self.prefs.technician = name
+        self.prefs.habilitations = list(habilitations)
+        save_prefs(self.config_dir, self.prefs)
+        try:
+            self.store.save_technician(name, list(habilitations))
+        except Exception as exc:  # a store problem must not block a diagnosis
+            self.notify(str(exc), severity="warning")
+        unfinished = self._unfinished()
+        if unfinished:
+            self.push_screen(ResumeDialog(unfinished), self._resume_chosen)
+        else:
+            self.show_equipment()
+
+    def _unfinished(self) -> list[Any]:
+        try:
+            return list(self.store.unfinished())
+        except Exception as exc:
+            self.notify(str(exc), severity="warning")
+            return []
+
+    def _resume_chosen(self, session_id: str | None) -> None:
+        if session_id:
+            self.resume(session_id)
+        else:
+            self.show_equipment()
+
+    def show_equipment(self) -> None:
+        from ui.screens.equipment import EquipmentScreen
+
+        self.push_screen(EquipmentScreen())
+
+    def show_problem(self, equipment_id: str) -> None:
+        from ui.screens.problem import ProblemScreen
+
+        self.equipment_id = equipment_id
+        self.push_screen(ProblemScreen(equipment_id))
+
+    def session_started(self, session: Session) -> None:
+        """A new or resumed session: open the diagnosis screen (or the step it stopped at)."""
+        from ui.screens.conclusion import ConclusionScreen
+        from ui.screens.diagnosis import DiagnosisScreen
+
+        self.session = session
+        self.equipment_id = session.equipment.id
+        self.sub_title = f"{self.technician} · {session.equipment.equipment.id}"
+        self.go_home()
+        self.push_screen(DiagnosisScreen(session))
+        if session.conclusion is not None:
+            self.push_screen(ConclusionScreen(session))
+
+    def resume(self, session_id: str) -> None:
+        """Rebuild a stored session from its events and continue it."""
+        from diagnosis.errors import DiagnosisError
+        from diagnosis.session import Session
+
+        try:
+            events = self.store.events(session_id)
+            session = Session.replay(self.kb, events, sink=self.store)
+        except DiagnosisError as exc:
+            self.notify(str(exc), severity="error")
+            self.show_equipment()
+            return
+        self.session_started(session)
+
+    def show_conclusion(self) -> None:
+        from ui.screens.conclusion import ConclusionScreen
+
+        if self.session is not None:
+            self.push_screen(ConclusionScreen(self.session))
+
+    def show_report(self) -> None:
+        from ui.screens.report import ReportScreen
+
+        if self.session is not None:
+            self.go_home()
+            self.push_screen(ReportScreen(self.session))
+
+    def go_home(self) -> None:
+        """Back to the equipment picker (pushing it when it is not on the stack)."""
+        from ui.screens.equipment import EquipmentScreen
+
+        stack = self.screen_stack
+        keep = next((i for i, s in enumerate(stack) if isinstance(s, EquipmentScreen)), None)
+        if keep is None:
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.push_screen(EquipmentScreen())
+            return
+        while len(self.screen_stack) > keep + 1:
+            self.pop_screen()
+
+    def new_diagnosis(self) -> None:
+        self.session = None
+        self.sub_title = self.technician
+        self.go_home()
+
+    def on_unmount(self) -> None:
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
+
+
+def _load_kb(folder: str | Path | None) -> KnowledgeBase:
+    from diagnosis.kb.loader import load_kb
+
+    return load_kb(Path(folder) if folder is not None else None)
+
+
+def _open_store(url: str | None) -> Store:
+    from diagnosis.store import open_store
+
+    return open_store(url)

@@ -1,0 +1,1 @@
+"""Modal dialogs: safety procedures, alternatives, resume, help."""

@@ -1,0 +1,64 @@
+"""Offer the unfinished sessions at start: nothing a technician recorded is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from diagnosis.i18n import format_datetime
+from ui.screens.base import BaseDialog
+from ui.text import esc
+
+__all__ = ["ResumeDialog"]
+
+NEW = "__new__"
+
+
+class ResumeDialog(BaseDialog[str | None]):
+    """Pick a session to resume, or start a new diagnosis (returns None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "new", "key.new_diagnosis"),
+        Binding("n", "new", "key.new_diagnosis", show=False),
+    ]
+
+    def __init__(self, sessions: Sequence[Any]) -> None:
+        super().__init__()
+        self.sessions = list(sessions)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.t("resume.title"), classes="dialog-title")
+            yield Static(self.t("resume.text"), classes="hint")
+            options = [Option(self._label(s), id=str(s.id)) for s in self.sessions]
+            options.append(Option(f"[b]+ {self.t('resume.new')}[/b]", id=NEW))
+            yield OptionList(*options, id="resume-list")
+        yield Footer()
+
+    def _label(self, s: Any) -> str:
+        when = getattr(s, "updated_at", None) or getattr(s, "started_at", None)
+        stamp = format_datetime(when.astimezone(), self.lang) if when is not None else ""
+        steps = getattr(s, "steps", 0)
+        symptoms = ", ".join(getattr(s, "symptoms", ()) or ())
+        return esc(
+            f"{stamp}  {s.equipment}  {s.technician}  "
+            + self.t("resume.steps", n=steps)
+            + (f"  ({symptoms})" if symptoms else "")
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#resume-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#resume-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(None if event.option.id == NEW else event.option.id)
+
+    def action_new(self) -> None:
+        self.dismiss(None)

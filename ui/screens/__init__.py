@@ -1,0 +1,1 @@
+"""One screen per step of the guided diagnosis, plus the engineer views."""

@@ -1,0 +1,61 @@
+"""Base classes giving every screen and dialog the app, its language and translated keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+from diagnosis.i18n import tr
+from ui.text import translate_bindings
+
+if TYPE_CHECKING:
+    from ui.app import DiagnosisApp
+
+__all__ = ["BaseDialog", "BaseScreen"]
+
+ResultT = TypeVar("ResultT")
+
+
+class BaseScreen(Screen[ResultT]):
+    """A workflow screen; its binding descriptions are catalog keys, translated here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self, self.lang)
+
+    @property
+    def dapp(self) -> DiagnosisApp:
+        return cast("DiagnosisApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        try:
+            return self.dapp.lang
+        except Exception:  # no active app (constructed outside one)
+            return "en"
+
+    def t(self, key: str, **kwargs: object) -> str:
+        return tr(key, self.lang, **kwargs)
+
+
+class BaseDialog(ModalScreen[ResultT]):
+    """A modal dialog, with the same helpers as :class:`BaseScreen`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self, self.lang)
+
+    @property
+    def dapp(self) -> DiagnosisApp:
+        return cast("DiagnosisApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        try:
+            return self.dapp.lang
+        except Exception:
+            return "en"
+
+    def t(self, key: str, **kwargs: object) -> str:
+        return tr(key, self.lang, **kwargs)

@@ -1,0 +1,321 @@
+"""Step 5: confirm the root cause, justify it (5-Why, 5M), record the repair.
+
+The cause list is the engine's ranking (``_unknown`` included: when the
+evidence fits no cause of the knowledge base, that is the honest answer,
+recorded with what was ruled out). Choosing a cause records the conclusion;
+the 5-Why chain is then prefilled from the cause's template, each link with
+the reading that verified it, and stays editable. Saving records the chain,
+the 5M family, the remedy (parts, labour, downtime) and the validation test,
+closes the session and opens the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import parse_number
+from diagnosis.kb.model import CATEGORIES_5M
+from ui.screens.base import BaseScreen
+from ui.text import esc, kb_text, num
+from ui.widgets.readings import reading_value
+
+__all__ = ["ACTIVITIES", "ConclusionScreen"]
+
+UNKNOWN = "_unknown"
+# ISO 14224 Table B.5 maintenance activities (domain.md §1.6).
+ACTIVITIES = (
+    "replace",
+    "repair",
+    "modify",
+    "adjust",
+    "refit",
+    "check",
+    "service",
+    "test",
+    "inspection",
+    "overhaul",
+    "combination",
+    "other",
+)
+MAX_WHY = 6
+
+
+class ConclusionScreen(BaseScreen[None]):
+    """Root cause, 5-Why, 5M, remedy and validation, then save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "key.save_report"),
+        Binding("escape", "back", "key.back_to_diagnosis"),
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.root: str | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="conclusion-body"):
+            yield Static(self.t("concl.title"), classes="screen-title")
+            yield Label(self.t("concl.choose_cause"), classes="section")
+            yield OptionList(id="causes")
+            yield Static("", id="ruled-out", classes="hint")
+            with Vertical(id="details"):
+                yield Label(self.t("concl.why"), classes="section")
+                for i in range(MAX_WHY):
+                    with Horizontal(classes="why-row"):
+                        yield Label(f"{i + 1}.", classes="why-num")
+                        yield Input(id=f"why-{i}", placeholder=self.t("concl.why_placeholder"))
+                    yield Static("", id=f"why-ev-{i}", classes="why-evidence")
+                yield Label(self.t("concl.family"), classes="section")
+                yield Select(
+                    [(self.t(f"5m.{c}"), c) for c in CATEGORIES_5M],
+                    id="family",
+                    allow_blank=True,
+                    prompt=self.t("concl.family_prompt"),
+                )
+                yield Label(self.t("concl.remedy"), classes="section")
+                yield Input(id="remedy", placeholder=self.t("concl.remedy_placeholder"))
+                yield Select(
+                    [(self.t(f"activity.{a}"), a) for a in ACTIVITIES],
+                    id="activity",
+                    allow_blank=True,
+                    prompt=self.t("concl.activity_prompt"),
+                )
+                yield Static("", id="parts", classes="hint")
+                with Horizontal(classes="row"):
+                    yield Label(self.t("concl.labour"), classes="field-label")
+                    yield Input(id="labour", classes="short", type="text")
+                    yield Label(self.t("concl.downtime"), classes="field-label")
+                    yield Input(id="downtime", classes="short", type="text")
+                yield Checkbox(self.t("concl.lockout_done"), id="lockout-done")
+                yield Label(self.t("concl.validation"), classes="section")
+                yield Input(id="validation", placeholder=self.t("concl.validation_placeholder"))
+                yield Input(id="validation-result", placeholder=self.t("concl.result_placeholder"))
+                yield Select(
+                    [(self.t("concl.passed"), "passed"), (self.t("concl.failed"), "failed")],
+                    id="validation-status",
+                    allow_blank=True,
+                    prompt=self.t("concl.not_tested"),
+                )
+            yield Static("", id="conclusion-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.t("concl.save"), variant="primary", id="save")
+        yield Footer()
+
+    # -- cause choice --------------------------------------------------------
+    def on_mount(self) -> None:
+        s = self.session
+        listing = self.query_one("#causes", OptionList)
+        for cause_id, p in s.ranking():
+            listing.add_option(Option(self._cause_label(cause_id, p), id=cause_id))
+        current = s.conclusion.root_cause if s.conclusion is not None else None
+        ids = [cid for cid, _ in s.ranking()]
+        if current in ids:
+            listing.highlighted = ids.index(current)
+            self._fill(current)
+        else:
+            listing.highlighted = 0
+            self.query_one("#details").display = False
+        listing.focus()
+
+    def _cause_label(self, cause_id: str, p: float) -> str:
+        pct = f"{p * 100:5.1f}%"
+        if cause_id == UNKNOWN:
+            return f"{pct}  [i]{esc(self.t('hyp.unknown'))}[/i]"
+        cause = self.session.equipment.cause(cause_id)
+        family = self.t(f"5m.{cause.category_5m}")
+        return f"{pct}  [b]{esc(kb_text(cause.name, self.lang))}[/b]  [dim]{family}[/dim]"
+
+    @on(OptionList.OptionSelected, "#causes")
+    def _cause_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and not self.busy:
+            self._conclude(event.option.id)
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _conclude(self, cause_id: str) -> None:
+        try:
+            self.session.conclude(cause_id, confirmed=True)
+        except DiagnosisError as exc:
+            self.app.call_from_thread(self._error, str(exc))
+            return
+        self.app.call_from_thread(self._fill, cause_id)
+
+    def _error(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#conclusion-error", Static).update(message)
+
+    # -- the form ------------------------------------------------------------
+    def _fill(self, cause_id: str) -> None:
+        """Prefill the 5-Why, 5M, remedy and validation from the cause and the session."""
+        s = self.session
+        self.root = cause_id
+        self.query_one("#details").display = True
+        self.query_one("#conclusion-error", Static).update("")
+        links = list(s.why) if s.why else list(s.suggested_why())
+        readings = {r.measurement: r for r in s.readings}
+        for i in range(MAX_WHY):
+            box = self.query_one(f"#why-{i}", Input)
+            ev = self.query_one(f"#why-ev-{i}", Static)
+            link = links[i] if i < len(links) else None
+            box.value = link.text if link else ""
+            ev.update(self._evidence(link.evidence if link else None, readings))
+        cause = None if cause_id == UNKNOWN else s.equipment.cause(cause_id)
+        family = self.query_one("#family", Select)
+        chosen_family = s.category_5m or (cause.category_5m if cause else None)
+        family.value = chosen_family if chosen_family else Select.BLANK
+        remedy = self.query_one("#remedy", Input)
+        remedy.value = kb_text(cause.remedy, self.lang) if cause else ""
+        self.query_one("#labour", Input).value = (
+            num(cause.repair_min, self.lang) if cause and cause.repair_min is not None else ""
+        )
+        parts = ", ".join(
+            f"{p.ref} {kb_text(p.name, self.lang)} × {num(p.qty, self.lang)}"
+            for p in (cause.parts if cause else ())
+        )
+        self.query_one("#parts", Static).update(
+            self.t("concl.parts", parts=parts) if parts else self.t("concl.no_parts")
+        )
+        self.query_one("#validation", Input).value = (
+            kb_text(cause.validation, self.lang) if cause else ""
+        )
+        needs_lockout = any(
+            s.equipment.has("measurement", r.measurement)
+            and s.equipment.measurement(r.measurement).requires.lockout
+            for r in s.readings
+        )
+        self.query_one("#lockout-done", Checkbox).value = needs_lockout
+        ruled = self.query_one("#ruled-out", Static)
+        if cause_id == UNKNOWN:
+            conclusion = s.conclusion
+            ruled_ids = list(getattr(conclusion, "ruled_out", ()) or ()) or list(s.excluded)
+            names = [
+                kb_text(s.equipment.cause(c).name, self.lang)
+                for c in ruled_ids
+                if s.equipment.has("cause", c)
+            ]
+            ruled.update(self.t("concl.ruled_out", causes=", ".join(names) or "—"))
+        else:
+            ruled.update("")
+        self.query_one("#why-0", Input).focus()
+
+    def _evidence(self, measurement: str | None, readings: dict[str, Any]) -> str:
+        if not measurement:
+            return self.t("concl.no_evidence")
+        r = readings.get(measurement)
+        try:
+            name = kb_text(self.session.equipment.measurement(measurement).name, self.lang)
+        except KeyError:
+            name = measurement
+        if r is None:
+            return self.t("concl.evidence_missing", measurement=esc(name))
+        return self.t(
+            "concl.evidence",
+            measurement=esc(name),
+            value=esc(reading_value(r, self.lang)),
+            state=r.state or "",
+        )
+
+    # -- saving ----------------------------------------------------------------
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        if self.root is None:
+            self.query_one("#conclusion-error", Static).update(self.t("concl.need_cause"))
+            self.query_one("#causes", OptionList).focus()
+            return
+        from diagnosis.session.events import PartUsed, WhyLink
+
+        old = list(self.session.why) or list(self.session.suggested_why())
+        links = []
+        for i in range(MAX_WHY):
+            text = self.query_one(f"#why-{i}", Input).value.strip()
+            if text:
+                # An edited link keeps the reading that verified the template's link.
+                evidence = old[i].evidence if i < len(old) else None
+                links.append(WhyLink(text=text, evidence=evidence))
+        family = self.query_one("#family", Select).value
+        remedy = self.query_one("#remedy", Input).value.strip()
+        activity = self.query_one("#activity", Select).value
+        labour_raw = self.query_one("#labour", Input).value.strip()
+        downtime_raw = self.query_one("#downtime", Input).value.strip()
+        labour = parse_number(labour_raw) if labour_raw else None
+        downtime = parse_number(downtime_raw) if downtime_raw else None
+        if (labour_raw and labour is None) or (downtime_raw and downtime is None):
+            self.query_one("#conclusion-error", Static).update(self.t("concl.bad_minutes"))
+            return
+        cause = None if self.root == UNKNOWN else self.session.equipment.cause(self.root)
+        parts = [
+            PartUsed(ref=p.ref, name=kb_text(p.name, self.lang), qty=p.qty)
+            for p in (cause.parts if cause else ())
+        ]
+        test = self.query_one("#validation", Input).value.strip()
+        result = self.query_one("#validation-result", Input).value.strip()
+        status = self.query_one("#validation-status", Select).value
+        plan = {
+            "links": links,
+            "family": family if isinstance(family, str) else None,
+            "remedy": remedy,
+            "activity": activity if isinstance(activity, str) else "",
+            "parts": parts if remedy else [],
+            "labour": labour,
+            "downtime": downtime,
+            "lockout": self.query_one("#lockout-done", Checkbox).value,
+            "test": test,
+            "result": result,
+            "passed": status if isinstance(status, str) else None,
+        }
+        self.busy = True
+        self._save(plan)
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _save(self, plan: dict[str, Any]) -> None:
+        s = self.session
+        try:
+            if plan["links"]:
+                s.set_why(plan["links"])
+            if plan["family"]:
+                s.set_category(plan["family"])
+            if plan["remedy"]:
+                s.record_remedy(
+                    plan["remedy"],
+                    activity=plan["activity"],
+                    parts=plan["parts"],
+                    labour_min=plan["labour"],
+                    downtime_min=plan["downtime"],
+                    lockout_done=plan["lockout"],
+                )
+            if plan["test"] and plan["passed"]:
+                s.record_validation(plan["test"], plan["passed"] == "passed", plan["result"])
+            s.close("done")
+        except DiagnosisError as exc:
+            self.app.call_from_thread(self._error, str(exc))
+            return
+        self.app.call_from_thread(self._saved)
+
+    def _saved(self) -> None:
+        self.busy = False
+        self.dapp.show_report()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,383 @@
+"""Step 4: the guided diagnosis: hypotheses, the proposed measurement, the answer.
+
+The engine proposes the next measurement (value of information per minute);
+the technician answers with a number (unit optional, decimal comma or
+point), yes/no, or a choice; or says it is not available, or measures
+something else. Every call to the engine runs in a worker thread and returns
+a :class:`View` snapshot, so typing never lags and the screen never reads
+the session while a worker changes it.
+
+Safety comes first: pending alerts (critical reading, safety rule) open a
+procedure dialog that must be acknowledged step by step, and a measurement
+that needs lockout is not asked before its lockout procedure is acknowledged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Static
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.kb.model import Measurement
+from ui.screens.base import BaseScreen
+from ui.text import kb_text
+from ui.widgets.card import MeasurementCard, answer_hint
+from ui.widgets.hypotheses import HypothesesPanel
+from ui.widgets.readings import ReadingsPanel
+
+__all__ = ["DiagnosisScreen", "View"]
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the screen shows, read from the session in one go (in a worker)."""
+
+    ranking: list[tuple[str, float]]
+    excluded: dict[str, str]
+    readings: list[Any]
+    proposal: Any  # StepProposal | None
+    stop_reason: str | None
+    alerts: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+class DiagnosisScreen(BaseScreen[None]):
+    """Hypotheses beside (wide) or under (narrow) the measurement card."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "not_available", "key.not_available"),
+        Binding("ctrl+o", "other", "key.other"),
+        Binding("ctrl+z", "undo", "key.undo"),
+        Binding("ctrl+f", "conclude", "key.conclude"),
+        Binding("escape", "leave", "key.leave"),
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.current: Measurement | None = None
+        self.current_proposal: Any = None
+        self.chosen = False  # the technician picked another measurement
+        self.view: View | None = None
+        self.busy = False
+        self._lockouts_done: set[str] = set()
+
+    # -- layout ------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        eq = self.session.equipment
+        yield Header()
+        with VerticalScroll(id="diag-body"):
+            with Vertical(id="work-pane"):
+                yield Static("", id="status")
+                yield MeasurementCard(self.lang, id="card")
+                yield Input(id="answer", placeholder="")
+                yield Static("", id="answer-error", classes="error")
+            with Vertical(id="hyp-pane", classes="panel"):
+                yield HypothesesPanel(eq, self.lang, id="hypotheses")
+            with Vertical(id="readings-pane", classes="panel"):
+                yield ReadingsPanel(eq, self.lang, id="readings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#hyp-pane").border_title = self.t("diag.hypotheses")
+        self.query_one("#readings-pane").border_title = self.t("diag.readings")
+        self.query_one("#card", MeasurementCard).show_message(
+            self.t("diag.computing_title"), self.t("diag.computing")
+        )
+        self.query_one("#answer", Input).focus()
+        self.run_engine(None)
+
+    # -- engine calls (worker thread) --------------------------------------
+    def _snapshot(self) -> View:
+        s = self.session
+        alerts = list(s.pending_alerts)
+        proposal = None if alerts else s.proposal()
+        return View(
+            ranking=list(s.ranking()),
+            excluded=dict(s.excluded),
+            readings=list(s.readings),
+            proposal=proposal,
+            stop_reason=s.stop_reason,
+            alerts=alerts,
+            notes=list(getattr(s, "notes", [])),
+            suggestions=list(getattr(s, "suggestions", [])),
+        )
+
+    @work(thread=True, exclusive=True, group="engine")
+    def run_engine(self, call: Callable[[], Any] | None, keep_current: bool = False) -> None:
+        """Run ``call`` on the session (if any), then read a fresh view; report back."""
+        app = self.app
+        app.call_from_thread(self._set_busy, True)
+        error: str | None = None
+        if call is not None:
+            try:
+                call()
+            except DiagnosisError as exc:
+                error = str(exc)
+        try:
+            view = self._snapshot()
+        except DiagnosisError as exc:
+            app.call_from_thread(self._engine_failed, str(exc))
+            return
+        app.call_from_thread(self._show, view, error, keep_current and error is not None)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one("#status", Static).set_class(busy, "busy")
+        if busy:
+            self.query_one("#status", Static).update(self.t("diag.computing"))
+
+    def _engine_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.query_one("#answer-error", Static).update(message)
+
+    # -- rendering -----------------------------------------------------------
+    def _show(self, view: View, error: str | None, keep_current: bool) -> None:
+        self.busy = False
+        self.query_one("#status", Static).set_class(False, "busy")
+        self.view = view
+        narrow = self.has_class("-narrow")
+        self.query_one("#hypotheses", HypothesesPanel).show(
+            view.ranking, view.excluded, limit=6 if narrow else None
+        )
+        self.query_one("#readings", ReadingsPanel).show(view.readings)
+        err = self.query_one("#answer-error", Static)
+        err.update(error or "")
+        if not keep_current:
+            self.chosen = False
+            self.current_proposal = view.proposal
+            self.current = view.proposal.measurement if view.proposal is not None else None
+        self._show_status(view)
+        self._show_card()
+        if error is None:
+            self.query_one("#answer", Input).value = ""
+        self._check_safety()
+
+    def _show_status(self, view: View) -> None:
+        top = view.ranking[0] if view.ranking else None
+        parts = [self.t("diag.step", n=len(view.readings) + 1)]
+        if top is not None:
+            parts.append(
+                self.t("diag.top", cause=self._cause_name(top[0]), p=f"{top[1] * 100:.0f}")
+            )
+        if view.stop_reason:
+            parts.append(self.t(f"diag.stop.{view.stop_reason}"))
+        for note in view.notes[-1:]:
+            parts.append("ℹ " + note)
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def _cause_name(self, cause_id: str) -> str:
+        if cause_id == "_unknown":
+            return self.t("hyp.unknown")
+        try:
+            return kb_text(self.session.equipment.cause(cause_id).name, self.lang)
+        except KeyError:
+            return cause_id
+
+    def _show_card(self) -> None:
+        card = self.query_one("#card", MeasurementCard)
+        answer = self.query_one("#answer", Input)
+        m = self.current
+        if m is None:
+            view = self.view
+            reason = view.stop_reason if view is not None else None
+            card.show_message(
+                self.t("diag.no_more_title"),
+                self.t(f"diag.no_more.{reason or 'none'}"),
+            )
+            answer.placeholder = self.t("diag.conclude_hint")
+            answer.disabled = False
+            return
+        procedure = self._lockout_procedure(m)
+        card.show(
+            m,
+            proposal=self.current_proposal,
+            proposed=not self.chosen,
+            lockout_done=m.id in self._lockouts_done or self._lockout_acknowledged(m),
+            procedure_name=kb_text(procedure.name, self.lang) if procedure else "",
+        )
+        answer.placeholder = answer_hint(m, self.lang)
+
+    # -- safety ------------------------------------------------------------
+    def _lockout_procedure(self, m: Measurement) -> Any:
+        pid = getattr(self.current_proposal, "lockout_procedure", None) or m.requires.procedure
+        if not pid:
+            return None
+        try:
+            return self.session.kb.procedure(pid)
+        except KeyError:
+            return None
+
+    def _lockout_acknowledged(self, m: Measurement) -> bool:
+        """Whether the session log already holds the acknowledgement of m's lockout."""
+        procedure = self._lockout_procedure(m)
+        if procedure is None:
+            return False
+        return any(
+            getattr(e, "type", "") == "alert_acknowledged" and e.procedure == procedure.id
+            for e in self.session.events
+        )
+
+    def _check_safety(self) -> None:
+        """Open the first pending alert, else the current measurement's lockout."""
+        view = self.view
+        if view is not None and view.alerts:
+            alert = view.alerts[0]
+            try:
+                procedure = self.session.kb.procedure(alert.procedure)
+            except KeyError:
+                return
+            done = sum(
+                1
+                for e in self.session.events
+                if getattr(e, "type", "") == "alert_step_acknowledged"
+                and e.procedure == alert.procedure
+                and e.at >= alert.at
+            )
+            self.app.push_screen(
+                _procedure_dialog(self, procedure, alert.reason or alert.trigger, done),
+                self._alert_done,
+            )
+            return
+        m = self.current
+        if m is None or not m.requires.lockout or m.id in self._lockouts_done:
+            return
+        if self._lockout_acknowledged(m):
+            self._lockouts_done.add(m.id)
+            self._show_card()
+            return
+        procedure = self._lockout_procedure(m)
+        if procedure is None:
+            return
+        reason = self.t("diag.lockout_reason", measurement=kb_text(m.name, self.lang))
+        self.app.push_screen(
+            _procedure_dialog(self, procedure, reason, 0), lambda _ok: self._lockout_done(m.id)
+        )
+
+    def _alert_done(self, _ok: bool | None) -> None:
+        self.run_engine(None)
+
+    def _lockout_done(self, measurement_id: str) -> None:
+        self._lockouts_done.add(measurement_id)
+        self._show_card()
+        self.query_one("#answer", Input).focus()
+
+    # -- the technician's actions -------------------------------------------
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.busy:
+            return
+        raw = event.value.strip()
+        m = self.current
+        if m is None:
+            self.action_conclude()
+            return
+        if not raw:
+            self.query_one("#answer-error", Static).update(self.t("diag.empty_answer"))
+            return
+        if m.requires.lockout and m.id not in self._lockouts_done:
+            self._check_safety()
+            return
+        mid = m.id
+        self.run_engine(lambda: self.session.answer(mid, raw), keep_current=True)
+
+    def action_not_available(self) -> None:
+        if self.busy or self.current is None:
+            return
+        mid = self.current.id
+        self.run_engine(lambda: self.session.not_available(mid))
+
+    def action_undo(self) -> None:
+        if self.busy:
+            return
+        if not self.view or not self.view.readings:
+            self.notify(self.t("diag.nothing_to_undo"), severity="warning")
+            return
+        self.run_engine(self.session.undo)
+
+    def action_other(self) -> None:
+        if not self.busy:
+            self._load_alternatives()
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _load_alternatives(self) -> None:
+        self.app.call_from_thread(self._set_busy, True)
+        try:
+            alternatives = list(self.session.alternatives())
+        except DiagnosisError as exc:
+            self.app.call_from_thread(self._engine_failed, str(exc))
+            return
+        self.app.call_from_thread(self._open_alternatives, alternatives)
+
+    def _open_alternatives(self, alternatives: list[Any]) -> None:
+        from ui.dialogs.alternatives import AlternativesDialog
+
+        self._set_busy(False)
+        if self.view is not None:
+            self._show_status(self.view)
+
+        def chosen(mid: str | None) -> None:
+            if not mid:
+                return
+            picked = next((a for a in alternatives if a.measurement.id == mid), None)
+            if picked is None:
+                return
+            self.current = picked.measurement
+            self.current_proposal = picked
+            self.chosen = True
+            self._show_card()
+            self.query_one("#answer", Input).focus()
+            self._check_safety()
+
+        self.app.push_screen(AlternativesDialog(alternatives), chosen)
+
+    def action_conclude(self) -> None:
+        if self.busy:
+            return
+        self.dapp.show_conclusion()
+
+    def action_leave(self) -> None:
+        self.notify(self.t("diag.saved_resume"))
+        self.dapp.new_diagnosis()
+
+    def on_screen_resume(self) -> None:
+        # Back from the conclusion screen (or a dialog): refresh what the engine says.
+        if self.view is not None and not self.busy:
+            self._show_status(self.view)
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            narrow = self.has_class("-narrow")
+            self.query_one("#hypotheses", HypothesesPanel).show(
+                self.view.ranking, self.view.excluded, limit=6 if narrow else None
+            )
+
+
+def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done: int) -> Any:
+    from ui.dialogs.procedure import ProcedureDialog
+
+    session = screen.session
+    pid = procedure.id
+    engine_driven = any(getattr(a, "procedure", None) == pid for a in session.pending_alerts)
+    if engine_driven:
+        return ProcedureDialog(
+            procedure,
+            reason,
+            ack_step=lambda i: session.acknowledge_step(pid, i),
+            ack_all=lambda: session.acknowledge(pid),
+            done=done,
+        )
+    # A lockout the engine does not hold as an alert: acknowledged in the UI only.
+    return ProcedureDialog(procedure, reason, ack_step=lambda i: None, ack_all=lambda: None)

@@ -1,0 +1,171 @@
+"""Step 3: the problem statement: observed symptoms and the QQOQCP fields.
+
+A diagnosis starts from facts (domain.md §3.3): what is observed (symptoms
+of the KB, searchable), who, where, when, how, why it matters, how much.
+Starting the session compiles the equipment's network, so it runs in a
+worker thread: the screen never freezes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from diagnosis.errors import DiagnosisError
+from ui.screens.base import BaseScreen
+from ui.text import esc, kb_text
+
+if TYPE_CHECKING:
+    from diagnosis.session import Session
+
+__all__ = ["QQOQCP_FIELDS", "ProblemScreen"]
+
+QQOQCP_FIELDS = ("who", "what", "where", "when", "how", "why", "how_much")
+
+
+class ProblemScreen(BaseScreen[None]):
+    """Symptoms (search + multi-select) and the QQOQCP problem statement."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "key.start"),
+        Binding("escape", "back", "key.back"),
+    ]
+
+    def __init__(self, equipment_id: str) -> None:
+        super().__init__()
+        self.equipment_id = equipment_id
+        self.selected: set[str] = set()
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        eq = self.dapp.kb.equipment(self.equipment_id)
+        yield Header()
+        yield Static(
+            self.t("problem.title", equipment=kb_text(eq.equipment.name, self.lang)),
+            classes="screen-title",
+        )
+        with Horizontal(id="problem-body"):
+            with Vertical(id="symptoms-pane", classes="panel"):
+                yield Label(self.t("problem.symptoms"))
+                yield Input(placeholder=self.t("problem.search"), id="symptom-search")
+                yield SelectionList[str](id="symptoms")
+            with VerticalScroll(id="qqoqcp-pane", classes="panel"):
+                yield Label(self.t("problem.qqoqcp"), classes="section")
+                for name in QQOQCP_FIELDS:
+                    yield Label(self.t(f"problem.field.{name}"), classes="field-label")
+                    yield Input(
+                        value=self._default(name),
+                        placeholder=self.t(f"problem.hint.{name}"),
+                        id=f"q-{name}",
+                    )
+                yield Label(self.t("problem.work_order"), classes="field-label")
+                yield Input(id="work-order", placeholder=self.t("problem.work_order_hint"))
+        yield Static("", id="problem-error", classes="error")
+        with Horizontal(classes="buttons"):
+            yield Button(self.t("problem.start"), variant="primary", id="start")
+        yield Footer()
+
+    def _default(self, name: str) -> str:
+        if name == "who":
+            return self.dapp.technician
+        if name == "where":
+            eq = self.dapp.kb.equipment(self.equipment_id).equipment
+            return " / ".join(x for x in (eq.location, eq.id) if x)
+        return ""
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#symptom-search", Input).focus()
+
+    def _fill(self, query: str) -> None:
+        eq = self.dapp.kb.equipment(self.equipment_id)
+        listing = self.query_one("#symptoms", SelectionList)
+        words = query.lower().split()
+        listing.clear_options()
+        for s in eq.symptoms:
+            name = esc(kb_text(s.name, self.lang))
+            hay = f"{s.id} {kb_text(s.name, self.lang)} {kb_text(s.description, self.lang)}".lower()
+            if not all(w in hay for w in words):
+                continue
+            tag = self.t(f"category.{s.category}")
+            style = "red" if s.category == "safety" else "dim"
+            listing.add_option(
+                Selection(f"{name} [{style}]({tag})[/{style}]", s.id, s.id in self.selected)
+            )
+
+    @on(Input.Changed, "#symptom-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#symptom-search")
+    def _search_submitted(self) -> None:
+        self.query_one("#symptoms", SelectionList).focus()
+
+    @on(SelectionList.SelectionToggled, "#symptoms")
+    def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        value = event.selection.value
+        if value in self.selected:
+            self.selected.discard(value)
+        else:
+            self.selected.add(value)
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        if self._busy:
+            return
+        if not self.selected:
+            self.query_one("#problem-error", Static).update(self.t("problem.need_symptom"))
+            return
+        from diagnosis.session.events import ProblemStatement
+
+        values = {n: self.query_one(f"#q-{n}", Input).value.strip() for n in QQOQCP_FIELDS}
+        problem = ProblemStatement(**values)
+        work_order = self.query_one("#work-order", Input).value.strip() or None
+        eq = self.dapp.kb.equipment(self.equipment_id)
+        symptoms = [s.id for s in eq.symptoms if s.id in self.selected]
+        self._busy = True
+        self.query_one("#problem-error", Static).update(self.t("problem.starting"))
+        self._start(symptoms, problem, work_order)
+
+    @work(thread=True, exclusive=True, group="start")
+    def _start(self, symptoms: list[str], problem: object, work_order: str | None) -> None:
+        from diagnosis.session import Session
+
+        app = self.dapp
+        try:
+            session = Session.start(
+                app.kb,
+                self.equipment_id,
+                symptoms,
+                technician=app.technician,
+                habilitations=app.habilitations,
+                problem=problem,  # type: ignore[arg-type]
+                lang=app.lang,
+                sink=app.store,
+                work_order=work_order,
+            )
+        except DiagnosisError as exc:
+            app.call_from_thread(self._failed, str(exc))
+            return
+        app.call_from_thread(self._started, session)
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self.query_one("#problem-error", Static).update(message)
+
+    def _started(self, session: Session) -> None:
+        self._busy = False
+        self.dapp.session_started(session)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

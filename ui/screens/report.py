@@ -1,0 +1,106 @@
+"""Step 6: the report, written as Markdown and HTML into a folder the user sees.
+
+The report is built by the engine (``diagnosis.report.build_report``, the
+writers never compute); this screen writes the files, shows their paths and
+a preview of the Markdown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Markdown, Static
+
+from diagnosis.errors import DiagnosisError
+from ui.screens.base import BaseScreen
+from ui.text import esc
+
+__all__ = ["ReportScreen", "write_reports"]
+
+
+def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[Path], str]:
+    """Build the session's report and write it as ``.md`` and ``.html`` into ``folder``.
+
+    Returns:
+        The paths written and the Markdown text (for the preview).
+
+    Raises:
+        ExportError: the folder cannot be written.
+    """
+    from diagnosis.errors import ExportError
+    from diagnosis.report import build_report, render
+
+    data = build_report(kb, list(session.events), lang=lang)
+    started = session.events[0].at if session.events else None
+    stamp = started.strftime("%Y%m%d-%H%M") if started else "session"
+    base = f"{stamp}-{session.equipment.id}-{session.id[:8]}"
+    paths: list[Path] = []
+    markdown = ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for fmt in ("md", "html"):
+            body = render(data, fmt)
+            path = folder / f"{base}.{fmt}"
+            if isinstance(body, bytes):
+                path.write_bytes(body)
+            else:
+                path.write_text(body, encoding="utf-8")
+                if fmt == "md":
+                    markdown = body
+            paths.append(path)
+    except OSError as exc:
+        raise ExportError(f"{folder}: {exc.strerror or exc}") from exc
+    return paths, markdown
+
+
+class ReportScreen(BaseScreen[None]):
+    """Where the report went, and a preview of it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "key.new_diagnosis"),
+        Binding("escape", "new", "key.new_diagnosis", show=False),
+        Binding("q", "app.quit", "key.quit"),
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.paths: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="report-body"):
+            yield Static(self.t("report.title"), classes="screen-title")
+            yield Static(self.t("report.writing"), id="report-paths", classes="panel")
+            yield Markdown("", id="report-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._write()
+
+    @work(thread=True, exclusive=True, group="report")
+    def _write(self) -> None:
+        app = self.dapp
+        try:
+            paths, markdown = write_reports(app.kb, self.session, app.report_dir, app.lang)
+        except DiagnosisError as exc:
+            app.call_from_thread(self._failed, str(exc))
+            return
+        app.call_from_thread(self._written, paths, markdown)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#report-paths", Static).update(f"[red]{esc(message)}[/red]")
+
+    def _written(self, paths: list[Path], markdown: str) -> None:
+        self.paths = paths
+        lines = [self.t("report.saved")] + [f"  [b]{esc(str(p))}[/b]" for p in paths]
+        self.query_one("#report-paths", Static).update("\n".join(lines))
+        self.query_one("#report-preview", Markdown).update(markdown)
+
+    def action_new(self) -> None:
+        self.dapp.new_diagnosis()

@@ -1,0 +1,46 @@
+"""Translation helpers for the UI: catalog strings, KB texts, key labels.
+
+Every user-facing string comes from ``diagnosis/locales/<lang>/ui.yaml``
+through :func:`diagnosis.i18n.tr`. Textual reads key bindings from class
+attributes, so binding descriptions are written as catalog keys
+(``"key.help"``) and translated per instance by :func:`translate_bindings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.dom import DOMNode
+from textual.markup import escape
+
+from diagnosis.i18n import Text, format_number, tr
+
+__all__ = ["esc", "kb_text", "num", "tr", "translate_bindings"]
+
+esc = escape  # KB texts may hold "[": escape them inside markup
+
+
+def kb_text(text: Text | str | None, lang: str) -> str:
+    """A KB text in the user's language (English, then any, as a fallback)."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang)
+
+
+def num(value: float | None, lang: str, digits: int = 4) -> str:
+    """A number as the user writes it (``4,2`` in French); empty for None."""
+    return "" if value is None else format_number(value, lang, digits)
+
+
+def translate_bindings(node: DOMNode, lang: str) -> None:
+    """Replace the ``key.*`` descriptions of ``node``'s bindings by their translation."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(b, description=tr(b.description, lang))
+            if b.description.startswith("key.")
+            else b
+            for b in bindings
+        ]

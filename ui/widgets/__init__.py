@@ -1,0 +1,1 @@
+"""Reusable widgets: hypothesis ranking, measurement card, readings."""

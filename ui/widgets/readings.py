@@ -1,0 +1,72 @@
+"""The readings taken so far, newest last, with their interpreted state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text as RichText
+from textual.widgets import Static
+
+from diagnosis.i18n import tr
+from diagnosis.kb.model import EquipmentKB
+from ui.text import kb_text, num
+
+__all__ = ["ReadingsPanel", "reading_value"]
+
+
+def reading_value(r: Any, lang: str) -> str:
+    """How a reading shows: ``205 °C``, ``yes``, ``wet``, ``n/a``."""
+    if not getattr(r, "available", True) or r.value is None:
+        return tr("reading.not_available", lang)
+    if isinstance(r.value, bool):
+        return tr("bool.true" if r.value else "bool.false", lang)
+    if isinstance(r.value, int | float):
+        unit = f" {r.unit}" if r.unit else ""
+        return f"{num(float(r.value), lang)}{unit}"
+    return str(r.value)
+
+
+class ReadingsPanel(Static):
+    """A compact table of :class:`diagnosis.session.Reading` values."""
+
+    DEFAULT_CLASSES = "readings"
+
+    def __init__(self, equipment: EquipmentKB, lang: str, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.equipment = equipment
+        self.lang = lang
+
+    def show(self, readings: Sequence[Any]) -> None:
+        lang = self.lang
+        if not readings:
+            self.update(RichText(tr("reading.none", lang), style="dim italic"))
+            return
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(justify="right", style="dim", no_wrap=True)
+        table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+        for i, r in enumerate(readings, 1):
+            try:
+                name = kb_text(self.equipment.measurement(r.measurement).name, lang)
+            except KeyError:
+                name = r.measurement
+            state = r.state or ""
+            if r.critical:
+                flag = RichText(tr("reading.critical", lang, state=state), style="bold red")
+            elif state and state not in ("normal",) and not _is_normal(self.equipment, r):
+                flag = RichText(state, style="yellow")
+            else:
+                flag = RichText(state, style="green" if state else "dim")
+            mark = "" if getattr(r, "proposed", True) else " *"
+            table.add_row(str(i), name + mark, reading_value(r, lang), flag)
+        self.update(table)
+
+
+def _is_normal(eq: EquipmentKB, r: Any) -> bool:
+    try:
+        return bool(r.state == eq.measurement(r.measurement).normal_state)
+    except KeyError:
+        return False
