@@ -1,0 +1,79 @@
+"""The ``diagnosis run`` JSON document of a session (shared/cli-contract.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from diagnosis.bayes.evidence import UNKNOWN
+
+if TYPE_CHECKING:
+    from diagnosis.session.core import Session
+
+__all__ = ["run_json"]
+
+_DIGITS = 6
+
+
+def _value(value: float | bool | str | None) -> float | int | bool | str | None:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _ranking(ranking: Any) -> list[dict[str, Any]]:
+    return [{"cause": c, "probability": round(float(p), _DIGITS)} for c, p in ranking]
+
+
+def run_json(session: Session) -> dict[str, Any]:
+    """Contract fields (equipment, symptoms, steps, ranking, root_cause, alerts,
+    excluded, why, category_5m) plus ``session``, ``stop_reason`` and per-step extras.
+
+    ``root_cause`` is the recorded conclusion when there is one, else what the
+    engine would conclude now.
+    """
+    steps = []
+    for reading, snapshot in zip(session.readings, session.steps_rankings, strict=True):
+        steps.append(
+            {
+                "measurement": reading.measurement,
+                "value": _value(reading.value),
+                "unit": reading.unit,
+                "state": reading.state,
+                "critical": reading.critical,
+                "available": reading.available,
+                "proposed": reading.proposed,
+                "ranking": _ranking(snapshot),
+            }
+        )
+    conclusion = session.conclusion
+    root = conclusion.root_cause if conclusion is not None else session.default_root_cause()
+    why = (
+        [link.text for link in session.why]
+        if session.why
+        else [link.text for link in session.suggested_why()]
+    )
+    category = session.category_5m
+    if category is None and root is not None and root != UNKNOWN:
+        category = session.equipment.cause(root).category_5m
+    probabilities = dict(session.ranking())
+    return {
+        "equipment": session.equipment.id,
+        "symptoms": list(session.symptoms),
+        "absent_symptoms": list(session.absent_symptoms),
+        "steps": steps,
+        "ranking": _ranking(session.ranking()),
+        "root_cause": root,
+        "probability": round(probabilities.get(root, 0.0), _DIGITS) if root else None,
+        "evidence": list(conclusion.evidence) if conclusion is not None else [],
+        "stop_reason": session.stop_reason,
+        "alerts": list(dict.fromkeys(a.procedure for a in session.alerts)),
+        "excluded": sorted(session.excluded),
+        "notes": session.notes,
+        "suggestions": session.suggestions,
+        "why": why,
+        "why_evidence": [link.evidence for link in session.why]
+        if session.why
+        else [link.evidence for link in session.suggested_why()],
+        "category_5m": category,
+        "session": session.id,
+    }

@@ -1,0 +1,41 @@
+"""The scripted loop of ``diagnosis run``: propose, read, answer, until the stop rule."""
+
+from __future__ import annotations
+
+from diagnosis.session.core import Session
+from diagnosis.session.sources import ReadingSource
+
+__all__ = ["run_session"]
+
+
+def run_session(
+    session: Session, source: ReadingSource, *, acknowledge_alerts: bool = True
+) -> Session:
+    """Answer the session's proposals from ``source`` until it stops.
+
+    Args:
+        session: a started session.
+        source: where the readings come from.
+        acknowledge_alerts: acknowledge every step of each raised alert, as a
+            technician would after applying it; False stops at the first alert
+            (the session then has ``pending_alerts``).
+
+    Returns:
+        The same session, stopped (see :attr:`Session.stop_reason`) or waiting
+        on an alert.
+    """
+    while not session.closed:
+        if session.pending_alerts:
+            if not acknowledge_alerts:
+                break
+            for alert in session.pending_alerts:
+                steps = session.kb.procedures.get(alert.procedure)
+                for index in range(len(steps.steps) if steps is not None else 0):
+                    session.acknowledge_step(alert.procedure, index)
+                session.acknowledge(alert.procedure)
+            continue
+        proposal = session.proposal()
+        if proposal is None:
+            break
+        session.answer(proposal.measurement.id, source.read(proposal.measurement))
+    return session

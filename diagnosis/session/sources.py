@@ -1,0 +1,258 @@
+"""Where readings come from: a person, an answers file, a simulated machine.
+
+The session does not care who measures: :func:`~diagnosis.session.runner.run_session`
+asks a :class:`ReadingSource` for each proposed measurement. The TUI asks
+the technician (:class:`PersonSource` wraps any prompt callable),
+``diagnosis run`` reads an :class:`AnswersFile`, and the trainer mode and the
+tests read a :class:`SimulatedMachine` that hides one (or several) causes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from diagnosis.errors import SessionError, UsageError
+from diagnosis.i18n import tr
+from diagnosis.kb.model import EquipmentKB, Measurement
+from diagnosis.rules import interpret
+
+__all__ = ["AnswersFile", "PersonSource", "ReadingSource", "SimulatedMachine", "value_for_state"]
+
+Raw = str | float | bool | None
+
+
+class ReadingSource(Protocol):
+    """A pluggable source of readings; ``None`` means *not available*."""
+
+    def read(self, measurement: Measurement) -> Raw: ...
+
+
+class PersonSource:
+    """Readings typed by a person, through any prompt (the TUI, a console)."""
+
+    def __init__(self, prompt: Callable[[Measurement], Raw]) -> None:
+        self._prompt = prompt
+
+    def read(self, measurement: Measurement) -> Raw:
+        return self._prompt(measurement)
+
+
+class AnswersFile:
+    """A YAML mapping ``measurement-id: value`` (cli-contract.md ``--answers``).
+
+    Values are numbers in the measurement's unit (``4.2`` or ``"4,2 bar"``),
+    ``true``/``false`` (or yes/no/oui/non), a choice, or ``null`` / ``n/a`` for
+    *not available*. A measurement the file does not hold is *not available*.
+
+    Args:
+        path: the file.
+        equipment: when given, every id and value is checked against it now.
+        lang: language of the error messages.
+
+    Raises:
+        UsageError: unreadable file, YAML error, not a mapping, duplicate or
+            unknown measurement id, value that cannot be a reading. The message
+            is one line naming ``file:line``.
+    """
+
+    def __init__(
+        self, path: str | Path, equipment: EquipmentKB | None = None, lang: str = "en"
+    ) -> None:
+        self.path = Path(path)
+        self.lang = lang
+        self.values: dict[str, Raw] = {}
+        self.lines: dict[str, int] = {}
+        self._load()
+        if equipment is not None:
+            self.validate(equipment)
+
+    def _error(self, line: int, key: str, **kw: object) -> UsageError:
+        return UsageError(f"{self.path}:{line}: " + tr(key, self.lang, **kw))
+
+    def _load(self) -> None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"{self.path}: "
+                + tr("session.answers.unreadable", self.lang, reason=str(exc).split(":")[0])
+            ) from exc
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 0
+            column = mark.column + 1 if mark is not None else 0
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise UsageError(
+                f"{self.path}:{line}:{column}: "
+                + tr("session.answers.yaml_error", self.lang, problem=problem)
+            ) from exc
+        if node is None:
+            return
+        if not isinstance(node, yaml.MappingNode):
+            raise self._error(node.start_mark.line + 1, "session.answers.not_mapping")
+        constructor = yaml.SafeLoader("")
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or not isinstance(
+                value_node, yaml.ScalarNode
+            ):
+                raise self._error(line, "session.answers.not_scalar")
+            key = str(key_node.value)
+            if key in self.values or key in self.lines:
+                raise self._error(
+                    line, "session.answers.duplicate", measurement=key, first=self.lines[key]
+                )
+            value: Any = constructor.construct_object(value_node)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            elif not isinstance(value, str | float | bool | type(None)):
+                value = str(value_node.value)
+            self.values[key] = value
+            self.lines[key] = line
+
+    def validate(self, equipment: EquipmentKB) -> None:
+        """Check every id and value against ``equipment`` (raises UsageError)."""
+        for key, value in self.values.items():
+            if not equipment.has("measurement", key):
+                raise self._error(
+                    self.lines[key],
+                    "session.answers.unknown_measurement",
+                    measurement=key,
+                    equipment=equipment.id,
+                )
+            try:
+                interpret(equipment.measurement(key), value, self.lang)
+            except SessionError as exc:
+                raise self._error(
+                    self.lines[key], "session.answers.bad_value", problem=str(exc)
+                ) from exc
+
+    def read(self, measurement: Measurement) -> Raw:
+        return self.values.get(measurement.id)
+
+
+def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Raw:
+    """A reading of ``m`` in ``state``, well inside the state's band.
+
+    Numeric: the nominal for ``normal`` (or the middle of the alarm band), the
+    middle of the alarm band below/above for ``low``/``high`` (beyond the
+    critical threshold when ``critical``). Boolean: True/False. Choice: the id.
+    """
+    if m.kind == "boolean":
+        return state == "true"
+    if m.kind == "choice":
+        return state
+    t = m.thresholds
+    lo, hi = t.low_alarm, t.high_alarm
+    nominal = m.nominal
+    if nominal is None:
+        nominal = (lo + hi) / 2 if lo is not None and hi is not None else (lo or hi or 0.0)
+    span = max(abs(nominal) * 0.1, 1.0)
+    if lo is not None and hi is not None:
+        span = max(span, (hi - lo) / 2)
+    if state == "normal":
+        if (lo is not None and nominal < lo) or (hi is not None and nominal > hi):
+            return (lo + hi) / 2 if lo is not None and hi is not None else (lo or hi)
+        return nominal
+    if state == "low":
+        edge_c, edge_a = t.low_critical, t.low_alarm
+        if critical and edge_c is not None:
+            return edge_c - span / 2
+        if edge_c is not None and edge_a is not None:
+            return (edge_c + edge_a) / 2
+        edge = edge_a if edge_a is not None else edge_c
+        return (edge if edge is not None else nominal) - span / 2
+    edge_c, edge_a = t.high_critical, t.high_alarm
+    if critical and edge_c is not None:
+        return edge_c + span / 2
+    if edge_c is not None and edge_a is not None:
+        return (edge_c + edge_a) / 2
+    edge = edge_a if edge_a is not None else edge_c
+    return (edge if edge is not None else nominal) + span / 2
+
+
+class SimulatedMachine:
+    """A machine with hidden causes, answering as those causes make it answer.
+
+    Deterministic by default: each measurement shows the state the hidden
+    causes produce with probability >= ``threshold`` (the strongest such
+    effect wins; precedence by the measurement's state order), else its healthy
+    state. With ``rng`` each effect fires with its own probability instead
+    (noisy trainer exercises).
+
+    Args:
+        equipment: the equipment simulated.
+        causes: the hidden cause id(s); none for a healthy machine.
+        overrides: measurement id -> raw answer, replacing the simulation.
+        unavailable: measurement ids answered *not available*.
+        critical: produce values beyond the critical thresholds where they exist.
+        threshold: the effect probability from which a state is produced.
+        rng: a random generator for noisy readings.
+    """
+
+    def __init__(
+        self,
+        equipment: EquipmentKB,
+        causes: str | Iterable[str] = (),
+        *,
+        overrides: Mapping[str, Raw] | None = None,
+        unavailable: Iterable[str] = (),
+        critical: bool = False,
+        threshold: float = 0.5,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.equipment = equipment
+        self.causes = (causes,) if isinstance(causes, str) else tuple(causes)
+        for cid in self.causes:
+            if not equipment.has("cause", cid):
+                raise SessionError(
+                    tr("session.error.unknown_cause", "en", cause=cid, equipment=equipment.id)
+                )
+        self.overrides = dict(overrides or {})
+        self.unavailable = frozenset(unavailable)
+        self.critical = critical
+        self.threshold = threshold
+        self.rng = rng
+        self.asked: list[str] = []
+
+    @property
+    def symptoms(self) -> tuple[str, ...]:
+        """The symptoms the hidden causes produce (p >= threshold), in KB order."""
+        produced = {
+            e.symptom
+            for cid in self.causes
+            for e in self.equipment.cause(cid).effects
+            if e.symptom and e.p >= self.threshold
+        }
+        return tuple(s.id for s in self.equipment.symptoms if s.id in produced)
+
+    def state_of(self, m: Measurement) -> str:
+        """The state the hidden causes give ``m``."""
+        fired: dict[str, float] = {}
+        for cid in self.causes:
+            for e in self.equipment.cause(cid).effects:
+                if e.measurement != m.id or e.state is None or e.state == m.normal_state:
+                    continue
+                hit = self.rng.random() < e.p if self.rng is not None else e.p >= self.threshold
+                if hit:
+                    fired[e.state] = max(fired.get(e.state, 0.0), e.p)
+        if not fired:
+            return m.normal_state
+        if self.rng is not None:
+            return next(s for s in m.states if s in fired)
+        return max(fired, key=lambda s: (fired[s], -m.states.index(s)))
+
+    def read(self, measurement: Measurement) -> Raw:
+        self.asked.append(measurement.id)
+        if measurement.id in self.unavailable:
+            return None
+        if measurement.id in self.overrides:
+            return self.overrides[measurement.id]
+        return value_for_state(measurement, self.state_of(measurement), critical=self.critical)

@@ -1,0 +1,98 @@
+"""The values a session hands out: readings, proposals, the event sink protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from diagnosis.i18n import Text
+from diagnosis.kb.model import Measurement
+from diagnosis.session.events import Event, ReadingRecorded
+
+__all__ = ["EventSink", "Reading", "StepProposal"]
+
+
+class EventSink(Protocol):
+    """Where a session's events go (the store). Called for every event, when it happens."""
+
+    def append(self, session_id: str, event: Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One answered (or *not available*) measurement, derived from a ReadingRecorded.
+
+    Attributes:
+        measurement: the measurement id.
+        value: the number in the measurement's unit, the boolean, the choice id,
+            or None when not available.
+        unit: the measurement's unit (numeric readings).
+        raw: what the technician typed.
+        state: ``low``/``normal``/``high``, ``true``/``false``, a choice, or None.
+        critical: beyond a critical threshold.
+        available: False for *not available*.
+        at: when it was recorded (UTC).
+        proposed: True when it answered the engine's proposal.
+    """
+
+    measurement: str
+    value: float | bool | str | None
+    unit: str | None
+    raw: str
+    state: str | None
+    critical: bool
+    available: bool
+    at: datetime
+    proposed: bool
+
+    @classmethod
+    def from_event(cls, event: ReadingRecorded) -> Reading:
+        return cls(
+            event.measurement,
+            event.value,
+            event.unit,
+            event.raw,
+            event.state,
+            event.critical,
+            event.available,
+            event.at,
+            event.proposed,
+        )
+
+
+@dataclass(frozen=True)
+class StepProposal:
+    """The proposed measurement card: what to measure, why, and what it takes.
+
+    Attributes:
+        measurement: the KB measurement (name, instrument, point, unit, nominal,
+            thresholds, cost_min, requires…).
+        gain: expected information gain, bits.
+        cost_min: minutes to perform.
+        score: the planner's ranking score (information per minute).
+        lockout: energy isolation (consignation) is needed first.
+        lockout_procedure: the procedure to follow for it, when the KB names one.
+        habilitation: the habilitation the measurement requires, if any.
+        ppe: the personal protective equipment to wear.
+        habilitation_ok: the technician's habilitations cover it (NF C18-510).
+            When False the measurement is only proposed after every informative
+            one the technician may take, and must be done by a habilitated colleague.
+        suggested: a KB rule suggested this measurement.
+    """
+
+    measurement: Measurement
+    gain: float
+    cost_min: float
+    score: float
+    lockout: bool
+    lockout_procedure: str | None
+    habilitation: str | None
+    ppe: tuple[Text, ...]
+    habilitation_ok: bool
+    suggested: bool = False
+
+    @property
+    def free(self) -> bool:
+        """No lockout, no habilitation and no PPE needed."""
+        return not (self.lockout or self.habilitation or self.ppe)
