@@ -58,6 +58,7 @@ class DiagnosisApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "diagnosis"
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "key.help"),
         Binding("question_mark", "help", "key.help", show=False),
@@ -177,11 +178,11 @@ class DiagnosisApp(App[None]):
     def resume(self, session_id: str) -> None:
         """Rebuild a stored session from its events and continue it."""
         from diagnosis.errors import DiagnosisError
-        from diagnosis.session import Session
+        from ui.engine import session_class
 
         try:
             events = self.store.events(session_id)
-            session = Session.replay(self.kb, events, sink=self.store)
+            session = session_class().replay(self.kb, events, sink=self.store)
         except DiagnosisError as exc:
             self.notify(str(exc), severity="error")
             self.show_equipment()
@@ -227,12 +228,12 @@ class DiagnosisApp(App[None]):
 
 
 def _load_kb(folder: str | Path | None) -> KnowledgeBase:
-    from diagnosis.kb.loader import load_kb
+    from ui.engine import load_kb
 
-    return load_kb(Path(folder) if folder is not None else None)
+    return load_kb(folder)
 
 
 def _open_store(url: str | None) -> Store:
-    from diagnosis.store import open_store
+    from ui.engine import open_store
 
-    return open_store(url)
+    return open_store(url)  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -54,25 +54,27 @@ class ProblemScreen(BaseScreen[None]):
             self.t("problem.title", equipment=kb_text(eq.equipment.name, self.lang)),
             classes="screen-title",
         )
-        with Horizontal(id="problem-body"):
+        with VerticalScroll(id="problem-body"):
             with Vertical(id="symptoms-pane", classes="panel"):
-                yield Label(self.t("problem.symptoms"))
-                yield Input(placeholder=self.t("problem.search"), id="symptom-search")
+                yield Input(placeholder=self.t("problem.search"), id="symptom-search", compact=True)
                 yield SelectionList[str](id="symptoms")
-            with VerticalScroll(id="qqoqcp-pane", classes="panel"):
-                yield Label(self.t("problem.qqoqcp"), classes="section")
-                for name in QQOQCP_FIELDS:
-                    yield Label(self.t(f"problem.field.{name}"), classes="field-label")
+            with Vertical(id="qqoqcp-pane", classes="panel"):
+                with Grid(id="qqoqcp"):
+                    for name in QQOQCP_FIELDS:
+                        yield Label(self.t(f"problem.field.{name}"), classes="field-label")
+                        yield Input(
+                            value=self._default(name),
+                            placeholder=self.t(f"problem.hint.{name}"),
+                            id=f"q-{name}",
+                            compact=True,
+                        )
+                    yield Label(self.t("problem.work_order"), classes="field-label")
                     yield Input(
-                        value=self._default(name),
-                        placeholder=self.t(f"problem.hint.{name}"),
-                        id=f"q-{name}",
+                        id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
                     )
-                yield Label(self.t("problem.work_order"), classes="field-label")
-                yield Input(id="work-order", placeholder=self.t("problem.work_order_hint"))
         yield Static("", id="problem-error", classes="error")
         with Horizontal(classes="buttons"):
-            yield Button(self.t("problem.start"), variant="primary", id="start")
+            yield Button(self.t("problem.start"), variant="primary", id="start", compact=True)
         yield Footer()
 
     def _default(self, name: str) -> str:
@@ -84,6 +86,8 @@ class ProblemScreen(BaseScreen[None]):
         return ""
 
     def on_mount(self) -> None:
+        self.query_one("#symptoms-pane").border_title = self.t("problem.symptoms")
+        self.query_one("#qqoqcp-pane").border_title = self.t("problem.qqoqcp")
         self._fill("")
         self.query_one("#symptom-search", Input).focus()
 
@@ -102,6 +106,8 @@ class ProblemScreen(BaseScreen[None]):
             listing.add_option(
                 Selection(f"{name} [{style}]({tag})[/{style}]", s.id, s.id in self.selected)
             )
+        if listing.option_count:
+            listing.highlighted = 0
 
     @on(Input.Changed, "#symptom-search")
     def _search(self, event: Input.Changed) -> None:
@@ -139,11 +145,11 @@ class ProblemScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="start")
     def _start(self, symptoms: list[str], problem: object, work_order: str | None) -> None:
-        from diagnosis.session import Session
+        from ui.engine import session_class
 
         app = self.dapp
         try:
-            session = Session.start(
+            session = session_class().start(
                 app.kb,
                 self.equipment_id,
                 symptoms,

@@ -1,0 +1,38 @@
+"""The one place where the UI imports the engine's entry points.
+
+Screens call these lazily (inside functions) so that importing a screen
+stays cheap and tests can build the app without compiling anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
+
+__all__ = ["load_kb", "open_store", "session_class"]
+
+
+def session_class() -> Any:
+    """``diagnosis.session.Session``."""
+    try:
+        from diagnosis.session import Session
+    except ImportError:  # the package may not re-export it yet
+        from diagnosis.session.core import Session
+    return Session
+
+
+def load_kb(folder: str | Path | None, fault_trees: str | Path | None = None) -> KnowledgeBase:
+    """The knowledge base in ``folder`` (None: the bundled one)."""
+    from diagnosis.kb.loader import load_kb as _load
+
+    return _load(folder, fault_trees)
+
+
+def open_store(url: str | None) -> Any:
+    """The event store at ``url`` (None: the default store)."""
+    from diagnosis.store import open_store as _open
+
+    return _open(url)
