@@ -704,7 +704,7 @@ def _digest(kb: KnowledgeBase) -> str:
     try:
         from diagnosis.kb.loader import kb_digest
 
-        return str(kb_digest(kb.root))
+        return str(kb_digest(kb.root, kb.fault_tree_root))
     except Exception:  # a KB built in memory, or a loader without digest: no digest
         return ""
 

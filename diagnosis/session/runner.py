@@ -28,11 +28,13 @@ def run_session(
         if session.pending_alerts:
             if not acknowledge_alerts:
                 break
-            for alert in session.pending_alerts:
-                steps = session.kb.procedures.get(alert.procedure)
-                for index in range(len(steps.steps) if steps is not None else 0):
-                    session.acknowledge_step(alert.procedure, index)
-                session.acknowledge(alert.procedure)
+            # One procedure may be pending twice (a rule and a critical reading):
+            # acknowledging it clears both, hence one at a time.
+            alert = session.pending_alerts[0]
+            procedure = session.kb.procedures.get(alert.procedure)
+            for index in range(len(procedure.steps) if procedure is not None else 0):
+                session.acknowledge_step(alert.procedure, index)
+            session.acknowledge(alert.procedure)
             continue
         proposal = session.proposal()
         if proposal is None:

@@ -1,11 +1,13 @@
 """The evidence behind a conclusion and the prefilled 5-Why chain.
 
 A cause's ``why`` template (kb-format.md) runs from the observed symptom down
-to the cause. Each link is tied to the reading that verified it: the current
-reading that *supports the cause* (its state is one the cause produces,
-abnormal) and whose measurement shares the most words with the link (in any
-language of both texts). A link no supporting reading matches keeps
-``evidence=None``: the technician must justify it, the chain is editable.
+to the cause. Each link is tied to the reading that verified it: every
+current reading that *supports the cause* (its state is one the cause
+produces, abnormal) is tied to the one link whose words it shares most with
+its measurement's name (in any language of both texts; the earliest link on a
+tie; the first reading when two compete for a link). A link no supporting
+reading matches keeps ``evidence=None``: the technician must justify it (an
+observation, the history), which is why the chain stays editable.
 """
 
 from __future__ import annotations
@@ -124,14 +126,12 @@ def suggest_why(
     cause = equipment.cause(root)
     support = supporting_readings(equipment, root, readings)
     words = {mid: _measurement_words(equipment.measurement(mid)) for mid in support}
-    links: list[WhyLink] = []
-    for text in cause.why:
-        link_words = _text_words(text)
-        best: str | None = None
-        best_score = 0
-        for mid in support:
-            score = len(link_words & words[mid])
-            if score > best_score:
-                best, best_score = mid, score
-        links.append(WhyLink(text.get(lang), best))
-    return links
+    link_words = [_text_words(text) for text in cause.why]
+    # Each supporting reading verifies the one link it matches best (earliest on ties).
+    tied: dict[int, str] = {}
+    for mid in support:
+        scores = [len(lw & words[mid]) for lw in link_words]
+        if scores and max(scores) > 0:
+            index = scores.index(max(scores))
+            tied.setdefault(index, mid)
+    return [WhyLink(text.get(lang), tied.get(i)) for i, text in enumerate(cause.why)]

@@ -1,0 +1,296 @@
+"""``diagnosis run``: a whole guided diagnosis, scripted from an answers file.
+
+The engine proposes measurements in its own order, exactly as the TUI would
+(:func:`diagnosis.session.run_session`); each is answered from ``--answers``
+(a YAML mapping ``measurement-id: value``), a measurement the file does not
+hold is recorded as *not available*, alerts are acknowledged as a technician
+would after applying them. The session is saved to the store (``--db``,
+default ``$DIAGNOSIS_DB`` or the user's SQLite file) as it goes, and its id
+printed. Output: human-readable text in the user's language, or the JSON of
+shared/cli-contract.md with ``--format json``.
+
+Exit codes: 0 done (whatever the conclusion), 1 domain failure (invalid KB,
+database unreachable), 2 usage error (unknown equipment or symptom, bad
+answers file: the message names ``file:line``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from diagnosis.errors import UsageError
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import EquipmentKB
+    from diagnosis.session import Session
+
+__all__ = ["register"]
+
+
+def run(
+    ctx: typer.Context,
+    equipment: str = typer.Option(..., "--equipment", "-e", help="Equipment id."),
+    symptom: list[str] = typer.Option(
+        None, "--symptom", "-s", help="Reported symptom id (repeat)."
+    ),
+    absent_symptom: list[str] = typer.Option(
+        None, "--absent-symptom", help="Symptom id checked and absent (repeat)."
+    ),
+    answers: str = typer.Option(..., "--answers", "-a", help="YAML file 'measurement-id: value'."),
+    confidence: float = typer.Option(
+        0.9, "--confidence", help="Stop when the top cause reaches it."
+    ),
+    max_steps: int = typer.Option(None, "--max-steps", help="Stop after this many measurements."),
+    technician: str = typer.Option("", "--technician", help="Technician's name."),
+    habilitation: list[str] = typer.Option(
+        None, "--habilitation", help="Technician's habilitation, e.g. BR, B2V (repeat)."
+    ),
+    work_order: str = typer.Option(None, "--work-order", help="CMMS work-order id."),
+    kb: str | None = typer.Option(
+        None, "--kb", help="Knowledge-base folder (default: the bundled one)."
+    ),
+    fault_trees: str = typer.Option(None, "--fault-trees", help="Fault-tree folder."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+    lang: str = typer.Option(None, "--lang", help="Language: en or fr (default: the locale)."),
+    db: str | None = typer.Option(
+        None, "--db", help="Database URL (default: DIAGNOSIS_DB, else SQLite)."
+    ),
+    no_save: bool = typer.Option(False, "--no-save", help="Do not record the session."),
+) -> None:
+    """Run a whole guided diagnosis, answering the proposed measurements from a file."""
+    from diagnosis.i18n import detect_lang, tr
+
+    parent: dict[str, Any] = ctx.obj or {}
+    lang = detect_lang(lang or parent.get("lang"))
+    kb = kb or parent.get("kb")
+    db = db or parent.get("db")
+    if fmt not in ("text", "json"):
+        raise UsageError(tr("session.run.usage.bad_format", lang, value=fmt))
+    if not 0.0 < confidence <= 1.0:
+        raise UsageError(tr("session.run.usage.bad_confidence", lang, value=confidence))
+    if max_steps is not None and max_steps < 1:
+        raise UsageError(tr("session.run.usage.bad_max_steps", lang, value=max_steps))
+    symptoms = list(symptom or [])
+    if not symptoms:
+        raise UsageError(tr("session.run.usage.no_symptom", lang))
+
+    from diagnosis.kb import load_kb
+    from diagnosis.session import AnswersFile, Session, run_session
+
+    knowledge = load_kb(kb, fault_trees)
+    try:
+        eq = knowledge.equipment(equipment)
+    except KeyError:
+        known = ", ".join(e.id for e in knowledge.equipments)
+        raise UsageError(
+            tr("session.run.usage.unknown_equipment", lang, equipment=equipment, known=known)
+        ) from None
+    for sid in [*symptoms, *(absent_symptom or [])]:
+        if not eq.has("symptom", sid):
+            known = ", ".join(s.id for s in eq.symptoms)
+            raise UsageError(
+                tr(
+                    "session.run.usage.unknown_symptom",
+                    lang,
+                    symptom=sid,
+                    equipment=eq.id,
+                    known=known,
+                )
+            )
+    source = AnswersFile(answers, eq, lang)
+
+    store: Any = None
+    not_saved = ""
+    if not no_save:
+        try:
+            from diagnosis.store import open_store
+        except ImportError as exc:  # the store is optional at this stage of the project
+            not_saved = str(exc)
+        else:
+            store = open_store(db, kb=knowledge)
+    try:
+        session = Session.start(
+            knowledge,
+            eq.id,
+            symptoms,
+            absent_symptoms=list(absent_symptom or []),
+            technician=technician,
+            habilitations=list(habilitation or []),
+            lang=lang,
+            confidence=confidence,
+            max_steps=max_steps,
+            sink=store,
+            work_order=work_order,
+        )
+        run_session(session, source)
+        conclusion = session.conclude(confirmed=False)
+        root = conclusion.root_cause
+        if root is not None and eq.has("cause", root):
+            links = session.suggested_why()
+            if links:
+                session.set_why(links, actor="engine")
+            session.set_category(eq.cause(root).category_5m, actor="engine")
+        session.close("done")
+    finally:
+        if store is not None:
+            store.close()
+    if fmt == "json":
+        print(json.dumps(session.to_run_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(session, eq, lang, saved=store is not None, not_saved=not_saved))
+
+
+def _name(eq: EquipmentKB, cause: str, lang: str) -> str:
+    from diagnosis.i18n import tr
+
+    if eq.has("cause", cause):
+        return eq.cause(cause).name.get(lang) or cause
+    return tr("session.run.unknown_cause", lang)
+
+
+def _pct(p: float, lang: str) -> str:
+    from diagnosis.i18n import format_number
+
+    return format_number(round(100.0 * p, 1), lang) + " %"
+
+
+def render_text(
+    session: Session, eq: EquipmentKB, lang: str, *, saved: bool = True, not_saved: str = ""
+) -> str:
+    """The human-readable report of a scripted run, in ``lang``."""
+    from diagnosis.bayes.evidence import UNKNOWN
+    from diagnosis.i18n import format_number, tr
+
+    data = session.to_run_json()
+    out = [tr("session.run.title", lang, equipment=eq.equipment.name.get(lang) or eq.id)]
+    names = [eq.symptom(s).name.get(lang) or s for s in session.symptoms]
+    out.append(tr("session.run.symptoms", lang, symptoms=", ".join(names)))
+    alerts = {a.trigger: a for a in session.alerts}
+    for n, step in enumerate(data["steps"], start=1):
+        m = eq.measurement(step["measurement"])
+        if step["available"]:
+            value = step["value"]
+            if isinstance(value, bool):
+                shown = tr(f"session.run.state.{str(value).lower()}", lang)
+            elif isinstance(value, int | float):
+                shown = format_number(float(value), lang) + (f" {m.unit}" if m.unit else "")
+            else:
+                shown = str(value)
+            state = step["state"]
+            state_text = (
+                tr(f"session.run.state.{state}", lang)
+                if state in ("low", "normal", "high", "true", "false")
+                else str(state)
+            )
+        else:
+            shown, state_text = tr("session.run.not_available", lang), "-"
+        top: dict[str, Any] = (
+            step["ranking"][0] if step["ranking"] else {"cause": "-", "probability": 0.0}
+        )
+        out.append(
+            tr(
+                "session.run.step",
+                lang,
+                n=n,
+                name=m.name.get(lang) or m.id,
+                value=shown,
+                state=state_text,
+                critical=tr("session.run.critical", lang) if step["critical"] else "",
+                top=_name(eq, top["cause"], lang),
+                p=_pct(top["probability"], lang),
+            )
+        )
+        if step["measurement"] in alerts:
+            a = alerts[step["measurement"]]
+            out.append(
+                "    "
+                + tr(
+                    "session.run.alert",
+                    lang,
+                    procedure=_proc(session, a.procedure, lang),
+                    reason=tr(f"rules.alert_reason.{a.reason}", lang, trigger=a.trigger),
+                )
+            )
+    for a in session.alerts:
+        if a.trigger not in {s["measurement"] for s in data["steps"]}:
+            out.append(
+                tr(
+                    "session.run.alert",
+                    lang,
+                    procedure=_proc(session, a.procedure, lang),
+                    reason=tr(f"rules.alert_reason.{a.reason}", lang, trigger=a.trigger),
+                )
+            )
+    if data["excluded"]:
+        out.append(
+            tr(
+                "session.run.excluded",
+                lang,
+                causes=", ".join(_name(eq, c, lang) for c in data["excluded"]),
+            )
+        )
+    out.extend(tr("session.run.note", lang, text=note) for note in data["notes"])
+    root = data["root_cause"]
+    ranking = data["ranking"]
+    if root == UNKNOWN:
+        out.append(tr("session.run.unknown", lang, p=_pct(data["probability"] or 0.0, lang)))
+    elif root is not None:
+        out.append(
+            tr(
+                "session.run.root_cause",
+                lang,
+                cause=_name(eq, root, lang),
+                p=_pct(data["probability"] or 0.0, lang),
+                category=data["category_5m"] or "-",
+            )
+        )
+    else:
+        reason = tr(f"session.run.stop.{data['stop_reason'] or 'none'}", lang)
+        best: dict[str, Any] = ranking[0] if ranking else {"cause": "-", "probability": 0.0}
+        out.append(
+            tr(
+                "session.run.no_conclusion",
+                lang,
+                confidence=_pct(session.confidence, lang),
+                reason=reason,
+                top=_name(eq, best["cause"], lang),
+                p=_pct(best["probability"], lang),
+            )
+        )
+    if data["why"]:
+        out.append(tr("session.run.why", lang))
+        for n, (text, evidence) in enumerate(
+            zip(data["why"], data["why_evidence"], strict=True), start=1
+        ):
+            ev = tr("session.run.why_evidence", lang, measurement=evidence) if evidence else ""
+            out.append(tr("session.run.why_link", lang, n=n, text=text, evidence=ev))
+    out.append(tr("session.run.ranking", lang))
+    out.extend(
+        tr(
+            "session.run.ranking_line",
+            lang,
+            p=_pct(r["probability"], lang),
+            cause=_name(eq, r["cause"], lang)
+            + ("" if r["cause"] == UNKNOWN else f" ({r['cause']})"),
+        )
+        for r in ranking
+    )
+    if saved:
+        out.append(tr("session.run.session", lang, session=session.id))
+    else:
+        out.append(
+            tr("session.run.not_saved", lang, session=session.id, reason=not_saved or "--no-save")
+        )
+    return "\n".join(out)
+
+
+def _proc(session: Session, procedure: str, lang: str) -> str:
+    proc = session.kb.procedures.get(procedure)
+    return (proc.name.get(lang) if proc is not None else "") or procedure
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
