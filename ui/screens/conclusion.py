@@ -84,7 +84,9 @@ class ConclusionScreen(BaseScreen[None]):
                 for i in range(MAX_WHY):
                     with Horizontal(classes="why-row"):
                         yield Label(f"{i + 1}.", classes="why-num")
-                        yield Input(id=f"why-{i}", placeholder=self.t("concl.why_placeholder"))
+                        yield Input(
+                            id=f"why-{i}", placeholder=self.t("concl.why_placeholder"), compact=True
+                        )
                     yield Static("", id=f"why-ev-{i}", classes="why-evidence")
                 yield Label(self.t("concl.family"), classes="section")
                 yield Select(
@@ -94,7 +96,9 @@ class ConclusionScreen(BaseScreen[None]):
                     prompt=self.t("concl.family_prompt"),
                 )
                 yield Label(self.t("concl.remedy"), classes="section")
-                yield Input(id="remedy", placeholder=self.t("concl.remedy_placeholder"))
+                yield Input(
+                    id="remedy", placeholder=self.t("concl.remedy_placeholder"), compact=True
+                )
                 yield Select(
                     [(self.t(f"activity.{a}"), a) for a in ACTIVITIES],
                     id="activity",
@@ -104,13 +108,21 @@ class ConclusionScreen(BaseScreen[None]):
                 yield Static("", id="parts", classes="hint")
                 with Horizontal(classes="row"):
                     yield Label(self.t("concl.labour"), classes="field-label")
-                    yield Input(id="labour", classes="short", type="text")
+                    yield Input(id="labour", classes="short", type="text", compact=True)
                     yield Label(self.t("concl.downtime"), classes="field-label")
-                    yield Input(id="downtime", classes="short", type="text")
-                yield Checkbox(self.t("concl.lockout_done"), id="lockout-done")
+                    yield Input(id="downtime", classes="short", type="text", compact=True)
+                yield Checkbox(self.t("concl.lockout_done"), id="lockout-done", compact=True)
                 yield Label(self.t("concl.validation"), classes="section")
-                yield Input(id="validation", placeholder=self.t("concl.validation_placeholder"))
-                yield Input(id="validation-result", placeholder=self.t("concl.result_placeholder"))
+                yield Input(
+                    id="validation",
+                    placeholder=self.t("concl.validation_placeholder"),
+                    compact=True,
+                )
+                yield Input(
+                    id="validation-result",
+                    placeholder=self.t("concl.result_placeholder"),
+                    compact=True,
+                )
                 yield Select(
                     [(self.t("concl.passed"), "passed"), (self.t("concl.failed"), "failed")],
                     id="validation-status",
@@ -119,7 +131,7 @@ class ConclusionScreen(BaseScreen[None]):
                 )
             yield Static("", id="conclusion-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t("concl.save"), variant="primary", id="save")
+                yield Button(self.t("concl.save"), variant="primary", id="save", compact=True)
         yield Footer()
 
     # -- cause choice --------------------------------------------------------
@@ -130,7 +142,7 @@ class ConclusionScreen(BaseScreen[None]):
             listing.add_option(Option(self._cause_label(cause_id, p), id=cause_id))
         current = s.conclusion.root_cause if s.conclusion is not None else None
         ids = [cid for cid, _ in s.ranking()]
-        if current in ids:
+        if current is not None and current in ids:
             listing.highlighted = ids.index(current)
             self._fill(current)
         else:

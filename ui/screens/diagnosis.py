@@ -30,7 +30,7 @@ from ui.screens.base import BaseScreen
 from ui.text import kb_text
 from ui.widgets.card import MeasurementCard, answer_hint
 from ui.widgets.hypotheses import HypothesesPanel
-from ui.widgets.readings import ReadingsPanel
+from ui.widgets.readings import ReadingsPanel, reading_value
 
 __all__ = ["DiagnosisScreen", "View"]
 
@@ -52,7 +52,7 @@ class View:
 class DiagnosisScreen(BaseScreen[None]):
     """Hypotheses beside (wide) or under (narrow) the measurement card."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (120, "-wide"),
     ]
@@ -190,6 +190,9 @@ class DiagnosisScreen(BaseScreen[None]):
         card = self.query_one("#card", MeasurementCard)
         answer = self.query_one("#answer", Input)
         m = self.current
+        if self.view is not None and self.view.alerts:
+            card.show_message(self.t("diag.alert_pending_title"), self.t("diag.alert_pending"))
+            return
         if m is None:
             view = self.view
             reason = view.stop_reason if view is not None else None
@@ -247,7 +250,7 @@ class DiagnosisScreen(BaseScreen[None]):
                 and e.at >= alert.at
             )
             self.app.push_screen(
-                _procedure_dialog(self, procedure, alert.reason or alert.trigger, done),
+                _procedure_dialog(self, procedure, self._alert_reason(alert, view), done),
                 self._alert_done,
             )
             return
@@ -265,6 +268,23 @@ class DiagnosisScreen(BaseScreen[None]):
         self.app.push_screen(
             _procedure_dialog(self, procedure, reason, 0), lambda _ok: self._lockout_done(m.id)
         )
+
+    def _alert_reason(self, alert: Any, view: View) -> str:
+        """Why the alert was raised, in words: the critical reading, the rule, the symptom."""
+        eq = self.session.equipment
+        if alert.reason == "critical" and eq.has("measurement", alert.trigger):
+            m = eq.measurement(alert.trigger)
+            reading = next((r for r in reversed(view.readings) if r.measurement == m.id), None)
+            value = reading_value(reading, self.lang) if reading is not None else ""
+            return self.t(
+                "diag.alert.critical", measurement=kb_text(m.name, self.lang), value=value
+            )
+        if alert.reason == "safety_symptom" and eq.has("symptom", alert.trigger):
+            name = kb_text(eq.symptom(alert.trigger).name, self.lang)
+            return self.t("diag.alert.safety_symptom", symptom=name)
+        if alert.reason == "rule":
+            return self.t("diag.alert.rule", rule=alert.trigger)
+        return str(alert.reason or alert.trigger)
 
     def _alert_done(self, _ok: bool | None) -> None:
         self.run_engine(None)

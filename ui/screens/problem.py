@@ -32,7 +32,7 @@ QQOQCP_FIELDS = ("who", "what", "where", "when", "how", "why", "how_much")
 class ProblemScreen(BaseScreen[None]):
     """Symptoms (search + multi-select) and the QQOQCP problem statement."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (110, "-wide"),
     ]
@@ -155,7 +155,7 @@ class ProblemScreen(BaseScreen[None]):
                 symptoms,
                 technician=app.technician,
                 habilitations=app.habilitations,
-                problem=problem,  # type: ignore[arg-type]
+                problem=problem,
                 lang=app.lang,
                 sink=app.store,
                 work_order=work_order,

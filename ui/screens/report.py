@@ -64,7 +64,7 @@ class ReportScreen(BaseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "key.new_diagnosis"),
         Binding("escape", "new", "key.new_diagnosis", show=False),
-        Binding("q", "app.quit", "key.quit"),
+        Binding("q", "app.quit", "key.quit", show=False),
     ]
 
     def __init__(self, session: Any) -> None:

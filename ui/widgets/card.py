@@ -74,7 +74,10 @@ class MeasurementCard(Static):
     ) -> None:
         """Render measurement ``m``; ``proposal`` is the engine's StepProposal when there is one."""
         lang = self.lang
-        t = lambda key, **kw: tr(key, lang, **kw)  # noqa: E731
+
+        def t(key: str, **kw: object) -> str:
+            return tr(key, lang, **kw)
+
         self.border_title = t("card.title_proposed" if proposed else "card.title_chosen")
         self.border_subtitle = t("card.minutes", n=num(m.cost_min, lang))
         grid = Table.grid(padding=(0, 1), expand=True)

@@ -53,16 +53,27 @@ class ReadingsPanel(Static):
                 name = kb_text(self.equipment.measurement(r.measurement).name, lang)
             except KeyError:
                 name = r.measurement
-            state = r.state or ""
-            if r.critical:
-                flag = RichText(tr("reading.critical", lang, state=state), style="bold red")
-            elif state and state not in ("normal",) and not _is_normal(self.equipment, r):
-                flag = RichText(state, style="yellow")
-            else:
-                flag = RichText(state, style="green" if state else "dim")
+            flag = _flag(self.equipment, r, lang)
             mark = "" if getattr(r, "proposed", True) else " *"
             table.add_row(str(i), name + mark, reading_value(r, lang), flag)
         self.update(table)
+
+
+def _flag(eq: EquipmentKB, r: Any, lang: str) -> RichText:
+    """The state column: numeric states in words, abnormal ones coloured, critical in red."""
+    state = r.state or ""
+    try:
+        kind = eq.measurement(r.measurement).kind
+    except KeyError:
+        kind = "numeric"
+    label = tr(f"state.{state}", lang) if kind == "numeric" and state else ""
+    if r.critical:
+        return RichText(tr("reading.critical", lang, state=label or state), style="bold red")
+    if not state:
+        return RichText("")
+    if _is_normal(eq, r):
+        return RichText(label or "✓", style="green")
+    return RichText(label or "!", style="bold yellow")
 
 
 def _is_normal(eq: EquipmentKB, r: Any) -> bool:
