@@ -52,7 +52,7 @@ class View:
 class DiagnosisScreen(BaseScreen[None]):
     """Hypotheses beside (wide) or under (narrow) the measurement card."""
 
-    HORIZONTAL_BREAKPOINTS = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual reads a list)
         (0, "-narrow"),
         (120, "-wide"),
     ]

@@ -32,7 +32,7 @@ QQOQCP_FIELDS = ("who", "what", "where", "when", "how", "why", "how_much")
 class ProblemScreen(BaseScreen[None]):
     """Symptoms (search + multi-select) and the QQOQCP problem statement."""
 
-    HORIZONTAL_BREAKPOINTS = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual reads a list)
         (0, "-narrow"),
         (110, "-wide"),
     ]
@@ -58,20 +58,19 @@ class ProblemScreen(BaseScreen[None]):
             with Vertical(id="symptoms-pane", classes="panel"):
                 yield Input(placeholder=self.t("problem.search"), id="symptom-search", compact=True)
                 yield SelectionList[str](id="symptoms")
-            with Vertical(id="qqoqcp-pane", classes="panel"):
-                with Grid(id="qqoqcp"):
-                    for name in QQOQCP_FIELDS:
-                        yield Label(self.t(f"problem.field.{name}"), classes="field-label")
-                        yield Input(
-                            value=self._default(name),
-                            placeholder=self.t(f"problem.hint.{name}"),
-                            id=f"q-{name}",
-                            compact=True,
-                        )
-                    yield Label(self.t("problem.work_order"), classes="field-label")
+            with Vertical(id="qqoqcp-pane", classes="panel"), Grid(id="qqoqcp"):
+                for name in QQOQCP_FIELDS:
+                    yield Label(self.t(f"problem.field.{name}"), classes="field-label")
                     yield Input(
-                        id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
+                        value=self._default(name),
+                        placeholder=self.t(f"problem.hint.{name}"),
+                        id=f"q-{name}",
+                        compact=True,
                     )
+                yield Label(self.t("problem.work_order"), classes="field-label")
+                yield Input(
+                    id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
+                )
         yield Static("", id="problem-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button(self.t("problem.start"), variant="primary", id="start", compact=True)
