@@ -39,7 +39,7 @@ class ProcedureDialog(BaseDialog[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "ack", "key.ack_step"),
+        Binding("space,enter", "press_ack", "key.ack_step"),
         Binding("escape", "noop", show=False),
     ]
 
@@ -101,6 +101,11 @@ class ProcedureDialog(BaseDialog[bool]):
         else:
             button.label = self.t("procedure.ack_all")
             button.variant = "success"
+
+    def action_press_ack(self) -> None:
+        # Through the button, so that its short debounce also guards the space bar:
+        # a held-down key must not acknowledge several safety steps at once.
+        self.query_one("#ack", Button).action_press()
 
     @on(Button.Pressed, "#ack")
     def action_ack(self) -> None:
