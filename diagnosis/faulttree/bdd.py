@@ -1,0 +1,205 @@
+"""Binary decision diagram of a fault tree: the exact Boolean function.
+
+The only module that talks to the ``dd`` package (CUDD bindings,
+``dd.cudd``; the pure-Python ``dd.autoref`` is the fallback when CUDD is
+not compiled in). The tree is compiled gate by gate with CUDD (dynamic
+reordering by sifting on), then copied once into :class:`Bdd`, a flat,
+immutable array form that the analyses walk with plain loops:
+
+* edges are integers ``2 * node + complement``; node 0 is the terminal
+  *true*, so edge 0 is true and edge 1 is false;
+* ``nodes`` are listed children first, so one forward loop computes any
+  bottom-up quantity (probability) and one backward loop any top-down one
+  (the derivatives behind Birnbaum importance).
+
+Variables are ordered by a depth-first walk of the tree (inputs that are
+used together end up close), which sifting then improves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from diagnosis.errors import InferenceError
+from diagnosis.faulttree.model import FaultTree
+
+__all__ = ["TRUE", "FALSE", "Bdd", "compile_bdd"]
+
+TRUE = 0
+FALSE = 1
+
+
+@dataclass(frozen=True)
+class Bdd:
+    """A reduced ordered BDD with complement edges, in flat form.
+
+    Attributes:
+        variables: basic-event ids; ``variables[v]`` is the event of level ``v``.
+        var: ``var[i]`` is the level of node ``i`` (node 0, the terminal, has -1).
+        high: the edge taken when the variable is true.
+        low: the edge taken when the variable is false.
+        root: the edge of the top event.
+    """
+
+    variables: tuple[str, ...]
+    var: tuple[int, ...]
+    high: tuple[int, ...]
+    low: tuple[int, ...]
+    root: int
+
+    @property
+    def size(self) -> int:
+        """Number of decision nodes."""
+        return len(self.var) - 1
+
+
+def _import_dd() -> Any:
+    try:
+        import dd.cudd as backend
+    except ImportError:  # pragma: no cover - depends on the wheel
+        import dd.autoref as backend
+    return backend
+
+
+def variable_order(tree: FaultTree) -> list[str]:
+    """Basic events in depth-first order from the top (the initial BDD order)."""
+    return [n for n in tree.reachable() if tree.is_basic(n)]
+
+
+def compile_bdd(tree: FaultTree, reorder: bool = True) -> Bdd:
+    """Compile ``tree`` into a :class:`Bdd` of its top event.
+
+    Args:
+        tree: the fault tree (house events are constants).
+        reorder: let CUDD sift variables while building.
+
+    Raises:
+        InferenceError: the BDD library failed (memory, for instance).
+    """
+    backend = _import_dd()
+    try:
+        manager = backend.BDD()
+        order = variable_order(tree)
+        manager.declare(*order)
+        manager.configure(reordering=reorder)
+        top = _build(tree, manager)
+        manager.configure(reordering=False)
+        return _flatten(manager, top)
+    except (MemoryError, RuntimeError) as exc:
+        raise InferenceError(f"fault tree '{tree.id}': BDD construction failed: {exc}") from exc
+
+
+def _build(tree: FaultTree, m: Any) -> Any:
+    memo: dict[str, Any] = {}
+    # Iterative post-order so deep trees do not hit the recursion limit.
+    stack: list[tuple[str, bool]] = [(tree.top, False)]
+    while stack:
+        nid, expanded = stack.pop()
+        if nid in memo:
+            continue
+        if tree.is_basic(nid):
+            memo[nid] = m.var(nid)
+            continue
+        if tree.is_house(nid):
+            memo[nid] = m.true if tree.house_event(nid).state else m.false
+            continue
+        gate = tree.gate(nid)
+        if not expanded:
+            stack.append((nid, True))
+            stack.extend((i, False) for i in gate.inputs if i not in memo)
+            continue
+        args = [memo[i] for i in gate.inputs]
+        memo[nid] = _GATES[gate.type](m, args, gate.k or 0)
+    return memo[tree.top]
+
+
+def _and(m: Any, args: list[Any], k: int) -> Any:
+    out = m.true
+    for a in args:
+        out = out & a
+    return out
+
+
+def _or(m: Any, args: list[Any], k: int) -> Any:
+    out = m.false
+    for a in args:
+        out = out | a
+    return out
+
+
+def _xor(m: Any, args: list[Any], k: int) -> Any:
+    out = m.false
+    for a in args:
+        out = m.apply("xor", out, a)
+    return out
+
+
+def _atleast(m: Any, args: list[Any], k: int) -> Any:
+    # row[j] = "at least j of the inputs seen so far"; row[0] is true.
+    row = [m.true] + [m.false] * k
+    for idx, a in enumerate(args):
+        for j in range(min(k, idx + 1), 0, -1):
+            row[j] = m.ite(a, row[j - 1], row[j])
+    return row[k]
+
+
+_GATES: dict[str, Callable[[Any, list[Any], int], Any]] = {
+    "and": _and,
+    "or": _or,
+    "xor": _xor,
+    "atleast": _atleast,
+    "not": lambda m, a, k: ~a[0],
+    "nand": lambda m, a, k: ~_and(m, a, k),
+    "nor": lambda m, a, k: ~_or(m, a, k),
+}
+
+
+def _flatten(m: Any, root: Any) -> Bdd:
+    """Copy the CUDD diagram into flat arrays, children before parents."""
+    levels = {name: m.level_of_var(name) for name in m.vars}
+    n_levels = len(levels)
+    variables = [""] * n_levels
+    for name, lvl in levels.items():
+        variables[lvl] = name
+    one = m.true
+    index: dict[int, int] = {}
+    var: list[int] = [-1]
+    high: list[int] = [0]
+    low: list[int] = [0]
+
+    def edge(u: Any) -> int | None:
+        if u == one:
+            return TRUE
+        if u == ~one:
+            return FALSE
+        key = int(u)
+        reg = key & ~1
+        if reg in index:
+            return 2 * index[reg] + (1 if u.negated else 0)
+        return None
+
+    stack: list[Any] = [root]
+    while stack:
+        u = stack[-1]
+        if edge(u) is not None:
+            stack.pop()
+            continue
+        hi, lo = u.high, u.low
+        eh, el = edge(hi), edge(lo)
+        if eh is None:
+            stack.append(hi)
+            continue
+        if el is None:
+            stack.append(lo)
+            continue
+        stack.pop()
+        # u.high/u.low are the children of the regular node.
+        index[int(u) & ~1] = len(var)
+        var.append(u.level)
+        high.append(eh)
+        low.append(el)
+    root_edge = edge(root)
+    assert root_edge is not None
+    return Bdd(tuple(variables), tuple(var), tuple(high), tuple(low), root_edge)
