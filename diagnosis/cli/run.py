@@ -265,7 +265,10 @@ def render_text(
         for n, (text, evidence) in enumerate(
             zip(data["why"], data["why_evidence"], strict=True), start=1
         ):
-            ev = tr("session.run.why_evidence", lang, measurement=evidence) if evidence else ""
+            label = evidence
+            if evidence and eq.has("measurement", evidence):
+                label = eq.measurement(evidence).name.get(lang) or evidence
+            ev = tr("session.run.why_evidence", lang, measurement=label) if evidence else ""
             out.append(tr("session.run.why_link", lang, n=n, text=text, evidence=ev))
     out.append(tr("session.run.ranking", lang))
     out.extend(

@@ -86,9 +86,12 @@ class AnswersFile:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            context = getattr(exc, "context_mark", None)
+            if context is not None and "stream end" in problem:
+                mark = context  # an unclosed bracket or quote: point where it opened
             line = mark.line + 1 if mark is not None else 0
             column = mark.column + 1 if mark is not None else 0
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise UsageError(
                 f"{self.path}:{line}:{column}: "
                 + tr("session.answers.yaml_error", self.lang, problem=problem)
