@@ -1,0 +1,465 @@
+"""``diagnosis history | report | export | verify | resume``: the saved sessions.
+
+Every command takes ``--db URL`` (default ``$DIAGNOSIS_DB``, else the
+user's SQLite file), ``--lang`` and, where a KB is needed, ``--kb``. A
+session is named by its id or any unique prefix of it. Heavy libraries
+(SQLAlchemy, jinja2, weasyprint) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from diagnosis.errors import UsageError
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.store import Intervention, Store
+
+__all__ = ["INTERVENTION_COLUMNS", "intervention_rows", "parse_since", "register"]
+
+_DB = typer.Option(None, "--db", help="Database URL (default: DIAGNOSIS_DB, else SQLite).")
+_LANG = typer.Option(None, "--lang", help="Language: en or fr (default: the locale).")
+_KB = typer.Option(None, "--kb", help="Knowledge-base folder (default: the bundled one).")
+_FT = typer.Option(None, "--fault-trees", help="Fault-tree folder.")
+_FORMAT = typer.Option("text", "--format", help="text or json.")
+_OUTPUT = typer.Option(None, "-o", "--output", help="Write to this file (default: stdout).")
+
+
+def _ctx(ctx: typer.Context, lang: str | None, db: str | None) -> tuple[str, str | None]:
+    from diagnosis.i18n import detect_lang
+
+    parent: dict[str, Any] = ctx.obj or {}
+    return detect_lang(lang or parent.get("lang")), db or parent.get("db")
+
+
+def _kb(ctx: typer.Context, kb: str | None, fault_trees: str | None) -> KnowledgeBase:
+    from diagnosis.kb import load_kb
+
+    parent: dict[str, Any] = ctx.obj or {}
+    return load_kb(kb or parent.get("kb"), fault_trees)
+
+
+def _open(db: str | None, kb: KnowledgeBase | None = None) -> Store:
+    from diagnosis.store import open_store
+
+    return open_store(db, kb=kb)
+
+
+def _t(key: str, lang: str, **kwargs: object) -> str:
+    from diagnosis.i18n import tr
+
+    return tr(f"store.cli.{key}", lang, **kwargs)
+
+
+def _check_format(value: str, allowed: tuple[str, ...], option: str, lang: str) -> None:
+    if value not in allowed:
+        raise UsageError(
+            _t("bad_choice", lang, option=option, value=value, allowed=", ".join(allowed))
+        )
+
+
+def parse_since(text: str | None, lang: str = "en") -> datetime | None:
+    """``--since``: ``2026-11-28``, ``2026-11-28T14:05``, ``28/11/2026`` (UTC when no zone).
+
+    Raises:
+        UsageError: not a date.
+    """
+    if not text:
+        return None
+    value = text.strip()
+    moment: datetime | None = None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+            try:
+                moment = datetime.strptime(value, pattern)
+                break
+            except ValueError:
+                continue
+    if moment is None:
+        raise UsageError(_t("bad_date", lang, value=text))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _write(data: str | bytes, output: str | None, lang: str) -> None:
+    if output is None:
+        if isinstance(data, bytes):
+            if sys.stdout.isatty():
+                raise UsageError(_t("binary_to_tty", lang))
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(data if data.endswith("\n") else data + "\n")
+        return
+    try:
+        path = Path(output)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(_t("cannot_write", lang, path=output, reason=exc.strerror or exc)) from exc
+
+
+# --- history ---------------------------------------------------------------------
+
+
+def history(
+    ctx: typer.Context,
+    fmt: str = _FORMAT,
+    equipment: str = typer.Option(None, "--equipment", "-e", help="Only this equipment."),
+    since: str = typer.Option(None, "--since", help="Only sessions started on/after this date."),
+    unfinished: bool = typer.Option(False, "--unfinished", help="Only sessions not closed."),
+    db: str | None = _DB,
+    lang: str | None = _LANG,
+) -> None:
+    """List saved sessions, newest first."""
+    from diagnosis.i18n import format_datetime, format_number
+
+    lang, db = _ctx(ctx, lang, db)
+    _check_format(fmt, ("text", "json"), "--format", lang)
+    start = parse_since(since, lang)
+    with _open(db) as store:
+        rows = (
+            store.unfinished() if unfinished else store.sessions(equipment=equipment, since=start)
+        )
+        if unfinished:
+            rows = [
+                r
+                for r in rows
+                if (not equipment or r.equipment == equipment)
+                and (start is None or r.started_at >= start)
+            ]
+        url = store.url
+    if fmt == "json":
+        print(
+            json.dumps(
+                {"db": url, "sessions": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=False
+            )
+        )
+        return
+    if not rows:
+        print(_t("history_empty", lang, db=url))
+        return
+    head = [
+        _t(f"col.{c}", lang)
+        for c in ("id", "started", "equipment", "technician", "status", "root_cause", "steps")
+    ]
+    table = [head]
+    for r in rows:
+        table.append(
+            [
+                r.id,
+                format_datetime(r.started_at, lang),
+                r.equipment,
+                r.technician,
+                _t(f"status.{r.status}", lang),
+                r.root_cause or "-",
+                format_number(r.steps, lang),
+            ]
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+# --- report ------------------------------------------------------------------------
+
+
+def report(
+    ctx: typer.Context,
+    session: str = typer.Argument(..., help="Session id or unique prefix."),
+    to: str = typer.Option("md", "--to", help="md, html, json or pdf."),
+    output: str = _OUTPUT,
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    db: str | None = _DB,
+    lang: str | None = _LANG,
+) -> None:
+    """Export one session's report (Markdown, self-contained HTML, JSON, PDF)."""
+    from diagnosis.report import FORMATS, build_report, render
+
+    lang, db = _ctx(ctx, lang, db)
+    _check_format(to, FORMATS, "--to", lang)
+    if to == "pdf" and output is None and sys.stdout.isatty():
+        raise UsageError(_t("binary_to_tty", lang))
+    knowledge = _kb(ctx, kb, fault_trees)
+    with _open(db) as store:
+        events = store.events(store.resolve(session))
+    data = build_report(knowledge, events, lang=lang)
+    _write(render(data, to), output, lang)
+    if output:
+        print(_t("written", lang, path=output), file=sys.stderr)
+
+
+# --- export --------------------------------------------------------------------------
+
+INTERVENTION_COLUMNS: tuple[str, ...] = (
+    "work_order",
+    "session_id",
+    "status",
+    "equipment",
+    "equipment_name",
+    "equipment_tag",
+    "request_time",
+    "start_time",
+    "end_time",
+    "downtime_min",
+    "labour_min",
+    "technician",
+    "habilitations",
+    "symptoms",
+    "failure_mode",
+    "failure_mechanism",
+    "failure_cause_class",
+    "root_cause",
+    "root_cause_name",
+    "root_cause_probability",
+    "root_cause_confirmed",
+    "category_5m",
+    "why_chain",
+    "activity",
+    "remedy",
+    "parts",
+    "lockout_done",
+    "alerts",
+    "validation_test",
+    "validation_passed",
+    "validation_result",
+)
+
+
+def intervention_rows(
+    items: list[Intervention], kb: KnowledgeBase | None, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """The CMMS rows (``docs/cmms-export.md``): ISO 8601 times, codes filled from the KB."""
+    rows = []
+    for iv in items:
+        cause = kb.causes.get(iv.root_cause) if kb and iv.root_cause else None
+        eq = None
+        if kb is not None:
+            try:
+                eq = kb.equipment(iv.equipment)
+            except KeyError:
+                eq = None
+        rows.append(
+            {
+                "work_order": iv.work_order,
+                "session_id": iv.session_id,
+                "status": iv.status,
+                "equipment": iv.equipment,
+                "equipment_name": eq.equipment.name.get(lang) if eq else None,
+                "equipment_tag": eq.equipment.tag if eq else None,
+                "request_time": iv.request_time.isoformat(),
+                "start_time": iv.start_time.isoformat() if iv.start_time else None,
+                "end_time": iv.end_time.isoformat() if iv.end_time else None,
+                "downtime_min": iv.downtime_min,
+                "labour_min": iv.labour_min,
+                "technician": iv.technician,
+                "habilitations": list(iv.habilitations),
+                "symptoms": list(iv.symptoms),
+                "failure_mode": iv.failure_mode or (cause.failure_mode if cause else None),
+                "failure_mechanism": iv.failure_mechanism or (cause.mechanism if cause else None),
+                "failure_cause_class": iv.failure_cause_class
+                or (cause.cause_class if cause else None),
+                "root_cause": iv.root_cause,
+                "root_cause_name": cause.name.get(lang) if cause else None,
+                "root_cause_probability": iv.root_cause_probability,
+                "root_cause_confirmed": iv.root_cause_confirmed,
+                "category_5m": iv.category_5m,
+                "why_chain": list(iv.why_chain),
+                "activity": iv.activity,
+                "remedy": iv.remedy,
+                "parts": [{"ref": p.ref, "name": p.name, "qty": p.qty} for p in iv.parts],
+                "lockout_done": iv.lockout_done,
+                "alerts": list(iv.alerts),
+                "validation_test": iv.validation_test,
+                "validation_passed": iv.validation_passed,
+                "validation_result": iv.validation_result,
+            }
+        )
+    return rows
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):  # parts: REF*QTY separated by "; "
+            return "; ".join(f"{p['ref']}*{_num(p['qty'])}" for p in value)
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return _num(value)
+    return str(value)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def interventions_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(INTERVENTION_COLUMNS)
+    for row in rows:
+        writer.writerow([_csv_cell(row[c]) for c in INTERVENTION_COLUMNS])
+    return buffer.getvalue()
+
+
+export_app = typer.Typer(
+    help="Export saved data for other tools (CMMS).", no_args_is_help=True, add_completion=False
+)
+
+
+@export_app.command("interventions")
+def export_interventions(
+    ctx: typer.Context,
+    to: str = typer.Option("csv", "--to", help="csv or json."),
+    since: str = typer.Option(None, "--since", help="Only interventions requested on/after."),
+    equipment: str = typer.Option(None, "--equipment", "-e", help="Only this equipment."),
+    output: str = _OUTPUT,
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    db: str | None = _DB,
+    lang: str | None = _LANG,
+) -> None:
+    """Export interventions for a CMMS (stable columns, see docs/cmms-export.md)."""
+    lang, db = _ctx(ctx, lang, db)
+    _check_format(to, ("csv", "json"), "--to", lang)
+    start = parse_since(since, lang)
+    knowledge = _kb(ctx, kb, fault_trees)
+    with _open(db) as store:
+        items = store.interventions(since=start, equipment=equipment)
+    rows = intervention_rows(items, knowledge, lang)
+    if to == "json":
+        text = (
+            json.dumps({"export_version": 1, "interventions": rows}, indent=2, ensure_ascii=False)
+            + "\n"
+        )
+    else:
+        text = interventions_csv(rows)
+    _write(text, output, lang)
+
+
+# --- verify --------------------------------------------------------------------------
+
+
+def verify(
+    ctx: typer.Context,
+    session: str = typer.Argument(..., help="Session id or unique prefix."),
+    fmt: str = _FORMAT,
+    db: str | None = _DB,
+    lang: str | None = _LANG,
+) -> None:
+    """Check a session's audit trail (hash chain); exit 1 at the first bad row."""
+    lang, db = _ctx(ctx, lang, db)
+    _check_format(fmt, ("text", "json"), "--format", lang)
+    with _open(db) as store:
+        result = store.verify(store.resolve(session))
+    if fmt == "json":
+        print(
+            json.dumps(
+                {
+                    "session": result.session_id,
+                    "ok": result.ok,
+                    "events": result.events,
+                    "first_bad_seq": result.first_bad_seq,
+                    "reason": result.reason,
+                },
+                indent=2,
+            )
+        )
+    elif result.ok:
+        print(_t("verify_ok", lang, session=result.session_id, n=result.events))
+    else:
+        print(
+            _t(
+                "verify_bad",
+                lang,
+                session=result.session_id,
+                seq=result.first_bad_seq,
+                reason=_t(f"reason.{result.reason}", lang),
+            ),
+            file=sys.stderr,
+        )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+# --- resume --------------------------------------------------------------------------
+
+
+def resume(
+    ctx: typer.Context,
+    session: str = typer.Argument(..., help="Session id or unique prefix."),
+    answers: str = typer.Option(None, "--answers", "-a", help="YAML 'measurement-id: value'."),
+    fmt: str = _FORMAT,
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    db: str | None = _DB,
+    lang: str | None = _LANG,
+) -> None:
+    """Resume an unfinished session from the store (scripted with --answers, like `run`)."""
+    from diagnosis.errors import SessionError
+    from diagnosis.session import AnswersFile, Session, run_session
+
+    lang, db = _ctx(ctx, lang, db)
+    _check_format(fmt, ("text", "json"), "--format", lang)
+    knowledge = _kb(ctx, kb, fault_trees)
+    store = _open(db, knowledge)
+    try:
+        sid = store.resolve(session)
+        events = store.events(sid)
+        live = Session.replay(knowledge, events, sink=store)
+        if live.closed:
+            raise SessionError(_t("already_closed", lang, session=sid))
+        if answers is not None:
+            run_session(live, AnswersFile(answers, live.equipment, lang))
+            finish(live)
+    finally:
+        store.close()
+    if fmt == "json":
+        print(json.dumps(live.to_run_json(), indent=2, ensure_ascii=False))
+        return
+    from diagnosis.cli.run import render_text
+
+    print(render_text(live, live.equipment, lang))
+    if not live.closed:
+        print(_t("still_open", lang, session=live.id))
+
+
+def finish(session: Any) -> None:
+    """Close a scripted session the way ``diagnosis run`` does (conclusion, 5-Why, 5M)."""
+    if session.conclusion is None:
+        session.conclude(confirmed=False)
+    conclusion = session.conclusion
+    root = conclusion.root_cause if conclusion else None
+    eq = session.equipment
+    if root is not None and eq.has("cause", root):
+        if not session.why:
+            links = session.suggested_why()
+            if links:
+                session.set_why(links, actor="engine")
+        if session.category_5m is None:
+            session.set_category(eq.cause(root).category_5m, actor="engine")
+    session.close("done")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("history")(history)
+    app.command("report")(report)
+    app.add_typer(export_app, name="export")
+    app.command("verify")(verify)
+    app.command("resume")(resume)

@@ -1,0 +1,42 @@
+"""Diagnosis reports: built once from the event log, written as Markdown, HTML, JSON or PDF.
+
+``build_report(kb, events, lang=...)`` computes everything a supervisor,
+a quality engineer or a CMMS needs; ``render(report, fmt)`` only formats it.
+"""
+
+from __future__ import annotations
+
+from diagnosis.errors import ExportError
+from diagnosis.i18n import tr
+from diagnosis.report.build import build_report
+from diagnosis.report.data import REPORT_VERSION, ReportData
+
+__all__ = ["FORMATS", "REPORT_VERSION", "ReportData", "build_report", "render"]
+
+FORMATS = ("md", "html", "json", "pdf")
+
+
+def render(report: ReportData, fmt: str) -> str | bytes:
+    """Format a report: text for ``md``/``html``/``json``, bytes for ``pdf``.
+
+    Raises:
+        ExportError: unknown format, or the PDF engine cannot run.
+    """
+    if fmt == "md":
+        from diagnosis.report.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt == "html":
+        from diagnosis.report.html import render_html
+
+        return render_html(report)
+    if fmt == "json":
+        from diagnosis.report.json_writer import render_json
+
+        return render_json(report)
+    if fmt == "pdf":
+        from diagnosis.report.html import render_html
+        from diagnosis.report.pdf import html_to_pdf
+
+        return html_to_pdf(render_html(report), report.lang)
+    raise ExportError(tr("report_doc.bad_format", report.lang, fmt=fmt, formats=", ".join(FORMATS)))

@@ -1,0 +1,528 @@
+"""Build a diagnosis report's data from a session's event log and the knowledge base.
+
+The event log is the record: the report replays it (readings with their
+undo, alerts and acknowledgements, exclusions, ranking snapshots,
+conclusion, 5-Why, 5M, remedy, validation) and looks up in the KB what a
+third person needs to read it (names, reference values and thresholds,
+instruments, FMEA lines, the fault-tree path). A KB that no longer holds
+an entity does not break the report: the id is shown instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from diagnosis.errors import ExportError
+from diagnosis.i18n import Text, format_number, tr
+from diagnosis.kb.model import CATEGORIES_5M, EquipmentKB, KnowledgeBase, Measurement
+from diagnosis.report.data import (
+    AlertLine,
+    Conclusion,
+    Excluded,
+    FaultTreePath,
+    FmeaRisk,
+    Hypothesis,
+    Named,
+    PartLine,
+    Problem,
+    Ranked,
+    RankingPoint,
+    ReadingLine,
+    Remedy,
+    ReportData,
+    Validation,
+    WhyLine,
+)
+from diagnosis.session import events as ev
+
+__all__ = ["CHART_CAUSES", "build_report"]
+
+CHART_CAUSES = 5  # causes followed by the hypotheses chart (plus _unknown)
+UNKNOWN = "_unknown"
+
+
+def build_report(
+    kb: KnowledgeBase,
+    events: Sequence[ev.Event],
+    *,
+    lang: str = "en",
+    now: datetime | None = None,
+    diagrams: bool = True,
+) -> ReportData:
+    """Everything a report of this session shows.
+
+    Args:
+        kb: the knowledge base the session ran on (or a later version of it).
+        events: the session's whole event log, ``SessionStarted`` first.
+        lang: language of the KB texts resolved here (``en`` or ``fr``).
+        now: the report's generation time (tests pin it).
+        diagrams: render the fault-tree path with graphviz when ``dot`` is there.
+
+    Raises:
+        ExportError: the log does not start with ``SessionStarted``.
+    """
+    if not events or not isinstance(events[0], ev.SessionStarted):
+        raise ExportError(tr("report_doc.no_start", lang))
+    start = events[0]
+    eq = _equipment(kb, start.equipment)
+    b = _Builder(kb, eq, lang)
+    for event in events[1:]:
+        b.feed(event)
+
+    conclusion = b.conclusion_data()
+    end = b.closed_at
+    last = events[-1].at
+    have_dot = _have_dot() if diagrams else False
+    return ReportData(
+        lang=lang,
+        generated_at=now or datetime.now(UTC),
+        session_id=start.session_id,
+        status=b.status,
+        work_order=start.work_order,
+        kb_digest=start.kb_digest,
+        equipment=start.equipment,
+        equipment_name=eq.equipment.name.get(lang) if eq else start.equipment,
+        equipment_tag=eq.equipment.tag if eq else None,
+        equipment_location=eq.equipment.location if eq else None,
+        technician=start.technician,
+        habilitations=start.habilitations,
+        started_at=start.at,
+        ended_at=end,
+        duration_min=round(((end or last) - start.at).total_seconds() / 60.0, 1),
+        problem=Problem(
+            **{k: getattr(start.problem, k) for k in _QQOQCP},
+            symptoms=tuple(Named(s, b.symptom_name(s)) for s in start.symptoms),
+            absent_symptoms=tuple(Named(s, b.symptom_name(s)) for s in start.absent_symptoms),
+        ),
+        alerts=tuple(b.alert_lines()),
+        readings=tuple(b.readings),
+        ranking=tuple(b.ranking),
+        chart_causes=b.chart_causes(),
+        excluded=tuple(Excluded(c, b.cause_name(c), r) for c, r in b.excluded.items()),
+        notes=tuple(b.notes),
+        conclusion=conclusion,
+        why=tuple(b.why),
+        category_5m=b.category_5m or (b.cause_attr(conclusion, "category_5m")),
+        hypotheses=b.hypotheses(),
+        fmea=_fmea(kb, eq, conclusion.root_cause if conclusion else None, lang),
+        remedy=b.remedy_data(),
+        validation=b.validation_data(),
+        fault_tree=_fault_tree(kb, start.equipment, conclusion, lang, have_dot),
+        diagrams=have_dot,
+        warnings=tuple(b.warnings),
+    )
+
+
+_QQOQCP = ("who", "what", "where", "when", "how", "why", "how_much")
+
+
+def _equipment(kb: KnowledgeBase, equipment_id: str) -> EquipmentKB | None:
+    try:
+        return kb.equipment(equipment_id)
+    except KeyError:
+        return None
+
+
+@dataclass
+class _Alert:
+    """An alert being followed: raised, steps acknowledged, acknowledged."""
+
+    event: ev.AlertRaised
+    ack: ev.AlertAcknowledged | None = None
+    steps: int = 0
+
+
+class _Builder:
+    """Folds the events after ``SessionStarted`` into report lines."""
+
+    def __init__(self, kb: KnowledgeBase, eq: EquipmentKB | None, lang: str) -> None:
+        self.kb, self.eq, self.lang = kb, eq, lang
+        self.readings: list[ReadingLine] = []
+        self.ranking: list[RankingPoint] = []
+        self.alerts: list[_Alert] = []
+        self.excluded: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.conclusion: ev.ConclusionReached | None = None
+        self.why: list[WhyLine] = []
+        self.category_5m: str | None = None
+        self.remedy: ev.RemedyRecorded | None = None
+        self.validation: ev.ValidationRecorded | None = None
+        self.status = "open"
+        self.closed_at: datetime | None = None
+        self.last_measurement: str | None = None
+        self.warnings: list[str] = []
+
+    # --- KB lookups, tolerant of a KB that changed -------------------------------
+
+    def symptom_name(self, sid: str) -> str:
+        s = self.kb.symptoms.get(sid)
+        return s.name.get(self.lang) if s else sid
+
+    def cause_name(self, cid: str | None) -> str:
+        if cid is None:
+            return ""
+        if cid == UNKNOWN:
+            return tr("report_doc.unknown_cause", self.lang)
+        c = self.kb.causes.get(cid)
+        return c.name.get(self.lang) if c else cid
+
+    def cause_attr(self, conclusion: Conclusion | None, attr: str) -> Any:
+        if conclusion is None or conclusion.root_cause is None:
+            return None
+        c = self.kb.causes.get(conclusion.root_cause)
+        return getattr(c, attr) if c else None
+
+    def measurement(self, mid: str) -> Measurement | None:
+        return self.kb.measurements.get(mid)
+
+    def _text(self, value: Text | None) -> str:
+        return value.get(self.lang) if value else ""
+
+    # --- folding -------------------------------------------------------------------
+
+    def feed(self, event: ev.Event) -> None:
+        handler = getattr(self, "_on_" + event.type, None)
+        if handler is not None:
+            handler(event)
+
+    def _on_ranking_snapshot(self, e: ev.RankingSnapshot) -> None:
+        ranked = tuple(Ranked(c, p) for c, p in e.ranking)
+        self.ranking.append(RankingPoint(len(self.ranking), e.at, self.last_measurement, ranked))
+
+    def _on_reading_recorded(self, e: ev.ReadingRecorded) -> None:
+        m = self.measurement(e.measurement)
+        th = m.thresholds if m else None
+        self.readings.append(
+            ReadingLine(
+                measurement=e.measurement,
+                name=m.name.get(self.lang) if m else e.measurement,
+                value=e.value,
+                unit=e.unit or (m.unit if m else None),
+                raw=e.raw,
+                state=e.state,
+                critical=e.critical,
+                available=e.available,
+                instrument=e.instrument or (self._text(m.instrument) if m else ""),
+                point=self._text(m.point) if m else "",
+                nominal=m.nominal if m else None,
+                low_critical=th.low_critical if th else None,
+                low_alarm=th.low_alarm if th else None,
+                high_alarm=th.high_alarm if th else None,
+                high_critical=th.high_critical if th else None,
+                at=e.at,
+                actor=e.actor,
+                proposed=e.proposed,
+                undone=False,
+            )
+        )
+        self.last_measurement = e.measurement
+
+    def _on_reading_undone(self, e: ev.ReadingUndone) -> None:
+        for i in range(len(self.readings) - 1, -1, -1):
+            r = self.readings[i]
+            if r.measurement == e.measurement and not r.undone:
+                self.readings[i] = _replace(r, undone=True)
+                break
+        self.last_measurement = None
+
+    def _on_alert_raised(self, e: ev.AlertRaised) -> None:
+        self.alerts.append(_Alert(e))
+
+    def _find_alert(self, procedure: str) -> _Alert | None:
+        for a in reversed(self.alerts):
+            if a.event.procedure == procedure:
+                return a
+        return None
+
+    def _on_alert_step_acknowledged(self, e: ev.AlertStepAcknowledged) -> None:
+        a = self._find_alert(e.procedure)
+        if a is not None:
+            a.steps = max(a.steps, e.step + 1)
+
+    def _on_alert_acknowledged(self, e: ev.AlertAcknowledged) -> None:
+        a = self._find_alert(e.procedure)
+        if a is not None and a.ack is None:
+            a.ack = e
+
+    def _on_cause_excluded(self, e: ev.CauseExcluded) -> None:
+        self.excluded[e.cause] = e.reason or e.rule
+
+    def _on_cause_reinstated(self, e: Any) -> None:
+        self.excluded.pop(e.cause, None)
+
+    def _on_note_added(self, e: ev.NoteAdded) -> None:
+        if e.text not in self.notes:
+            self.notes.append(e.text)
+
+    def _on_conclusion_reached(self, e: ev.ConclusionReached) -> None:
+        self.conclusion = e
+
+    def _on_why_chain_set(self, e: ev.WhyChainSet) -> None:
+        self.why = [
+            WhyLine(link.text, link.evidence, self._evidence_text(link.evidence))
+            for link in e.links
+        ]
+
+    def _on_category_set(self, e: ev.CategorySet) -> None:
+        self.category_5m = e.category_5m
+
+    def _on_remedy_recorded(self, e: ev.RemedyRecorded) -> None:
+        self.remedy = e
+
+    def _on_validation_recorded(self, e: ev.ValidationRecorded) -> None:
+        self.validation = e
+
+    def _on_session_closed(self, e: ev.SessionClosed) -> None:
+        self.status, self.closed_at = e.status, e.at
+
+    # --- results ---------------------------------------------------------------------
+
+    def _evidence_text(self, mid: str | None) -> str | None:
+        if not mid:
+            return None
+        for r in reversed(self.readings):
+            if r.measurement == mid and not r.undone:
+                if not r.available:
+                    return f"{r.name}: {tr('report_doc.not_available', self.lang)}"
+                value = _value_text(r.value, self.lang)
+                unit = f" {r.unit}" if r.unit and isinstance(r.value, int | float) else ""
+                state = f" ({tr('report_doc.state.' + r.state, self.lang)})" if r.state else ""
+                return f"{r.name} = {value}{unit}{state}"
+        m = self.measurement(mid)
+        return m.name.get(self.lang) if m else mid
+
+    def alert_lines(self) -> list[AlertLine]:
+        out = []
+        for a in self.alerts:
+            e, ack = a.event, a.ack
+            proc = self.kb.procedures.get(e.procedure)
+            out.append(
+                AlertLine(
+                    procedure=e.procedure,
+                    name=proc.name.get(self.lang) if proc else e.procedure,
+                    kind=proc.kind if proc else "",
+                    trigger=e.trigger,
+                    reason=e.reason,
+                    raised_at=e.at,
+                    acknowledged_at=ack.at if ack else None,
+                    acknowledged_by=ack.actor if ack else None,
+                    steps=tuple(s.get(self.lang) for s in proc.steps) if proc else (),
+                    steps_acknowledged=len(proc.steps) if proc and ack else a.steps,
+                    stop_machine=proc.stop_machine if proc else False,
+                )
+            )
+        return out
+
+    def conclusion_data(self) -> Conclusion | None:
+        e = self.conclusion
+        if e is None:
+            return None
+        c = self.kb.causes.get(e.root_cause) if e.root_cause else None
+        return Conclusion(
+            root_cause=e.root_cause,
+            name=self.cause_name(e.root_cause),
+            probability=e.probability,
+            confirmed=e.confirmed,
+            at=e.at,
+            actor=e.actor,
+            description=self._text(c.description) if c else "",
+            evidence=e.evidence,
+            ruled_out=tuple(Named(r, self.cause_name(r)) for r in e.ruled_out),
+            failure_mode=c.failure_mode if c else None,
+            mechanism=c.mechanism if c else None,
+            cause_class=c.cause_class if c else None,
+            component=c.component if c else None,
+        )
+
+    def chart_causes(self) -> tuple[Named, ...]:
+        best: dict[str, float] = {}
+        for point in self.ranking:
+            for r in point.probabilities:
+                if r.cause != UNKNOWN:
+                    best[r.cause] = max(best.get(r.cause, 0.0), r.probability)
+        chosen = sorted(best, key=lambda c: (-best[c], c))[:CHART_CAUSES]
+        root = self.conclusion.root_cause if self.conclusion else None
+        if root and root != UNKNOWN and root in best and root not in chosen:
+            chosen[-1] = root
+        if any(r.cause == UNKNOWN for p in self.ranking for r in p.probabilities):
+            chosen.append(UNKNOWN)
+        return tuple(Named(c, self.cause_name(c)) for c in chosen)
+
+    def hypotheses(self) -> tuple[Hypothesis, ...]:
+        last = (
+            {r.cause: r.probability for r in self.ranking[-1].probabilities} if self.ranking else {}
+        )
+        root = self.conclusion.root_cause if self.conclusion else None
+        causes = self.eq.causes if self.eq else ()
+        out = [
+            Hypothesis(
+                c.id,
+                c.name.get(self.lang),
+                c.category_5m,
+                last.get(c.id),
+                self.excluded.get(c.id),
+                c.id == root,
+            )
+            for c in causes
+        ]
+        order = {cat: i for i, cat in enumerate(CATEGORIES_5M)}
+        out.sort(key=lambda h: (order.get(h.category_5m, 99), -(h.probability or 0.0), h.cause))
+        return tuple(out)
+
+    def remedy_data(self) -> Remedy | None:
+        e = self.remedy
+        if e is None:
+            return None
+        root = self.conclusion.root_cause if self.conclusion else None
+        c = self.kb.causes.get(root) if root else None
+        return Remedy(
+            text=e.remedy,
+            activity=e.activity,
+            parts=tuple(PartLine(p.ref, p.name, p.qty) for p in e.parts),
+            labour_min=e.labour_min,
+            downtime_min=e.downtime_min,
+            lockout_done=e.lockout_done,
+            at=e.at,
+            expected_repair_min=c.repair_min if c else None,
+        )
+
+    def validation_data(self) -> Validation | None:
+        e = self.validation
+        if e is None:
+            return None
+        root = self.conclusion.root_cause if self.conclusion else None
+        c = self.kb.causes.get(root) if root else None
+        return Validation(
+            test=e.test,
+            passed=e.passed,
+            result=e.result,
+            at=e.at,
+            actor=e.actor,
+            expected=self._text(c.validation) if c else "",
+        )
+
+
+def _replace(line: ReadingLine, **changes: Any) -> ReadingLine:
+    return dataclasses.replace(line, **changes)
+
+
+def _value_text(value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return tr("report_doc.yes" if value else "report_doc.no", lang)
+    if isinstance(value, int | float):
+        return format_number(float(value), lang)
+    return "" if value is None else str(value)
+
+
+def _fmea(
+    kb: KnowledgeBase, eq: EquipmentKB | None, cause: str | None, lang: str
+) -> tuple[FmeaRisk, ...]:
+    """The FMEA risk of the cause: diagnosis.fmea when present, else RPN only."""
+    if not cause or eq is None:
+        return ()
+    lines = eq.fmea_for(cause)
+    helper = _optional("diagnosis.fmea", "fmea_for_cause")
+    ap_of: dict[str, str | None] = {}
+    if helper is not None:
+        try:
+            for item in helper(kb, cause):
+                line = getattr(item, "line", None)
+                line_id = getattr(line, "id", None) or getattr(item, "id", None)
+                ap = getattr(item, "ap", None)
+                if line_id is not None:
+                    ap_of[str(line_id)] = None if ap is None else str(getattr(ap, "value", ap))
+        except Exception:  # a helper bug must not cost the technician the report
+            ap_of = {}
+    out = []
+    for f in lines:
+        out.append(
+            FmeaRisk(
+                line=f.id,
+                severity=f.severity,
+                occurrence=f.occurrence,
+                detection=f.detection,
+                rpn=f.severity * f.occurrence * f.detection,
+                ap=ap_of.get(f.id),
+                failure_mode=f.failure_mode.get(lang),
+                effect=f.effect.get(lang),
+                actions=tuple(a.get(lang) for a in f.actions),
+            )
+        )
+    return tuple(out)
+
+
+def _optional(module: str, name: str) -> Any:
+    """``module.name`` when another part of the project provides it, else None."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def _have_dot() -> bool:
+    have = _optional("diagnosis.diagram", "have_dot")
+    try:
+        return bool(have()) if have is not None else False
+    except Exception:
+        return False
+
+
+def _fault_tree(
+    kb: KnowledgeBase, equipment: str, conclusion: Conclusion | None, lang: str, have_dot: bool
+) -> FaultTreePath | None:
+    """The root cause's path in the equipment's fault tree (diagnosis.faulttree.cause_path)."""
+    if conclusion is None or not conclusion.root_cause or conclusion.root_cause == UNKNOWN:
+        return None
+    cause_path = _optional("diagnosis.faulttree", "cause_path")
+    if cause_path is None:
+        return None
+    for tree in kb.trees_for(equipment):
+        try:
+            path = cause_path(tree, conclusion.root_cause)
+        except Exception:
+            continue
+        if not path:
+            continue
+        ids = [str(getattr(node, "id", node)) for node in path]
+        labels = []
+        for nid in ids:
+            node = tree.gate(nid) or tree.event(nid)
+            name = node.name.get(lang) if node is not None and node.name else ""
+            labels.append(Named(nid, name or nid))
+        if ids and ids[0] == tree.top:  # always basic event first, top event last
+            labels.reverse()
+        svg = _path_svg(tree, labels, lang) if have_dot else None
+        return FaultTreePath(tree.id, tree.name.get(lang) or tree.id, tuple(labels), svg)
+    return None
+
+
+def _path_svg(tree: Any, labels: list[Named], lang: str) -> str | None:
+    render = _optional("diagnosis.diagram", "render")
+    if render is None:
+        return None
+    lines = ["digraph path {", '  rankdir=BT; node [shape=box, fontname="Helvetica"];']
+    for i, node in enumerate(labels):
+        nid, label = node.id, node.name
+        gate = tree.gate(nid)
+        shape = "ellipse" if gate is None else "box"
+        text = label if gate is None else f"{label}\\n[{gate.type.upper()}]"
+        style = ', style="filled,bold", fillcolor="#fde2e2"' if i == 0 else ""
+        lines.append(f'  n{i} [label="{_dot_escape(text)}", shape={shape}{style}];')
+        if i:
+            lines.append(f"  n{i - 1} -> n{i};")
+    lines.append("}")
+    try:
+        out = render("\n".join(lines), "svg")
+    except Exception:
+        return None
+    return out.decode("utf-8") if isinstance(out, bytes) else str(out)
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\n", "\\n")

@@ -1,0 +1,314 @@
+"""The Markdown report: readable as plain text, pasteable into a CMMS or a wiki.
+
+Diagrams are text here (the chart is a table, the fishbone a list, the
+fault-tree path an arrow chain). Every KB or user text is escaped so that
+it cannot inject HTML or break a table when the Markdown is rendered.
+"""
+
+from __future__ import annotations
+
+from diagnosis.kb.model import CATEGORIES_5M
+from diagnosis.report.data import ReportData
+from diagnosis.report.fmt import Fmt
+
+__all__ = ["render_markdown"]
+
+
+def esc(text: object) -> str:
+    """Escape a text for Markdown: HTML specials, table pipes, line breaks, emphasis."""
+    s = "" if text is None else str(text)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in ("\\", "`", "*", "_", "[", "]", "|"):
+        s = s.replace(ch, "\\" + ch)
+    return " ".join(s.split())
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_markdown(r: ReportData) -> str:
+    """The whole report as Markdown text."""
+    f = Fmt(r.lang)
+    k = f.colon
+    out: list[str] = []
+    add = out.append
+    add(f"# {esc(f.t('title'))}{k}{esc(r.equipment_name)}")
+    add("")
+    summary = [
+        (f.t("field.session"), r.session_id),
+        (f.t("field.work_order"), r.work_order or ""),
+        (f.t("field.equipment"), f"{r.equipment_name} ({r.equipment})"),
+        (f.t("field.tag"), r.equipment_tag or ""),
+        (f.t("field.location"), r.equipment_location or ""),
+        (f.t("field.technician"), r.technician),
+        (f.t("field.habilitations"), ", ".join(r.habilitations)),
+        (f.t("field.started"), f.dt(r.started_at)),
+        (f.t("field.ended"), f.dt(r.ended_at)),
+        (f.t("field.duration"), f.minutes(r.duration_min)),
+        (f.t("field.status"), f.status(r.status)),
+    ]
+    add(_row([esc(f.t("field.field")), esc(f.t("field.value"))]))
+    add("|---|---|")
+    for label, value in summary:
+        if value:
+            add(_row([esc(label), esc(value)]))
+    add("")
+    add(f"*{esc(f.t('times_utc'))}*")
+    add("")
+
+    add(f"## {esc(f.t('section.problem'))}")
+    add("")
+    for key in ("what", "where", "when", "how", "who", "why", "how_much"):
+        value = getattr(r.problem, key)
+        if value:
+            add(f"- **{esc(f.t('qqoqcp.' + key))}**{k}{esc(value)}")
+    if r.problem.symptoms:
+        names = ", ".join(esc(n.name) for n in r.problem.symptoms)
+        add(f"- **{esc(f.t('qqoqcp.symptoms'))}**{k}{names}")
+    if r.problem.absent_symptoms:
+        names = ", ".join(esc(n.name) for n in r.problem.absent_symptoms)
+        add(f"- **{esc(f.t('qqoqcp.absent_symptoms'))}**{k}{names}")
+    add("")
+
+    add(f"## {esc(f.t('section.safety'))}")
+    add("")
+    if not r.alerts:
+        add(esc(f.t("alerts.none")))
+    for a in r.alerts:
+        ack = (
+            f.t("alerts.acknowledged_by", by=a.acknowledged_by or "", at=f.dt(a.acknowledged_at))
+            if a.acknowledged_at
+            else f.t("alerts.not_acknowledged")
+        )
+        add(
+            f"- **{esc(a.name)}** ({esc(f.kind(a.kind))}), {esc(f.dt(a.raised_at))}{k}"
+            f"{esc(a.reason or a.trigger)}. {esc(ack)}"
+        )
+        for i, step in enumerate(a.steps, start=1):
+            mark = "x" if i <= a.steps_acknowledged else " "
+            add(f"    - [{mark}] {esc(step)}")
+    if r.remedy is not None:
+        add(f"- {esc(f.t('remedy.lockout_done'))}{k}{esc(f.yes_no(r.remedy.lockout_done))}")
+    add("")
+
+    add(f"## {esc(f.t('section.readings'))}")
+    add("")
+    if not r.readings:
+        add(esc(f.t("readings.none")))
+    else:
+        cols = [
+            "time",
+            "measurement",
+            "value",
+            "state",
+            "nominal",
+            "thresholds",
+            "instrument",
+            "by",
+        ]
+        add(_row([esc(f.t("readings." + c)) for c in cols]))
+        add("|" + "---|" * len(cols))
+        for line in r.readings:
+            name = esc(line.name)
+            if line.undone:
+                name = f"~~{name}~~ ({esc(f.t('readings.undone'))})"
+            state = esc(f.state(line.state))
+            if line.critical:
+                state = f"**{state} ({esc(f.t('state.critical'))})**"
+            add(
+                _row(
+                    [
+                        esc(f.time(line.at)),
+                        name,
+                        esc(f.value(line)),
+                        state,
+                        esc(f.nominal(line)),
+                        esc(f.thresholds(line)),
+                        esc(line.instrument),
+                        esc(line.actor),
+                    ]
+                )
+            )
+    add("")
+
+    add(f"## {esc(f.t('section.hypotheses'))}")
+    add("")
+    if r.ranking and r.chart_causes:
+        head = [esc(f.t("chart.cause"))] + [str(p.step) for p in r.ranking]
+        add(_row(head))
+        add("|---|" + "---:|" * len(r.ranking))
+        for named in r.chart_causes:
+            cells = [esc(named.name)]
+            for p in r.ranking:
+                cells.append(esc(f.pct(p.of(named.id))))
+            add(_row(cells))
+        add("")
+        add(f"*{esc(f.t('chart.legend_steps'))}*")
+    else:
+        add(esc(f.t("chart.none")))
+    if r.excluded:
+        add("")
+        add(f"**{esc(f.t('section.excluded'))}**")
+        add("")
+        for x in r.excluded:
+            add(f"- {esc(x.name)}{k}{esc(x.reason)}")
+    add("")
+
+    add(f"## {esc(f.t('section.conclusion'))}")
+    add("")
+    c = r.conclusion
+    if c is None or c.root_cause is None:
+        add(esc(f.t("conclusion.none")))
+    else:
+        confirmed = f.t("conclusion.confirmed" if c.confirmed else "conclusion.not_confirmed")
+        add(f"**{esc(c.name)}**{k}{esc(f.pct(c.probability))}, {esc(confirmed)}")
+        if c.description:
+            add("")
+            add(esc(c.description))
+        codes: list[tuple[str, str | None]] = [
+            (f.t("conclusion.failure_mode"), c.failure_mode),
+            (f.t("conclusion.mechanism"), c.mechanism),
+            (f.t("conclusion.cause_class"), c.cause_class),
+            (f.t("conclusion.category_5m"), f.category(r.category_5m)),
+        ]
+        add("")
+        for label, code in codes:
+            if code:
+                add(f"- {esc(label)}{k}{esc(code)}")
+        evidence = [
+            line for line in r.readings if line.measurement in c.evidence and not line.undone
+        ]
+        if evidence:
+            add(
+                f"- {esc(f.t('conclusion.evidence'))}{k}"
+                + "; ".join(
+                    f"{esc(e.name)} = {esc(f.value(e))} ({esc(f.state(e.state))})" for e in evidence
+                )
+            )
+        if c.ruled_out:
+            add(
+                f"- {esc(f.t('conclusion.ruled_out'))}{k}"
+                + ", ".join(esc(n.name) for n in c.ruled_out)
+            )
+    add("")
+
+    add(f"## {esc(f.t('section.why'))}")
+    add("")
+    if not r.why:
+        add(esc(f.t("why.none")))
+    for i, w in enumerate(r.why, start=1):
+        ev = f" ({esc(f.t('why.evidence'))}{k}{esc(w.evidence_text)})" if w.evidence_text else ""
+        add(f"{i}. {esc(w.text)}{ev}")
+    add("")
+
+    add(f"## {esc(f.t('section.fishbone'))}")
+    add("")
+    for family in CATEGORIES_5M:
+        items = [h for h in r.hypotheses if h.category_5m == family]
+        if not items:
+            continue
+        add(f"- **{esc(f.category(family))}**")
+        for h in items:
+            text = esc(h.name)
+            if h.root:
+                text = f"**{text}** ({esc(f.t('fishbone.root'))})"
+            elif h.excluded is not None:
+                text = f"~~{text}~~ ({esc(f.t('fishbone.excluded'))})"
+            elif h.probability is not None:
+                text += f" ({esc(f.pct(h.probability))})"
+            add(f"    - {text}")
+    add("")
+
+    add(f"## {esc(f.t('section.fmea'))}")
+    add("")
+    if not r.fmea:
+        add(esc(f.t("fmea.none")))
+    else:
+        cols = ["line", "failure_mode", "effect", "s", "o", "d", "rpn", "ap"]
+        add(_row([esc(f.t("fmea." + c)) for c in cols]))
+        add("|---|---|---|---:|---:|---:|---:|---|")
+        for m in r.fmea:
+            add(
+                _row(
+                    [
+                        esc(m.line),
+                        esc(m.failure_mode),
+                        esc(m.effect),
+                        str(m.severity),
+                        str(m.occurrence),
+                        str(m.detection),
+                        str(m.rpn),
+                        esc(m.ap or ""),
+                    ]
+                )
+            )
+        if any(m.ap is None for m in r.fmea):
+            add("")
+            add(f"*{esc(f.t('fmea.ap_absent'))}*")
+    add("")
+
+    if r.fault_tree is not None:
+        add(f"## {esc(f.t('section.fault_tree'))}")
+        add("")
+        add(f"{esc(r.fault_tree.name)}{k}" + " → ".join(esc(n.name) for n in r.fault_tree.path))
+        add("")
+
+    add(f"## {esc(f.t('section.remedy'))}")
+    add("")
+    rem = r.remedy
+    if rem is None:
+        add(esc(f.t("remedy.none")))
+    else:
+        add(f"- {esc(f.t('remedy.action'))}{k}{esc(rem.text)}")
+        if rem.activity:
+            add(f"- {esc(f.t('remedy.activity'))}{k}{esc(rem.activity)}")
+        add(f"- {esc(f.t('remedy.labour'))}{k}{esc(f.minutes(rem.labour_min))}")
+        add(f"- {esc(f.t('remedy.downtime'))}{k}{esc(f.minutes(rem.downtime_min))}")
+        if rem.expected_repair_min is not None:
+            add(f"- {esc(f.t('remedy.expected'))}{k}{esc(f.minutes(rem.expected_repair_min))}")
+        if rem.parts:
+            add("")
+            add(_row([esc(f.t("remedy.ref")), esc(f.t("remedy.part")), esc(f.t("remedy.qty"))]))
+            add("|---|---|---:|")
+            for part in rem.parts:
+                add(_row([esc(part.ref), esc(part.name), esc(f.num(part.qty))]))
+    add("")
+
+    add(f"## {esc(f.t('section.validation'))}")
+    add("")
+    v = r.validation
+    if v is None:
+        add(esc(f.t("validation.none")))
+    else:
+        verdict = f.t("validation.passed" if v.passed else "validation.failed")
+        add(f"- {esc(v.test)}{k}**{esc(verdict)}** {esc(v.result)} ({esc(f.dt(v.at))})")
+        if v.expected and v.expected != v.test:
+            add(f"- {esc(f.t('validation.expected'))}{k}{esc(v.expected)}")
+    add("")
+
+    if r.notes:
+        add(f"## {esc(f.t('section.notes'))}")
+        add("")
+        for note in r.notes:
+            add(f"- {esc(note)}")
+        add("")
+
+    add(f"## {esc(f.t('section.signatures'))}")
+    add("")
+    add(
+        _row(
+            [
+                esc(f.t("signatures.role")),
+                esc(f.t("signatures.name")),
+                esc(f.t("signatures.date")),
+                esc(f.t("signatures.signature")),
+            ]
+        )
+    )
+    add("|---|---|---|---|")
+    add(_row([esc(f.t("signatures.technician")), esc(r.technician), "", ""]))
+    add(_row([esc(f.t("signatures.supervisor")), "", "", ""]))
+    add("")
+    add(f"*{esc(f.t('generated', at=f.dt(r.generated_at)))}*")
+    return "\n".join(out) + "\n"
