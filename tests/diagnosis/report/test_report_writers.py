@@ -1,0 +1,119 @@
+"""The writers: Markdown, self-contained HTML, versioned JSON, PDF; escaping; French."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from conftest import make_events, make_kb
+
+from diagnosis.errors import ExportError
+from diagnosis.report import build_report, render
+from diagnosis.report.svg import fishbone_svg, ranking_svg
+
+NOW = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+EVIL = '<script>alert("x")</script> & | *bold*'
+
+
+def _report(lang: str = "en", evil: str | None = None) -> Any:
+    return build_report(make_kb(evil), make_events(), lang=lang, now=NOW, diagrams=False)
+
+
+def test_markdown_english() -> None:
+    md = render(_report("en"), "md")
+    assert isinstance(md, str)
+    assert md.startswith("# Diagnosis report: Injection press 1\n")
+    assert "| 14:08:00 | Melt temperature | 205 °C | low | 230 °C | LL 180 · L 215 · H 245 · HH 260 | thermocouple | alice |" in md
+    assert "| Heater band burnt | 50 % | 80 % | 97 % |" in md
+    assert "**Heater band burnt**: 97 %, confirmed by the technician" in md
+    assert "| F1 | No heat | Short shots | 7 | 4 | 3 | 84 |" in md
+    assert "| HB-220 | heater band | 1 |" in md
+    assert "- 50 good shots: **passed** 50/50 (2026-11-28 14:20)" in md
+    assert "| Supervisor |  |  |  |" in md
+
+
+def test_markdown_french_dates_numbers_and_colons() -> None:
+    md = render(_report("fr"), "md")
+    assert isinstance(md, str)
+    assert "| Début | 28/11/2026 14:05 |" in md
+    assert "| 14:14:00 | Courant collier | 0,1 A | bas | 4 A |" in md
+    assert "- **Quoi** : short shots on mould 12" in md
+    assert "**Collier chauffant grillé** : 97 %, confirmée par le technicien" in md
+    assert "Rapport généré le 28/11/2026 16:00 (UTC)" in md
+
+
+def test_kb_text_is_escaped_everywhere() -> None:
+    r = _report("en", evil=EVIL)
+    html = render(r, "html")
+    md = render(r, "md")
+    assert isinstance(html, str) and isinstance(md, str)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "\\|" in md  # a pipe cannot break a table
+    data = json.loads(render(r, "json"))
+    assert data["conclusion"]["name"] == EVIL  # JSON keeps the text as is
+    for svg in (fishbone_svg(r.hypotheses, EVIL, "en"),
+                ranking_svg(r.ranking, r.chart_causes, "en")):
+        ET.fromstring(svg)  # well-formed despite the text
+        assert "<script>" not in svg
+
+
+def test_html_is_one_self_contained_file() -> None:
+    html = render(_report("fr"), "html")
+    assert isinstance(html, str)
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
+    assert html.count("<svg") == 2  # hypotheses chart + 5M fishbone
+    for external in ("<link", "<script", "src=", "@import", "url("):
+        assert external not in html
+    assert "Collier chauffant grillé" in html and "28/11/2026 14:05" in html
+
+
+def test_json_is_versioned_and_complete() -> None:
+    text = render(_report("en"), "json")
+    assert isinstance(text, str)
+    data = json.loads(text)
+    assert list(data)[0] == "report_version" and data["report_version"] == 1
+    assert data["started_at"] == "2026-11-28T14:05:00+00:00"
+    assert data["readings"][0]["measurement"] == "melt-temp"
+    assert data["ranking"][2]["probabilities"][0] == {"cause": "heater", "probability": 0.97}
+    assert data["fmea"][0]["rpn"] == 84
+    assert data["remedy"]["parts"] == [{"ref": "HB-220", "name": "heater band", "qty": 1}]
+    expected = {"report_version", "lang", "generated_at", "session_id", "status", "work_order",
+                "kb_digest", "equipment", "equipment_name", "equipment_tag",
+                "equipment_location", "technician", "habilitations", "started_at", "ended_at",
+                "duration_min", "problem", "alerts", "readings", "ranking", "chart_causes",
+                "excluded", "notes", "conclusion", "why", "category_5m", "hypotheses", "fmea",
+                "remedy", "validation", "fault_tree", "diagrams", "warnings"}
+    assert set(data) == expected
+
+
+def test_pdf() -> None:
+    pdf = render(_report("fr"), "pdf")
+    assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+
+
+def test_pdf_without_system_libraries_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    real_import = builtins.__import__
+
+    def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0': No such file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(ExportError) as info:
+        render(_report("en"), "pdf")
+    message = str(info.value)
+    assert "\n" not in message and "libpango-1.0-0" in message
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ExportError, match="docx"):
+        render(_report(), "docx")
