@@ -51,14 +51,18 @@ STRATEGIES = ("voi", "checklist", "cheapest", "heckerman")
 
 # -- scenarios ----------------------------------------------------------------------------
 
+
 def scenario(eq: EquipmentKB, cause_id: str) -> tuple[dict[str, bool], dict[str, str]]:
     """Symptoms and readings of ``cause_id`` alone (see the module docstring)."""
     cause = eq.cause(cause_id)
     symptoms = {e.symptom: True for e in cause.effects if e.symptom and e.p >= 0.5}
     readings: dict[str, str] = {}
     for m in eq.measurements:
-        best = max((e for e in cause.effects if e.measurement == m.id and e.p >= 0.5),
-                   key=lambda e: e.p, default=None)
+        best = max(
+            (e for e in cause.effects if e.measurement == m.id and e.p >= 0.5),
+            key=lambda e: e.p,
+            default=None,
+        )
         readings[m.id] = best.state if best is not None and best.state else m.normal_state
     return symptoms, readings
 
@@ -92,6 +96,7 @@ def diagnose(model: DiagnosticModel, eq: EquipmentKB, cause_id: str, strategy: s
 
 # -- engines ------------------------------------------------------------------------------
 
+
 def pgmpy_step(model: DiagnosticModel, evidence: Evidence) -> dict[str, float]:
     from diagnosis.bayes.pgmpy_adapter import pgmpy_posteriors
 
@@ -99,7 +104,7 @@ def pgmpy_step(model: DiagnosticModel, evidence: Evidence) -> dict[str, float]:
 
 
 def fast_step(model: DiagnosticModel, evidence: Evidence) -> dict[str, float]:
-    model._cache.clear()   # time the inference, not the answer cache
+    model._cache.clear()  # time the inference, not the answer cache
     return dict(model.posteriors(evidence).probabilities)
 
 
@@ -127,12 +132,16 @@ class AgrumEngine:
     def step(self, evidence: Evidence) -> dict[str, float]:
         ie = self.gum.LazyPropagation(self.bn)
         ie.setTargets({cause_node(h) for h in self.model.hypotheses})
-        observed = evidence_nodes(self.model, dict(evidence.symptoms), dict(evidence.states),
-                                  evidence.excluded)
+        observed = evidence_nodes(
+            self.model, dict(evidence.symptoms), dict(evidence.states), evidence.excluded
+        )
         ie.setEvidence(observed)
         ie.makeInference()
-        return {h: float(ie.posterior(cause_node(h))[1]) for h in self.model.hypotheses
-                if h not in evidence.excluded}
+        return {
+            h: float(ie.posterior(cause_node(h))[1])
+            for h in self.model.hypotheses
+            if h not in evidence.excluded
+        }
 
 
 def timed(fn: Callable[[], object], repeat: int) -> float:
@@ -174,18 +183,31 @@ def latency_rows(equipments: list[EquipmentKB], quick: bool) -> list[list[str]]:
         if quick and len(eq.causes) > 60:
             t_pgmpy, diff_pgmpy = float("nan"), float("nan")
         else:
-            reference = pgmpy_step(model, evidence)   # builds and caches the network
+            reference = pgmpy_step(model, evidence)  # builds and caches the network
             diff_pgmpy = max(abs(v - fast[h]) for h, v in reference.items())
-            t_pgmpy = timed(lambda m=model, e=evidence: pgmpy_step(m, e),
-                            3 if len(eq.causes) < 100 else 1)
-        print(f"  {eq.id}: pgmpy {t_pgmpy:.3f}s fast {t_fast * 1e3:.2f}ms "
-              f"agrum {t_agrum * 1e3:.2f}ms plan {plan * 1e3:.2f}ms", file=sys.stderr)
-        rows.append([
-            eq.id, str(len(eq.causes)), str(len(eq.measurements)),
-            str(len(evidence.symptoms) + len(evidence.states)),
-            _ms(t_pgmpy + plan), _ms(t_fast + plan), _ms(t_agrum + plan), _ms(plan),
-            f"{t_fast / t_agrum:.2f}", f"{diff_pgmpy:.1e}", f"{diff_agrum:.1e}",
-        ])
+            t_pgmpy = timed(
+                lambda m=model, e=evidence: pgmpy_step(m, e), 3 if len(eq.causes) < 100 else 1
+            )
+        print(
+            f"  {eq.id}: pgmpy {t_pgmpy:.3f}s fast {t_fast * 1e3:.2f}ms "
+            f"agrum {t_agrum * 1e3:.2f}ms plan {plan * 1e3:.2f}ms",
+            file=sys.stderr,
+        )
+        rows.append(
+            [
+                eq.id,
+                str(len(eq.causes)),
+                str(len(eq.measurements)),
+                str(len(evidence.symptoms) + len(evidence.states)),
+                _ms(t_pgmpy + plan),
+                _ms(t_fast + plan),
+                _ms(t_agrum + plan),
+                _ms(plan),
+                f"{t_fast / t_agrum:.2f}",
+                f"{diff_pgmpy:.1e}",
+                f"{diff_agrum:.1e}",
+            ]
+        )
     return rows
 
 
@@ -204,9 +226,17 @@ def efficiency_rows(equipments: list[EquipmentKB]) -> tuple[list[list[str]], dic
         confident = sum(o.top == c and o.confident for c, o in outcomes) / n
         wrong_confident = sum(o.top != c and o.confident for c, o in outcomes) / n
         means[strategy] = minutes
-        rows.append([strategy, str(n), f"{steps:.2f}", f"{minutes:.1f}",
-                     f"{100 * correct:.1f} %", f"{100 * confident:.1f} %",
-                     f"{100 * wrong_confident:.1f} %"])
+        rows.append(
+            [
+                strategy,
+                str(n),
+                f"{steps:.2f}",
+                f"{minutes:.1f}",
+                f"{100 * correct:.1f} %",
+                f"{100 * confident:.1f} %",
+                f"{100 * wrong_confident:.1f} %",
+            ]
+        )
     return rows, means
 
 
@@ -244,39 +274,61 @@ def main() -> None:
     Path(args.out).write_text(report + "\n", encoding="utf-8")
 
 
-def render(latency: list[list[str]], efficiency: list[list[str]], means: dict[str, float],
-           n_bundled: int) -> str:
-    header_a = ["equipment", "causes", "measurements", "findings", "pgmpy step ms",
-                "fast step ms", "pyAgrum step ms", "of which planner ms",
-                "fast/pyAgrum posterior", "max diff pgmpy", "max diff pyAgrum"]
-    header_b = ["strategy", "scenarios", "mean measurements", "mean minutes",
-                "top cause correct", "correct and >= 0.9", "wrong and >= 0.9"]
+def render(
+    latency: list[list[str]], efficiency: list[list[str]], means: dict[str, float], n_bundled: int
+) -> str:
+    header_a = [
+        "equipment",
+        "causes",
+        "measurements",
+        "findings",
+        "pgmpy step ms",
+        "fast step ms",
+        "pyAgrum step ms",
+        "of which planner ms",
+        "fast/pyAgrum posterior",
+        "max diff pgmpy",
+        "max diff pyAgrum",
+    ]
+    header_b = [
+        "strategy",
+        "scenarios",
+        "mean measurements",
+        "mean minutes",
+        "top cause correct",
+        "correct and >= 0.9",
+        "wrong and >= 0.9",
+    ]
     ratios = ""
     if means.get("cheapest") and means.get("checklist"):
-        ratios = (f"\nOur mean minutes: {means['voi'] / means['cheapest']:.2f} x cheapest-first "
-                  f"(target <= 0.5), {means['voi'] / means['checklist']:.2f} x checklist order "
-                  f"(target <= 0.3).")
-    return "\n".join([
-        "# Reasoning benchmark (bench/bench_reasoning.py)",
-        "",
-        "Machine: 2 cores. Step = all cause posteriors + next-best choice (the planner's",
-        "numpy part is common to the three engines and shown alone). Medians of repeated",
-        "runs; ratios matter more than absolute times. Targets: step <= 50 ms on every",
-        "bundled equipment, <= 1 s at 500 causes, fast posterior within 2x of pyAgrum.",
-        "",
-        "## (a) Latency of one step",
-        "",
-        _table(header_a, latency),
-        "",
-        f"## (b) Diagnostic efficiency, every single-cause scenario ({n_bundled} bundled "
-        "equipment)",
-        "",
-        f"Stop at top posterior >= {CONFIDENCE}, nothing informative left (voi), or "
-        f"{MAX_STEPS} steps.",
-        "",
-        _table(header_b, efficiency),
-        ratios,
-    ])
+        ratios = (
+            f"\nOur mean minutes: {means['voi'] / means['cheapest']:.2f} x cheapest-first "
+            f"(target <= 0.5), {means['voi'] / means['checklist']:.2f} x checklist order "
+            f"(target <= 0.3)."
+        )
+    return "\n".join(
+        [
+            "# Reasoning benchmark (bench/bench_reasoning.py)",
+            "",
+            "Machine: 2 cores. Step = all cause posteriors + next-best choice (the planner's",
+            "numpy part is common to the three engines and shown alone). Medians of repeated",
+            "runs; ratios matter more than absolute times. Targets: step <= 50 ms on every",
+            "bundled equipment, <= 1 s at 500 causes, fast posterior within 2x of pyAgrum.",
+            "",
+            "## (a) Latency of one step",
+            "",
+            _table(header_a, latency),
+            "",
+            f"## (b) Diagnostic efficiency, every single-cause scenario ({n_bundled} bundled "
+            "equipment)",
+            "",
+            f"Stop at top posterior >= {CONFIDENCE}, nothing informative left (voi), or "
+            f"{MAX_STEPS} steps.",
+            "",
+            _table(header_b, efficiency),
+            ratios,
+        ]
+    )
 
 
 if __name__ == "__main__":

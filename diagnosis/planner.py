@@ -42,13 +42,19 @@ from diagnosis.bayes.model import DiagnosticModel
 from diagnosis.errors import InferenceError
 from diagnosis.kb.model import EquipmentKB
 
-__all__ = ["MIN_GAIN", "STRATEGIES", "Proposal", "information_gains", "next_best",
-           "rank_measurements"]
+__all__ = [
+    "MIN_GAIN",
+    "STRATEGIES",
+    "Proposal",
+    "information_gains",
+    "next_best",
+    "rank_measurements",
+]
 
 STRATEGIES = ("voi", "checklist", "cheapest", "heckerman")
 MIN_GAIN = 1e-6
 """Bits below which a measurement is uninformative (dropped by ``voi``)."""
-_SCORE_DIGITS = 12   # scores equal to this many decimals are ties
+_SCORE_DIGITS = 12  # scores equal to this many decimals are ties
 
 
 @dataclass(frozen=True)
@@ -78,22 +84,28 @@ def information_gains(model: DiagnosticModel, evidence: Evidence) -> dict[str, f
     return _gains(model, weights, evidence)
 
 
-def _gains(model: DiagnosticModel, weights: npt.NDArray[np.float64],
-           evidence: Evidence) -> dict[str, float]:
+def _gains(
+    model: DiagnosticModel, weights: npt.NDArray[np.float64], evidence: Evidence
+) -> dict[str, float]:
     if not model.measurements:
         return {}
-    predictive = weights @ model.single_states                      # all states at once
+    predictive = weights @ model.single_states  # all states at once
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(predictive > 0, predictive * np.log2(predictive), 0.0)
     marginal_entropy = -np.add.reduceat(plogp, model.state_segments)
     conditional_entropy = weights @ model.single_entropy
     gain = np.maximum(marginal_entropy - conditional_entropy, 0.0)
-    return {m: float(gain[j]) for j, m in enumerate(model.measurements)
-            if m not in evidence.states}
+    return {m: float(gain[j]) for j, m in enumerate(model.measurements) if m not in evidence.states}
 
 
-def rank_measurements(model: DiagnosticModel, evidence: Evidence, kb_equipment: EquipmentKB,
-                      *, skip: Collection[str] = (), strategy: str = "voi") -> list[Proposal]:
+def rank_measurements(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    *,
+    skip: Collection[str] = (),
+    strategy: str = "voi",
+) -> list[Proposal]:
     """Every candidate measurement, best first, for ``strategy``.
 
     Raises:
@@ -121,23 +133,42 @@ def rank_measurements(model: DiagnosticModel, evidence: Evidence, kb_equipment: 
             score = -cost
         else:
             score = mass.get(mid, 0.0) / cost
-        proposals.append(Proposal(mid, gain, float(spec.cost_min), score,
-                                  spec.requires.lockout, spec.requires.habilitation))
-    proposals.sort(key=lambda p: (-round(p.score, _SCORE_DIGITS), p.lockout,
-                                  p.habilitation is not None, p.cost_min,
-                                  order[p.measurement]))
+        proposals.append(
+            Proposal(
+                mid,
+                gain,
+                float(spec.cost_min),
+                score,
+                spec.requires.lockout,
+                spec.requires.habilitation,
+            )
+        )
+    proposals.sort(
+        key=lambda p: (
+            -round(p.score, _SCORE_DIGITS),
+            p.lockout,
+            p.habilitation is not None,
+            p.cost_min,
+            order[p.measurement],
+        )
+    )
     return proposals
 
 
-def next_best(model: DiagnosticModel, evidence: Evidence, kb_equipment: EquipmentKB, *,
-              skip: Collection[str] = (), strategy: str = "voi") -> Proposal | None:
+def next_best(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    *,
+    skip: Collection[str] = (),
+    strategy: str = "voi",
+) -> Proposal | None:
     """The best candidate of :func:`rank_measurements`, or ``None`` when none is left."""
     ranked = rank_measurements(model, evidence, kb_equipment, skip=skip, strategy=strategy)
     return ranked[0] if ranked else None
 
 
-def _revealable_mass(model: DiagnosticModel,
-                     weights: npt.NDArray[np.float64]) -> dict[str, float]:
+def _revealable_mass(model: DiagnosticModel, weights: npt.NDArray[np.float64]) -> dict[str, float]:
     """Per measurement, the explanation mass of the causes whose effects name it."""
     n = len(model.causes)
     revealed: dict[str, set[int]] = {}

@@ -104,7 +104,7 @@ def exact_marginals(model: DiagnosticModel, findings: Findings) -> tuple[FloatAr
     unknown = n
     pos = np.array(findings.positive, dtype=np.intp)
     neg = np.array(findings.negative, dtype=np.intp)
-    neg_log = model.logq[:, neg].sum(axis=1)              # per hypothesis
+    neg_log = model.logq[:, neg].sum(axis=1)  # per hypothesis
     const_neg = float(model.log1m_leak[neg].sum())
     branches: list[tuple[float, FloatArray]] = []
     for u in (0, 1):
@@ -120,13 +120,13 @@ def exact_marginals(model: DiagnosticModel, findings: Findings) -> tuple[FloatAr
     if not math.isfinite(log_pe):
         raise InferenceError("the evidence is impossible under the model")
     weights = np.exp(logs - log_pe)
-    marginals = sum((w * m for w, (_, m) in zip(weights, branches, strict=True)),
-                    np.zeros(n + 1))
+    marginals = sum((w * m for w, (_, m) in zip(weights, branches, strict=True)), np.zeros(n + 1))
     return np.asarray(marginals, dtype=float), log_pe
 
 
-def _conditioned(model: DiagnosticModel, findings: Findings, pos: IntArray,
-                 lq0: FloatArray, neg_log: FloatArray) -> tuple[float, FloatArray]:
+def _conditioned(
+    model: DiagnosticModel, findings: Findings, pos: IntArray, lq0: FloatArray, neg_log: FloatArray
+) -> tuple[float, FloatArray]:
     """log P(evidence | U) (without the negative constant) and P(c | evidence, U)."""
     n = len(model.causes)
     clamped = findings.clamped[:n]
@@ -135,7 +135,7 @@ def _conditioned(model: DiagnosticModel, findings: Findings, pos: IntArray,
         log_b = np.log1p(-model.priors[:n])
     log_a[clamped] = -np.inf
     log_s = np.logaddexp(log_a, log_b)
-    la, lb = log_a - log_s, log_b - log_s                 # normalised, a + b = 1
+    la, lb = log_a - log_s, log_b - log_s  # normalised, a + b = 1
     log_z = float(log_s.sum())
     marg = np.exp(la)
     active = ~clamped
@@ -169,7 +169,7 @@ def _conditioned(model: DiagnosticModel, findings: Findings, pos: IntArray,
         for bit, k in enumerate(keep):
             if not k:
                 mask &= ((rows >> bit) & 1) == 0
-        sub = table[mask]               # bits of kept causes, in order, LSB first
+        sub = table[mask]  # bits of kept causes, in order, LSB first
         kept = idx[keep]
         if len(kept) == 0:
             with np.errstate(divide="ignore"):
@@ -199,7 +199,7 @@ def _conditioned(model: DiagnosticModel, findings: Findings, pos: IntArray,
         local_pos = np.array(pos[comp_pos[root]], dtype=np.intp)
         local_lq0 = lq0[comp_pos[root]]
         factors = comp_factors[root]
-        qlog = logq[np.ix_(members, local_pos)]          # (k, m)
+        qlog = logq[np.ix_(members, local_pos)]  # (k, m)
         if len(members) <= ENUMERATE_MAX:
             lz, mm = _enumerate(members, la, lb, qlog, local_lq0, factors)
         else:
@@ -211,8 +211,9 @@ def _conditioned(model: DiagnosticModel, findings: Findings, pos: IntArray,
     return log_z, marg
 
 
-def _factor_log(assign: BoolArray, members: IntArray,
-                factors: list[tuple[IntArray, FloatArray]]) -> FloatArray:
+def _factor_log(
+    assign: BoolArray, members: IntArray, factors: list[tuple[IntArray, FloatArray]]
+) -> FloatArray:
     """Sum of log factor values for each row of ``assign`` (columns = members)."""
     out = np.zeros(assign.shape[0])
     column = {int(c): j for j, c in enumerate(members)}
@@ -225,9 +226,14 @@ def _factor_log(assign: BoolArray, members: IntArray,
     return out
 
 
-def _enumerate(members: IntArray, la: FloatArray, lb: FloatArray, qlog: FloatArray,
-               lq0: FloatArray, factors: list[tuple[IntArray, FloatArray]]
-               ) -> tuple[float, FloatArray]:
+def _enumerate(
+    members: IntArray,
+    la: FloatArray,
+    lb: FloatArray,
+    qlog: FloatArray,
+    lq0: FloatArray,
+    factors: list[tuple[IntArray, FloatArray]],
+) -> tuple[float, FloatArray]:
     x = _bits(len(members))
     log_w = np.where(x, la[members][None, :], lb[members][None, :]).sum(axis=1)
     if qlog.shape[1]:
@@ -241,23 +247,24 @@ def _enumerate(members: IntArray, la: FloatArray, lb: FloatArray, qlog: FloatArr
     return log_z, np.asarray(p @ x, dtype=float)
 
 
-def _eliminate(factors: list[tuple[tuple[int, ...], FloatArray]], keep: int
-               ) -> tuple[float, FloatArray]:
+def _eliminate(
+    factors: list[tuple[tuple[int, ...], FloatArray]], keep: int
+) -> tuple[float, FloatArray]:
     """Sum out every variable but ``keep`` (min-degree order); (log scale, table of keep)."""
     pending = list(factors)
     log_scale = 0.0
     variables = sorted({v for scope, _ in pending for v in scope} - {keep})
     while variables:
         current = pending
-        v = min(variables,
-                key=lambda u: len({x for sc, _ in current if u in sc for x in sc}))
+        v = min(variables, key=lambda u: len({x for sc, _ in current if u in sc for x in sc}))
         variables.remove(v)
         touching = [f for f in pending if v in f[0]]
         pending = [f for f in pending if v not in f[0]]
         scope = sorted({x for sc, _ in touching for x in sc})
         if len(scope) > MAX_WIDTH:
             raise InferenceError(
-                f"evidence too entangled for exact inference ({len(scope)} coupled causes)")
+                f"evidence too entangled for exact inference ({len(scope)} coupled causes)"
+            )
         product: FloatArray = np.ones((1,) * len(scope))
         for sc, table in touching:
             order = sorted(range(len(sc)), key=lambda j: scope.index(sc[j]))
@@ -275,14 +282,19 @@ def _eliminate(factors: list[tuple[tuple[int, ...], FloatArray]], keep: int
     return log_scale, result
 
 
-def _variable_elimination(members: IntArray, la: FloatArray, lb: FloatArray,
-                          qlog: FloatArray, lq0: FloatArray,
-                          factors: list[tuple[IntArray, FloatArray]]
-                          ) -> tuple[float, FloatArray]:
+def _variable_elimination(
+    members: IntArray,
+    la: FloatArray,
+    lb: FloatArray,
+    qlog: FloatArray,
+    lq0: FloatArray,
+    factors: list[tuple[IntArray, FloatArray]],
+) -> tuple[float, FloatArray]:
     """Exact sums by variable elimination, one run per cause (large components)."""
     position = {int(c): j for j, c in enumerate(members)}
     tables: list[tuple[tuple[int, ...], FloatArray]] = [
-        ((j,), np.exp(np.array([lb[c], la[c]]))) for j, c in enumerate(members)]
+        ((j,), np.exp(np.array([lb[c], la[c]]))) for j, c in enumerate(members)
+    ]
     for f in range(qlog.shape[1]):
         scope = tuple(int(j) for j in np.flatnonzero(qlog[:, f] < 0))
         x = _bits(len(scope)).astype(float)

@@ -88,7 +88,7 @@ STATE_LEAK = 0.01
 NONE = "_none"
 """Explanation "no hypothesis present" (only leaks), in :meth:`explanation_distribution`."""
 
-_P_MAX = 1.0 - 1e-12   # keeps log(1 - p) finite
+_P_MAX = 1.0 - 1e-12  # keeps log(1 - p) finite
 _CACHE_SIZE = 256
 
 
@@ -135,11 +135,11 @@ class DiagnosticModel:
         self.hypotheses: tuple[str, ...] = (*self.causes, UNKNOWN)
         self.cause_index: dict[str, int] = {c: i for i, c in enumerate(self.hypotheses)}
         self.priors: FloatArray = np.array(
-            [c.prior for c in equipment.causes] + [UNKNOWN_PRIOR], dtype=float)
+            [c.prior for c in equipment.causes] + [UNKNOWN_PRIOR], dtype=float
+        )
         self.symptoms: tuple[str, ...] = tuple(s.id for s in equipment.symptoms)
         self.measurements: tuple[str, ...] = tuple(m.id for m in equipment.measurements)
-        self.states: dict[str, tuple[str, ...]] = {
-            m.id: m.states for m in equipment.measurements}
+        self.states: dict[str, tuple[str, ...]] = {m.id: m.states for m in equipment.measurements}
         self.normal: dict[str, str] = {m.id: m.normal_state for m in equipment.measurements}
         self.channels: tuple[Channel, ...] = _build_channels(equipment, self.cause_index)
         self.symptom_channel: dict[str, int] = {}
@@ -160,7 +160,8 @@ class DiagnosticModel:
         self.log1m_leak: FloatArray = np.log1p(-np.array([ch.leak for ch in self.channels]))
         # log P(channel off | only hypothesis h present), rows: hypotheses then _none
         self.single_logq: FloatArray = (
-            np.vstack([self.logq, np.zeros((1, n_f))]) + self.log1m_leak[None, :])
+            np.vstack([self.logq, np.zeros((1, n_f))]) + self.log1m_leak[None, :]
+        )
         self._state_table()
         self._cache: dict[tuple[object, ...], Posteriors] = {}
 
@@ -185,11 +186,11 @@ class DiagnosticModel:
             columns.append(table)
             with np.errstate(divide="ignore", invalid="ignore"):
                 entropies[:, j] = -np.where(table > 0, table * np.log2(table), 0.0).sum(axis=1)
-        self.single_states: FloatArray = (
-            np.hstack(columns) if columns else np.zeros((rows, 0)))
+        self.single_states: FloatArray = np.hstack(columns) if columns else np.zeros((rows, 0))
         self.single_entropy: FloatArray = entropies
         self.state_segments: npt.NDArray[np.intp] = np.array(
-            [self.state_offsets[m] for m in self.measurements], dtype=np.intp)
+            [self.state_offsets[m] for m in self.measurements], dtype=np.intp
+        )
 
     def single_state_probabilities(self, measurement: str) -> FloatArray:
         """Matrix [h, state] of P(state | only h present), states in ``self.states`` order.
@@ -199,7 +200,7 @@ class DiagnosticModel:
         states = self.states[measurement]
         rows = self.single_logq.shape[0]
         table = np.zeros((rows, len(states)))
-        log_none_before = np.zeros(rows)   # log P(all higher-precedence channels off)
+        log_none_before = np.zeros(rows)  # log P(all higher-precedence channels off)
         for state, f in self.state_channels[measurement]:
             lq = self.single_logq[:, f]
             table[:, states.index(state)] = np.exp(log_none_before) * -np.expm1(lq)
@@ -217,17 +218,16 @@ class DiagnosticModel:
         negative: list[int] = []
         for sid, present in evidence.symptoms.items():
             if sid not in self.symptom_channel:
-                raise InferenceError(
-                    f"equipment {self.equipment_id!r} has no symptom {sid!r}")
+                raise InferenceError(f"equipment {self.equipment_id!r} has no symptom {sid!r}")
             (positive if present else negative).append(self.symptom_channel[sid])
         for mid, state in evidence.states.items():
             if mid not in self.states:
-                raise InferenceError(
-                    f"equipment {self.equipment_id!r} has no measurement {mid!r}")
+                raise InferenceError(f"equipment {self.equipment_id!r} has no measurement {mid!r}")
             if state not in self.states[mid]:
                 raise InferenceError(
                     f"measurement {mid!r} has no state {state!r} "
-                    f"(states: {', '.join(self.states[mid])})")
+                    f"(states: {', '.join(self.states[mid])})"
+                )
             for s, f in self.state_channels[mid]:
                 if s == state:
                     positive.append(f)
@@ -237,7 +237,8 @@ class DiagnosticModel:
         for cid in evidence.excluded:
             if cid not in self.cause_index:
                 raise InferenceError(
-                    f"equipment {self.equipment_id!r} has no cause {cid!r} to exclude")
+                    f"equipment {self.equipment_id!r} has no cause {cid!r} to exclude"
+                )
             clamped[self.cause_index[cid]] = True
         factors: list[tuple[npt.NDArray[np.intp], FloatArray]] = []
         for factor in evidence.factors:
@@ -246,7 +247,8 @@ class DiagnosticModel:
                 if cid not in self.cause_index or cid == UNKNOWN:
                     raise InferenceError(
                         f"factor {factor.label!r}: equipment {self.equipment_id!r} "
-                        f"has no cause {cid!r}")
+                        f"has no cause {cid!r}"
+                    )
                 idx.append(self.cause_index[cid])
             table = np.asarray(factor.table, dtype=float)
             if (table < 0).any() or not np.isfinite(table).all():
@@ -271,8 +273,9 @@ class DiagnosticModel:
 
         findings = self.findings(evidence)
         marginals, log_pe = exact_marginals(self, findings)
-        probabilities = {h: float(marginals[i]) for i, h in enumerate(self.hypotheses)
-                         if not findings.clamped[i]}
+        probabilities = {
+            h: float(marginals[i]) for i, h in enumerate(self.hypotheses) if not findings.clamped[i]
+        }
         result = Posteriors(probabilities, evidence_probability=math.exp(log_pe))
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.pop(next(iter(self._cache)))
@@ -286,7 +289,8 @@ class DiagnosticModel:
         """
         if measurement_id not in self.states:
             raise InferenceError(
-                f"equipment {self.equipment_id!r} has no measurement {measurement_id!r}")
+                f"equipment {self.equipment_id!r} has no measurement {measurement_id!r}"
+            )
         states = self.states[measurement_id]
         if measurement_id in evidence.states:
             seen = evidence.states[measurement_id]
@@ -367,7 +371,8 @@ def _build_channels(equipment: EquipmentKB, index: dict[str, int]) -> tuple[Chan
                     raise InferenceError(f"cause {cause.id!r}: unknown measurement {mid!r}")
                 if e.state not in measurements[mid].states:
                     raise InferenceError(
-                        f"cause {cause.id!r}: measurement {mid!r} has no state {e.state!r}")
+                        f"cause {cause.id!r}: measurement {mid!r} has no state {e.state!r}"
+                    )
                 if e.state == measurements[mid].normal_state:
                     continue
                 key = (mid, e.state)

@@ -30,8 +30,15 @@ import numpy.typing as npt
 from diagnosis.bayes.evidence import UNKNOWN
 from diagnosis.bayes.model import DiagnosticModel
 
-__all__ = ["ABSENT_PRESENT", "OFF_ON", "Node", "build_network", "cause_node",
-           "measurement_node", "symptom_node"]
+__all__ = [
+    "ABSENT_PRESENT",
+    "OFF_ON",
+    "Node",
+    "build_network",
+    "cause_node",
+    "measurement_node",
+    "symptom_node",
+]
 
 ABSENT_PRESENT = ("absent", "present")
 OFF_ON = ("off", "on")
@@ -71,8 +78,7 @@ def build_network(model: DiagnosticModel) -> tuple[Node, ...]:
     """Every node of the model's network, parents before children."""
     nodes: list[Node] = []
     for h, prior in zip(model.hypotheses, model.priors, strict=True):
-        nodes.append(Node(cause_node(h), ABSENT_PRESENT, (),
-                          np.array([1.0 - prior, prior])))
+        nodes.append(Node(cause_node(h), ABSENT_PRESENT, (), np.array([1.0 - prior, prior])))
     for ch in model.channels:
         final_states = ABSENT_PRESENT if ch.state is None else OFF_ON
         previous = f"{ch.node}.leak"
@@ -80,10 +86,16 @@ def build_network(model: DiagnosticModel) -> tuple[Node, ...]:
         for k, (i, p) in enumerate(ch.links, start=1):
             last = k == len(ch.links)
             name = ch.node if last else f"{ch.node}.{k}"
-            on = np.array([[0.0, p], [1.0, 1.0]])   # [previous off/on, cause absent/present]
+            on = np.array([[0.0, p], [1.0, 1.0]])  # [previous off/on, cause absent/present]
             table = np.stack([1.0 - on, on])
-            nodes.append(Node(name, final_states if last else OFF_ON,
-                              (previous, cause_node(model.hypotheses[i])), table))
+            nodes.append(
+                Node(
+                    name,
+                    final_states if last else OFF_ON,
+                    (previous, cause_node(model.hypotheses[i])),
+                    table,
+                )
+            )
             previous = name
     for mid in model.measurements:
         states = model.states[mid]
@@ -92,16 +104,21 @@ def build_network(model: DiagnosticModel) -> tuple[Node, ...]:
         table = np.zeros(shape)
         for code in range(2 ** len(channels)):
             bits = [(code >> (len(channels) - 1 - j)) & 1 for j in range(len(channels))]
-            state = next((s for (s, _), b in zip(channels, bits, strict=True) if b),
-                         model.normal[mid])
+            state = next(
+                (s for (s, _), b in zip(channels, bits, strict=True) if b), model.normal[mid]
+            )
             table[(states.index(state), *bits)] = 1.0
         parents = tuple(f"measurement.{mid}.{s}" for s, _ in channels)
         nodes.append(Node(measurement_node(mid), states, parents, table))
     return tuple(nodes)
 
 
-def evidence_nodes(model: DiagnosticModel, symptoms: dict[str, bool],
-                   states: dict[str, str], excluded: frozenset[str]) -> dict[str, str]:
+def evidence_nodes(
+    model: DiagnosticModel,
+    symptoms: dict[str, bool],
+    states: dict[str, str],
+    excluded: frozenset[str],
+) -> dict[str, str]:
     """Observed node -> state, for any library's inference engine."""
     observed = {symptom_node(s): ABSENT_PRESENT[int(v)] for s, v in symptoms.items()}
     observed.update({measurement_node(m): s for m, s in states.items()})

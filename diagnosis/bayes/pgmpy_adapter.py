@@ -60,11 +60,16 @@ def _network(nodes: tuple[Node, ...], name: str) -> DiscreteBayesianNetwork:
     cpds = []
     for node in nodes:
         values = node.table.reshape(len(node.states), -1)
-        cpds.append(pg.factors.discrete.TabularCPD(
-            node.name, len(node.states), values,
-            evidence=list(node.parents) or None,
-            evidence_card=[len(states[p]) for p in node.parents] or None,
-            state_names={v: states[v] for v in (node.name, *node.parents)}))
+        cpds.append(
+            pg.factors.discrete.TabularCPD(
+                node.name,
+                len(node.states),
+                values,
+                evidence=list(node.parents) or None,
+                evidence_card=[len(states[p]) for p in node.parents] or None,
+                state_names={v: states[v] for v in (node.name, *node.parents)},
+            )
+        )
     bn.add_cpds(*cpds)
     return bn
 
@@ -84,8 +89,7 @@ def to_pgmpy(model: DiagnosticModel) -> DiscreteBayesianNetwork:
             warnings.simplefilter("ignore")
             bn.check_model()
     except (ValueError, TypeError, KeyError) as exc:
-        raise InferenceError(f"pgmpy rejects the network of {model.equipment_id!r}: {exc}"
-                             ) from exc
+        raise InferenceError(f"pgmpy rejects the network of {model.equipment_id!r}: {exc}") from exc
     model._pgmpy_network = bn  # type: ignore[attr-defined]
     return bn
 
@@ -100,8 +104,14 @@ def _factor_nodes(evidence: Evidence) -> tuple[Node, ...]:
             raise InferenceError(f"factor {factor.label!r} makes the evidence impossible")
         on = (table / top).reshape((2,) * len(factor.causes), order="F")
         # table bit j (LSB = causes[0]) is axis j in Fortran order: parents in order
-        nodes.append(Node(f"factor.{k}", OFF_ON, tuple(cause_node(c) for c in factor.causes),
-                          np.stack([1.0 - on, on])))
+        nodes.append(
+            Node(
+                f"factor.{k}",
+                OFF_ON,
+                tuple(cause_node(c) for c in factor.causes),
+                np.stack([1.0 - on, on]),
+            )
+        )
     return tuple(nodes)
 
 
@@ -113,14 +123,15 @@ def pgmpy_posteriors(model: DiagnosticModel, evidence: Evidence) -> Posteriors:
     Raises:
         InferenceError: unknown ids (checked as on the fast path) or a pgmpy failure.
     """
-    model.findings(evidence)   # same validation and errors as the fast path
+    model.findings(evidence)  # same validation and errors as the fast path
     pg = _pgmpy()
     if evidence.factors:
         bn = _network(build_network(model) + _factor_nodes(evidence), model.equipment_id)
     else:
         bn = to_pgmpy(model)
-    observed = evidence_nodes(model, dict(evidence.symptoms), dict(evidence.states),
-                              evidence.excluded)
+    observed = evidence_nodes(
+        model, dict(evidence.symptoms), dict(evidence.states), evidence.excluded
+    )
     observed.update({f"factor.{k}": "on" for k in range(len(evidence.factors))})
     engine = pg.inference.VariableElimination(bn)
     out: dict[str, float] = {}

@@ -20,26 +20,32 @@ from diagnosis.errors import InferenceError
 from diagnosis.kb.model import Effect
 
 # One cause c (prior 0.1) -> symptom s (p 0.8, leak 0.01); _unknown: prior 0.02, link 0.05.
-ONE = equipment((symptom("s", 0.01),), (numeric("m"),),
-                (cause("c", 0.1, Effect(0.8, symptom="s"),
-                       Effect(0.6, measurement="m", state="low")),))
+ONE = equipment(
+    (symptom("s", 0.01),),
+    (numeric("m"),),
+    (cause("c", 0.1, Effect(0.8, symptom="s"), Effect(0.6, measurement="m", state="low")),),
+)
 
 # P(s present | c, u) = 1 - (1 - 0.01)(1 - 0.8)^c (1 - 0.05)^u, times P(c) P(u):
-J00 = 0.9 * 0.98 * 0.01                              # c absent,  u absent
-J10 = 0.1 * 0.98 * (1 - 0.99 * 0.2)                  # c present, u absent
-J01 = 0.9 * 0.02 * (1 - 0.99 * 0.95)                 # c absent,  u present
-J11 = 0.1 * 0.02 * (1 - 0.99 * 0.2 * 0.95)           # both
+J00 = 0.9 * 0.98 * 0.01  # c absent,  u absent
+J10 = 0.1 * 0.98 * (1 - 0.99 * 0.2)  # c present, u absent
+J01 = 0.9 * 0.02 * (1 - 0.99 * 0.95)  # c absent,  u present
+J11 = 0.1 * 0.02 * (1 - 0.99 * 0.2 * 0.95)  # both
 PE = J00 + J10 + J01 + J11
 
 
 def test_constants_used_by_the_hand_arithmetic() -> None:
     assert (UNKNOWN_PRIOR, UNKNOWN_LINK, UNKNOWN_LINK_UNNAMED, STATE_LEAK) == (
-        0.02, 0.05, 0.5, 0.01)
+        0.02,
+        0.05,
+        0.5,
+        0.01,
+    )
 
 
 def test_one_cause_symptom_present() -> None:
     post = DiagnosticModel(ONE).posteriors(Evidence(symptoms={"s": True}))
-    assert post["c"] == pytest.approx((J10 + J11) / PE, rel=1e-12)      # 0.8902...
+    assert post["c"] == pytest.approx((J10 + J11) / PE, rel=1e-12)  # 0.8902...
     assert post[UNKNOWN] == pytest.approx((J01 + J11) / PE, rel=1e-12)
     assert post.evidence_probability == pytest.approx(PE, rel=1e-12)
     assert post.top()[0] == "c"
@@ -55,7 +61,8 @@ def test_symptom_reported_absent_lowers_the_cause() -> None:
 
 def test_exclusion_conditions_the_cause_absent() -> None:
     post = DiagnosticModel(ONE).posteriors(
-        Evidence(symptoms={"s": True}, excluded=frozenset({"c"})))
+        Evidence(symptoms={"s": True}, excluded=frozenset({"c"}))
+    )
     assert "c" not in post.probabilities
     assert post[UNKNOWN] == pytest.approx(J01 / (J00 + J01), rel=1e-12)
 
@@ -72,16 +79,24 @@ def test_numeric_reading_is_noisy_max_with_low_before_high() -> None:
     # off and the high channel on. Per (c1, c2, u) with leaks 0.01 and _unknown links 0.05:
     #   P(low off)  = 0.99 * 0.1^c1 * 0.8^c2 * 0.95^u
     #   P(high on)  = 1 - 0.99 * 0.3^c2 * 0.95^u
-    eq = equipment((), (numeric("v"),), (
-        cause("c1", 0.05, Effect(0.9, measurement="v", state="low")),
-        cause("c2", 0.03, Effect(0.7, measurement="v", state="high"),
-              Effect(0.2, measurement="v", state="low"))))
+    eq = equipment(
+        (),
+        (numeric("v"),),
+        (
+            cause("c1", 0.05, Effect(0.9, measurement="v", state="low")),
+            cause(
+                "c2",
+                0.03,
+                Effect(0.7, measurement="v", state="high"),
+                Effect(0.2, measurement="v", state="low"),
+            ),
+        ),
+    )
     joint = {}
     for c1 in (0, 1):
         for c2 in (0, 1):
             for u in (0, 1):
-                prior = ((0.05 if c1 else 0.95) * (0.03 if c2 else 0.97)
-                         * (0.02 if u else 0.98))
+                prior = (0.05 if c1 else 0.95) * (0.03 if c2 else 0.97) * (0.02 if u else 0.98)
                 low_off = 0.99 * 0.1**c1 * 0.8**c2 * 0.95**u
                 high_on = 1 - 0.99 * 0.3**c2 * 0.95**u
                 joint[c1, c2, u] = prior * low_off * high_on
@@ -94,20 +109,30 @@ def test_numeric_reading_is_noisy_max_with_low_before_high() -> None:
 
 def test_state_no_cause_names_ends_in_unknown() -> None:
     # "contaminated" is named by no cause: only its leak and _unknown (link 0.5) explain it.
-    eq = equipment((symptom("s"),), (choice("g", ("dry", "wet", "contaminated")),), (
-        cause("a", 0.04, Effect(0.9, symptom="s"), Effect(0.9, measurement="g", state="wet")),
-        cause("b", 0.04, Effect(0.9, symptom="s"))))
+    eq = equipment(
+        (symptom("s"),),
+        (choice("g", ("dry", "wet", "contaminated")),),
+        (
+            cause("a", 0.04, Effect(0.9, symptom="s"), Effect(0.9, measurement="g", state="wet")),
+            cause("b", 0.04, Effect(0.9, symptom="s")),
+        ),
+    )
     post = DiagnosticModel(eq).posteriors(
-        Evidence(symptoms={"s": True}, states={"g": "contaminated"}))
+        Evidence(symptoms={"s": True}, states={"g": "contaminated"})
+    )
     assert post.top()[0] == UNKNOWN
     assert post[UNKNOWN] > 0.5
 
 
 def test_leak_only_evidence_is_possible() -> None:
-    eq = equipment((symptom("lonely", 0.001),), (numeric("v"),),
-                   (cause("c", 0.01, Effect(0.5, measurement="v", state="low")),))
+    eq = equipment(
+        (symptom("lonely", 0.001),),
+        (numeric("v"),),
+        (cause("c", 0.01, Effect(0.5, measurement="v", state="low")),),
+    )
     post = DiagnosticModel(eq).posteriors(
-        Evidence(symptoms={"lonely": True}, states={"v": "high"}, excluded=frozenset({"c"})))
+        Evidence(symptoms={"lonely": True}, states={"v": "high"}, excluded=frozenset({"c"}))
+    )
     assert post.evidence_probability > 0
     assert set(post.probabilities) == {UNKNOWN}
 
@@ -118,23 +143,33 @@ def test_predictive_is_the_exact_marginal_and_sums_to_one() -> None:
     pred = model.predictive(evidence, "m")
     assert sum(pred.values()) == pytest.approx(1.0, abs=1e-12)
     # P(m low, s) = sum over (c, u) of joint(c, u) * (1 - 0.99 * 0.4^c * 0.95^u)
-    low = (J00 * 0.01 + J10 * (1 - 0.99 * 0.4) + J01 * (1 - 0.99 * 0.95)
-           + J11 * (1 - 0.99 * 0.4 * 0.95))
+    low = (
+        J00 * 0.01
+        + J10 * (1 - 0.99 * 0.4)
+        + J01 * (1 - 0.99 * 0.95)
+        + J11 * (1 - 0.99 * 0.4 * 0.95)
+    )
     assert pred["low"] == pytest.approx(low / PE, rel=1e-12)
     # high is named by no cause: P(high on | u) = 1 - 0.99 * 0.5^u, low must be off
-    high = (J00 * 0.99 * 0.01 + J10 * 0.99 * 0.4 * 0.01
-            + J01 * 0.99 * 0.95 * (1 - 0.99 * 0.5) + J11 * 0.99 * 0.4 * 0.95 * (1 - 0.99 * 0.5))
+    high = (
+        J00 * 0.99 * 0.01
+        + J10 * 0.99 * 0.4 * 0.01
+        + J01 * 0.99 * 0.95 * (1 - 0.99 * 0.5)
+        + J11 * 0.99 * 0.4 * 0.95 * (1 - 0.99 * 0.5)
+    )
     assert pred["high"] == pytest.approx(high / PE, rel=1e-12)
     assert model.predictive(evidence.with_state("m", "high"), "m") == {
-        "low": 0.0, "normal": 0.0, "high": 1.0}
+        "low": 0.0,
+        "normal": 0.0,
+        "high": 1.0,
+    }
 
 
 def test_explanation_distribution_by_hand() -> None:
     # Single hypotheses: P(only h, s) is proportional to odds(h) * P(s | only h).
     model = DiagnosticModel(ONE)
     dist = model.explanation_distribution(Evidence(symptoms={"s": True}))
-    w = {"c": 0.1 / 0.9 * (1 - 0.99 * 0.2), UNKNOWN: 0.02 / 0.98 * (1 - 0.99 * 0.95),
-         NONE: 0.01}
+    w = {"c": 0.1 / 0.9 * (1 - 0.99 * 0.2), UNKNOWN: 0.02 / 0.98 * (1 - 0.99 * 0.95), NONE: 0.01}
     total = sum(w.values())
     assert set(dist) == set(w)
     for h, v in w.items():
@@ -161,8 +196,9 @@ def test_compile_is_cached_per_kb_and_equipment() -> None:
 
 
 def test_duplicate_effects_combine_as_noisy_or() -> None:
-    eq = equipment((symptom("s"),), (), (
-        cause("c", 0.1, Effect(0.5, symptom="s"), Effect(0.6, symptom="s")),))
+    eq = equipment(
+        (symptom("s"),), (), (cause("c", 0.1, Effect(0.5, symptom="s"), Effect(0.6, symptom="s")),)
+    )
     model = DiagnosticModel(eq)
     links = dict(model.channels[0].links)
     assert links[0] == pytest.approx(1 - 0.5 * 0.4)

@@ -17,21 +17,34 @@ from diagnosis.kb.model import KnowledgeBase
 TOLERANCE = 1e-9
 
 
-def random_evidence(model: DiagnosticModel, rng: np.random.Generator, *,
-                    n_symptoms: int = 2, n_states: int = 5, exclude: int = 1,
-                    factor: bool = True) -> Evidence:
-    symptoms = {str(s): bool(rng.random() < 0.7)
-                for s in rng.choice(model.symptoms, size=min(n_symptoms, len(model.symptoms)),
-                                    replace=False)}
-    states = {str(m): str(rng.choice(model.states[str(m)]))
-              for m in rng.choice(model.measurements,
-                                  size=min(n_states, len(model.measurements)), replace=False)}
+def random_evidence(
+    model: DiagnosticModel,
+    rng: np.random.Generator,
+    *,
+    n_symptoms: int = 2,
+    n_states: int = 5,
+    exclude: int = 1,
+    factor: bool = True,
+) -> Evidence:
+    symptoms = {
+        str(s): bool(rng.random() < 0.7)
+        for s in rng.choice(
+            model.symptoms, size=min(n_symptoms, len(model.symptoms)), replace=False
+        )
+    }
+    states = {
+        str(m): str(rng.choice(model.states[str(m)]))
+        for m in rng.choice(
+            model.measurements, size=min(n_states, len(model.measurements)), replace=False
+        )
+    }
     excluded = frozenset(str(c) for c in rng.choice(model.causes, size=exclude, replace=False))
     factors: tuple[CauseFactor, ...] = ()
     if factor:
         pair = tuple(str(c) for c in rng.choice(model.causes, size=2, replace=False))
-        factors = (CauseFactor(pair, tuple(float(x) for x in rng.uniform(0.05, 1.0, 4)),
-                               label="ft"),)
+        factors = (
+            CauseFactor(pair, tuple(float(x) for x in rng.uniform(0.05, 1.0, 4)), label="ft"),
+        )
     return Evidence(symptoms, states, excluded, factors)
 
 
@@ -69,9 +82,13 @@ def test_fast_path_equals_pgmpy_on_a_large_component() -> None:
     # Many positive findings: components above ENUMERATE_MAX go through elimination.
     rng = np.random.default_rng(11)
     model = DiagnosticModel(synthetic().synthetic_equipment(24, seed=11))
-    evidence = Evidence(symptoms={s: True for s in model.symptoms},
-                        states={m: next(s for s in model.states[m] if s != model.normal[m])
-                                for m in model.measurements[:8]})
+    evidence = Evidence(
+        symptoms={s: True for s in model.symptoms},
+        states={
+            m: next(s for s in model.states[m] if s != model.normal[m])
+            for m in model.measurements[:8]
+        },
+    )
     assert_same(model, evidence)
     assert_same(model, random_evidence(model, rng, n_symptoms=5, n_states=10))
 
@@ -81,7 +98,7 @@ def bundled_kb() -> KnowledgeBase:
 
     try:
         kb = load_kb()
-    except DiagnosisError as exc:   # the bundled KB is being written
+    except DiagnosisError as exc:  # the bundled KB is being written
         pytest.skip(f"bundled KB does not load: {exc}")
     if not kb.equipments:
         pytest.skip("no bundled equipment")
@@ -94,8 +111,7 @@ def test_fast_path_equals_pgmpy_on_every_bundled_equipment() -> None:
     for eq in kb.equipments:
         model = DiagnosticModel(eq)
         assert_same(model, Evidence())
-        assert_same(model, random_evidence(model, rng, n_symptoms=2, n_states=4,
-                                           factor=False))
+        assert_same(model, random_evidence(model, rng, n_symptoms=2, n_states=4, factor=False))
 
 
 def test_network_is_a_valid_pgmpy_model_with_the_documented_nodes() -> None:
@@ -107,8 +123,14 @@ def test_network_is_a_valid_pgmpy_model_with_the_documented_nodes() -> None:
     assert {cause_node(c) for c in model.hypotheses} <= nodes
     assert {symptom_node(s) for s in model.symptoms} <= nodes
     assert {measurement_node(m) for m in model.measurements} <= nodes
-    assert max(len(bn.get_parents(n)) for n in nodes
-               if not n.startswith("measurement.") or n.count(".") > 1) <= 2
+    assert (
+        max(
+            len(bn.get_parents(n))
+            for n in nodes
+            if not n.startswith("measurement.") or n.count(".") > 1
+        )
+        <= 2
+    )
 
 
 @pytest.mark.parametrize("fmt", ["bif", "xmlbif"])
@@ -126,11 +148,13 @@ def test_export_reads_back_in_pgmpy(fmt: str) -> None:
     symptom = model.symptoms[0]
     evidence = {symptom_node(symptom): "present"}
     cause = model.causes[0]
-    answer = VariableElimination(back).query([cause_node(cause)], evidence=evidence,
-                                             show_progress=False)
+    answer = VariableElimination(back).query(
+        [cause_node(cause)], evidence=evidence, show_progress=False
+    )
     expected = model.posteriors(Evidence(symptoms={symptom: True}))[cause]
     assert float(answer.get_value(**{cause_node(cause): "present"})) == pytest.approx(
-        expected, abs=1e-6)   # text formats round the tables
+        expected, abs=1e-6
+    )  # text formats round the tables
 
 
 def test_export_rejects_an_unknown_format() -> None:

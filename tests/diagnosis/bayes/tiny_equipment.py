@@ -43,19 +43,32 @@ def symptom(sid: str, leak: float = 0.01) -> Symptom:
     return Symptom(sid, Text.of(sid), "quality", leak=leak)
 
 
-def numeric(mid: str, cost: float = 5.0, lockout: bool = False,
-            habilitation: str | None = None) -> Measurement:
-    return Measurement(mid, Text.of(mid), "numeric", unit="V", nominal=1.0, cost_min=cost,
-                       requires=Requires(lockout=lockout, habilitation=habilitation))
+def numeric(
+    mid: str, cost: float = 5.0, lockout: bool = False, habilitation: str | None = None
+) -> Measurement:
+    return Measurement(
+        mid,
+        Text.of(mid),
+        "numeric",
+        unit="V",
+        nominal=1.0,
+        cost_min=cost,
+        requires=Requires(lockout=lockout, habilitation=habilitation),
+    )
 
 
 def choice(mid: str, choices: tuple[str, ...], cost: float = 5.0) -> Measurement:
-    return Measurement(mid, Text.of(mid), "choice", choices=choices, normal=choices[0],
-                       cost_min=cost)
+    return Measurement(
+        mid, Text.of(mid), "choice", choices=choices, normal=choices[0], cost_min=cost
+    )
 
 
-def equipment(symptoms: tuple[Symptom, ...], measurements: tuple[Measurement, ...],
-              causes: tuple[Cause, ...], eid: str = "eq") -> EquipmentKB:
+def equipment(
+    symptoms: tuple[Symptom, ...],
+    measurements: tuple[Measurement, ...],
+    causes: tuple[Cause, ...],
+    eid: str = "eq",
+) -> EquipmentKB:
     return EquipmentKB(Equipment(eid, Text.of(eid)), symptoms, measurements, causes)
 
 
