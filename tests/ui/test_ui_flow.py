@@ -54,7 +54,9 @@ async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: st
         await settle(pilot)
         why = app.screen.query_one("#why-0", Input).value
         assert why == "Melt is too cold to fill the mould"
-        assert "Melt temperature at nozzle" in str(app.screen.query_one("#why-ev-0", Static).render())
+        assert "Melt temperature at nozzle" in str(
+            app.screen.query_one("#why-ev-0", Static).render()
+        )
         assert app.screen.query_one("#remedy", Input).value.startswith("Replace heater band")
         await pilot.press("ctrl+s")
         await settle(pilot)

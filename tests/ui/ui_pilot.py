@@ -14,7 +14,9 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
 
 
-async def sign_in(pilot: Pilot[Any], name: str = "Ada Martin", habilitations: tuple[str, ...] = ()) -> None:
+async def sign_in(
+    pilot: Pilot[Any], name: str = "Ada Martin", habilitations: tuple[str, ...] = ()
+) -> None:
     from textual.widgets import Input, SelectionList
 
     screen = pilot.app.screen
@@ -69,3 +71,14 @@ async def acknowledge_dialog(pilot: Pilot[Any]) -> None:
         await pilot.press("enter")
         await pilot.pause(0.3)  # the button ignores presses during its 0.2 s active effect
     await settle(pilot)
+
+
+def screen_text(app: Any) -> str:
+    """The visible text of the screen (from the SVG screenshot), spaces normalised."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    chunks = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in chunks)
+    return re.sub(r"\s+", " ", text.replace("\xa0", " "))

@@ -1,0 +1,93 @@
+"""The answer field: numbers with or without unit, yes/no, choices; bad input; undo; n/a."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+from ui_pilot import answer, pick_equipment, settle, sign_in, start
+
+from ui.screens.diagnosis import DiagnosisScreen
+
+
+async def _measure(pilot, text: str) -> None:
+    """Choose measurement ``text`` through "measure something else"."""
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+async def _diagnosis(make_app, pilot, lang: str = "en") -> DiagnosisScreen:
+    await sign_in(pilot)
+    await pick_equipment(pilot, "press")
+    await start(pilot, "short" if lang == "en" else "manque")
+    screen = pilot.app.screen
+    assert isinstance(screen, DiagnosisScreen)
+    return screen
+
+
+def _error(screen: DiagnosisScreen) -> str:
+    return str(screen.query_one("#answer-error", Static).render())
+
+
+async def test_bad_values_are_rejected_with_a_clear_message(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _diagnosis(make_app, pilot)
+        await _measure(pilot, "melt")
+        await answer(pilot, "abc")
+        assert _error(screen) == "Melt temperature at nozzle: 'abc' is not a number"
+        assert screen.query_one("#answer", Input).value == "abc"  # kept, to be corrected
+        assert screen.session.readings == []
+        await answer(pilot, "205 bar")
+        assert "bar" in _error(screen) and "°C" in _error(screen)
+        assert screen.session.readings == []
+        await answer(pilot, "")
+        assert _error(screen) == "Type the value read (or Ctrl+N if you cannot measure it)."
+        await answer(pilot, "205.5 °C")
+        assert _error(screen) == ""
+        reading = screen.session.readings[-1]
+        assert (reading.measurement, reading.value, reading.state) == ("melt-temp", 205.5, "low")
+        assert screen.query_one("#answer", Input).value == ""
+
+
+async def test_choice_undo_and_not_available(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _diagnosis(make_app, pilot)
+        await _measure(pilot, "granule")
+        await answer(pilot, "moist")
+        assert (
+            _error(screen)
+            == "Granule aspect in hopper: 'moist' is not one of: dry, wet, contaminated"
+        )
+        await answer(pilot, "wet")
+        assert [(r.measurement, r.state) for r in screen.session.readings] == [
+            ("granule-aspect", "wet")
+        ]
+        top = screen.view.ranking[0][0]
+        assert top == "wet-material"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert screen.session.readings == []
+        assert screen.view.ranking[0][0] == "heater-burnt"
+        proposed = screen.current.id
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        last = screen.session.readings[-1]
+        assert last.measurement == proposed and not last.available
+        assert screen.current is None or screen.current.id != proposed
+
+
+async def test_french_decimal_comma_and_oui(make_app) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _diagnosis(make_app, pilot, lang="fr")
+        await _measure(pilot, "temp")
+        assert (
+            screen.query_one("#answer", Input).placeholder
+            == "Valeur en °C (ex. 230) ; unité facultative"
+        )
+        await answer(pilot, "205,5")
+        assert screen.session.readings[-1].value == 205.5
+        await answer(pilot, "abc")  # the next proposal, whatever it is, rejects "abc"
+        assert _error(screen) != "" and "abc" in _error(screen)

@@ -1,0 +1,90 @@
+"""Safety in the UI: alerts from a safety rule and a critical reading, lockout before measuring."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from ui_pilot import acknowledge_dialog, answer, pick_equipment, screen_text, settle, sign_in, start
+
+from diagnosis.session.events import AlertAcknowledged, AlertRaised, AlertStepAcknowledged
+from ui.dialogs.procedure import ProcedureDialog
+from ui.screens.diagnosis import DiagnosisScreen
+
+
+async def test_safety_rule_alert_must_be_acknowledged_step_by_step(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "press")
+        await start(pilot, "smoke")
+        dialog = app.screen
+        assert isinstance(dialog, ProcedureDialog)
+        assert dialog.procedure.id == "stop-and-alert"
+        assert "Smoke from the barrel" in dialog.reason or "smoke-means-stop" in dialog.reason
+        await pilot.press("escape")  # cannot be dismissed
+        await pilot.pause()
+        assert app.screen is dialog and dialog.done == 0
+        await acknowledge_dialog(pilot)
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        session = screen.session
+        assert session.pending_alerts == []
+        steps = [e.step for e in session.events if isinstance(e, AlertStepAcknowledged)]
+        assert steps == [0, 1, 2]
+        assert any(isinstance(e, AlertAcknowledged) for e in session.events)
+        assert screen.current is not None  # the guided flow goes on
+
+
+async def test_critical_reading_raises_the_alert_procedure(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        # Whatever is proposed, measure the melt temperature: 100 °C is below the critical 150.
+        from ui.dialogs.alternatives import AlternativesDialog
+
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, AlternativesDialog)
+        await pilot.press(*"melt", "enter")
+        await settle(pilot)
+        assert screen.current is not None and screen.current.id == "melt-temp"
+        assert screen.chosen
+        await answer(pilot, "100")
+        dialog = app.screen
+        assert isinstance(dialog, ProcedureDialog)
+        assert dialog.reason == "Critical reading: Melt temperature at nozzle = 100 °C"
+        raised = [e for e in screen.session.events if isinstance(e, AlertRaised)]
+        assert [(e.procedure, e.trigger, e.reason) for e in raised] == [
+            ("stop-and-alert", "melt-temp", "critical")
+        ]
+        await acknowledge_dialog(pilot)
+        assert app.screen is screen
+        reading = screen.view.readings[-1]
+        assert reading.critical and reading.state == "low" and not reading.proposed
+
+
+async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, habilitations=("B0",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"heater", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ProcedureDialog)
+        assert dialog.procedure.id == "loto-press" and dialog.procedure.kind == "lockout"
+        assert isinstance(screen, DiagnosisScreen)
+        assert screen.current_proposal.habilitation_ok is False  # B0 does not cover BR
+        await acknowledge_dialog(pilot)
+        assert app.screen is screen
+        assert "heater-current" in screen._lockouts_done
+        text = screen_text(app)
+        assert "BR required" in text and "acknowledged: Lock out the press cabinet" in text
+        assert screen.query_one("#answer", Input).placeholder == "yes / no"
