@@ -129,9 +129,13 @@ class AgrumEngine:
             cpt.fillWith(np.transpose(node.table, axes[::-1]).ravel().tolist())
         self.bn = bn
 
+        self.engine = gum.LazyPropagation(bn)
+        self.engine.setTargets({cause_node(h) for h in model.hypotheses})
+
     def step(self, evidence: Evidence) -> dict[str, float]:
-        ie = self.gum.LazyPropagation(self.bn)
-        ie.setTargets({cause_node(h) for h in self.model.hypotheses})
+        """Posteriors with the engine built once (its junction tree reused), new evidence."""
+        ie = self.engine
+        ie.eraseAllEvidence()
         observed = evidence_nodes(
             self.model, dict(evidence.symptoms), dict(evidence.states), evidence.excluded
         )

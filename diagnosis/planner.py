@@ -19,8 +19,8 @@ available, refused), and, for ``voi``, those gaining less than
 lockout first, then no habilitation, then the cheaper, then file order. The
 technician may always measure something else; the session records it.
 Stopping (confidence threshold, nothing informative left, step limit) is
-the session's rule: :func:`next_best` returns ``None`` when nothing
-informative is left.
+the session's rule; :func:`stop_reason` states it in one place and
+:func:`next_best` returns ``None`` when nothing informative is left.
 
 Baseline strategies, for the benchmark and for trainers: ``checklist`` (the
 KB's file order of measurements), ``cheapest`` (by ``cost_min``, then file
@@ -33,25 +33,32 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from diagnosis.bayes.evidence import Evidence
+from diagnosis.bayes.evidence import UNKNOWN, Evidence
 from diagnosis.bayes.model import DiagnosticModel
 from diagnosis.errors import InferenceError
 from diagnosis.kb.model import EquipmentKB
 
 __all__ = [
+    "DEFAULT_CONFIDENCE",
     "MIN_GAIN",
     "STRATEGIES",
     "Proposal",
+    "StopReason",
     "information_gains",
     "next_best",
     "rank_measurements",
+    "stop_reason",
 ]
 
 STRATEGIES = ("voi", "checklist", "cheapest", "heckerman")
+DEFAULT_CONFIDENCE = 0.9
+"""Top posterior at which a diagnosis stops (``diagnosis run --confidence``)."""
+StopReason = Literal["confident", "unknown", "nothing_informative", "max_steps"]
 MIN_GAIN = 1e-6
 """Bits below which a measurement is uninformative (dropped by ``voi``)."""
 _SCORE_DIGITS = 12  # scores equal to this many decimals are ties
@@ -176,3 +183,29 @@ def _revealable_mass(model: DiagnosticModel, weights: npt.NDArray[np.float64]) -
         if ch.state is not None:
             revealed.setdefault(ch.target, set()).update(i for i, _ in ch.links if i < n)
     return {m: float(sum(weights[i] for i in causes)) for m, causes in revealed.items()}
+
+
+def stop_reason(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    *,
+    skip: Collection[str] = (),
+    steps: int = 0,
+    confidence: float = DEFAULT_CONFIDENCE,
+    max_steps: int | None = None,
+) -> StopReason | None:
+    """Why a guided diagnosis should stop now, or ``None`` to go on.
+
+    In order: the top hypothesis reached ``confidence`` (``"unknown"`` when it
+    is ``_unknown``, else ``"confident"``), ``max_steps`` measurements were
+    taken, or no informative measurement is left.
+    """
+    top, p = model.posteriors(evidence).top()
+    if p >= confidence:
+        return "unknown" if top == UNKNOWN else "confident"
+    if max_steps is not None and steps >= max_steps:
+        return "max_steps"
+    if next_best(model, evidence, kb_equipment, skip=skip) is None:
+        return "nothing_informative"
+    return None

@@ -21,6 +21,7 @@ from diagnosis.planner import (
     information_gains,
     next_best,
     rank_measurements,
+    stop_reason,
 )
 
 # Symptom s is explained by c1 or c2; m12 separates them (low vs high).
@@ -153,3 +154,16 @@ def test_planner_scales_to_a_large_equipment() -> None:
     ranked = rank_measurements(model, evidence, eq)
     assert ranked and all(p.gain >= MIN_GAIN for p in ranked)
     assert ranked == sorted(ranked, key=lambda p: -p.score)
+
+
+def test_stop_reasons() -> None:
+    model = DiagnosticModel(EQ)
+    start = Evidence(symptoms={"s": True})
+    assert stop_reason(model, start, EQ) is None
+    assert stop_reason(model, start, EQ, steps=3, max_steps=3) == "max_steps"
+    assert stop_reason(model, start, EQ, skip={"m3", "m12"}) == "nothing_informative"
+    assert stop_reason(model, start.with_state("m12", "low"), EQ) == "confident"
+    # a reading no cause explains: the top hypothesis is _unknown
+    odd = Evidence(symptoms={"s": True, "t": False}, states={"m12": "normal", "m3": "high"})
+    assert model.posteriors(odd).top()[0] == "_unknown"
+    assert stop_reason(model, odd, EQ, confidence=0.5) == "unknown"
