@@ -36,3 +36,34 @@ def open_store(url: str | None) -> Any:
     from diagnosis.store import open_store as _open
 
     return _open(url)
+
+
+def analyze_tree(tree: Any) -> Any:
+    """Cut sets, exact probability and importance of a KB fault tree (``FaultTreeDef``).
+
+    The KB definition is handed to ``diagnosis.faulttree`` as its own model;
+    the mapping is field for field (no computation happens here).
+    """
+    from diagnosis.faulttree.analysis import analyze
+    from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent
+
+    model = FaultTree(
+        id=tree.id,
+        top=tree.top,
+        gates=tuple(
+            GateNode(id=g.id, type=g.type, inputs=g.inputs, k=g.k, name=str(g.name))
+            for g in tree.gates
+        ),
+        basic_events=tuple(
+            BasicEvent(
+                id=e.id, probability=e.p, rate=e.rate, time=e.time, cause=e.cause, name=str(e.name)
+            )
+            for e in tree.events
+            if not e.house
+        ),
+        house_events=tuple(
+            HouseEvent(id=e.id, state=e.state, name=str(e.name)) for e in tree.events if e.house
+        ),
+        name=str(tree.name),
+    )
+    return analyze(model)
