@@ -21,9 +21,16 @@ NOW = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 def test_summary_problem_and_times(kb: KnowledgeBase) -> None:
     r = build_report(kb, make_events(), lang="en", now=NOW)
     assert (r.session_id, r.status, r.work_order, r.equipment) == (
-        "sess-1", "done", "WO-42", "press-01")
+        "sess-1",
+        "done",
+        "WO-42",
+        "press-01",
+    )
     assert (r.equipment_name, r.equipment_tag, r.equipment_location) == (
-        "Injection press 1", "PR-01", "Line 2")
+        "Injection press 1",
+        "PR-01",
+        "Line 2",
+    )
     assert r.started_at == T0 and r.ended_at == datetime(2026, 11, 28, 14, 21, tzinfo=UTC)
     assert r.duration_min == 16.0
     assert r.problem.what == "short shots on mould 12"
@@ -34,13 +41,25 @@ def test_summary_problem_and_times(kb: KnowledgeBase) -> None:
 def test_readings_with_reference_values_and_undo(kb: KnowledgeBase) -> None:
     r = build_report(kb, make_events(), lang="fr")
     assert [(x.measurement, x.value, x.undone) for x in r.readings] == [
-        ("melt-temp", 205.0, False), ("heater-current", 0.0, True),
-        ("heater-current", 0.1, False)]
+        ("melt-temp", 205.0, False),
+        ("heater-current", 0.0, True),
+        ("heater-current", 0.1, False),
+    ]
     melt = r.readings[0]
     assert (melt.name, melt.unit, melt.state, melt.instrument, melt.point) == (
-        "Température matière", "°C", "low", "thermocouple", "buse")
-    assert (melt.nominal, melt.low_critical, melt.low_alarm, melt.high_alarm,
-            melt.high_critical) == (230.0, 180, 215, 245, 260)
+        "Température matière",
+        "°C",
+        "low",
+        "thermocouple",
+        "buse",
+    )
+    assert (
+        melt.nominal,
+        melt.low_critical,
+        melt.low_alarm,
+        melt.high_alarm,
+        melt.high_critical,
+    ) == (230.0, 180, 215, 245, 260)
     assert melt.at == datetime(2026, 11, 28, 14, 8, tzinfo=UTC) and melt.actor == "alice"
 
 
@@ -48,7 +67,11 @@ def test_alerts_and_lockout(kb: KnowledgeBase) -> None:
     r = build_report(kb, make_events())
     (a,) = r.alerts
     assert (a.procedure, a.name, a.kind, a.stop_machine) == (
-        "lockout-press", "Lock out the press", "lockout", True)
+        "lockout-press",
+        "Lock out the press",
+        "lockout",
+        True,
+    )
     assert a.acknowledged_by == "alice" and a.steps == ("Stop", "Lock")
     assert a.steps_acknowledged == 2
     assert r.remedy is not None and r.remedy.lockout_done
@@ -67,15 +90,23 @@ def test_conclusion_why_fishbone_fmea(kb: KnowledgeBase) -> None:
     c = r.conclusion
     assert c is not None
     assert (c.root_cause, c.name, c.probability, c.confirmed) == (
-        "heater", "Heater band burnt", 0.97, True)
+        "heater",
+        "Heater band burnt",
+        0.97,
+        True,
+    )
     assert (c.failure_mode, c.mechanism, c.cause_class) == ("LOO", "4.2", "3.4")
     assert c.evidence == ("melt-temp", "heater-current")
     assert [w.evidence_text for w in r.why] == [
-        "Melt temperature = 205 °C (low)", "Heater current = 0.1 A (low)"]
+        "Melt temperature = 205 °C (low)",
+        "Heater current = 0.1 A (low)",
+    ]
     assert r.category_5m == "machine"
     assert [(h.cause, h.category_5m, h.probability, h.root) for h in r.hypotheses] == [
-        ("nozzle", "matiere", 0.02, False), ("heater", "machine", 0.97, True),
-        ("setting", "methode", None, False)]
+        ("nozzle", "matiere", 0.02, False),
+        ("heater", "machine", 0.97, True),
+        ("setting", "methode", None, False),
+    ]
     (risk,) = r.fmea
     assert (risk.severity, risk.occurrence, risk.detection, risk.rpn) == (7, 4, 3, 84)
     # AIAG-VDA: S 7-8, O 4-5, D 2-4 -> M (domain.md 2.2), when diagnosis.fmea is there
@@ -85,8 +116,9 @@ def test_conclusion_why_fishbone_fmea(kb: KnowledgeBase) -> None:
     assert r.validation is not None and r.validation.expected == "Run 50 shots"
 
 
-def test_fmea_action_priority_from_the_fmea_helper(kb: KnowledgeBase,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fmea_action_priority_from_the_fmea_helper(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class Line:
         id = "F1"
 
@@ -133,13 +165,22 @@ def test_a_log_without_start_is_an_export_error(kb: KnowledgeBase) -> None:
 
 
 def test_fault_tree_path_when_the_fault_tree_helper_provides_it(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     tree = FaultTreeDef(
-        id="ft-press", top="g-top", equipment="press-01", name=Text.of("No good part"),
-        gates=(Gate("g-top", "or", ("g-heat", "e-nozzle"), name=Text.of("Short shot")),
-               Gate("g-heat", "or", ("e-heater",), name=Text.of("Melt too cold"))),
-        events=(FtEvent("e-heater", 0.01, cause="heater", name=Text.of("Heater burnt")),
-                FtEvent("e-nozzle", 0.01, cause="nozzle")))
+        id="ft-press",
+        top="g-top",
+        equipment="press-01",
+        name=Text.of("No good part"),
+        gates=(
+            Gate("g-top", "or", ("g-heat", "e-nozzle"), name=Text.of("Short shot")),
+            Gate("g-heat", "or", ("e-heater",), name=Text.of("Melt too cold")),
+        ),
+        events=(
+            FtEvent("e-heater", 0.01, cause="heater", name=Text.of("Heater burnt")),
+            FtEvent("e-nozzle", 0.01, cause="nozzle"),
+        ),
+    )
     base = make_kb()
     kb = KnowledgeBase(equipments=base.equipments, fault_trees=(tree,))
     real = build._optional
@@ -153,5 +194,8 @@ def test_fault_tree_path_when_the_fault_tree_helper_provides_it(
     r = build_report(kb, make_events(), diagrams=False)
     assert r.fault_tree is not None
     assert [(n.id, n.name) for n in r.fault_tree.path] == [
-        ("e-heater", "Heater burnt"), ("g-heat", "Melt too cold"), ("g-top", "Short shot")]
+        ("e-heater", "Heater burnt"),
+        ("g-heat", "Melt too cold"),
+        ("g-top", "Short shot"),
+    ]
     assert r.fault_tree.svg is None and not r.diagrams

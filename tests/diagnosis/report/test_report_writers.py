@@ -27,7 +27,10 @@ def test_markdown_english() -> None:
     md = render(_report("en"), "md")
     assert isinstance(md, str)
     assert md.startswith("# Diagnosis report: Injection press 1\n")
-    assert "| 14:08:00 | Melt temperature | 205 °C | low | 230 °C | LL 180 · L 215 · H 245 · HH 260 | thermocouple | alice |" in md
+    assert (
+        "| 14:08:00 | Melt temperature | 205 °C | low | 230 °C | LL 180 · L 215 · H 245 · HH 260 | thermocouple | alice |"
+        in md
+    )
     assert "| Heater band burnt | 50 % | 80 % | 97 % |" in md
     assert "**Heater band burnt**: 97 %, confirmed by the technician" in md
     assert "| F1 | No heat | Short shots | 7 | 4 | 3 | 84 |" in md
@@ -56,8 +59,10 @@ def test_kb_text_is_escaped_everywhere() -> None:
     assert "\\|" in md  # a pipe cannot break a table
     data = json.loads(render(r, "json"))
     assert data["conclusion"]["name"] == EVIL  # JSON keeps the text as is
-    for svg in (fishbone_svg(r.hypotheses, EVIL, "en"),
-                ranking_svg(r.ranking, r.chart_causes, "en")):
+    for svg in (
+        fishbone_svg(r.hypotheses, EVIL, "en"),
+        ranking_svg(r.ranking, r.chart_causes, "en"),
+    ):
         ET.fromstring(svg)  # well-formed despite the text
         assert "<script>" not in svg
 
@@ -82,12 +87,41 @@ def test_json_is_versioned_and_complete() -> None:
     assert data["ranking"][2]["probabilities"][0] == {"cause": "heater", "probability": 0.97}
     assert data["fmea"][0]["rpn"] == 84
     assert data["remedy"]["parts"] == [{"ref": "HB-220", "name": "heater band", "qty": 1}]
-    expected = {"report_version", "lang", "generated_at", "session_id", "status", "work_order",
-                "kb_digest", "equipment", "equipment_name", "equipment_tag",
-                "equipment_location", "technician", "habilitations", "started_at", "ended_at",
-                "duration_min", "problem", "alerts", "readings", "ranking", "chart_causes",
-                "excluded", "notes", "conclusion", "why", "category_5m", "hypotheses", "fmea",
-                "remedy", "validation", "fault_tree", "diagrams", "warnings"}
+    expected = {
+        "report_version",
+        "lang",
+        "generated_at",
+        "session_id",
+        "status",
+        "work_order",
+        "kb_digest",
+        "equipment",
+        "equipment_name",
+        "equipment_tag",
+        "equipment_location",
+        "technician",
+        "habilitations",
+        "started_at",
+        "ended_at",
+        "duration_min",
+        "problem",
+        "alerts",
+        "readings",
+        "ranking",
+        "chart_causes",
+        "excluded",
+        "notes",
+        "conclusion",
+        "why",
+        "category_5m",
+        "hypotheses",
+        "fmea",
+        "remedy",
+        "validation",
+        "fault_tree",
+        "diagrams",
+        "warnings",
+    }
     assert set(data) == expected
 
 
