@@ -81,7 +81,7 @@ def test_json_is_versioned_and_complete() -> None:
     text = render(_report("en"), "json")
     assert isinstance(text, str)
     data = json.loads(text)
-    assert list(data)[0] == "report_version" and data["report_version"] == 1
+    assert next(iter(data)) == "report_version" and data["report_version"] == 1
     assert data["started_at"] == "2026-11-28T14:05:00+00:00"
     assert data["readings"][0]["measurement"] == "melt-temp"
     assert data["ranking"][2]["probabilities"][0] == {"cause": "heater", "probability": 0.97}
