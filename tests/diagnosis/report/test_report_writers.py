@@ -151,3 +151,18 @@ def test_pdf_without_system_libraries_is_one_line(monkeypatch: pytest.MonkeyPatc
 def test_unknown_format() -> None:
     with pytest.raises(ExportError, match="docx"):
         render(_report(), "docx")
+
+
+def test_docs_list_every_json_field_and_cmms_column() -> None:
+    from pathlib import Path
+
+    from diagnosis.cli.store import INTERVENTION_COLUMNS
+
+    docs = Path(__file__).resolve().parents[3] / "docs"
+    report_doc = (docs / "report-json.md").read_text(encoding="utf-8")
+    data = json.loads(render(_report(), "json"))
+    for key in data:
+        assert f"`{key}`" in report_doc, key
+    cmms_doc = (docs / "cmms-export.md").read_text(encoding="utf-8")
+    for column in INTERVENTION_COLUMNS:
+        assert f"| `{column}` |" in cmms_doc, column
