@@ -40,6 +40,7 @@ HABILITATIONS = (
 class TechnicianScreen(BaseScreen[None]):
     """Sign in: a name and the habilitations held."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "sign_in", "key.continue"),
     ]
@@ -65,7 +66,9 @@ class TechnicianScreen(BaseScreen[None]):
             yield Static(self.t("technician.hint"), classes="hint")
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t("technician.sign_in"), variant="primary", id="sign-in")
+                yield Button(
+                    self.t("technician.sign_in"), variant="primary", id="sign-in", compact=True
+                )
         yield Footer()
 
     def _hab_label(self, code: str) -> str:

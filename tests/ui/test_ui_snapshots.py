@@ -1,0 +1,55 @@
+"""The look of the app pinned by SVG snapshots, at 80x24 and 120x40 (plain sync tests).
+
+Deterministic: a fixed technician, a fresh store and config in a temporary
+folder, the small test KB, no clock in the header. Update them with
+``pytest tests/ui/test_ui_snapshots.py --snapshot-update`` after a deliberate change.
+"""
+
+from __future__ import annotations
+
+from ui_pilot import answer, pick_equipment, settle, sign_in, start
+
+from ui.screens.diagnosis import DiagnosisScreen
+
+
+async def _to_diagnosis(pilot) -> None:
+    await sign_in(pilot, "Ada Martin", ("BR",))
+    await pick_equipment(pilot, "press")
+    await start(pilot, "short")
+    screen = pilot.app.screen
+    assert isinstance(screen, DiagnosisScreen)
+    await answer(pilot, "dry")  # the first proposal is the granule aspect
+    await settle(pilot)
+
+
+def test_snapshot_sign_in_80x24(snap_compare, make_app) -> None:
+    async def before(pilot) -> None:
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_snapshot_diagnosis_80x24(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_to_diagnosis)
+
+
+def test_snapshot_diagnosis_wide_120x40(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(lang="fr"), terminal_size=(120, 40), run_before=_to_diagnosis)
+
+
+def test_snapshot_alert_80x24(snap_compare, make_app) -> None:
+    async def before(pilot) -> None:
+        await sign_in(pilot, "Ada Martin")
+        await pick_equipment(pilot, "press")
+        await start(pilot, "smoke")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_snapshot_fault_tree_120x40(snap_compare, make_app) -> None:
+    async def before(pilot) -> None:
+        await sign_in(pilot, "Ada Martin")
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=before)
