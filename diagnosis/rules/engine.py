@@ -98,6 +98,12 @@ class RulesEngine:
         alerts = [p.id for p in equipment.procedures if p.kind == "alert"]
         self.fallback_alert: str | None = alerts[0] if alerts else None
         self._engine_class = _compile(equipment)
+        conditions = [c for rule in equipment.rules for c in rule.when]
+        self._symptoms_used = frozenset(c.symptom for c in conditions if c.symptom)
+        self._measurements_used = frozenset(c.measurement for c in conditions if c.measurement)
+        # Building experta's Rete network costs ~50 ms: build it once, reset it per run.
+        self._engine: Any = None
+        self._run_lock = threading.Lock()
 
     def evaluate(
         self, symptoms: Mapping[str, bool], observations: Iterable[Observation]
@@ -116,20 +122,41 @@ class RulesEngine:
         """
         facts = _fact_classes()
         fired = _Fired()
+        with self._run_lock:
+            return self._evaluate(facts, fired, symptoms, observations)
+
+    def _evaluate(
+        self,
+        facts: dict[str, Any],
+        fired: _Fired,
+        symptoms: Mapping[str, bool],
+        observations: Iterable[Observation],
+    ) -> RulesOutcome:
         try:
-            engine = self._engine_class(fired)
+            if self._engine is None:
+                self._engine = self._engine_class(fired)
+            engine = self._engine
+            engine.fired = fired
             engine.reset()
-            for sid, present in sorted(symptoms.items()):
-                engine.declare(facts["symptom"](symptom=sid, present=bool(present)))
-            for obs in observations:
-                engine.declare(
-                    facts["reading"](
-                        measurement=obs.measurement,
-                        state=obs.state,
-                        value=obs.value,
-                        critical=bool(obs.critical),
-                    )
+            # Only the facts some rule can match are declared, all at once (experta
+            # updates its agenda once per declare call).
+            declared = [
+                facts["symptom"](symptom=sid, present=bool(present))
+                for sid, present in sorted(symptoms.items())
+                if sid in self._symptoms_used
+            ]
+            declared.extend(
+                facts["reading"](
+                    measurement=obs.measurement,
+                    state=obs.state,
+                    value=obs.value,
+                    critical=bool(obs.critical),
                 )
+                for obs in observations
+                if obs.critical or obs.measurement in self._measurements_used
+            )
+            if declared:
+                engine.declare(*declared)
             engine.run()
         except Exception as exc:  # experta raises bare exceptions of its own
             raise InferenceError(f"rule engine failed on {self.equipment.id}: {exc}") from exc
