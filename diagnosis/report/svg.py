@@ -135,7 +135,8 @@ def fishbone_svg(
     head_w = 150
     spine_end = width - head_w - 10
     cols = 3
-    col_w = (spine_end - 20) / cols
+    margin = 40  # the labels of the first family extend left of its branch
+    col_w = (spine_end - margin) / cols
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
         f'viewBox="0 0 {width} {height:.0f}" role="img" '
@@ -154,7 +155,7 @@ def fishbone_svg(
     for idx, family in enumerate(families):
         upper = idx < cols
         col = idx % cols
-        x_end = 20 + col_w * (col + 1) - 10
+        x_end = margin + col_w * (col + 1) - 10
         x_start = x_end - 50
         y_tip = spine_y - branch_h + 12 if upper else spine_y + branch_h - 12
         out.append(
@@ -177,7 +178,7 @@ def fishbone_svg(
 
         for j, h in enumerate(shown):
             y = (y_tip + 16 + j * line_h) if upper else (y_tip - 18 - j * line_h)
-            label = _short(h.name, 24)
+            label = _short(h.name, 22)
             if h.probability is not None and h.excluded is None:
                 label += f" {format_number(round(h.probability * 100, 1), lang)} %"
             style = ""
