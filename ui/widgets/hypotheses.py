@@ -59,8 +59,8 @@ class HypothesesPanel(Static):
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(justify="right", width=4, no_wrap=True)
         table.add_column(width=10, no_wrap=True)
+        table.add_column(ratio=2, overflow="ellipsis", no_wrap=True)
         table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column(no_wrap=True, overflow="ellipsis", max_width=24)
         rows = list(ranking)[:limit] if limit else list(ranking)
         for cause_id, p in rows:
             pct = f"{p * 100:.0f}%" if p >= 0.005 else "<1%"
