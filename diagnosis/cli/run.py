@@ -168,7 +168,24 @@ def render_text(
     out = [tr("session.run.title", lang, equipment=eq.equipment.name.get(lang) or eq.id)]
     names = [eq.symptom(s).name.get(lang) or s for s in session.symptoms]
     out.append(tr("session.run.symptoms", lang, symptoms=", ".join(names)))
-    alerts = {a.trigger: a for a in session.alerts}
+    steps_done = {s["measurement"] for s in data["steps"]}
+    alerts: dict[str, list[Any]] = {}
+    early: list[Any] = []  # raised at start (symptoms), shown before the steps
+    late: list[Any] = []  # raised by a rule on readings, shown after them
+    first_reading = next(
+        (i for i, e in enumerate(session.events) if e.type == "reading_recorded"), None
+    )
+    for index, event in enumerate(session.events):
+        if event.type != "alert_raised":
+            continue
+        a: Any = event
+        if a.trigger in steps_done:
+            alerts.setdefault(a.trigger, []).append(a)
+        elif first_reading is None or index < first_reading:
+            early.append(a)
+        else:
+            late.append(a)
+    out.extend(_alert_line(session, a, lang) for a in early)
     for n, step in enumerate(data["steps"], start=1):
         m = eq.measurement(step["measurement"])
         if step["available"]:
@@ -203,27 +220,9 @@ def render_text(
                 p=_pct(top["probability"], lang),
             )
         )
-        if step["measurement"] in alerts:
-            a = alerts[step["measurement"]]
-            out.append(
-                "    "
-                + tr(
-                    "session.run.alert",
-                    lang,
-                    procedure=_proc(session, a.procedure, lang),
-                    reason=tr(f"rules.alert_reason.{a.reason}", lang, trigger=a.trigger),
-                )
-            )
-    for a in session.alerts:
-        if a.trigger not in {s["measurement"] for s in data["steps"]}:
-            out.append(
-                tr(
-                    "session.run.alert",
-                    lang,
-                    procedure=_proc(session, a.procedure, lang),
-                    reason=tr(f"rules.alert_reason.{a.reason}", lang, trigger=a.trigger),
-                )
-            )
+        for a in alerts.get(step["measurement"], []):
+            out.append("    " + _alert_line(session, a, lang))
+    out.extend(_alert_line(session, a, lang) for a in late)
     if data["excluded"]:
         out.append(
             tr(
@@ -288,6 +287,14 @@ def render_text(
             tr("session.run.not_saved", lang, session=session.id, reason=not_saved or "--no-save")
         )
     return "\n".join(out)
+
+
+def _alert_line(session: Session, alert: Any, lang: str) -> str:
+    from diagnosis.i18n import tr
+
+    key = "session.run.lockout" if alert.reason == "lockout" else "session.run.alert"
+    reason = tr(f"rules.alert_reason.{alert.reason}", lang, trigger=alert.trigger)
+    return tr(key, lang, procedure=_proc(session, alert.procedure, lang), reason=reason)
 
 
 def _proc(session: Session, procedure: str, lang: str) -> str:

@@ -282,12 +282,20 @@ class Session:
     # ----------------------------------------------------------------- inference
     def evidence(self) -> Evidence:
         """What the Bayesian model is told: symptoms, current states, exclusions."""
-        symptoms = {s: True for s in self.symptoms}
-        symptoms.update({s: False for s in self.absent_symptoms})
+        eq = self.equipment
+        # Ids the KB no longer holds (a session resumed on an edited KB) are left out.
+        symptoms = {s: True for s in self.symptoms if eq.has("symptom", s)}
+        symptoms.update({s: False for s in self.absent_symptoms if eq.has("symptom", s)})
         states = {
-            r.measurement: r.state for r in self.readings if r.available and r.state is not None
+            r.measurement: r.state
+            for r in self.readings
+            if r.available
+            and r.state is not None
+            and eq.has("measurement", r.measurement)
+            and r.state in eq.measurement(r.measurement).states
         }
-        return Evidence(symptoms, states, frozenset(self._state.excluded))
+        excluded = frozenset(c for c in self._state.excluded if eq.has("cause", c))
+        return Evidence(symptoms, states, excluded)
 
     def posteriors(self) -> Posteriors:
         evidence = self.evidence()
@@ -368,19 +376,28 @@ class Session:
 
         skip = tuple(r.measurement for r in self.readings)
         ranked = rank_measurements(self._diagnostic_model(), evidence, self.equipment, skip=skip)
+        planned = {
+            (p.measurement if isinstance(p.measurement, str) else p.measurement.id): p
+            for p in ranked
+        }
+        # The planner drops uninformative measurements; "measure something else"
+        # still lists them, last, with no expected information.
+        order = list(planned) + [
+            m.id for m in self.equipment.measurements if m.id not in planned and m.id not in skip
+        ]
         proposals = []
-        for p in ranked:
-            mid = p.measurement if isinstance(p.measurement, str) else p.measurement.id
+        for mid in order:
             if mid in skip:
                 continue
             m = self.equipment.measurement(mid)
             pre = prerequisites(m, self.habilitations)
+            p = planned.get(mid)
             proposals.append(
                 StepProposal(
                     measurement=m,
-                    gain=float(p.gain),
-                    cost_min=float(p.cost_min),
-                    score=float(p.score),
+                    gain=float(p.gain) if p is not None else 0.0,
+                    cost_min=float(m.cost_min),
+                    score=float(p.score) if p is not None else 0.0,
                     lockout=pre.lockout,
                     lockout_procedure=pre.lockout_procedure,
                     habilitation=pre.habilitation,
@@ -452,6 +469,44 @@ class Session:
         return last
 
     # -------------------------------------------------------------------- alerts
+    def prepare(self, measurement_id: str) -> AlertRaised | None:
+        """Raise the lockout procedure a measurement needs, before it is taken.
+
+        The procedure is the measurement's ``requires.procedure``, else the
+        equipment's first ``lockout`` procedure. It is raised once per
+        measurement (an undo does not raise it again) and, like any alert,
+        blocks the session until each step is acknowledged: the log then shows
+        who applied the consignation, step by step, and when.
+
+        Returns:
+            The raised alert, or None when there is nothing to apply (no lockout,
+            no lockout procedure in the KB, or already raised).
+
+        Raises:
+            SessionError: unknown measurement, or the session is closed.
+        """
+        self._check_open()
+        if not self.equipment.has("measurement", measurement_id):
+            raise SessionError(
+                tr(
+                    "session.error.unknown_measurement",
+                    self.lang,
+                    measurement=measurement_id,
+                    equipment=self.equipment.id,
+                )
+            )
+        m = self.equipment.measurement(measurement_id)
+        if not m.requires.lockout:
+            return None
+        procedure = m.requires.procedure or next(
+            (p.id for p in self.equipment.procedures if p.kind == "lockout"), None
+        )
+        if procedure is None or (procedure, measurement_id) in self._state.raised_keys:
+            return None
+        event = AlertRaised(procedure=procedure, trigger=measurement_id, reason="lockout")
+        self._emit(event)
+        return event
+
     def acknowledge_step(self, procedure: str, step: int) -> None:
         """Acknowledge one step (0-based) of a pending alert procedure."""
         alert = self._pending(procedure)

@@ -66,7 +66,10 @@ def run_json(session: Session) -> dict[str, Any]:
         "probability": round(probabilities.get(root, 0.0), _DIGITS) if root else None,
         "evidence": list(conclusion.evidence) if conclusion is not None else [],
         "stop_reason": session.stop_reason,
-        "alerts": list(dict.fromkeys(a.procedure for a in session.alerts)),
+        "alerts": list(dict.fromkeys(a.procedure for a in session.alerts if a.reason != "lockout")),
+        "lockouts": list(
+            dict.fromkeys(a.procedure for a in session.alerts if a.reason == "lockout")
+        ),
         "excluded": sorted(session.excluded),
         "notes": session.notes,
         "suggestions": session.suggestions,

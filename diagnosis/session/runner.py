@@ -16,7 +16,8 @@ def run_session(
     Args:
         session: a started session.
         source: where the readings come from.
-        acknowledge_alerts: acknowledge every step of each raised alert, as a
+        acknowledge_alerts: acknowledge every step of each raised alert (the
+            lockout procedure of a measurement that needs one included), as a
             technician would after applying it; False stops at the first alert
             (the session then has ``pending_alerts``).
 
@@ -39,5 +40,7 @@ def run_session(
         proposal = session.proposal()
         if proposal is None:
             break
+        if proposal.lockout and session.prepare(proposal.measurement.id) is not None:
+            continue  # the lockout procedure is acknowledged first, then measured
         session.answer(proposal.measurement.id, source.read(proposal.measurement))
     return session

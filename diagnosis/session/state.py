@@ -56,7 +56,8 @@ class SessionState:
     steps: list[Step] = field(default_factory=list)
     pending: list[AlertRaised] = field(default_factory=list)
     alerts: list[AlertRaised] = field(default_factory=list)  # every alert raised
-    raised_keys: set[tuple[str, str]] = field(default_factory=set)  # (procedure, trigger)
+    # (procedure, trigger) -> reason of every alert raised and not withdrawn by an undo
+    raised_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     acked_steps: dict[str, set[int]] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)  # cause -> rule / reason
     notes: list[str] = field(default_factory=list)
@@ -105,8 +106,11 @@ class SessionState:
             for r in self.equipment.rules
             if any(c.measurement == e.measurement for c in r.when)
         }
+        # (A lockout already applied for this measurement stays applied.)
         self.raised_keys = {
-            k for k in self.raised_keys if k[1] != e.measurement and k[1] not in rules_on
+            k: reason
+            for k, reason in self.raised_keys.items()
+            if reason == "lockout" or (k[1] != e.measurement and k[1] not in rules_on)
         }
         self.proposal_open = False
         self.awaiting_snapshot = False
@@ -114,7 +118,7 @@ class SessionState:
     def _on_alert_raised(self, e: AlertRaised) -> None:
         self.pending.append(e)
         self.alerts.append(e)
-        self.raised_keys.add((e.procedure, e.trigger))
+        self.raised_keys[(e.procedure, e.trigger)] = e.reason
 
     def _on_alert_step_acknowledged(self, e: AlertStepAcknowledged) -> None:
         self.acked_steps.setdefault(e.procedure, set()).add(e.step)

@@ -332,3 +332,86 @@ def test_reading_events_carry_what_was_typed() -> None:
     e = next(e for e in s.events if isinstance(e, ReadingRecorded))
     assert (e.raw, e.value, e.actor, e.instrument) == ("205,5", 205.5, "Ana", None)
     assert not any(isinstance(e, AlertRaised) for e in s.events)
+
+
+def acknowledge_all(s: Session) -> None:
+    while s.pending_alerts:
+        procedure = s.pending_alerts[0].procedure
+        for i in range(len(KB.procedures[procedure].steps)):
+            s.acknowledge_step(procedure, i)
+        s.acknowledge(procedure)
+
+
+def test_critical_alert_is_raised_again_after_undo_and_new_critical_reading() -> None:
+    s = start(confidence=0.999)
+    s.answer("melt-temp", "150")
+    acknowledge_all(s)
+    s.answer("melt-temp", "140")  # same measurement again: already raised, not again
+    assert s.pending_alerts == []
+    s.undo()
+    s.answer("melt-temp", "150")  # after an undo, a new critical reading alerts again
+    assert [(a.trigger, a.reason) for a in s.pending_alerts] == [("melt-temp", "critical")]
+    assert len(s.alerts) == 2
+
+
+def test_lockout_procedure_is_raised_before_a_lockout_measurement() -> None:
+    s = start()
+    assert s.prepare("oil-level") is None  # nothing to lock out
+    alert = s.prepare("hyd-pressure")
+    assert alert is not None and (alert.procedure, alert.trigger, alert.reason) == (
+        "lockout-press",
+        "hyd-pressure",
+        "lockout",
+    )
+    with pytest.raises(SessionError, match="lockout-press"):
+        s.answer("hyd-pressure", "140")
+    acknowledge_all(s)
+    assert s.prepare("hyd-pressure") is None  # applied once
+    s.answer("hyd-pressure", "140")
+    s.undo()
+    assert s.prepare("hyd-pressure") is None  # an undo does not undo the consignation
+    with pytest.raises(SessionError):
+        s.prepare("nope")
+
+
+def test_scripted_run_applies_the_lockout_before_measuring() -> None:
+    s = run_session(start(), SimulatedMachine(EQ, "pump-worn"))
+    assert s.ranking()[0][0] == "pump-worn"
+    kinds = [(e.type, getattr(e, "procedure", getattr(e, "measurement", ""))) for e in s.events]
+    raised = kinds.index(("alert_raised", "lockout-press"))
+    acked = kinds.index(("alert_acknowledged", "lockout-press"))
+    measured = kinds.index(("reading_recorded", "hyd-pressure"))
+    assert raised < acked < measured
+    data = s.to_run_json()
+    assert data["lockouts"] == ["lockout-press"] and data["alerts"] == []
+
+
+def test_alternatives_list_every_unanswered_measurement() -> None:
+    s = start()
+    s.answer("granule-aspect", "dry")
+    alts = s.alternatives()
+    assert sorted(a.measurement.id for a in alts) == sorted(
+        m.id for m in EQ.measurements if m.id != "granule-aspect"
+    )
+    gains = [a.gain for a in alts]
+    informative = [g for g in gains if g > 0]
+    assert gains[: len(informative)] == informative  # uninformative ones last
+
+
+def test_resumed_on_an_edited_kb_ignores_ids_that_disappeared() -> None:
+    s = start()
+    s.answer("granule-aspect", "wet")
+    s.answer("oil-level", "oui")
+    from dataclasses import replace
+
+    from diagnosis.kb.model import KnowledgeBase
+
+    eq = EQ
+    smaller = replace(
+        eq,
+        measurements=tuple(m for m in eq.measurements if m.id != "oil-level"),
+        causes=tuple(c for c in eq.causes if c.id != "oil-leak"),
+    )
+    resumed = Session.replay(KnowledgeBase((smaller,)), s.events)
+    assert "oil-level" not in resumed.evidence().states
+    assert resumed.ranking()[0][0] == "wet-granules"
