@@ -46,7 +46,10 @@ def run(
     max_steps: int = typer.Option(None, "--max-steps", help="Stop after this many measurements."),
     technician: str = typer.Option("", "--technician", help="Technician's name."),
     habilitation: list[str] = typer.Option(
-        None, "--habilitation", help="Technician's habilitation, e.g. BR, B2V (repeat)."
+        None,
+        "--habilitation",
+        help="Technician's habilitation, e.g. BR, B2V (repeat; default: those the store "
+        "holds for --technician, else none).",
     ),
     work_order: str = typer.Option(None, "--work-order", help="CMMS work-order id."),
     kb: str | None = typer.Option(
@@ -111,6 +114,11 @@ def run(
             not_saved = str(exc)
         else:
             store = open_store(db, kb=knowledge)
+    habilitations = list(habilitation or [])
+    if technician and not habilitations and store is not None:
+        known = store.technician(technician)  # habilitations recorded for this technician
+        if known is not None:
+            habilitations = list(known.habilitations)
     try:
         session = Session.start(
             knowledge,
@@ -118,7 +126,7 @@ def run(
             symptoms,
             absent_symptoms=list(absent_symptom or []),
             technician=technician,
-            habilitations=list(habilitation or []),
+            habilitations=habilitations,
             lang=lang,
             confidence=confidence,
             max_steps=max_steps,

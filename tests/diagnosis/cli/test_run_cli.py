@@ -448,3 +448,38 @@ def test_console_script_exit_codes_without_traceback(kb_dir: Path, tmp_path: Pat
     )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["root_cause"] == "heater-burnt"
+
+
+def test_habilitations_come_from_the_store_for_a_known_technician(
+    capsys: pytest.CaptureFixture[str], kb_dir: Path, tmp_path: Path
+) -> None:
+    from diagnosis.store import open_store
+
+    db = tmp_path / "plant.db"
+    store = open_store(str(db))
+    store.save_technician("Ana", ["BR"])
+    store.close()
+    data = run_json(
+        capsys,
+        kb_dir,
+        answers(tmp_path, HEATER_BURNT),
+        "--symptom",
+        "short-shot",
+        "--db",
+        str(db),
+        "--technician",
+        "Ana",
+    )
+    assert [s["measurement"] for s in data["steps"]] == ["granule-aspect", "heater-current"]
+    data = run_json(
+        capsys,
+        kb_dir,
+        answers(tmp_path, HEATER_BURNT),
+        "--symptom",
+        "short-shot",
+        "--db",
+        str(db),
+        "--technician",
+        "Bob",
+    )
+    assert [s["measurement"] for s in data["steps"]] == ["granule-aspect", "melt-temp"]
