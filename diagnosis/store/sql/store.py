@@ -196,20 +196,14 @@ class SqlStore(Store):
                 status="open",
             )
         )
-        if (
-            event.technician
-            and conn.execute(
-                select(t.technicians.c.name).where(t.technicians.c.name == event.technician)
-            ).first()
-            is None
-        ):
-            conn.execute(
-                insert(t.technicians).values(
-                    name=event.technician,
-                    habilitations=dumps(list(event.habilitations)),
-                    created_at=at,
-                    updated_at=at,
-                )
+        if event.technician:
+            _insert_ignore(
+                conn,
+                t.technicians,
+                name=event.technician,
+                habilitations=dumps(list(event.habilitations)),
+                created_at=at,
+                updated_at=at,
             )
 
     def _project(
@@ -268,24 +262,19 @@ class SqlStore(Store):
         def work() -> None:
             now = datetime.now(UTC)
             with self._write() as conn:
-                known = conn.execute(
-                    select(t.technicians.c.name).where(t.technicians.c.name == name)
-                ).first()
-                if known is None:
-                    conn.execute(
-                        insert(t.technicians).values(
-                            name=name,
-                            habilitations=dumps(list(habilitations)),
-                            created_at=now,
-                            updated_at=now,
-                        )
-                    )
-                else:
-                    conn.execute(
-                        update(t.technicians)
-                        .where(t.technicians.c.name == name)
-                        .values(habilitations=dumps(list(habilitations)), updated_at=now)
-                    )
+                _insert_ignore(
+                    conn,
+                    t.technicians,
+                    name=name,
+                    habilitations=dumps(list(habilitations)),
+                    created_at=now,
+                    updated_at=now,
+                )
+                conn.execute(
+                    update(t.technicians)
+                    .where(t.technicians.c.name == name)
+                    .values(habilitations=dumps(list(habilitations)), updated_at=now)
+                )
 
         self._retry(work)
 
@@ -498,6 +487,22 @@ def _expected_readings(parsed: Sequence[tuple[int, Event]]) -> list[tuple[int, d
                     row["undone"] = True
                     break
     return out
+
+
+def _insert_ignore(conn: Connection, table: Any, **values: Any) -> None:
+    """Insert a row unless its primary key exists (two first sessions of one technician)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing())
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - other databases: check then insert
+        key = next(iter(table.primary_key.columns))
+        if conn.execute(select(key).where(key == values[key.name])).first() is None:
+            conn.execute(insert(table).values(**values))
 
 
 def _first_line(exc: BaseException) -> str:
