@@ -34,7 +34,7 @@ from typing import Any
 from diagnosis.bayes.evidence import UNKNOWN, Evidence, Posteriors
 from diagnosis.errors import SessionError
 from diagnosis.i18n import tr
-from diagnosis.kb.model import CATEGORIES_5M, EquipmentKB, KnowledgeBase
+from diagnosis.kb.model import CATEGORIES_5M, Cause, EquipmentKB, KnowledgeBase
 from diagnosis.rules import Observation, interpret, prerequisites, rules_engine
 from diagnosis.session.events import (
     AlertAcknowledged,
@@ -619,6 +619,25 @@ class Session:
         """The 5-Why chain prefilled from the concluded cause's ``why`` template."""
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()
         return suggest_why(self.equipment, root, self.readings, self.lang)
+
+    def _root_cause_entity(self) -> Cause | None:
+        root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()
+        if root is None or not self.equipment.has("cause", root):
+            return None
+        return self.equipment.cause(root)
+
+    def suggested_remedy(self) -> tuple[str, tuple[PartUsed, ...]]:
+        """The concluded cause's ``remedy`` text and spare ``parts``, prefilled for the record."""
+        cause = self._root_cause_entity()
+        if cause is None:
+            return "", ()
+        parts = tuple(PartUsed(p.ref, p.name.get(self.lang), p.qty) for p in cause.parts)
+        return cause.remedy.get(self.lang), parts
+
+    def suggested_validation(self) -> str:
+        """The concluded cause's test after repair (its ``validation`` text), or ""."""
+        cause = self._root_cause_entity()
+        return cause.validation.get(self.lang) if cause is not None else ""
 
     def set_why(self, links: Sequence[WhyLink], *, actor: str | None = None) -> None:
         """Record (or replace) the 5-Why chain; links without text are refused."""

@@ -415,3 +415,27 @@ def test_resumed_on_an_edited_kb_ignores_ids_that_disappeared() -> None:
     resumed = Session.replay(KnowledgeBase((smaller,)), s.events)
     assert "oil-level" not in resumed.evidence().states
     assert resumed.ranking()[0][0] == "wet-granules"
+
+
+def test_remedy_and_validation_are_prefilled_from_the_cause() -> None:
+    from dataclasses import replace
+
+    from diagnosis.i18n import Text
+    from diagnosis.kb.model import KnowledgeBase, Part
+
+    cause = replace(
+        EQ.cause("heater-burnt"),
+        validation=Text.of({"en": "20 good parts", "fr": "20 pièces bonnes"}),
+        parts=(Part("CH-230", Text.of({"en": "Heater band", "fr": "Collier"}), 1),),
+    )
+    eq = replace(EQ, causes=tuple(cause if c.id == cause.id else c for c in EQ.causes))
+    s = Session.start(
+        KnowledgeBase((eq,)), "test-press", ["short-shot"], habilitations=["BR"], lang="fr"
+    )
+    assert s.suggested_remedy() == ("", ()) or s.default_root_cause() is not None
+    run_session(s, SimulatedMachine(eq, "heater-burnt"))
+    s.conclude()
+    remedy, parts = s.suggested_remedy()
+    assert remedy == "Remplacer le collier"
+    assert [(p.ref, p.name, p.qty) for p in parts] == [("CH-230", "Collier", 1)]
+    assert s.suggested_validation() == "20 pièces bonnes"

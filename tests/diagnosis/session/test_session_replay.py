@@ -133,3 +133,53 @@ def test_replay_rejects_a_bad_log() -> None:
     other = SessionStarted(session_id="x", equipment="elsewhere")
     with pytest.raises(SessionError, match="elsewhere"):
         Session.replay(KB, [other])
+
+
+VALUES: dict[str, list[object]] = {
+    "oil-level": ["oui", "non", None],
+    "granule-aspect": ["dry", "wet", "contaminated", None],
+    "melt-temp": ["150", "205,5", "230", "260", "280", None],
+    "heater-current": [True, False, None],
+    "hyd-pressure": ["90", "140 bar", "170", None],
+}
+
+
+def _acknowledge_all(s: Session) -> None:
+    while s.pending_alerts:
+        procedure = s.pending_alerts[0].procedure
+        for i in range(len(KB.procedures[procedure].steps)):
+            s.acknowledge_step(procedure, i)
+        s.acknowledge(procedure)
+
+
+def test_replay_equals_live_state_for_random_action_sequences() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    action = st.one_of(
+        st.tuples(st.just("answer"), st.sampled_from(sorted(VALUES)), st.integers(0, 5)),
+        st.tuples(st.just("undo"), st.just(""), st.just(0)),
+        st.tuples(st.just("prepare"), st.sampled_from(sorted(VALUES)), st.just(0)),
+        st.tuples(st.just("propose"), st.just(""), st.just(0)),
+    )
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(action, max_size=10), st.booleans())
+    def check(actions: list[tuple[str, str, int]], smoke: bool) -> None:
+        symptoms = ["short-shot", "smoke"] if smoke else ["short-shot"]
+        s = Session.start(KB, "test-press", symptoms, habilitations=["BR"])
+        for kind, mid, index in actions:
+            _acknowledge_all(s)
+            if kind == "answer":
+                values = VALUES[mid]
+                s.answer(mid, values[index % len(values)])  # type: ignore[arg-type]
+            elif kind == "undo":
+                s.undo()
+            elif kind == "prepare":
+                s.prepare(mid)
+            else:
+                s.proposal()
+        assert snapshot(Session.replay(KB, s.events)) == snapshot(s)
+        assert snapshot(Session.replay(KB, through_json(s.events))) == snapshot(s)
+
+    check()
