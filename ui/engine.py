@@ -67,3 +67,13 @@ def analyze_tree(tree: Any) -> Any:
         name=str(tree.name),
     )
     return analyze(model)
+
+
+def fmea_rows(kb: KnowledgeBase, equipment: str | None) -> list[Any]:
+    """FMEA lines with their ``rpn`` and ``ap``, highest priority first (``diagnosis.fmea``).
+
+    Each row has ``line`` (the KB ``FmeaLine``), ``rpn`` and ``ap``.
+    """
+    from diagnosis import fmea  # type: ignore[attr-defined]
+
+    return list(fmea.prioritise(kb, equipment=equipment))
