@@ -18,14 +18,14 @@ used together end up close), which sifting then improves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from diagnosis.errors import InferenceError
 from diagnosis.faulttree.model import FaultTree
 
-__all__ = ["TRUE", "FALSE", "Bdd", "compile_bdd"]
+__all__ = ["FALSE", "TRUE", "Bdd", "compile_bdd", "gate_probabilities", "variable_order"]
 
 TRUE = 0
 FALSE = 1
@@ -68,12 +68,19 @@ def variable_order(tree: FaultTree) -> list[str]:
     return [n for n in tree.reachable() if tree.is_basic(n)]
 
 
-def compile_bdd(tree: FaultTree, reorder: bool = True) -> Bdd:
+def compile_bdd(
+    tree: FaultTree, reorder: bool = False, observed: Mapping[str, bool] | None = None
+) -> Bdd:
     """Compile ``tree`` into a :class:`Bdd` of its top event.
+
+    Sifting is off by default: on cea9601 the depth-first order alone gives a
+    1.2-million-node BDD in 7 s, sifting a 2.3-million-node one in 500 s.
 
     Args:
         tree: the fault tree (house events are constants).
         reorder: let CUDD sift variables while building.
+        observed: when given, compile instead the conjunction of these
+            gate (or event) states, e.g. ``{"g-top": True, "g-2": False}``.
 
     Raises:
         InferenceError: the BDD library failed (memory, for instance).
@@ -84,17 +91,55 @@ def compile_bdd(tree: FaultTree, reorder: bool = True) -> Bdd:
         order = variable_order(tree)
         manager.declare(*order)
         manager.configure(reordering=reorder)
-        top = _build(tree, manager)
+        if observed is None:
+            top = _build(tree, manager, [tree.top])[tree.top]
+        else:
+            memo = _build(tree, manager, list(observed))
+            top = manager.true
+            for nid, state in observed.items():
+                top = top & (memo[nid] if state else ~memo[nid])
         manager.configure(reordering=False)
         return _flatten(manager, top)
     except (MemoryError, RuntimeError) as exc:
         raise InferenceError(f"fault tree '{tree.id}': BDD construction failed: {exc}") from exc
 
 
-def _build(tree: FaultTree, m: Any) -> Any:
+def gate_probabilities(tree: FaultTree) -> dict[str, float]:
+    """Exact probability of every gate of ``tree`` (for diagrams and reports).
+
+    One CUDD manager holds every gate's function; their probabilities are
+    computed with one memo over the shared nodes.
+    """
+    backend = _import_dd()
+    m = backend.BDD()
+    m.declare(*variable_order(tree))
+    m.configure(reordering=False)
+    memo = _build(tree, m, [g.id for g in tree.gates])
+    probs = tree.probabilities
+    one = m.true
+    node_p: dict[int, float] = {}
+
+    def prob(u: Any) -> float:
+        if u == one:
+            return 1.0
+        if u == ~one:
+            return 0.0
+        key = int(u) & ~1
+        got = node_p.get(key)
+        if got is None:
+            p = probs[u.var]
+            hi, lo = u.high, u.low
+            got = p * prob(hi) + (1.0 - p) * prob(lo)
+            node_p[key] = got
+        return 1.0 - got if u.negated else got
+
+    return {g.id: prob(memo[g.id]) for g in tree.gates}
+
+
+def _build(tree: FaultTree, m: Any, targets: list[str]) -> dict[str, Any]:
     memo: dict[str, Any] = {}
     # Iterative post-order so deep trees do not hit the recursion limit.
-    stack: list[tuple[str, bool]] = [(tree.top, False)]
+    stack: list[tuple[str, bool]] = [(t, False) for t in targets]
     while stack:
         nid, expanded = stack.pop()
         if nid in memo:
@@ -112,7 +157,7 @@ def _build(tree: FaultTree, m: Any) -> Any:
             continue
         args = [memo[i] for i in gate.inputs]
         memo[nid] = _GATES[gate.type](m, args, gate.k or 0)
-    return memo[tree.top]
+    return memo
 
 
 def _and(m: Any, args: list[Any], k: int) -> Any:
