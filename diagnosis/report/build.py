@@ -38,6 +38,7 @@ from diagnosis.report.data import (
     Validation,
     WhyLine,
 )
+from diagnosis.report.graphs import dot_available
 from diagnosis.session import events as ev
 
 __all__ = ["CHART_CAUSES", "build_report"]
@@ -61,7 +62,8 @@ def build_report(
         events: the session's whole event log, ``SessionStarted`` first.
         lang: language of the KB texts resolved here (``en`` or ``fr``).
         now: the report's generation time (tests pin it).
-        diagrams: render the fault-tree path with graphviz when ``dot`` is there.
+        diagrams: draw the graphviz diagrams (5-Why, fault-tree path) when ``dot``
+            is there; False forces the text diagrams (tests, reproducible output).
 
     Raises:
         ExportError: the log does not start with ``SessionStarted``.
@@ -77,7 +79,7 @@ def build_report(
     conclusion = b.conclusion_data()
     end = b.closed_at
     last = events[-1].at
-    have_dot = _have_dot() if diagrams else False
+    have_dot = dot_available() if diagrams else False
     return ReportData(
         lang=lang,
         generated_at=now or datetime.now(UTC),
@@ -112,7 +114,7 @@ def build_report(
         fmea=_fmea(kb, eq, conclusion.root_cause if conclusion else None, lang),
         remedy=b.remedy_data(),
         validation=b.validation_data(),
-        fault_tree=_fault_tree(kb, start.equipment, conclusion, lang, have_dot),
+        fault_tree=_fault_tree(kb, start.equipment, conclusion, lang),
         diagrams=have_dot,
         warnings=tuple(b.warnings),
     )
@@ -465,16 +467,8 @@ def _optional(module: str, name: str) -> Any:
     return getattr(mod, name, None)
 
 
-def _have_dot() -> bool:
-    have = _optional("diagnosis.diagram", "have_dot")
-    try:
-        return bool(have()) if have is not None else False
-    except Exception:
-        return False
-
-
 def _fault_tree(
-    kb: KnowledgeBase, equipment: str, conclusion: Conclusion | None, lang: str, have_dot: bool
+    kb: KnowledgeBase, equipment: str, conclusion: Conclusion | None, lang: str
 ) -> FaultTreePath | None:
     """The root cause's path in the equipment's fault tree (diagnosis.faulttree.cause_path)."""
     if conclusion is None or not conclusion.root_cause or conclusion.root_cause == UNKNOWN:
@@ -497,32 +491,5 @@ def _fault_tree(
             labels.append(Named(nid, name or nid))
         if ids and ids[0] == tree.top:  # always basic event first, top event last
             labels.reverse()
-        svg = _path_svg(tree, labels, lang) if have_dot else None
-        return FaultTreePath(tree.id, tree.name.get(lang) or tree.id, tuple(labels), svg)
+        return FaultTreePath(tree.id, tree.name.get(lang) or tree.id, tuple(labels))
     return None
-
-
-def _path_svg(tree: Any, labels: list[Named], lang: str) -> str | None:
-    render = _optional("diagnosis.diagram", "render")
-    if render is None:
-        return None
-    lines = ["digraph path {", '  rankdir=BT; node [shape=box, fontname="Helvetica"];']
-    for i, node in enumerate(labels):
-        nid, label = node.id, node.name
-        gate = tree.gate(nid)
-        shape = "ellipse" if gate is None else "box"
-        text = label if gate is None else f"{label}\\n[{gate.type.upper()}]"
-        style = ', style="filled,bold", fillcolor="#fde2e2"' if i == 0 else ""
-        lines.append(f'  n{i} [label="{_dot_escape(text)}", shape={shape}{style}];')
-        if i:
-            lines.append(f"  n{i - 1} -> n{i};")
-    lines.append("}")
-    try:
-        out = render("\n".join(lines), "svg")
-    except Exception:
-        return None
-    return out.decode("utf-8") if isinstance(out, bytes) else str(out)
-
-
-def _dot_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\n", "\\n")

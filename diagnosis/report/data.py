@@ -214,7 +214,6 @@ class FaultTreePath:
     tree: str
     name: str
     path: tuple[Named, ...]  # basic event first, top event last
-    svg: str | None  # graphviz rendering, None without ``dot``
 
 
 @dataclass(frozen=True)
@@ -251,7 +250,7 @@ class ReportData:
     remedy: Remedy | None
     validation: Validation | None
     fault_tree: FaultTreePath | None
-    diagrams: bool  # graphviz ``dot`` was available for the diagrams
+    diagrams: bool  # draw graphviz diagrams (``dot`` was available when the data was built)
     report_version: int = REPORT_VERSION
     warnings: tuple[str, ...] = field(default=())
 

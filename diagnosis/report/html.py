@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from diagnosis.report.data import ReportData
 from diagnosis.report.fmt import Fmt
+from diagnosis.report.graphs import fault_tree_dot, render_svg, why_dot
 from diagnosis.report.svg import fishbone_svg, ranking_svg
 
 __all__ = ["render_html"]
@@ -44,9 +45,11 @@ def render_html(r: ReportData) -> str:
     )
     effect = ", ".join(n.name for n in r.problem.symptoms) or r.equipment_name
     fishbone = Markup(fishbone_svg(r.hypotheses, effect, r.lang)) if r.hypotheses else None
-    ft_svg = (
-        Markup(_strip_xml_header(r.fault_tree.svg)) if r.fault_tree and r.fault_tree.svg else None
-    )
+    why_svg = ft_svg = None
+    if r.diagrams:
+        why = why_dot(r, f.t("why.edge"))
+        why_svg = _markup(render_svg(why)) if why else None
+        ft_svg = _markup(render_svg(fault_tree_dot(r.fault_tree))) if r.fault_tree else None
     evidence = []
     if r.conclusion is not None:
         evidence = [
@@ -63,13 +66,13 @@ def render_html(r: ReportData) -> str:
             chart=chart,
             fishbone=fishbone,
             ft_svg=ft_svg,
+            why_svg=why_svg,
             evidence=evidence,
             ap_absent=any(m.ap is None for m in r.fmea),
         )
     )
 
 
-def _strip_xml_header(svg: str) -> str:
-    """Graphviz output starts with an XML declaration and DOCTYPE: not allowed inline."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
+def _markup(svg: str | None) -> Markup | None:
+    """Graphviz's SVG, escaped by graphviz itself, inserted as is."""
+    return None if svg is None else Markup(svg)

@@ -2,7 +2,7 @@
 
 Documented field by field in ``docs/report-json.md``. Times are ISO 8601
 (UTC), probabilities are in [0, 1], durations in minutes; KB texts are
-already in the report's language. Renderings (SVG) are left out.
+already in the report's language.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ __all__ = ["render_json", "report_json_data"]
 def report_json_data(r: ReportData) -> dict[str, Any]:
     """The JSON-ready mapping, ``report_version`` first."""
     data: dict[str, Any] = to_json_data(r)
-    if data.get("fault_tree"):
-        data["fault_tree"].pop("svg", None)
     return {"report_version": data.pop("report_version"), **data}
 
 

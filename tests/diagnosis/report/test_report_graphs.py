@@ -1,0 +1,72 @@
+"""Graphviz diagrams of the HTML report (5-Why chain, fault-tree path), and the text fallback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import types
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+import pytest
+from conftest import make_events, make_kb
+
+from diagnosis.report import build_report, render
+from diagnosis.report.data import FaultTreePath, Named
+from diagnosis.report.graphs import fault_tree_dot, why_dot
+
+NOW = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+EVIL = '<script>alert("x")</script> "quoted" \\ back'
+
+
+@pytest.fixture
+def real_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in for diagnosis.diagram that runs the real ``dot``."""
+    if shutil.which("dot") is None:
+        pytest.skip("graphviz dot is not installed")
+    fake = types.ModuleType("diagnosis.diagram")
+
+    def render(dot: str, fmt: str) -> bytes:
+        return subprocess.run(
+            ["dot", f"-T{fmt}"], input=dot.encode(), capture_output=True, check=True
+        ).stdout
+
+    fake.have_dot = lambda: True  # type: ignore[attr-defined]
+    fake.render = render  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "diagnosis.diagram", fake)
+
+
+def test_why_and_fault_tree_dot_text() -> None:
+    r = build_report(make_kb(), make_events(), now=NOW, diagrams=False)
+    dot = why_dot(r, "why")
+    assert dot is not None
+    assert 'p [label="Short shots"' in dot
+    assert 'w2 [label="zone 2 heater gives no heat\\n[Heater current = 0.1 A (low)]"];' in dot
+    assert 'w1 -> w2 [label="why 2"];' in dot and "w2 -> root;" in dot
+    path = FaultTreePath("ft", "Tree", (Named("e", EVIL), Named("top", "Top")))
+    text = fault_tree_dot(path)
+    # quotes and the backslash are escaped for DOT (the label then wraps before "back")
+    assert '\\"quoted\\"' in text and '\\\\\\nback"' in text
+
+
+def test_html_draws_graphviz_diagrams_and_escapes(real_dot: None) -> None:
+    r = build_report(make_kb(evil=EVIL), make_events(), now=NOW)
+    assert r.diagrams
+    html = render(r, "html")
+    assert isinstance(html, str)
+    assert html.count("<svg") == 3  # chart, 5-Why (graphviz), fishbone
+    assert "<script>" not in html
+    start = html.index("<svg", html.index("<ol>"))
+    ET.fromstring(html[start : html.index("</svg>", start) + 6])
+
+
+def test_without_dot_a_note_and_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = types.ModuleType("diagnosis.diagram")
+    fake.have_dot = lambda: False  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "diagnosis.diagram", fake)
+    r = build_report(make_kb(), make_events(), now=NOW)
+    assert not r.diagrams
+    html = render(r, "html")
+    assert isinstance(html, str)
+    assert "Graphviz (dot) is not available" in html and html.count("<svg") == 2
