@@ -301,7 +301,13 @@ def _alert_line(session: Session, alert: Any, lang: str) -> str:
     from diagnosis.i18n import tr
 
     key = "session.run.lockout" if alert.reason == "lockout" else "session.run.alert"
-    reason = tr(f"rules.alert_reason.{alert.reason}", lang, trigger=alert.trigger)
+    eq = session.equipment
+    trigger = alert.trigger
+    if alert.reason in ("critical", "lockout") and eq.has("measurement", trigger):
+        trigger = eq.measurement(trigger).name.get(lang) or trigger
+    elif alert.reason == "safety_symptom" and eq.has("symptom", trigger):
+        trigger = eq.symptom(trigger).name.get(lang) or trigger
+    reason = tr(f"rules.alert_reason.{alert.reason}", lang, trigger=trigger)
     return tr(key, lang, procedure=_proc(session, alert.procedure, lang), reason=reason)
 
 

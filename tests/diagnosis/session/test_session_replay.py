@@ -163,7 +163,9 @@ def test_replay_equals_live_state_for_random_action_sequences() -> None:
         st.tuples(st.just("propose"), st.just(""), st.just(0)),
     )
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(st.lists(action, max_size=10), st.booleans())
     def check(actions: list[tuple[str, str, int]], smoke: bool) -> None:
         symptoms = ["short-shot", "smoke"] if smoke else ["short-shot"]
