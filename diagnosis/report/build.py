@@ -116,11 +116,24 @@ def build_report(
         validation=b.validation_data(),
         fault_tree=_fault_tree(kb, start.equipment, conclusion, lang),
         diagrams=have_dot,
-        warnings=tuple(b.warnings),
+        warnings=tuple(b.warnings + _kb_changed(kb, start, lang)),
     )
 
 
 _QQOQCP = ("who", "what", "where", "when", "how", "why", "how_much")
+
+
+def _kb_changed(kb: KnowledgeBase, start: ev.SessionStarted, lang: str) -> list[str]:
+    """A warning when the KB files differ from those the session ran on."""
+    if not start.kb_digest or not kb.root:
+        return []
+    try:
+        from diagnosis.kb.loader import kb_digest
+
+        current = kb_digest(kb.root, kb.fault_tree_root)
+    except Exception:  # an unreadable KB folder: nothing to compare
+        return []
+    return [] if current == start.kb_digest else [tr("report_doc.kb_changed", lang)]
 
 
 def _equipment(kb: KnowledgeBase, equipment_id: str) -> EquipmentKB | None:

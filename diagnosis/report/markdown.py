@@ -56,6 +56,9 @@ def render_markdown(r: ReportData) -> str:
     add("")
     add(f"*{esc(f.t('times_utc'))}*")
     add("")
+    for warning in r.warnings:
+        add(f"> **{esc(f.t('warning'))}**{k}{esc(warning)}")
+        add("")
 
     add(f"## {esc(f.t('section.problem'))}")
     add("")

@@ -199,3 +199,15 @@ def test_fault_tree_path_when_the_fault_tree_helper_provides_it(
         ("g-top", "Short shot"),
     ]
     assert not r.diagrams
+
+
+def test_warns_when_the_kb_changed_since_the_session(tmp_path: Any) -> None:
+    import dataclasses
+
+    (tmp_path / "eq.yaml").write_text("x: 1\n", encoding="utf-8")
+    kb = dataclasses.replace(make_kb(), root=str(tmp_path))
+    events = make_events()
+    start = dataclasses.replace(events[0], kb_digest="0" * 64)  # type: ignore[type-var]
+    r = build_report(kb, [start, *events[1:]], lang="en")
+    assert len(r.warnings) == 1 and "knowledge base has changed" in r.warnings[0]
+    assert build_report(kb, events).warnings == ()  # no digest recorded: nothing to compare
