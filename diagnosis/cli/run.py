@@ -32,34 +32,43 @@ __all__ = ["register"]
 
 def run(
     ctx: typer.Context,
-    equipment: str = typer.Option(..., "--equipment", "-e", help="Equipment id."),
+    equipment: str = typer.Option(..., "--equipment", "-e", metavar="ID", help="Equipment id."),
     symptom: list[str] = typer.Option(
-        None, "--symptom", "-s", help="Reported symptom id (repeat)."
+        None, "--symptom", "-s", metavar="ID", help="Reported symptom id (repeat)."
     ),
     absent_symptom: list[str] = typer.Option(
-        None, "--absent-symptom", help="Symptom id checked and absent (repeat)."
+        None, "--absent-symptom", metavar="ID", help="Symptom id checked and absent (repeat)."
     ),
-    answers: str = typer.Option(..., "--answers", "-a", help="YAML file 'measurement-id: value'."),
+    answers: str = typer.Option(
+        ..., "--answers", "-a", metavar="FILE", help="YAML file 'measurement-id: value'."
+    ),
     confidence: float = typer.Option(
-        0.9, "--confidence", help="Stop when the top cause reaches it."
+        0.9, "--confidence", metavar="P", help="Stop when the top cause reaches it."
     ),
-    max_steps: int = typer.Option(None, "--max-steps", help="Stop after this many measurements."),
-    technician: str = typer.Option("", "--technician", help="Technician's name."),
+    max_steps: int = typer.Option(
+        None, "--max-steps", metavar="N", help="Stop after this many measurements."
+    ),
+    technician: str = typer.Option("", "--technician", metavar="NAME", help="Technician's name."),
     habilitation: list[str] = typer.Option(
         None,
         "--habilitation",
+        metavar="CODE",
         help="Technician's habilitation, e.g. BR, B2V (repeat; default: those the store "
         "holds for --technician, else none).",
     ),
-    work_order: str = typer.Option(None, "--work-order", help="CMMS work-order id."),
+    work_order: str = typer.Option(None, "--work-order", metavar="ID", help="CMMS work-order id."),
     kb: str | None = typer.Option(
-        None, "--kb", help="Knowledge-base folder (default: the bundled one)."
+        None, "--kb", metavar="DIR", help="Knowledge-base folder (default: the bundled one)."
     ),
-    fault_trees: str = typer.Option(None, "--fault-trees", help="Fault-tree folder."),
-    fmt: str = typer.Option("text", "--format", help="text or json."),
-    lang: str = typer.Option(None, "--lang", help="Language: en or fr (default: the locale)."),
+    fault_trees: str = typer.Option(
+        None, "--fault-trees", metavar="DIR", help="Fault-tree folder."
+    ),
+    fmt: str = typer.Option("text", "--format", metavar="text|json", help="text or json."),
+    lang: str = typer.Option(
+        None, "--lang", metavar="en|fr", help="Language: en or fr (default: the locale)."
+    ),
     db: str | None = typer.Option(
-        None, "--db", help="Database URL (default: DIAGNOSIS_DB, else SQLite)."
+        None, "--db", metavar="URL", help="Database URL (default: DIAGNOSIS_DB, else SQLite)."
     ),
     no_save: bool = typer.Option(False, "--no-save", help="Do not record the session."),
 ) -> None:
