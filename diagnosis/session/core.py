@@ -227,6 +227,11 @@ class Session:
         return self._state.readings
 
     @property
+    def steps_proposals(self) -> list[MeasurementProposed | None]:
+        """The proposal each current reading answered (None: measured on the technician's choice)."""
+        return [s.proposal for s in self._state.steps]
+
+    @property
     def steps_rankings(self) -> list[tuple[tuple[str, float], ...]]:
         """The ranking snapshot taken after each current reading (same order)."""
         return [s.ranking for s in self._state.steps]
@@ -467,6 +472,41 @@ class Session:
         self._emit(ReadingUndone(measurement=last.measurement, actor=self._actor()))
         self._update()
         return last
+
+    def exclude(self, cause_id: str, reason: str) -> None:
+        """The technician rules a cause out (checked otherwise: visual check, history…).
+
+        Unlike a rule's exclusion it stays until :meth:`reinstate`, whatever the readings.
+
+        Raises:
+            SessionError: unknown cause, empty reason, alert pending, session closed.
+        """
+        self._check_open()
+        self._check_no_alert()
+        if not self.equipment.has("cause", cause_id):
+            raise SessionError(
+                tr(
+                    "session.error.unknown_cause",
+                    self.lang,
+                    cause=cause_id,
+                    equipment=self.equipment.id,
+                )
+            )
+        if not reason.strip():
+            raise SessionError(tr("session.error.empty_reason", self.lang))
+        if cause_id in self._state.excluded:
+            return
+        self._emit(CauseExcluded(cause=cause_id, reason=reason, actor=self._actor()))
+        self._emit(RankingSnapshot(ranking=tuple(self.ranking())))
+
+    def reinstate(self, cause_id: str) -> None:
+        """Withdraw the technician's own exclusion of ``cause_id`` (rule exclusions stay)."""
+        self._check_open()
+        self._check_no_alert()
+        if cause_id not in self._state.manual_excluded:
+            raise SessionError(tr("session.error.not_excluded", self.lang, cause=cause_id))
+        self._emit(CauseReinstated(cause=cause_id, actor=self._actor()))
+        self._update()
 
     # -------------------------------------------------------------------- alerts
     def prepare(self, measurement_id: str) -> AlertRaised | None:
@@ -751,7 +791,7 @@ class Session:
             if cause not in state.excluded and self.equipment.has("cause", cause):
                 self._emit(CauseExcluded(cause=cause, rule=rule))
         for cause, rule in list(state.excluded.items()):
-            if cause not in outcome.excluded:
+            if cause not in outcome.excluded and cause not in state.manual_excluded:
                 self._emit(CauseReinstated(cause=cause, rule=rule))
         for due in outcome.alerts:
             if (due.procedure, due.trigger) not in state.raised_keys:

@@ -32,7 +32,9 @@ def run_json(session: Session) -> dict[str, Any]:
     engine would conclude now.
     """
     steps = []
-    for reading, snapshot in zip(session.readings, session.steps_rankings, strict=True):
+    for reading, snapshot, proposal in zip(
+        session.readings, session.steps_rankings, session.steps_proposals, strict=True
+    ):
         steps.append(
             {
                 "measurement": reading.measurement,
@@ -42,6 +44,8 @@ def run_json(session: Session) -> dict[str, Any]:
                 "critical": reading.critical,
                 "available": reading.available,
                 "proposed": reading.proposed,
+                "gain": round(proposal.gain, _DIGITS) if proposal is not None else None,
+                "cost_min": proposal.cost_min if proposal is not None else None,
                 "ranking": _ranking(snapshot),
             }
         )

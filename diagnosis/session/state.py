@@ -41,10 +41,11 @@ __all__ = ["SessionState", "Step"]
 
 @dataclass
 class Step:
-    """A current reading and the ranking snapshot taken right after it."""
+    """A current reading, the proposal it answered and the ranking snapshot after it."""
 
     reading: Reading
     ranking: tuple[tuple[str, float], ...] = ()
+    proposal: MeasurementProposed | None = None
 
 
 @dataclass
@@ -60,6 +61,7 @@ class SessionState:
     raised_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     acked_steps: dict[str, set[int]] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)  # cause -> rule / reason
+    manual_excluded: set[str] = field(default_factory=set)  # excluded by the technician
     notes: list[str] = field(default_factory=list)
     noted_rules: set[str] = field(default_factory=set)
     suggestions: list[str] = field(default_factory=list)
@@ -90,7 +92,8 @@ class SessionState:
 
     def _on_reading_recorded(self, e: ReadingRecorded) -> None:
         self.steps = [s for s in self.steps if s.reading.measurement != e.measurement]
-        self.steps.append(Step(Reading.from_event(e)))
+        proposal = self.last_proposed if e.proposed else None
+        self.steps.append(Step(Reading.from_event(e), proposal=proposal))
         self.suggestions = [m for m in self.suggestions if m != e.measurement]
         self.proposal_open = False
         self.awaiting_snapshot = True
@@ -129,9 +132,12 @@ class SessionState:
 
     def _on_cause_excluded(self, e: CauseExcluded) -> None:
         self.excluded[e.cause] = e.rule or e.reason
+        if not e.rule:
+            self.manual_excluded.add(e.cause)
 
     def _on_cause_reinstated(self, e: CauseReinstated) -> None:
         self.excluded.pop(e.cause, None)
+        self.manual_excluded.discard(e.cause)
 
     def _on_note_added(self, e: NoteAdded) -> None:
         self.notes.append(e.text)

@@ -439,3 +439,35 @@ def test_remedy_and_validation_are_prefilled_from_the_cause() -> None:
     assert remedy == "Remplacer le collier"
     assert [(p.ref, p.name, p.qty) for p in parts] == [("CH-230", "Collier", 1)]
     assert s.suggested_validation() == "20 pièces bonnes"
+
+
+def test_technician_exclusion_stays_until_reinstated() -> None:
+    s = start(technician="Ana")
+    s.exclude("wet-granules", "granules checked dry at the dryer outlet")
+    assert s.excluded == {"wet-granules": "granules checked dry at the dryer outlet"}
+    assert "wet-granules" not in dict(s.ranking())
+    s.answer("heater-current", "oui")  # rule exclusion on top
+    s.undo()  # the rule's exclusion goes, the technician's stays
+    assert s.excluded == {"wet-granules": "granules checked dry at the dryer outlet"}
+    with pytest.raises(SessionError):
+        s.reinstate("heater-burnt")
+    with pytest.raises(SessionError):
+        s.exclude("pump-worn", "  ")
+    with pytest.raises(SessionError):
+        s.exclude("nope", "why not")
+    s.reinstate("wet-granules")
+    assert s.excluded == {} and "wet-granules" in dict(s.ranking())
+    assert Session.replay(KB, s.events).excluded == s.excluded
+
+
+def test_steps_remember_the_proposal_they_answered() -> None:
+    s = start()
+    p = s.proposal()
+    assert p is not None
+    s.answer(p.measurement.id, "dry")
+    s.answer("melt-temp", "230")
+    first, second = s.steps_proposals
+    assert first is not None and first.measurement == p.measurement.id
+    assert first.gain == pytest.approx(p.gain) and second is None
+    steps = s.to_run_json()["steps"]
+    assert steps[0]["gain"] == round(p.gain, 6) and steps[1]["gain"] is None

@@ -161,6 +161,8 @@ def test_replay_equals_live_state_for_random_action_sequences() -> None:
         st.tuples(st.just("undo"), st.just(""), st.just(0)),
         st.tuples(st.just("prepare"), st.sampled_from(sorted(VALUES)), st.just(0)),
         st.tuples(st.just("propose"), st.just(""), st.just(0)),
+        st.tuples(st.just("exclude"), st.sampled_from([c.id for c in EQ.causes]), st.just(0)),
+        st.tuples(st.just("reinstate"), st.sampled_from([c.id for c in EQ.causes]), st.just(0)),
     )
 
     @settings(
@@ -179,6 +181,11 @@ def test_replay_equals_live_state_for_random_action_sequences() -> None:
                 s.undo()
             elif kind == "prepare":
                 s.prepare(mid)
+            elif kind == "exclude":
+                s.exclude(mid, "checked")
+            elif kind == "reinstate":
+                if mid in s.excluded and s.excluded[mid] == "checked":
+                    s.reinstate(mid)
             else:
                 s.proposal()
         assert snapshot(Session.replay(KB, s.events)) == snapshot(s)
