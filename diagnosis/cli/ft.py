@@ -1,0 +1,240 @@
+"""``diagnosis ft``: analyse, convert and draw fault trees (cli-contract.md).
+
+``analyze`` prints a readable report (or ``--format json``); ``export``
+writes Open-PSA MEF XML; ``import`` writes the KB YAML form of an MEF
+model; ``render`` draws a tree (SVG, PNG, DOT or a text tree). Input is a
+YAML fault-tree file, MEF ``.xml`` files (read together as one model), or,
+for ``render``, the id of a tree of the knowledge base.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from diagnosis.errors import UsageError
+
+if TYPE_CHECKING:
+    from diagnosis.faulttree.model import FaultTree
+
+__all__ = ["register"]
+
+ft_app = typer.Typer(
+    help="Fault trees: minimal cut sets, probability, importance, Open-PSA MEF, diagrams.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+_LANG = typer.Option(None, "--lang", metavar="en|fr", help="Language (default: the locale).")
+_TOP = typer.Option(None, "--top", help="MEF: the top gate (default: the first root gate).")
+_MISSION = typer.Option(
+    8760.0, "--mission-time", help="MEF: hours for system-mission-time (default 8760)."
+)
+_OUT = typer.Option(None, "-o", "--output", metavar="OUT", help="Write to this file.")
+
+
+def _lang(ctx: typer.Context, lang: str | None) -> str:
+    from diagnosis.i18n import detect_lang
+
+    parent: dict[str, Any] = ctx.obj or {}
+    return detect_lang(lang or parent.get("lang"))
+
+
+def load_tree(
+    files: list[str], lang: str, top: str | None = None, mission_time: float = 8760.0
+) -> FaultTree:
+    """The fault tree in ``files`` (one YAML file, or MEF XML files).
+
+    Raises:
+        UsageError: a missing file, or YAML and XML mixed.
+        KnowledgeBaseError: the file is invalid (file:line in the message).
+    """
+    from diagnosis.i18n import tr
+
+    for f in files:
+        if not Path(f).is_file():
+            raise UsageError(tr("ft.cli.no_file", lang, path=f))
+    xml = [f for f in files if f.lower().endswith(".xml")]
+    if xml and len(xml) != len(files):
+        raise UsageError(tr("ft.cli.mixed", lang))
+    if xml:
+        from diagnosis.faulttree.opsa_mef_reader import read_mef
+
+        return read_mef(xml, top=top, mission_time=mission_time)
+    if len(files) != 1:
+        raise UsageError(tr("ft.cli.one_yaml", lang))
+    from diagnosis.faulttree.from_kb import from_kb
+    from diagnosis.kb.loader import load_fault_tree_file
+
+    return from_kb(load_fault_tree_file(files[0]), lang)
+
+
+def _write(output: str | None, data: str | bytes, lang: str) -> None:
+    from diagnosis.i18n import tr
+
+    if output is None:
+        if isinstance(data, bytes):
+            if sys.stdout.isatty():
+                raise UsageError(tr("ft.cli.binary_to_tty", lang))
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    try:
+        if isinstance(data, bytes):
+            Path(output).write_bytes(data)
+        else:
+            Path(output).write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
+    print(tr("ft.cli.written", lang, path=output), file=sys.stderr)
+
+
+@ft_app.command("analyze")
+def analyze_cmd(
+    ctx: typer.Context,
+    files: list[str] = typer.Argument(..., metavar="FILE [FILE ...]", help="YAML or MEF .xml."),
+    max_order: int = typer.Option(20, "--max-order", metavar="N", help="List cut sets of at most N events."),
+    cutoff: float = typer.Option(0.0, "--cutoff", metavar="P", help="List cut sets of probability >= P."),
+    fmt: str = typer.Option("text", "--format", metavar="text|json", help="text or json."),
+    all_cut_sets: bool = typer.Option(False, "--all", help="Text: list every cut set, not the top 50."),
+    method: str = typer.Option("bdd", "--method", metavar="bdd|mocus", help="Cut-set algorithm."),
+    top: str = _TOP,
+    mission_time: float = _MISSION,
+    lang: str = _LANG,
+) -> None:
+    """Minimal cut sets, exact probability, rare-event and MCUB, importance factors."""
+    from diagnosis.faulttree.analysis import analyze
+    from diagnosis.faulttree.report_text import analysis_json, analysis_text
+    from diagnosis.i18n import tr
+
+    lang = _lang(ctx, lang)
+    if fmt not in ("text", "json"):
+        raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json"))
+    if method not in ("bdd", "mocus"):
+        raise UsageError(tr("ft.cli.bad_to", lang, value=method, allowed="bdd, mocus"))
+    tree = load_tree(files, lang, top, mission_time)
+    result = analyze(tree, max_order=max_order, cutoff=cutoff, method=method)  # type: ignore[arg-type]
+    if fmt == "json":
+        print(json.dumps(analysis_json(result), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(analysis_text(result, lang, all_cut_sets))
+
+
+@ft_app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    files: list[str] = typer.Argument(..., metavar="FILE", help="YAML fault tree (or MEF .xml)."),
+    to: str = typer.Option("opsa-mef", "--to", metavar="opsa-mef", help="Target format."),
+    output: str = _OUT,
+    top: str = _TOP,
+    mission_time: float = _MISSION,
+    lang: str = _LANG,
+) -> None:
+    """Write a fault tree as Open-PSA MEF XML."""
+    from diagnosis.faulttree.opsa_mef_writer import write_mef
+    from diagnosis.i18n import tr
+
+    lang = _lang(ctx, lang)
+    if to != "opsa-mef":
+        raise UsageError(tr("ft.cli.bad_to", lang, value=to, allowed="opsa-mef"))
+    _write(output, write_mef(load_tree(files, lang, top, mission_time)), lang)
+
+
+@ft_app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    files: list[str] = typer.Argument(..., metavar="FILE.xml [FILE.xml ...]", help="MEF model."),
+    output: str = _OUT,
+    equipment: str = typer.Option(None, "--equipment", help="Equipment id to link the tree to."),
+    top: str = _TOP,
+    mission_time: float = _MISSION,
+    lang: str = _LANG,
+) -> None:
+    """Write the KB YAML form of an Open-PSA MEF model (ids made KB-valid)."""
+    from diagnosis.faulttree.from_kb import to_kb_yaml
+    from diagnosis.i18n import tr
+
+    lang = _lang(ctx, lang)
+    if not all(f.lower().endswith(".xml") for f in files):
+        raise UsageError(tr("ft.cli.bad_to", lang, value=files[0], allowed="*.xml"))
+    _write(output, to_kb_yaml(load_tree(files, lang, top, mission_time), equipment), lang)
+
+
+@ft_app.command("render")
+def render_cmd(
+    ctx: typer.Context,
+    tree_ref: list[str] = typer.Argument(..., metavar="TREE|FILE", help="KB tree id or file(s)."),
+    to: str = typer.Option("text", "--to", metavar="svg|png|dot|text", help="Output format."),
+    output: str = _OUT,
+    cause: str = typer.Option(None, "--cause", help="Highlight the path to this KB cause."),
+    kb: str = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder."),
+    fault_trees: str = typer.Option(None, "--fault-trees", metavar="DIR", help="Fault-tree folder."),
+    no_probabilities: bool = typer.Option(False, "--no-probabilities", help="Hide gate probabilities."),
+    top: str = _TOP,
+    mission_time: float = _MISSION,
+    lang: str = _LANG,
+) -> None:
+    """Draw a fault tree: svg or png (graphviz), dot source, or a text tree."""
+    from diagnosis.diagram import have_dot, render
+    from diagnosis.errors import ExportError
+    from diagnosis.faulttree.bdd import gate_probabilities
+    from diagnosis.faulttree.evidence import cause_path
+    from diagnosis.faulttree.render import to_dot, to_text
+    from diagnosis.i18n import tr
+
+    lang = _lang(ctx, lang)
+    allowed = ("svg", "png", "dot", "text")
+    if to not in allowed:
+        raise UsageError(tr("ft.cli.bad_to", lang, value=to, allowed=", ".join(allowed)))
+    tree = _tree_or_file(ctx, tree_ref, kb, fault_trees, lang, top, mission_time)
+    highlight: list[str] = []
+    if cause:
+        highlight = cause_path(tree, cause)
+        if not highlight:
+            raise UsageError(tr("ft.cli.unknown_cause", lang, tree=tree.id, cause=cause))
+    probs = None if no_probabilities else gate_probabilities(tree)
+    if to == "text":
+        _write(output, to_text(tree, probs, highlight, lang), lang)
+        return
+    dot = to_dot(tree, probs, highlight, lang)
+    if to == "dot":
+        _write(output, dot, lang)
+        return
+    if not have_dot():
+        print(tr("ft.cli.no_dot", lang), file=sys.stderr)
+        _write(str(Path(output).with_suffix(".dot")) if output else None, dot, lang)
+        raise ExportError(f"cannot draw {to}: graphviz 'dot' is not installed")
+    _write(output, render(dot, to), lang)
+
+
+def _tree_or_file(
+    ctx: typer.Context,
+    ref: list[str],
+    kb: str | None,
+    fault_trees: str | None,
+    lang: str,
+    top: str | None,
+    mission_time: float,
+) -> FaultTree:
+    from diagnosis.i18n import tr
+
+    if len(ref) > 1 or Path(ref[0]).is_file() or ref[0].lower().endswith((".xml", ".yaml", ".yml")):
+        return load_tree(ref, lang, top, mission_time)
+    from diagnosis.faulttree.from_kb import from_kb
+    from diagnosis.kb.loader import load_kb
+
+    parent: dict[str, Any] = ctx.obj or {}
+    knowledge = load_kb(kb or parent.get("kb"), fault_trees)
+    try:
+        return from_kb(knowledge.fault_tree(ref[0]), lang)
+    except KeyError:
+        raise UsageError(tr("ft.cli.unknown_tree", lang, tree=ref[0])) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ft_app, name="ft")

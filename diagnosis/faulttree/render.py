@@ -1,0 +1,156 @@
+"""Draw a fault tree: DOT source for graphviz, and a text tree for the terminal.
+
+The DOT form follows the usual fault-tree look: each gate is a box holding
+its description, id and probability, above its logic symbol (AND, OR, k/n,
+NOT, XOR, NAND, NOR); basic events are circles and house events houses,
+labelled with their probability. An optional highlighted path (the path
+from the top to a diagnosed cause) is drawn thick and red. Shared gates
+and events are drawn once with several incoming edges (a DAG); the text
+form prints a shared sub-tree once and refers back to it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+
+from diagnosis.diagram import dot_html, dot_id, dot_string
+from diagnosis.faulttree.model import FaultTree, GateNode
+from diagnosis.i18n import DEFAULT_LANG, format_number, tr
+
+__all__ = ["gate_symbol", "to_dot", "to_text"]
+
+_SHAPES = {
+    "and": "house",
+    "nand": "house",
+    "or": "invtriangle",
+    "nor": "invtriangle",
+    "xor": "invtriangle",
+    "atleast": "hexagon",
+    "not": "circle",
+}
+_HIGHLIGHT = "#c0392b"
+_HL_EDGE = f' [color="{_HIGHLIGHT}", penwidth=2.5]'
+
+
+def gate_symbol(gate: GateNode) -> str:
+    """The short symbol of a gate: ``AND``, ``OR``, ``2/3``, ``NOT``…"""
+    if gate.type == "atleast":
+        return f"{gate.k}/{len(gate.inputs)}"
+    return gate.type.upper()
+
+
+def _p(value: float | None, lang: str) -> str:
+    return "" if value is None else f"p = {format_number(value, lang, digits=3)}"
+
+
+def to_dot(
+    tree: FaultTree,
+    gate_probs: Mapping[str, float] | None = None,
+    highlight: Sequence[str] = (),
+    lang: str = DEFAULT_LANG,
+) -> str:
+    """DOT source of ``tree``.
+
+    Args:
+        tree: the fault tree.
+        gate_probs: probability of each gate, shown under its name when given.
+        highlight: node ids of a path to draw in red (e.g. from ``cause_path``).
+        lang: language of numbers.
+    """
+    hl = set(highlight)
+    hl_edges = set(zip(highlight, highlight[1:], strict=False))
+    lines = [
+        f"digraph {dot_id(tree.id)} {{",
+        "  rankdir=TB; nodesep=0.3; ranksep=0.35;",
+        '  node [fontname="Helvetica", fontsize=10];',
+        "  edge [arrowhead=none];",
+    ]
+    for g in tree.gates:
+        colour = f', color="{_HIGHLIGHT}", penwidth=2.5' if g.id in hl else ""
+        title = dot_html(_wrap(g.name)) if g.name else ""
+        p = _p(gate_probs.get(g.id) if gate_probs else None, lang)
+        rows = [r for r in (title, f"<B>{dot_html(g.id)}</B>", dot_html(p)) if r]
+        label = "<" + "<BR/>".join(rows) + ">"
+        lines.append(f"  {dot_id(g.id)} [shape=box, label={label}{colour}];")
+        sym = dot_id(g.id + " (gate)")  # MEF and KB ids hold no spaces
+        lines.append(
+            f"  {sym} [shape={_SHAPES[g.type]}, label={dot_string(gate_symbol(g))}, "
+            f"width=0.5, height=0.4, fixedsize=true, fontsize=8{colour}];"
+        )
+        hl_attr = f' [color="{_HIGHLIGHT}", penwidth=2.5]' if g.id in hl else ""
+        lines.append(f"  {dot_id(g.id)} -> {sym}{hl_attr};")
+        for i in g.inputs:
+            attrs = f' [color="{_HIGHLIGHT}", penwidth=2.5]' if (g.id, i) in hl_edges else ""
+            lines.append(f"  {sym} -> {dot_id(i)}{attrs};")
+    for e in tree.basic_events:
+        colour = f', color="{_HIGHLIGHT}", penwidth=2.5' if e.id in hl else ""
+        lines += _leaf(e.id, e.name, _p(e.probability, lang), "circle", colour)
+    for h in tree.house_events:
+        state = tr("ft.render.house_true" if h.state else "ft.render.house_false", lang)
+        lines += _leaf(h.id, h.name, state, "house", "")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(text, width)) if text else ""
+
+
+def _leaf(nid: str, name: str, detail: str, symbol: str, colour: str) -> list[str]:
+    """A described event: a box with its text above a small event symbol."""
+    rows = [r for r in (dot_html(_wrap(name)), f"<B>{dot_html(nid)}</B>", dot_html(detail)) if r]
+    sym = dot_id(nid + " (symbol)")
+    return [
+        f"  {dot_id(nid)} [shape=box, style=rounded, label=<{'<BR/>'.join(rows)}>{colour}];",
+        f"  {sym} [shape={symbol}, label=\"\", width=0.3, height=0.3, fixedsize=true{colour}];",
+        f"  {dot_id(nid)} -> {sym}{_HL_EDGE if colour else ''};",
+    ]
+
+
+def to_text(
+    tree: FaultTree,
+    gate_probs: Mapping[str, float] | None = None,
+    highlight: Sequence[str] = (),
+    lang: str = DEFAULT_LANG,
+) -> str:
+    """An indented text tree, one node per line, for the terminal.
+
+    Highlighted nodes are marked with ``*``; a shared gate met again is
+    printed as ``(see above)`` instead of being expanded twice.
+    """
+    hl = set(highlight)
+    out: list[str] = []
+    shown: set[str] = set()
+    see_above = tr("ft.render.see_above", lang)
+
+    def describe(nid: str) -> str:
+        mark = "* " if nid in hl else ""
+        if tree.is_gate(nid):
+            g = tree.gate(nid)
+            p = _p(gate_probs.get(nid) if gate_probs else None, lang)
+            parts = [f"{mark}{nid}", f"[{gate_symbol(g)}]", g.name, p]
+        elif tree.is_basic(nid):
+            e = tree.basic_event(nid)
+            parts = [f"{mark}{nid}", e.name, _p(e.probability, lang)]
+        else:
+            h = tree.house_event(nid)
+            state = tr("ft.render.house_true" if h.state else "ft.render.house_false", lang)
+            parts = [f"{mark}{nid}", f"[{state}]", h.name]
+        return "  ".join(p for p in parts if p)
+
+    # Iterative pre-order walk: (node, prefix for its children, connector).
+    stack: list[tuple[str, str, str]] = [(tree.top, "", "")]
+    while stack:
+        nid, prefix, connector = stack.pop()
+        again = tree.is_gate(nid) and nid in shown
+        out.append(prefix + connector + describe(nid) + (f"  ({see_above})" if again else ""))
+        if not tree.is_gate(nid) or again:
+            continue
+        shown.add(nid)
+        child_prefix = prefix + ("" if not connector else ("│  " if connector == "├─ " else "   "))
+        inputs = tree.gate(nid).inputs
+        for idx in range(len(inputs) - 1, -1, -1):
+            last = idx == len(inputs) - 1
+            stack.append((inputs[idx], child_prefix, "└─ " if last else "├─ "))
+    return "\n".join(out) + "\n"
