@@ -483,3 +483,22 @@ def test_habilitations_come_from_the_store_for_a_known_technician(
         "Bob",
     )
     assert [s["measurement"] for s in data["steps"]] == ["granule-aspect", "melt-temp"]
+
+
+def test_unusable_database_is_a_domain_failure_before_anything_runs(
+    capsys: pytest.CaptureFixture[str], kb_dir: Path, tmp_path: Path
+) -> None:
+    got, out, err = run(
+        capsys,
+        "--kb",
+        str(kb_dir),
+        "-e",
+        "test-press",
+        "-s",
+        "short-shot",
+        "--answers",
+        str(answers(tmp_path, HEATER_BURNT)),
+        "--db",
+        "foo://bar",
+    )
+    assert got == 1 and out == "" and "foo://bar" in err and "Traceback" not in err
