@@ -29,7 +29,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import synthetic_equipment  # noqa: E402
-from diagnosis.bayes import DiagnosticModel, Evidence  # noqa: E402
+from diagnosis.bayes import UNKNOWN, DiagnosticModel, Evidence  # noqa: E402
 from diagnosis.bayes.network import build_network, cause_node, evidence_nodes  # noqa: E402
 from diagnosis.kb.model import EquipmentKB  # noqa: E402
 from diagnosis.planner import next_best, rank_measurements  # noqa: E402
@@ -73,11 +73,23 @@ class Outcome:
     minutes: float
     top: str
     confident: bool
+    evidence: Evidence
 
 
 def diagnose(model: DiagnosticModel, eq: EquipmentKB, cause_id: str, strategy: str) -> Outcome:
     """One simulated diagnosis of ``cause_id`` with ``strategy``."""
     symptoms, readings = scenario(eq, cause_id)
+    return run_loop(model, eq, symptoms, readings, strategy)
+
+
+def run_loop(
+    model: DiagnosticModel,
+    eq: EquipmentKB,
+    symptoms: dict[str, bool],
+    readings: dict[str, str],
+    strategy: str,
+) -> Outcome:
+    """Propose, read the simulated answer, update, until a stop rule fires."""
     evidence = Evidence(symptoms=symptoms)
     minutes = 0.0
     steps = 0
@@ -91,7 +103,7 @@ def diagnose(model: DiagnosticModel, eq: EquipmentKB, cause_id: str, strategy: s
         evidence = evidence.with_state(proposal.measurement, readings[proposal.measurement])
         minutes += proposal.cost_min
         steps += 1
-    return Outcome(steps, minutes, top, p >= CONFIDENCE)
+    return Outcome(steps, minutes, top, p >= CONFIDENCE, evidence)
 
 
 # -- engines ------------------------------------------------------------------------------
@@ -173,43 +185,104 @@ def step_evidence(model: DiagnosticModel, eq: EquipmentKB) -> Evidence:
     return evidence
 
 
+def heavy_evidence(eq: EquipmentKB) -> Evidence:
+    """A stress case: three faults at once, their symptoms and up to 15 of their readings."""
+    middle = len(eq.causes) // 2
+    chosen = [c.id for c in (eq.causes[middle:] + eq.causes[:middle])[:3]]
+    symptoms: dict[str, bool] = {}
+    states: dict[str, str] = {}
+    for cid in chosen:
+        sym, readings = scenario(eq, cid)
+        symptoms.update(sym)
+        for m in eq.measurements:
+            if readings[m.id] != m.normal_state and m.id not in states and len(states) < 15:
+                states[m.id] = readings[m.id]
+    for m in eq.measurements:  # pad with normal readings up to 15
+        if len(states) >= 15:
+            break
+        states.setdefault(m.id, m.normal_state)
+    return Evidence(symptoms=symptoms, states=states)
+
+
 def latency_rows(equipments: list[EquipmentKB], quick: bool) -> list[list[str]]:
     rows = []
     for eq in equipments:
         model = DiagnosticModel.from_equipment(eq)
-        evidence = step_evidence(model, eq)
-        fast = fast_step(model, evidence)
-        plan = timed(lambda m=model, e=evidence, q=eq: rank_measurements(m, e, q), 20)
-        t_fast = timed(lambda m=model, e=evidence: fast_step(m, e), 20)
         agrum = AgrumEngine(model)
-        t_agrum = timed(lambda e=evidence, a=agrum: a.step(e), 5 if len(eq.causes) < 100 else 2)
-        diff_agrum = max(abs(v - fast[h]) for h, v in agrum.step(evidence).items())
-        if quick and len(eq.causes) > 60:
-            t_pgmpy, diff_pgmpy = float("nan"), float("nan")
-        else:
-            reference = pgmpy_step(model, evidence)  # builds and caches the network
-            diff_pgmpy = max(abs(v - fast[h]) for h, v in reference.items())
-            t_pgmpy = timed(
-                lambda m=model, e=evidence: pgmpy_step(m, e), 3 if len(eq.causes) < 100 else 1
-            )
-        print(
-            f"  {eq.id}: pgmpy {t_pgmpy:.3f}s fast {t_fast * 1e3:.2f}ms "
-            f"agrum {t_agrum * 1e3:.2f}ms plan {plan * 1e3:.2f}ms",
-            file=sys.stderr,
-        )
+        for label, evidence in (
+            ("step 4", step_evidence(model, eq)),
+            ("3 faults", heavy_evidence(eq)),
+        ):
+            rows.append(latency_row(eq, model, agrum, label, evidence, quick))
+    return rows
+
+
+def latency_row(
+    eq: EquipmentKB,
+    model: DiagnosticModel,
+    agrum: AgrumEngine,
+    label: str,
+    evidence: Evidence,
+    quick: bool,
+) -> list[str]:
+    fast = fast_step(model, evidence)
+    plan = timed(lambda: rank_measurements(model, evidence, eq), 20)
+    t_fast = timed(lambda: fast_step(model, evidence), 20)
+    t_agrum = timed(lambda: agrum.step(evidence), 5 if len(eq.causes) < 100 else 2)
+    diff_agrum = max(abs(v - fast[h]) for h, v in agrum.step(evidence).items())
+    if quick and len(eq.causes) > 60:
+        t_pgmpy, diff_pgmpy = float("nan"), float("nan")
+    else:
+        reference = pgmpy_step(model, evidence)  # builds and caches the network
+        diff_pgmpy = max(abs(v - fast[h]) for h, v in reference.items())
+        t_pgmpy = timed(lambda: pgmpy_step(model, evidence), 3 if len(eq.causes) < 100 else 1)
+    findings = model.findings(evidence)
+    print(
+        f"  {eq.id} {label}: pgmpy {t_pgmpy:.3f}s fast {t_fast * 1e3:.2f}ms "
+        f"agrum {t_agrum * 1e3:.2f}ms plan {plan * 1e3:.2f}ms",
+        file=sys.stderr,
+    )
+    return [
+        eq.id,
+        str(len(eq.causes)),
+        str(len(eq.measurements)),
+        f"{label}: {len(evidence.symptoms) + len(evidence.states)} ({len(findings.positive)} on)",
+        _ms(t_pgmpy + plan),
+        _ms(t_fast + plan),
+        _ms(t_agrum + plan),
+        _ms(plan),
+        f"{t_fast / t_agrum:.3f}",
+        f"{diff_pgmpy:.1e}",
+        f"{diff_agrum:.1e}",
+    ]
+
+
+def unknown_rows(equipments: list[EquipmentKB]) -> list[list[str]]:
+    """Leave-one-out: each cause's scenario diagnosed by a KB that lacks that cause."""
+    rows = []
+    for eq in equipments:
+        said_unknown = confidently_wrong = look_alike = 0
+        for cause in eq.causes:
+            symptoms, readings = scenario(eq, cause.id)
+            reduced = replace(eq, causes=tuple(c for c in eq.causes if c.id != cause.id))
+            model = DiagnosticModel.from_equipment(reduced)
+            outcome = run_loop(model, reduced, symptoms, readings, "voi")
+            said_unknown += outcome.top == UNKNOWN
+            if outcome.top != UNKNOWN and outcome.confident:
+                confidently_wrong += 1
+                # would the cause found have produced exactly what was observed?
+                w_symptoms, w_readings = scenario(eq, outcome.top)
+                look_alike += set(symptoms) <= set(w_symptoms) and all(
+                    w_readings[m] == s for m, s in outcome.evidence.states.items()
+                )
+        n = len(eq.causes)
         rows.append(
             [
                 eq.id,
-                str(len(eq.causes)),
-                str(len(eq.measurements)),
-                str(len(evidence.symptoms) + len(evidence.states)),
-                _ms(t_pgmpy + plan),
-                _ms(t_fast + plan),
-                _ms(t_agrum + plan),
-                _ms(plan),
-                f"{t_fast / t_agrum:.2f}",
-                f"{diff_pgmpy:.1e}",
-                f"{diff_agrum:.1e}",
+                str(n),
+                f"{100 * said_unknown / n:.1f} %",
+                f"{100 * confidently_wrong / n:.1f} %",
+                f"{100 * look_alike / n:.1f} %",
             ]
         )
     return rows
@@ -273,19 +346,25 @@ def main() -> None:
     latency = latency_rows(bundled + synthetic, args.quick)
     print("(b) efficiency", file=sys.stderr)
     efficiency, means = efficiency_rows(bundled)
-    report = render(latency, efficiency, means, len(bundled))
+    print("(c) unknown causes", file=sys.stderr)
+    unknown = unknown_rows(bundled)
+    report = render(latency, efficiency, means, len(bundled), unknown)
     print(report)
     Path(args.out).write_text(report + "\n", encoding="utf-8")
 
 
 def render(
-    latency: list[list[str]], efficiency: list[list[str]], means: dict[str, float], n_bundled: int
+    latency: list[list[str]],
+    efficiency: list[list[str]],
+    means: dict[str, float],
+    n_bundled: int,
+    unknown: list[list[str]],
 ) -> str:
     header_a = [
         "equipment",
         "causes",
         "measurements",
-        "findings",
+        "evidence: findings (channels on)",
         "pgmpy step ms",
         "fast step ms",
         "pyAgrum step ms",
@@ -331,6 +410,18 @@ def render(
             "",
             _table(header_b, efficiency),
             ratios,
+            "",
+            "## (c) A cause missing from the KB (leave-one-out)",
+            "",
+            "Each cause's scenario diagnosed (voi) by its equipment without that cause: the",
+            "right answer is `_unknown`; a confident other cause is the failure to avoid.",
+            "*Look-alike*: confidently wrong cases where the cause found would have produced",
+            "exactly the symptoms and readings observed (the KB cannot tell them apart).",
+            "",
+            _table(
+                ["equipment", "scenarios", "ends on _unknown", "confidently wrong", "look-alike"],
+                unknown,
+            ),
         ]
     )
 

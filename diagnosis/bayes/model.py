@@ -70,6 +70,7 @@ __all__ = [
     "UNKNOWN_LINK",
     "UNKNOWN_LINK_UNNAMED",
     "UNKNOWN_PRIOR",
+    "UNKNOWN_SYMPTOM_LINK",
     "Channel",
     "DiagnosticModel",
     "compile_equipment",
@@ -82,6 +83,8 @@ UNKNOWN_PRIOR = 0.02
 UNKNOWN_LINK = 0.05
 """Noisy-OR link of ``_unknown`` to a symptom or state that some cause names."""
 UNKNOWN_LINK_UNNAMED = 0.5
+UNKNOWN_SYMPTOM_LINK = 0.3
+"""Noisy-OR link of ``_unknown`` to every symptom."""
 """Noisy-OR link of ``_unknown`` to a symptom or state that no cause names."""
 STATE_LEAK = 0.01
 """Leak of an abnormal measurement state (measurements have no ``leak`` field)."""
@@ -384,7 +387,10 @@ def _build_channels(equipment: EquipmentKB, index: dict[str, int]) -> tuple[Chan
     channels = []
     for name, state in order:
         named = dict(links[(name, state)])
-        named[unknown] = UNKNOWN_LINK if named else UNKNOWN_LINK_UNNAMED
+        if state is None:
+            named[unknown] = UNKNOWN_SYMPTOM_LINK
+        else:
+            named[unknown] = UNKNOWN_LINK if named else UNKNOWN_LINK_UNNAMED
         if state is None:
             node, leak = f"symptom.{name}", symptoms[name].leak
         else:

@@ -15,32 +15,39 @@ from diagnosis.bayes import (
     Evidence,
     compile_equipment,
 )
-from diagnosis.bayes.model import STATE_LEAK, UNKNOWN_LINK, UNKNOWN_LINK_UNNAMED, UNKNOWN_PRIOR
+from diagnosis.bayes.model import (
+    STATE_LEAK,
+    UNKNOWN_LINK,
+    UNKNOWN_LINK_UNNAMED,
+    UNKNOWN_PRIOR,
+    UNKNOWN_SYMPTOM_LINK,
+)
 from diagnosis.errors import InferenceError
 from diagnosis.kb.model import Effect
 
-# One cause c (prior 0.1) -> symptom s (p 0.8, leak 0.01); _unknown: prior 0.02, link 0.05.
+# One cause c (prior 0.1) -> symptom s (p 0.8, leak 0.01); _unknown: prior 0.02, link 0.3.
 ONE = equipment(
     (symptom("s", 0.01),),
     (numeric("m"),),
     (cause("c", 0.1, Effect(0.8, symptom="s"), Effect(0.6, measurement="m", state="low")),),
 )
 
-# P(s present | c, u) = 1 - (1 - 0.01)(1 - 0.8)^c (1 - 0.05)^u, times P(c) P(u):
+# P(s present | c, u) = 1 - (1 - 0.01)(1 - 0.8)^c (1 - 0.3)^u, times P(c) P(u):
 J00 = 0.9 * 0.98 * 0.01  # c absent,  u absent
 J10 = 0.1 * 0.98 * (1 - 0.99 * 0.2)  # c present, u absent
-J01 = 0.9 * 0.02 * (1 - 0.99 * 0.95)  # c absent,  u present
-J11 = 0.1 * 0.02 * (1 - 0.99 * 0.2 * 0.95)  # both
+J01 = 0.9 * 0.02 * (1 - 0.99 * 0.7)  # c absent,  u present
+J11 = 0.1 * 0.02 * (1 - 0.99 * 0.2 * 0.7)  # both
 PE = J00 + J10 + J01 + J11
 
 
 def test_constants_used_by_the_hand_arithmetic() -> None:
-    assert (UNKNOWN_PRIOR, UNKNOWN_LINK, UNKNOWN_LINK_UNNAMED, STATE_LEAK) == (
+    assert (UNKNOWN_PRIOR, UNKNOWN_SYMPTOM_LINK, UNKNOWN_LINK, UNKNOWN_LINK_UNNAMED) == (
         0.02,
+        0.3,
         0.05,
         0.5,
-        0.01,
     )
+    assert STATE_LEAK == 0.01
 
 
 def test_one_cause_symptom_present() -> None:
@@ -52,9 +59,9 @@ def test_one_cause_symptom_present() -> None:
 
 
 def test_symptom_reported_absent_lowers_the_cause() -> None:
-    # P(s absent | c, u) = 0.99 * 0.2^c * 0.95^u
+    # P(s absent | c, u) = 0.99 * 0.2^c * 0.7^u
     a00, a10 = 0.9 * 0.98 * 0.99, 0.1 * 0.98 * 0.99 * 0.2
-    a01, a11 = 0.9 * 0.02 * 0.99 * 0.95, 0.1 * 0.02 * 0.99 * 0.2 * 0.95
+    a01, a11 = 0.9 * 0.02 * 0.99 * 0.7, 0.1 * 0.02 * 0.99 * 0.2 * 0.7
     post = DiagnosticModel(ONE).posteriors(Evidence(symptoms={"s": False}))
     assert post["c"] == pytest.approx((a10 + a11) / (a00 + a10 + a01 + a11), rel=1e-12)
 
@@ -169,7 +176,7 @@ def test_explanation_distribution_by_hand() -> None:
     # Single hypotheses: P(only h, s) is proportional to odds(h) * P(s | only h).
     model = DiagnosticModel(ONE)
     dist = model.explanation_distribution(Evidence(symptoms={"s": True}))
-    w = {"c": 0.1 / 0.9 * (1 - 0.99 * 0.2), UNKNOWN: 0.02 / 0.98 * (1 - 0.99 * 0.95), NONE: 0.01}
+    w = {"c": 0.1 / 0.9 * (1 - 0.99 * 0.2), UNKNOWN: 0.02 / 0.98 * (1 - 0.99 * 0.7), NONE: 0.01}
     total = sum(w.values())
     assert set(dist) == set(w)
     for h, v in w.items():
@@ -202,4 +209,4 @@ def test_duplicate_effects_combine_as_noisy_or() -> None:
     model = DiagnosticModel(eq)
     links = dict(model.channels[0].links)
     assert links[0] == pytest.approx(1 - 0.5 * 0.4)
-    assert math.isclose(links[1], UNKNOWN_LINK)
+    assert math.isclose(links[1], UNKNOWN_SYMPTOM_LINK)

@@ -57,6 +57,10 @@ def numeric(
     )
 
 
+def boolean(mid: str, cost: float = 5.0) -> Measurement:
+    return Measurement(mid, Text.of(mid), "boolean", normal="true", cost_min=cost)
+
+
 def choice(mid: str, choices: tuple[str, ...], cost: float = 5.0) -> Measurement:
     return Measurement(
         mid, Text.of(mid), "choice", choices=choices, normal=choices[0], cost_min=cost

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bayes"))
-from tiny_equipment import cause, equipment, numeric, symptom, synthetic
+from tiny_equipment import boolean, cause, equipment, numeric, symptom, synthetic
 
 from diagnosis.bayes import DiagnosticModel, Evidence
 from diagnosis.bayes.model import NONE
@@ -26,15 +26,16 @@ from diagnosis.planner import (
 
 # Symptom s is explained by c1 or c2; m12 separates them (low vs high).
 # c3 is unrelated to s (it has its own symptom t, not reported), has a larger prior,
-# and m3 checks only c3 - five times cheaper than m12. Summing every cause's marginal entropy
+# and m3 (a boolean whose one abnormal state c3 names) checks only c3 - five times
+# cheaper than m12. Summing every cause's marginal entropy
 # would favour m3 (c3's marginal stays at its large prior); the explanation does not.
 EQ = equipment(
     (symptom("s"), symptom("t")),
-    (numeric("m3", cost=1.0), numeric("m12", cost=5.0)),
+    (boolean("m3", cost=1.0), numeric("m12", cost=5.0)),
     (
         cause("c1", 0.05, Effect(0.9, symptom="s"), Effect(0.95, measurement="m12", state="low")),
         cause("c2", 0.05, Effect(0.9, symptom="s"), Effect(0.95, measurement="m12", state="high")),
-        cause("c3", 0.3, Effect(0.9, symptom="t"), Effect(0.95, measurement="m3", state="low")),
+        cause("c3", 0.3, Effect(0.9, symptom="t"), Effect(0.95, measurement="m3", state="false")),
     ),
 )
 
@@ -164,6 +165,7 @@ def test_stop_reasons() -> None:
     assert stop_reason(model, start, EQ, skip={"m3", "m12"}) == "nothing_informative"
     assert stop_reason(model, start.with_state("m12", "low"), EQ) == "confident"
     # a reading no cause explains: the top hypothesis is _unknown
-    odd = Evidence(symptoms={"s": True, "t": False}, states={"m12": "normal", "m3": "high"})
-    assert model.posteriors(odd).top()[0] == "_unknown"
-    assert stop_reason(model, odd, EQ, confidence=0.5) == "unknown"
+    odd = Evidence(symptoms={"s": True, "t": False}, states={"m12": "normal", "m3": "true"})
+    top, p = model.posteriors(odd).top()
+    assert top == "_unknown"
+    assert stop_reason(model, odd, EQ, confidence=p) == "unknown"
