@@ -38,7 +38,7 @@ from diagnosis.report.data import (
     Validation,
     WhyLine,
 )
-from diagnosis.report.graphs import dot_available
+from diagnosis.report.graphs import dot_available, fault_tree_dot
 from diagnosis.session import events as ev
 
 __all__ = ["CHART_CAUSES", "build_report"]
@@ -483,26 +483,46 @@ def _optional(module: str, name: str) -> Any:
 def _fault_tree(
     kb: KnowledgeBase, equipment: str, conclusion: Conclusion | None, lang: str
 ) -> FaultTreePath | None:
-    """The root cause's path in the equipment's fault tree (diagnosis.faulttree.cause_path)."""
+    """The root cause's path in the equipment's fault tree (the fault-tree helper's ``cause_path``).
+
+    The DOT text is the whole tree with the path highlighted
+    (``diagnosis.faulttree.render.to_dot``) when that module is there, else
+    the path alone.
+    """
     if conclusion is None or not conclusion.root_cause or conclusion.root_cause == UNKNOWN:
         return None
-    cause_path = _optional("diagnosis.faulttree", "cause_path")
+    cause_path = _optional("diagnosis.faulttree", "cause_path") or _optional(
+        "diagnosis.faulttree.evidence", "cause_path"
+    )
     if cause_path is None:
         return None
     for tree in kb.trees_for(equipment):
         try:
             path = cause_path(tree, conclusion.root_cause)
-        except Exception:
+        except Exception:  # a tree the helper cannot read: try the next one
             continue
         if not path:
             continue
         ids = [str(getattr(node, "id", node)) for node in path]
+        if ids[-1] == tree.top:
+            ids.reverse()  # top first, basic event last
         labels = []
-        for nid in ids:
+        for nid in reversed(ids):  # shown from the basic event up to the top event
             node = tree.gate(nid) or tree.event(nid)
             name = node.name.get(lang) if node is not None and node.name else ""
             labels.append(Named(nid, name or nid))
-        if ids and ids[0] == tree.top:  # always basic event first, top event last
-            labels.reverse()
-        return FaultTreePath(tree.id, tree.name.get(lang) or tree.id, tuple(labels))
+        result = FaultTreePath(tree.id, tree.name.get(lang) or tree.id, tuple(labels))
+        return dataclasses.replace(result, dot=_tree_dot(tree, ids, lang) or fault_tree_dot(result))
     return None
+
+
+def _tree_dot(tree: Any, ids: list[str], lang: str) -> str | None:
+    """The whole tree with the path in red, drawn by the fault-tree helper's renderer."""
+    from_kb = _optional("diagnosis.faulttree.from_kb", "from_kb")
+    to_dot = _optional("diagnosis.faulttree.render", "to_dot")
+    if from_kb is None or to_dot is None:
+        return None
+    try:
+        return str(to_dot(from_kb(tree, lang), highlight=ids, lang=lang))
+    except Exception:  # fall back to the path alone
+        return None

@@ -214,6 +214,7 @@ class FaultTreePath:
     tree: str
     name: str
     path: tuple[Named, ...]  # basic event first, top event last
+    dot: str = ""  # graphviz DOT of the tree with the path highlighted
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from diagnosis.report.data import ReportData
 from diagnosis.report.fmt import Fmt
-from diagnosis.report.graphs import fault_tree_dot, render_svg, why_dot
+from diagnosis.report.graphs import render_svg, why_dot
 from diagnosis.report.svg import fishbone_svg, ranking_svg
 
 __all__ = ["render_html"]
@@ -49,7 +49,7 @@ def render_html(r: ReportData) -> str:
     if r.diagrams:
         why = why_dot(r, f.t("why.edge"))
         why_svg = _markup(render_svg(why)) if why else None
-        ft_svg = _markup(render_svg(fault_tree_dot(r.fault_tree))) if r.fault_tree else None
+        ft_svg = _markup(render_svg(r.fault_tree.dot)) if r.fault_tree else None
     evidence = []
     if r.conclusion is not None:
         evidence = [

@@ -70,3 +70,24 @@ def test_without_dot_a_note_and_text(monkeypatch: pytest.MonkeyPatch) -> None:
     html = render(r, "html")
     assert isinstance(html, str)
     assert "Graphviz (dot) is not available" in html and html.count("<svg") == 2
+
+
+def test_bundled_kb_cause_path_in_the_fault_tree(real_dot: None) -> None:
+    from diagnosis.kb import load_kb
+    from diagnosis.session import Session, SimulatedMachine, run_session
+
+    kb = load_kb()
+    eq = kb.equipment("injection-press-01")
+    if not eq.has("cause", "im-check-ring-worn"):
+        pytest.skip("the bundled KB no longer has the check-ring cause")
+    machine = SimulatedMachine(eq, "im-check-ring-worn")
+    session = Session.start(kb, eq.id, list(machine.symptoms), technician="bob")
+    run_session(session, machine)
+    session.conclude("im-check-ring-worn")
+    r = build_report(kb, list(session.events), now=NOW)
+    assert r.fault_tree is not None
+    ids = [n.id for n in r.fault_tree.path]
+    assert ids[0] == "im-ev-check-ring" and ids[-1] == kb.fault_tree(r.fault_tree.tree).top
+    assert "digraph" in r.fault_tree.dot
+    html = render(r, "html")
+    assert isinstance(html, str) and html.count("<svg") == 4
