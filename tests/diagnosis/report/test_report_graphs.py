@@ -84,10 +84,11 @@ def test_bundled_kb_cause_path_in_the_fault_tree(real_dot: None) -> None:
     session = Session.start(kb, eq.id, list(machine.symptoms), technician="bob")
     run_session(session, machine)
     session.conclude("im-check-ring-worn")
+    session.set_why(session.suggested_why())
     r = build_report(kb, list(session.events), now=NOW)
     assert r.fault_tree is not None
     ids = [n.id for n in r.fault_tree.path]
     assert ids[0] == "im-ev-check-ring" and ids[-1] == kb.fault_tree(r.fault_tree.tree).top
     assert "digraph" in r.fault_tree.dot
     html = render(r, "html")
-    assert isinstance(html, str) and html.count("<svg") == 4
+    assert isinstance(html, str) and html.count("<svg") == 4  # chart, 5-Why, fishbone, tree
