@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from tiny_equipment import cause, choice, equipment, kb_of, numeric, symptom
@@ -210,3 +211,23 @@ def test_duplicate_effects_combine_as_noisy_or() -> None:
     links = dict(model.channels[0].links)
     assert links[0] == pytest.approx(1 - 0.5 * 0.4)
     assert math.isclose(links[1], UNKNOWN_SYMPTOM_LINK)
+
+
+def test_fast_path_and_planner_never_import_pgmpy() -> None:
+    import subprocess
+    import sys
+
+    here = str(Path(__file__).parent)
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {here!r})\n"
+        "from tiny_equipment import synthetic\n"
+        "from diagnosis.bayes import DiagnosticModel, Evidence\n"
+        "from diagnosis.planner import next_best\n"
+        "eq = synthetic().synthetic_equipment(8, seed=1)\n"
+        "m = DiagnosticModel(eq)\n"
+        "e = Evidence(symptoms={eq.symptoms[0].id: True})\n"
+        "m.posteriors(e); next_best(m, e, eq)\n"
+        "assert 'pgmpy' not in sys.modules, 'pgmpy imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
