@@ -90,7 +90,7 @@ def run(
         raise UsageError(tr("session.run.usage.no_symptom", lang))
 
     from diagnosis.kb import load_kb
-    from diagnosis.session import AnswersFile, Session, run_session
+    from diagnosis.session import AnswersFile, Session, finish_scripted, run_session
 
     knowledge = load_kb(kb, fault_trees)
     try:
@@ -143,14 +143,7 @@ def run(
             work_order=work_order,
         )
         run_session(session, source)
-        conclusion = session.conclude(confirmed=False)
-        root = conclusion.root_cause
-        if root is not None and eq.has("cause", root):
-            links = session.suggested_why()
-            if links:
-                session.set_why(links, actor="engine")
-            session.set_category(eq.cause(root).category_5m, actor="engine")
-        session.close("done")
+        finish_scripted(session)
     finally:
         if store is not None:
             store.close()

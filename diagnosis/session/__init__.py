@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from diagnosis.session.core import MIN_GAIN, Session
 from diagnosis.session.events import ProblemStatement, WhyLink
-from diagnosis.session.runner import run_session
+from diagnosis.session.runner import finish_scripted, run_session
 from diagnosis.session.sources import (
     AnswersFile,
     PersonSource,
@@ -31,6 +31,7 @@ __all__ = [
     "SimulatedMachine",
     "StepProposal",
     "WhyLink",
+    "finish_scripted",
     "run_session",
     "value_for_state",
 ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from diagnosis.bayes.evidence import UNKNOWN
 
 if TYPE_CHECKING:
-    from diagnosis.session.core import Session
+    from diagnosis.session.record import RecordMixin
 
 __all__ = ["run_json"]
 
@@ -24,7 +24,7 @@ def _ranking(ranking: Any) -> list[dict[str, Any]]:
     return [{"cause": c, "probability": round(float(p), _DIGITS)} for c, p in ranking]
 
 
-def run_json(session: Session) -> dict[str, Any]:
+def run_json(session: RecordMixin) -> dict[str, Any]:
     """Contract fields (equipment, symptoms, steps, ranking, root_cause, alerts,
     excluded, why, category_5m) plus ``session``, ``stop_reason`` and per-step extras.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from diagnosis.session.core import Session
 from diagnosis.session.sources import ReadingSource
 
-__all__ = ["run_session"]
+__all__ = ["finish_scripted", "run_session"]
 
 
 def run_session(
@@ -44,3 +44,25 @@ def run_session(
             continue  # the lockout procedure is acknowledged first, then measured
         session.answer(proposal.measurement.id, source.read(proposal.measurement))
     return session
+
+
+def finish_scripted(session: Session) -> None:
+    """Close a scripted session the way ``diagnosis run`` does.
+
+    The engine's default conclusion (unconfirmed), the cause's 5-Why template
+    and 5M family when the conclusion names a KB cause (each only if not
+    recorded yet), then ``close("done")``.
+    """
+    if session.conclusion is None:
+        session.conclude(confirmed=False)
+    conclusion = session.conclusion
+    root = conclusion.root_cause if conclusion is not None else None
+    eq = session.equipment
+    if root is not None and eq.has("cause", root):
+        if not session.why:
+            links = session.suggested_why()
+            if links:
+                session.set_why(links, actor="engine")
+        if session.category_5m is None:
+            session.set_category(eq.cause(root).category_5m, actor="engine")
+    session.close("done")

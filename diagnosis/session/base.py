@@ -1,0 +1,322 @@
+"""The state-holding part of a session: properties, inference, planning, event emission.
+
+:class:`SessionBase` owns the event log and its fold, answers every question
+about the current state (readings, alerts, exclusions, ranking, what to
+measure next) and emits events; :class:`~diagnosis.session.core.Session`
+adds the operations of the guided flow and
+:class:`~diagnosis.session.record.RecordMixin` the conclusion and the record.
+The decisions (stop rule, default conclusion, gating) are documented in
+:mod:`diagnosis.session.core`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from diagnosis.bayes.evidence import UNKNOWN, Evidence, Posteriors
+from diagnosis.errors import SessionError
+from diagnosis.i18n import tr
+from diagnosis.kb.model import EquipmentKB, KnowledgeBase
+from diagnosis.rules import prerequisites
+from diagnosis.session.events import (
+    AlertRaised,
+    ConclusionReached,
+    Event,
+    MeasurementProposed,
+    ProblemStatement,
+    RemedyRecorded,
+    SessionStarted,
+    ValidationRecorded,
+    WhyLink,
+)
+from diagnosis.session.state import SessionState
+from diagnosis.session.types import EventSink, Reading, StepProposal
+
+__all__ = ["MIN_GAIN", "SessionBase"]
+
+MIN_GAIN = 1e-3
+"""Expected information (bits) below which a measurement is not worth proposing."""
+
+
+class SessionBase:
+    """Event log, state fold, inference and planning of one session (see Session)."""
+
+    def __init__(self, kb: KnowledgeBase, started: SessionStarted, sink: EventSink | None) -> None:
+        try:
+            equipment = kb.equipment(started.equipment)
+        except KeyError as exc:
+            raise SessionError(
+                tr("session.error.unknown_equipment", started.lang, equipment=started.equipment)
+            ) from exc
+        self.kb = kb
+        self.equipment: EquipmentKB = equipment
+        self.sink = sink
+        self._started = started
+        self._state = SessionState(equipment, started)
+        self._events: list[Event] = []
+        self._model: Any = None
+        self._posteriors: dict[tuple[object, ...], Posteriors] = {}
+        self._candidates_cache: tuple[tuple[object, ...], list[StepProposal]] | None = None
+
+    # ---------------------------------------------------------------- properties
+    @property
+    def id(self) -> str:
+        return self._started.session_id
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    @property
+    def technician(self) -> str:
+        return self._started.technician
+
+    @property
+    def habilitations(self) -> tuple[str, ...]:
+        return self._started.habilitations
+
+    @property
+    def symptoms(self) -> tuple[str, ...]:
+        return self._started.symptoms
+
+    @property
+    def absent_symptoms(self) -> tuple[str, ...]:
+        return self._started.absent_symptoms
+
+    @property
+    def problem(self) -> ProblemStatement:
+        return self._started.problem
+
+    @property
+    def lang(self) -> str:
+        return self._started.lang
+
+    @property
+    def confidence(self) -> float:
+        return self._started.confidence
+
+    @property
+    def max_steps(self) -> int | None:
+        return self._started.max_steps
+
+    @property
+    def kb_changed(self) -> bool:
+        """The KB's digest differs from the one the session started with."""
+        return bool(self._started.kb_digest) and self._started.kb_digest != digest_of(self.kb)
+
+    @property
+    def readings(self) -> list[Reading]:
+        return self._state.readings
+
+    @property
+    def steps_proposals(self) -> list[MeasurementProposed | None]:
+        """The proposal each current reading answered (None: measured on the technician's choice)."""
+        return [s.proposal for s in self._state.steps]
+
+    @property
+    def steps_rankings(self) -> list[tuple[tuple[str, float], ...]]:
+        """The ranking snapshot taken after each current reading (same order)."""
+        return [s.ranking for s in self._state.steps]
+
+    @property
+    def excluded(self) -> Mapping[str, str]:
+        return dict(self._state.excluded)
+
+    @property
+    def pending_alerts(self) -> list[AlertRaised]:
+        return list(self._state.pending)
+
+    @property
+    def alerts(self) -> list[AlertRaised]:
+        """Every alert raised in this session, acknowledged or not."""
+        return list(self._state.alerts)
+
+    def acknowledged_steps(self, procedure: str) -> frozenset[int]:
+        return frozenset(self._state.acked_steps.get(procedure, set()))
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self._state.notes)
+
+    @property
+    def suggestions(self) -> list[str]:
+        return list(self._state.suggestions)
+
+    @property
+    def conclusion(self) -> ConclusionReached | None:
+        return self._state.conclusion
+
+    @property
+    def why(self) -> tuple[WhyLink, ...]:
+        return self._state.why
+
+    @property
+    def category_5m(self) -> str | None:
+        return self._state.category_5m
+
+    @property
+    def remedy(self) -> RemedyRecorded | None:
+        return self._state.remedy
+
+    @property
+    def validation(self) -> ValidationRecorded | None:
+        return self._state.validation
+
+    @property
+    def closed(self) -> bool:
+        return self._state.closed is not None
+
+    # ----------------------------------------------------------------- inference
+    def evidence(self) -> Evidence:
+        """What the Bayesian model is told: symptoms, current states, exclusions."""
+        eq = self.equipment
+        # Ids the KB no longer holds (a session resumed on an edited KB) are left out.
+        symptoms = {s: True for s in self.symptoms if eq.has("symptom", s)}
+        symptoms.update({s: False for s in self.absent_symptoms if eq.has("symptom", s)})
+        states = {
+            r.measurement: r.state
+            for r in self.readings
+            if r.available
+            and r.state is not None
+            and eq.has("measurement", r.measurement)
+            and r.state in eq.measurement(r.measurement).states
+        }
+        excluded = frozenset(c for c in self._state.excluded if eq.has("cause", c))
+        return Evidence(symptoms, states, excluded)
+
+    def posteriors(self) -> Posteriors:
+        evidence = self.evidence()
+        key = evidence.key()
+        cached = self._posteriors.get(key)
+        if cached is None:
+            cached = self._diagnostic_model().posteriors(evidence)
+            if len(self._posteriors) > 64:
+                self._posteriors.clear()
+            self._posteriors[key] = cached
+        return cached
+
+    def ranking(self) -> list[tuple[str, float]]:
+        """Every non-excluded cause and ``_unknown``, by decreasing probability."""
+        return [(c, p) for c, p in self.posteriors().ranking() if c not in self._state.excluded]
+
+    def _diagnostic_model(self) -> Any:
+        if self._model is None:
+            from diagnosis.bayes import compile_equipment
+
+            self._model = compile_equipment(self.kb, self.equipment.id)
+        return self._model
+
+    # ------------------------------------------------------------------ planning
+    @property
+    def stop_reason(self) -> str | None:
+        """``"confidence"``, ``"max_steps"``, ``"exhausted"`` or None (see module doc)."""
+        ranking = self.ranking()
+        if ranking and ranking[0][1] >= self.confidence:
+            return "confidence"
+        if self.max_steps is not None and len(self.readings) >= self.max_steps:
+            return "max_steps"
+        if not any(p.gain > MIN_GAIN for p in self._candidates()):
+            return "exhausted"
+        return None
+
+    def alternatives(self) -> list[StepProposal]:
+        """Every measurement not answered yet, best first, habilitation gating applied."""
+        return list(self._candidates())
+
+    def _candidates(self) -> list[StepProposal]:
+        evidence = self.evidence()
+        key = (
+            *evidence.key(),
+            tuple(r.measurement for r in self.readings),
+            tuple(self._state.suggestions),
+        )
+        if self._candidates_cache is not None and self._candidates_cache[0] == key:
+            return self._candidates_cache[1]
+        from diagnosis.planner import rank_measurements
+
+        skip = tuple(r.measurement for r in self.readings)
+        ranked = rank_measurements(self._diagnostic_model(), evidence, self.equipment, skip=skip)
+        planned = {
+            (p.measurement if isinstance(p.measurement, str) else p.measurement.id): p
+            for p in ranked
+        }
+        # The planner drops uninformative measurements; "measure something else"
+        # still lists them, last, with no expected information.
+        order = list(planned) + [
+            m.id for m in self.equipment.measurements if m.id not in planned and m.id not in skip
+        ]
+        proposals = []
+        for mid in order:
+            if mid in skip:
+                continue
+            m = self.equipment.measurement(mid)
+            pre = prerequisites(m, self.habilitations)
+            p = planned.get(mid)
+            proposals.append(
+                StepProposal(
+                    measurement=m,
+                    gain=float(p.gain) if p is not None else 0.0,
+                    cost_min=float(m.cost_min),
+                    score=float(p.score) if p is not None else 0.0,
+                    lockout=pre.lockout,
+                    lockout_procedure=pre.lockout_procedure,
+                    habilitation=pre.habilitation,
+                    ppe=pre.ppe,
+                    habilitation_ok=pre.habilitation_ok,
+                    suggested=mid in self._state.suggestions,
+                )
+            )
+        # Habilitation gating: informative measurements the technician may take first.
+        proposals.sort(key=lambda s: (s.gain <= MIN_GAIN, not s.habilitation_ok))
+        self._candidates_cache = (key, proposals)
+        return proposals
+
+    # ---------------------------------------------------------------- conclusion
+    def default_root_cause(self) -> str | None:
+        """The conclusion the engine would draw now (see the module docstring)."""
+        ranking = self.ranking()
+        if not ranking:
+            return None
+        top, p = ranking[0]
+        if p >= self.confidence:
+            return top
+        if top == UNKNOWN and self.stop_reason == "exhausted":
+            return UNKNOWN
+        return None
+
+    # ------------------------------------------------------------------ internal
+    def _actor(self) -> str:
+        return self.technician or "technician"
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise SessionError(tr("session.error.closed", self.lang, session=self.id))
+
+    def _check_no_alert(self) -> None:
+        if self._state.pending:
+            raise SessionError(
+                tr(
+                    "session.error.alert_pending",
+                    self.lang,
+                    procedure=self._state.pending[0].procedure,
+                )
+            )
+
+    def _emit(self, event: Event) -> None:
+        """Send ``event`` to the sink, then fold it in (a failing sink changes nothing)."""
+        if self.sink is not None:
+            self.sink.append(self.id, event)
+        self._events.append(event)
+        self._state.apply(event)
+
+
+def digest_of(kb: KnowledgeBase) -> str:
+    if not kb.root:
+        return ""
+    try:
+        from diagnosis.kb.loader import kb_digest
+
+        return str(kb_digest(kb.root, kb.fault_tree_root))
+    except Exception:  # a KB built in memory, or a loader without digest: no digest
+        return ""
