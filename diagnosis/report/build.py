@@ -442,19 +442,26 @@ def _fmea(
         return ()
     lines = eq.fmea_for(cause)
     helper = _optional("diagnosis.fmea", "fmea_for_cause")
-    ap_of: dict[str, str | None] = {}
+    extra: dict[str, tuple[str | None, int | None, bool | None]] = {}
     if helper is not None:
         try:
             for item in helper(kb, cause):
                 line = getattr(item, "line", None)
                 line_id = getattr(line, "id", None) or getattr(item, "id", None)
                 ap = getattr(item, "ap", None)
+                crit = getattr(item, "criticality", None)
+                act = getattr(item, "act", None)
                 if line_id is not None:
-                    ap_of[str(line_id)] = None if ap is None else str(getattr(ap, "value", ap))
+                    extra[str(line_id)] = (
+                        None if ap is None else str(getattr(ap, "value", ap)),
+                        None if crit is None else int(crit),
+                        None if act is None else bool(act),
+                    )
         except Exception:  # a helper bug must not cost the technician the report
-            ap_of = {}
+            extra = {}
     out = []
     for f in lines:
+        ap, crit, act = extra.get(f.id, (None, None, None))
         out.append(
             FmeaRisk(
                 line=f.id,
@@ -462,7 +469,9 @@ def _fmea(
                 occurrence=f.occurrence,
                 detection=f.detection,
                 rpn=f.severity * f.occurrence * f.detection,
-                ap=ap_of.get(f.id),
+                ap=ap,
+                criticality=crit,
+                act=act,
                 failure_mode=f.failure_mode.get(lang),
                 effect=f.effect.get(lang),
                 actions=tuple(a.get(lang) for a in f.actions),

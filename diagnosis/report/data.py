@@ -173,6 +173,8 @@ class FmeaRisk:
     detection: int
     rpn: int
     ap: str | None  # AIAG-VDA action priority H/M/L; None when diagnosis.fmea is absent
+    criticality: int | None  # machine FMECA (AMDEC) C = F x G x N; None without diagnosis.fmea
+    act: bool | None  # C at or above the site's threshold: action required
     failure_mode: str
     effect: str
     actions: tuple[str, ...]

@@ -228,10 +228,13 @@ def render_markdown(r: ReportData) -> str:
     if not r.fmea:
         add(esc(f.t("fmea.none")))
     else:
-        cols = ["line", "failure_mode", "effect", "s", "o", "d", "rpn", "ap"]
+        cols = ["line", "failure_mode", "effect", "s", "o", "d", "rpn", "ap", "criticality"]
         add(_row([esc(f.t("fmea." + c)) for c in cols]))
-        add("|---|---|---|---:|---:|---:|---:|---|")
+        add("|---|---|---|---:|---:|---:|---:|---|---:|")
         for m in r.fmea:
+            crit = "" if m.criticality is None else str(m.criticality)
+            if m.act:
+                crit += " (" + esc(f.t("fmea.act")) + ")"
             add(
                 _row(
                     [
@@ -243,9 +246,13 @@ def render_markdown(r: ReportData) -> str:
                         str(m.detection),
                         str(m.rpn),
                         esc(m.ap or ""),
+                        crit,
                     ]
                 )
             )
+            if m.actions:
+                add("")
+                add(f"*{esc(f.t('fmea.actions'))}*{k}" + "; ".join(esc(a) for a in m.actions))
         if any(m.ap is None for m in r.fmea):
             add("")
             add(f"*{esc(f.t('fmea.ap_absent'))}*")

@@ -109,8 +109,9 @@ def test_conclusion_why_fishbone_fmea(kb: KnowledgeBase) -> None:
     ]
     (risk,) = r.fmea
     assert (risk.severity, risk.occurrence, risk.detection, risk.rpn) == (7, 4, 3, 84)
-    # AIAG-VDA: S 7-8, O 4-5, D 2-4 -> M (domain.md 2.2), when diagnosis.fmea is there
-    assert risk.ap in (None, "M")
+    # AIAG-VDA: S 7-8, O 4-5, D 2-4 -> M (domain.md 2.2); default grid: F(4) = 2,
+    # G(7) = 4, N(3) = 2 -> C = 16 >= 12: act (diagnosis.fmea)
+    assert (risk.ap, risk.criticality, risk.act) == ("M", 16, True)
     assert r.remedy is not None and r.remedy.expected_repair_min == 60
     assert [(p.ref, p.qty) for p in r.remedy.parts] == [("HB-220", 1)]
     assert r.validation is not None and r.validation.expected == "Run 50 shots"

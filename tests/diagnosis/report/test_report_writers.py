@@ -33,7 +33,7 @@ def test_markdown_english() -> None:
     )
     assert "| Heater band burnt | 50 % | 80 % | 97 % |" in md
     assert "**Heater band burnt**: 97 %, confirmed by the technician" in md
-    assert "| F1 | No heat | Short shots | 7 | 4 | 3 | 84 |" in md
+    assert "| F1 | No heat | Short shots | 7 | 4 | 3 | 84 | M | 16 (act) |" in md
     assert "| HB-220 | heater band | 1 |" in md
     assert "- 50 good shots: **passed** 50/50 (2026-11-28 14:20)" in md
     assert "| Supervisor |  |  |  |" in md
