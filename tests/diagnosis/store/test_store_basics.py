@@ -201,3 +201,31 @@ def test_nan_and_text_values_survive(sqlite_url: str) -> None:
         events = store.events("s")
         assert [getattr(e, "value", "-") for e in events[1:]] == ["auto", True, None]
         assert store.verify("s").ok
+
+
+def test_locked_database_is_retried_then_reported(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from diagnosis.store.sql import store as sql_store
+
+    monkeypatch.setattr(sql_store.time, "sleep", lambda _s: None)
+    locked = sa.exc.OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise locked
+        return "done"
+
+    with open_store(sqlite_url) as store:
+        assert store._retry(flaky) == "done"  # type: ignore[attr-defined]
+        assert len(calls) == 3
+
+        def always() -> None:
+            raise locked
+
+        with pytest.raises(StoreError, match="database is locked"):
+            store._retry(always)  # type: ignore[attr-defined]
