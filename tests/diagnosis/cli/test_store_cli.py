@@ -275,6 +275,11 @@ def test_sigkill_mid_session_then_resume(
     code, out, _ = _cli(capsys, "history", "--db", db, "--unfinished", "--format", "json")
     assert [s["id"] for s in json.loads(out)["sessions"]] == ["killed-1"]
 
+    # without answers: shows where it stands and leaves it open for the TUI
+    code, out, err = _cli(capsys, "resume", "killed", "--db", db, "--lang", "en")
+    assert code == 0, err
+    assert "still open" in out and _readings(db, "killed-1") == before
+
     code, out, err = _cli(
         capsys, "resume", "killed", "--db", db, "--answers", str(answers), "--format", "json"
     )
