@@ -49,6 +49,7 @@ the findings are independent.
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -167,6 +168,7 @@ class DiagnosticModel:
         )
         self._state_table()
         self._cache: dict[tuple[object, ...], Posteriors] = {}
+        self._lock = threading.Lock()  # the TUI queries from worker threads
 
     @classmethod
     def from_equipment(cls, equipment: EquipmentKB) -> DiagnosticModel:
@@ -280,9 +282,10 @@ class DiagnosticModel:
             h: float(marginals[i]) for i, h in enumerate(self.hypotheses) if not findings.clamped[i]
         }
         result = Posteriors(probabilities, evidence_probability=math.exp(log_pe))
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[key] = result
+        with self._lock:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = result
         return result
 
     def predictive(self, evidence: Evidence, measurement_id: str) -> dict[str, float]:
