@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from diagnosis.errors import UsageError
-from diagnosis.faulttree.bdd import compile_bdd
+from diagnosis.faulttree.bdd import Bdd, compile_bdd
 from diagnosis.faulttree.model import FaultTree
 from diagnosis.faulttree.probability import birnbaum, top_probability
 from diagnosis.faulttree.zbdd import minimal_cut_sets
@@ -118,6 +118,7 @@ def analyze(
     max_order: int | None = DEFAULT_MAX_ORDER,
     cutoff: float = 0.0,
     method: Method = "bdd",
+    bdd: Bdd | None = None,
 ) -> Analysis:
     """Analyse ``tree``: cut sets, exact probability, approximations and importance.
 
@@ -127,6 +128,8 @@ def analyze(
         cutoff: list only cut sets whose probability is at least this.
         method: ``"bdd"`` (default) or ``"mocus"`` for the cut sets; the
             probability and importance always come from the BDD.
+        bdd: the tree's BDD when already compiled (to analyse one tree
+            under several limits without compiling it again).
 
     Raises:
         UsageError: a negative limit or a cut-off outside [0, 1].
@@ -135,7 +138,8 @@ def analyze(
         raise UsageError(f"--max-order must be >= 0, got {max_order}")
     if not 0.0 <= cutoff <= 1.0:
         raise UsageError(f"--cutoff must be in [0, 1], got {cutoff}")
-    bdd = compile_bdd(tree, reorder=False)
+    if bdd is None:
+        bdd = compile_bdd(tree)
     probs_by_id = tree.probabilities
     probs = [probs_by_id[v] for v in bdd.variables]
     p_top = top_probability(bdd, probs)
