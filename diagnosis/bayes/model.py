@@ -7,12 +7,19 @@ computes, pgmpy's network and the fast exact path alike):
   ``prior``, independently of the others.
 * **``_unknown``** (:data:`UNKNOWN`) is one more independent binary
   hypothesis, "a cause that is not in the knowledge base", with prior
-  :data:`UNKNOWN_PRIOR` (0.02). It has a weak noisy-OR link,
-  :data:`UNKNOWN_LINK` (0.05), to every symptom and abnormal measurement
-  state that some cause names, and a strong one, :data:`UNKNOWN_LINK_UNNAMED`
-  (0.5), to those that no cause names. Evidence that no known cause explains
-  (a state only a leak produces) therefore ends in ``_unknown`` rather than in
-  a confident wrong cause, and a well-explained case leaves ``_unknown`` low.
+  :data:`UNKNOWN_PRIOR` (0.02). It has noisy-OR links to every symptom
+  (:data:`UNKNOWN_SYMPTOM_LINK`, 0.3: an unknown fault may well be what
+  produced the reported problem), a weak one to every abnormal measurement
+  state that some cause names (:data:`UNKNOWN_LINK`, 0.05: a reading a known
+  cause predicts is poor evidence for an unknown one, and a normal reading
+  costs ``_unknown`` little) and a strong one to the states that no cause
+  names (:data:`UNKNOWN_LINK_UNNAMED`, 0.5). Evidence that no known cause
+  explains (a state only a leak produces) therefore ends in ``_unknown``
+  rather than in a confident wrong cause, and a well-explained case leaves
+  ``_unknown`` low. Values chosen on the bundled KB with
+  ``bench/bench_reasoning.py`` (efficiency and leave-one-out sections). The
+  model stays closed-world for readings a known cause predicts: a missing
+  cause whose readings look like a known cause's is taken for that cause.
 * **Symptoms** are noisy-OR: P(symptom absent | causes) =
   (1 - leak) x prod over present causes of (1 - p). ``leak`` is the symptom's
   (default 0.01). A symptom reported absent is evidence too (its "absent"
