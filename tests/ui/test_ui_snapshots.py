@@ -7,9 +7,18 @@ folder, the small test KB, no clock in the header. Update them with
 
 from __future__ import annotations
 
+from textual.widgets import Input
 from ui_pilot import answer, pick_equipment, settle, sign_in, start
 
 from ui.screens.diagnosis import DiagnosisScreen
+
+
+async def freeze(pilot) -> None:
+    """Stop the cursor blinking (a 0.5 s timer): the snapshot must not depend on timing."""
+    for screen in pilot.app.screen_stack:
+        for box in screen.query(Input):
+            box.cursor_blink = False
+    await pilot.pause()
 
 
 async def _to_diagnosis(pilot) -> None:
@@ -20,11 +29,13 @@ async def _to_diagnosis(pilot) -> None:
     assert isinstance(screen, DiagnosisScreen)
     await answer(pilot, "dry")  # the first proposal is the granule aspect
     await settle(pilot)
+    await freeze(pilot)
 
 
 def test_snapshot_sign_in_80x24(snap_compare, make_app) -> None:
     async def before(pilot) -> None:
         await pilot.pause()
+        await freeze(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
 
@@ -42,6 +53,7 @@ def test_snapshot_alert_80x24(snap_compare, make_app) -> None:
         await sign_in(pilot, "Ada Martin")
         await pick_equipment(pilot, "press")
         await start(pilot, "smoke")
+        await freeze(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
 
@@ -51,5 +63,6 @@ def test_snapshot_fault_tree_120x40(snap_compare, make_app) -> None:
         await sign_in(pilot, "Ada Martin")
         await pilot.press("f2")
         await settle(pilot)
+        await freeze(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=before)

@@ -8,10 +8,22 @@ from textual.pilot import Pilot
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until every worker (engine calls run in threads) is done and the screen updated."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+    """Wait until the engine workers are done and the screen stack has stopped changing.
+
+    A worker's result can push a dialog whose callback starts another worker:
+    loop until two rounds see the same stack and no worker running.
+    """
+    app = pilot.app
+    previous: tuple[int, ...] = ()
+    for _ in range(50):
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        state = tuple(id(s) for s in app.screen_stack)
+        busy = any(not w.is_finished for w in app.workers)
+        if state == previous and not busy:
+            return
+        previous = state
+    raise AssertionError("the app never settled")
 
 
 async def sign_in(
@@ -62,14 +74,29 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
 
 
 async def acknowledge_dialog(pilot: Pilot[Any]) -> None:
-    """Acknowledge every step of the procedure dialog on top, then the procedure."""
+    """Acknowledge every step of the procedure dialog on top, then the procedure.
+
+    The button ignores presses during its short "active" effect (a held key
+    must not acknowledge several steps): wait for it to end before each press.
+    """
+    from textual.widgets import Button
+
     from ui.dialogs.procedure import ProcedureDialog
 
-    dialog = pilot.app.screen
+    app = pilot.app
+    dialog = app.screen
     assert isinstance(dialog, ProcedureDialog)
     for _ in range(len(dialog.procedure.steps) + 1):
-        await pilot.press("enter")
-        await pilot.pause(0.3)  # the button ignores presses during its 0.2 s active effect
+        before = dialog.done
+        for _attempt in range(50):
+            button = dialog.query_one("#ack", Button)
+            while button.has_class("-active"):
+                await pilot.pause(0.05)
+            await pilot.press("enter")
+            await pilot.pause()
+            if dialog.done != before or app.screen is not dialog:
+                break
+    assert app.screen is not dialog
     await settle(pilot)
 
 
