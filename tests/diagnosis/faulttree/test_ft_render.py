@@ -1,0 +1,85 @@
+"""Fault-tree drawings: DOT source, text tree, and the graphviz adapter (with and without dot)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from diagnosis import diagram
+from diagnosis.errors import ExportError
+from diagnosis.faulttree.bdd import gate_probabilities
+from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent
+from diagnosis.faulttree.render import to_dot, to_text
+
+
+def tree() -> FaultTree:
+    return FaultTree(
+        "ft",
+        "top",
+        (
+            GateNode("top", "or", ("g", "c", "h"), name='Line "stops"'),
+            GateNode("g", "atleast", ("a", "b", "c"), k=2),
+        ),
+        (BasicEvent("a", 0.1, name="Pump A"), BasicEvent("b", 0.2), BasicEvent("c", 0.5)),
+        (HouseEvent("h", False, name="Bypass"),),
+    )
+
+
+def test_gate_probabilities() -> None:
+    probs = gate_probabilities(tree())
+    p_g = 0.1 * 0.2 + 0.1 * 0.5 + 0.2 * 0.5 - 2 * 0.1 * 0.2 * 0.5
+    assert probs["g"] == pytest.approx(p_g)
+    assert probs["top"] == pytest.approx(0.5 + 0.5 * 0.1 * 0.2)  # c is shared with g
+
+
+def test_dot_source_shapes_labels_and_highlight() -> None:
+    dot = to_dot(tree(), gate_probabilities(tree()), highlight=["top", "g", "a"])
+    assert dot.startswith('digraph "ft" {')
+    assert 'label="2/3"' in dot and "shape=hexagon" in dot
+    assert 'label="OR"' in dot and "shape=invtriangle" in dot
+    assert "Line &quot;stops&quot;" in dot  # HTML-escaped label
+    assert "p = 0.5" in dot
+    assert '"g (gate)" -> "a" [color="#c0392b", penwidth=2.5];' in dot
+    assert '"g (gate)" -> "b";' in dot
+    assert "shape=house" in dot
+
+
+def test_text_tree_marks_path_and_shared_nodes() -> None:
+    text = to_text(tree(), gate_probabilities(tree()), highlight=["top", "g", "a"], lang="fr")
+    lines = text.splitlines()
+    assert lines[0].startswith('* top  [OR]  Line "stops"  p = 0,')
+    assert lines[1].startswith("├─ * g  [2/3]")
+    assert lines[2] == "│  ├─ * a  Pump A  p = 0,1"
+    assert lines[-1] == "└─ h  [faux]  Bypass"
+
+
+def test_escaping_helpers() -> None:
+    assert diagram.dot_string('a "b"\\\nc') == '"a \\"b\\"\\\\\\nc"'
+    assert diagram.dot_html("<a & b>") == "&lt;a &amp; b&gt;"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' is not installed")
+def test_render_svg_and_png() -> None:
+    dot = to_dot(tree())
+    assert diagram.have_dot()
+    assert b"<svg" in diagram.render(dot, "svg")
+    assert diagram.render(dot, "png").startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' is not installed")
+def test_render_bad_dot_is_one_line_error() -> None:
+    with pytest.raises(ExportError, match="graphviz 'dot' failed"):
+        diagram.render("digraph {", "svg")
+
+
+def test_missing_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
+    assert not diagram.have_dot()
+    with pytest.raises(ExportError, match="graphviz 'dot' is not installed"):
+        diagram.render("digraph {}", "svg")
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ExportError, match="unknown image format 'gif'"):
+        diagram.render("digraph {}", "gif")
