@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from diagnosis.errors import StoreError
 from diagnosis.i18n import detect_lang, tr
 from diagnosis.session.events import Event, SessionStarted, event_from_dict
+from diagnosis.store.audit import utc, verify_rows
 from diagnosis.store.base import (
     Intervention,
     PartLine,
@@ -46,13 +47,6 @@ _RETRIES = 12
 
 def _msg(key: str, **kwargs: object) -> str:
     return tr(f"store.{key}", detect_lang(), **kwargs)
-
-
-def utc(moment: datetime) -> datetime:
-    """Aware UTC (naive values, as SQLite returns them, are UTC by construction)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _transient(exc: DBAPIError) -> bool:
@@ -429,64 +423,6 @@ class SqlStore(Store):
 
         rows, head, readings = self._retry(work)
         return verify_rows(session_id, rows, head, readings)
-
-
-def verify_rows(
-    session_id: str, rows: Sequence[Any], head: Any, readings: Sequence[Any]
-) -> VerifyResult:
-    """Check a session's stored rows: the hash chain, the columns, the readings projection."""
-    prev = GENESIS
-    parsed: list[tuple[int, Event]] = []
-
-    def bad(seq: int, reason: str) -> VerifyResult:
-        return VerifyResult(session_id, False, len(rows), seq, reason)
-
-    for expected, row in enumerate(rows, start=1):
-        if row.seq != expected:
-            return bad(expected, "sequence")
-        if row.prev_hash != prev:
-            return bad(row.seq, "prev_hash")
-        if chain_hash(prev, row.payload) != row.hash:
-            return bad(row.seq, "hash")
-        try:
-            data = json.loads(row.payload)
-            event = event_from_dict(data)
-        except (ValueError, TypeError):
-            return bad(row.seq, "payload")
-        if row.type != event.type or row.actor != event.actor or utc(row.at) != utc(event.at):
-            return bad(row.seq, "columns")
-        parsed.append((row.seq, event))
-        prev = row.hash
-    if head is not None and (head.last_seq != len(rows) or head.last_hash != prev):
-        return bad(len(rows) + 1 if head.last_seq > len(rows) else len(rows), "truncated")
-    expected_readings = _expected_readings(parsed)
-    for position, row in enumerate(readings):
-        if position >= len(expected_readings):
-            return bad(row.seq, "projection")
-        seq, want = expected_readings[position]
-        got = {key: getattr(row, key) for key in want}
-        got["at"] = utc(got["at"])
-        if row.seq != seq or got != want:
-            return bad(seq, "projection")
-    if len(readings) < len(expected_readings):
-        return bad(expected_readings[len(readings)][0], "projection")
-    return VerifyResult(session_id, True, len(rows))
-
-
-def _expected_readings(parsed: Sequence[tuple[int, Event]]) -> list[tuple[int, dict[str, Any]]]:
-    out: list[tuple[int, dict[str, Any]]] = []
-    for seq, event in parsed:
-        ch = changes_for(event)
-        if ch.reading is not None:
-            want = dict(ch.reading)
-            want["at"] = utc(want["at"])
-            out.append((seq, want))
-        if ch.undo_measurement is not None:
-            for _, row in reversed(out):
-                if row["measurement"] == ch.undo_measurement and not row["undone"]:
-                    row["undone"] = True
-                    break
-    return out
 
 
 def _insert_ignore(conn: Connection, table: Any, **values: Any) -> None:

@@ -161,7 +161,7 @@ def test_report_in_all_four_formats(
 def test_export_interventions(
     tmp_path: Path, db: str, session_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from diagnosis.cli.store import INTERVENTION_COLUMNS
+    from diagnosis.store.cmms import INTERVENTION_COLUMNS
 
     code, out, _ = _cli(capsys, "export", "interventions", "--db", db, "--to", "csv")
     assert code == 0

@@ -11,7 +11,7 @@ from conftest import T0, make_events, make_kb
 from diagnosis.errors import ExportError
 from diagnosis.i18n import Text
 from diagnosis.kb.model import FaultTreeDef, FtEvent, Gate, KnowledgeBase
-from diagnosis.report import build
+from diagnosis.report import links
 from diagnosis.report.build import build_report
 from diagnosis.session.events import CauseExcluded, CauseReinstated, NoteAdded
 
@@ -127,14 +127,14 @@ def test_fmea_action_priority_from_the_fmea_helper(
         line = Line()
         ap = "M"
 
-    real = build._optional
+    real = links._optional
 
     def fake(module: str, name: str) -> Any:
         if (module, name) == ("diagnosis.fmea", "fmea_for_cause"):
             return lambda kb, cause: [Risk()] if cause == "heater" else []
         return real(module, name)
 
-    monkeypatch.setattr(build, "_optional", fake)
+    monkeypatch.setattr(links, "_optional", fake)
     (risk,) = build_report(kb, make_events()).fmea
     assert risk.ap == "M"
 
@@ -184,14 +184,14 @@ def test_fault_tree_path_when_the_fault_tree_helper_provides_it(
     )
     base = make_kb()
     kb = KnowledgeBase(equipments=base.equipments, fault_trees=(tree,))
-    real = build._optional
+    real = links._optional
 
     def fake(module: str, name: str) -> Any:
         if (module, name) == ("diagnosis.faulttree", "cause_path"):
             return lambda t, cause: ["g-top", "g-heat", "e-heater"] if cause == "heater" else []
         return real(module, name)
 
-    monkeypatch.setattr(build, "_optional", fake)
+    monkeypatch.setattr(links, "_optional", fake)
     r = build_report(kb, make_events(), diagrams=False)
     assert r.fault_tree is not None
     assert [(n.id, n.name) for n in r.fault_tree.path] == [

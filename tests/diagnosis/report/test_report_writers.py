@@ -156,7 +156,7 @@ def test_unknown_format() -> None:
 def test_docs_list_every_json_field_and_cmms_column() -> None:
     from pathlib import Path
 
-    from diagnosis.cli.store import INTERVENTION_COLUMNS
+    from diagnosis.store.cmms import INTERVENTION_COLUMNS
 
     docs = Path(__file__).resolve().parents[3] / "docs"
     report_doc = (docs / "report-json.md").read_text(encoding="utf-8")
