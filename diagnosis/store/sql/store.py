@@ -144,6 +144,7 @@ class SqlStore(Store):
                     payload=payload,
                     prev_hash=prev,
                     hash=digest,
+                    recorded_at=datetime.now(UTC),
                 )
             )
             self._project(conn, session_id, seq, event, at)

@@ -76,6 +76,8 @@ events = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # when the row was written (not hashed): an event back-dated by a client shows here
+    Column("recorded_at", _TS),
     UniqueConstraint("session_id", "seq", name="uq_events_session_seq"),
 )
 

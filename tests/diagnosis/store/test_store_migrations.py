@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -32,3 +34,34 @@ def test_migrated_schema_equals_declared_tables(db_url: str) -> None:
 def test_reopening_is_idempotent(db_url: str) -> None:
     for _ in range(3):
         open_store(db_url).close()
+
+
+def test_a_database_at_0001_is_upgraded_keeping_its_sessions(tmp_path: Path) -> None:
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    assert current_revision(engine) == "0001"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO sessions (id, equipment, technician, lang, symptoms, started_at, "
+                "updated_at, status, steps, last_seq, last_hash) VALUES ('old', 'press', 'bob', "
+                "'en', '[]', '2026-01-01 08:00:00', '2026-01-01 08:00:00', 'open', 0, 0, :h)"
+            ),
+            {"h": "0" * 64},
+        )
+    engine.dispose()
+    with open_store(url) as store:
+        assert [s.id for s in store.sessions()] == ["old"]
+    engine = sa.create_engine(url)
+    assert current_revision(engine) == HEAD == "0002"
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("events")}
+    engine.dispose()
+    assert "recorded_at" in columns
