@@ -33,8 +33,13 @@ class Fmt:
     def dt(self, moment: datetime | None) -> str:
         return "" if moment is None else format_datetime(moment, self.lang)
 
-    def time(self, moment: datetime | None) -> str:
-        return "" if moment is None else moment.strftime("%H:%M:%S")
+    def time(self, moment: datetime | None, day: datetime | None = None) -> str:
+        """``14:08:00``; with the date too when it is not the day of ``day`` (the start)."""
+        if moment is None:
+            return ""
+        if day is not None and moment.date() != day.date():
+            return format_datetime(moment, self.lang, seconds=True)
+        return moment.strftime("%H:%M:%S")
 
     def minutes(self, value: float | None) -> str:
         return "" if value is None else self.t("minutes", n=self.num(value, 4))

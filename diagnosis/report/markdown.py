@@ -122,7 +122,7 @@ def render_markdown(r: ReportData) -> str:
             add(
                 _row(
                     [
-                        esc(f.time(line.at)),
+                        esc(f.time(line.at, r.started_at)),
                         name,
                         esc(f.value(line)),
                         state,

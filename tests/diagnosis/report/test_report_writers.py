@@ -166,3 +166,15 @@ def test_docs_list_every_json_field_and_cmms_column() -> None:
     cmms_doc = (docs / "cmms-export.md").read_text(encoding="utf-8")
     for column in INTERVENTION_COLUMNS:
         assert f"| `{column}` |" in cmms_doc, column
+
+
+def test_a_reading_on_another_day_shows_its_date() -> None:
+    import dataclasses
+
+    events = make_events()
+    late = dataclasses.replace(events[3], at=datetime(2026, 11, 29, 0, 30, tzinfo=UTC))
+    r = build_report(
+        make_kb(), [*events[:3], late, *events[4:]], lang="fr", now=NOW, diagrams=False
+    )
+    md = render(r, "md")
+    assert isinstance(md, str) and "| 29/11/2026 00:30:00 | Température matière |" in md
