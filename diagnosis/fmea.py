@@ -202,8 +202,18 @@ def evaluate(
     g = 5 if safety else grid.gravity[s - 1]
     n = grid.non_detection[d - 1]
     c = f * g * n
-    return FmeaResult(line, line.equipment, rpn(s, o, d), action_priority(s, o, d), f, g, n, c,
-                      c >= grid.threshold, safety)
+    return FmeaResult(
+        line,
+        line.equipment,
+        rpn(s, o, d),
+        action_priority(s, o, d),
+        f,
+        g,
+        n,
+        c,
+        c >= grid.threshold,
+        safety,
+    )
 
 
 def fmea_table(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,9 @@ def fmea_cmd(
     ctx: typer.Context,
     equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
     kb: str = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder."),
-    fault_trees: str = typer.Option(None, "--fault-trees", metavar="DIR", help="Fault-tree folder."),
+    fault_trees: str = typer.Option(
+        None, "--fault-trees", metavar="DIR", help="Fault-tree folder."
+    ),
     fmt: str = typer.Option("text", "--format", metavar="text|json", help="text or json."),
     grid: str = typer.Option(
         None, "--grid", metavar="FILE", help="YAML criticality grid (F/G/N mapping, threshold)."
@@ -40,7 +41,9 @@ def fmea_cmd(
         rows = fmea_table(knowledge, equipment, scales)
     except KeyError:
         known = ", ".join(e.id for e in knowledge.equipments)
-        raise UsageError(tr("fmea.cli.unknown_equipment", lang, equipment=equipment, known=known)) from None
+        raise UsageError(
+            tr("fmea.cli.unknown_equipment", lang, equipment=equipment, known=known)
+        ) from None
     if fmt == "json":
         doc = [
             {

@@ -98,10 +98,16 @@ def _write(output: str | None, data: str | bytes, lang: str) -> None:
 def analyze_cmd(
     ctx: typer.Context,
     files: list[str] = typer.Argument(..., metavar="FILE [FILE ...]", help="YAML or MEF .xml."),
-    max_order: int = typer.Option(20, "--max-order", metavar="N", help="List cut sets of at most N events."),
-    cutoff: float = typer.Option(0.0, "--cutoff", metavar="P", help="List cut sets of probability >= P."),
+    max_order: int = typer.Option(
+        20, "--max-order", metavar="N", help="List cut sets of at most N events."
+    ),
+    cutoff: float = typer.Option(
+        0.0, "--cutoff", metavar="P", help="List cut sets of probability >= P."
+    ),
     fmt: str = typer.Option("text", "--format", metavar="text|json", help="text or json."),
-    all_cut_sets: bool = typer.Option(False, "--all", help="Text: list every cut set, not the top 50."),
+    all_cut_sets: bool = typer.Option(
+        False, "--all", help="Text: list every cut set, not the top 50."
+    ),
     method: str = typer.Option("bdd", "--method", metavar="bdd|mocus", help="Cut-set algorithm."),
     top: str = _TOP,
     mission_time: float = _MISSION,
@@ -173,8 +179,12 @@ def render_cmd(
     output: str = _OUT,
     cause: str = typer.Option(None, "--cause", help="Highlight the path to this KB cause."),
     kb: str = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder."),
-    fault_trees: str = typer.Option(None, "--fault-trees", metavar="DIR", help="Fault-tree folder."),
-    no_probabilities: bool = typer.Option(False, "--no-probabilities", help="Hide gate probabilities."),
+    fault_trees: str = typer.Option(
+        None, "--fault-trees", metavar="DIR", help="Fault-tree folder."
+    ),
+    no_probabilities: bool = typer.Option(
+        False, "--no-probabilities", help="Hide gate probabilities."
+    ),
     top: str = _TOP,
     mission_time: float = _MISSION,
     lang: str = _LANG,

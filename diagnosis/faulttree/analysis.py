@@ -148,9 +148,7 @@ def analyze(
         from diagnosis.faulttree.mocus import mocus_cut_sets
 
         raw_sets = [tuple(sorted(s)) for s in mocus_cut_sets(tree, limit)]
-        cut_sets = [
-            CutSet(s, math.prod(probs_by_id[e] for e in s)) for s in raw_sets
-        ]
+        cut_sets = [CutSet(s, math.prod(probs_by_id[e] for e in s)) for s in raw_sets]
         cut_sets = [c for c in cut_sets if c.probability >= cutoff]
     else:
         family = minimal_cut_sets(bdd, limit)
@@ -195,8 +193,8 @@ def _importance(
     for e in tree.basic_events:
         p = e.probability
         b = marginal[level[e.id]] if e.id in level else 0.0
-        p_true = p_top + (1.0 - p) * b   # P(top | e)
-        p_false = p_top - p * b          # P(top | not e)
+        p_true = p_top + (1.0 - p) * b  # P(top | e)
+        p_false = p_top - p * b  # P(top | not e)
         out.append(
             Importance(
                 event=e.id,

@@ -58,9 +58,11 @@ def to_kb_yaml(tree: FaultTree, equipment: str | None = None) -> str:
     """The KB YAML text of ``tree`` (``format: 1``); MEF names are kept as ``name``."""
     ids: dict[str, str] = {}
     taken: set[str] = set()
-    for nid in [g.id for g in tree.gates] + [e.id for e in tree.basic_events] + [
-        h.id for h in tree.house_events
-    ]:
+    for nid in (
+        [g.id for g in tree.gates]
+        + [e.id for e in tree.basic_events]
+        + [h.id for h in tree.house_events]
+    ):
         base = kb_id(nid)
         cand, n = base, 1
         while cand in taken:
@@ -104,5 +106,6 @@ def to_kb_yaml(tree: FaultTree, equipment: str | None = None) -> str:
     if tree.name and kb_id(tree.id) != tree.name:
         body["name"] = tree.name
     body.update({"top": ids[tree.top], "gates": gates, "events": events})
-    return yaml.safe_dump({"format": 1, "fault_tree": body}, sort_keys=False, allow_unicode=True,
-                          width=100)
+    return yaml.safe_dump(
+        {"format": 1, "fault_tree": body}, sort_keys=False, allow_unicode=True, width=100
+    )

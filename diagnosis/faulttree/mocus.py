@@ -59,6 +59,7 @@ def mocus_cut_sets(tree: FaultTree, max_order: int) -> list[frozenset[str]]:
         key = (nid, positive)
         if key in memo:
             return memo[key]
+        out: list[_Product]
         if tree.is_basic(nid):
             lit = frozenset([nid])
             out = [(lit, frozenset())] if positive else [(frozenset(), lit)]
@@ -71,7 +72,7 @@ def mocus_cut_sets(tree: FaultTree, max_order: int) -> list[frozenset[str]]:
 
     def _gate(nid: str, positive: bool) -> list[_Product]:
         g = tree.gate(nid)
-        t = g.type
+        t: str = g.type
         if t in ("nand", "nor", "not"):
             positive = not positive
             t = {"nand": "and", "nor": "or", "not": "and"}[t]

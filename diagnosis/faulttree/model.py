@@ -121,12 +121,8 @@ class FaultTree:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_gate", MappingProxyType({g.id: g for g in self.gates}))
-        object.__setattr__(
-            self, "_basic", MappingProxyType({e.id: e for e in self.basic_events})
-        )
-        object.__setattr__(
-            self, "_house", MappingProxyType({h.id: h for h in self.house_events})
-        )
+        object.__setattr__(self, "_basic", MappingProxyType({e.id: e for e in self.basic_events}))
+        object.__setattr__(self, "_house", MappingProxyType({h.id: h for h in self.house_events}))
         problems = self._check()
         if problems:
             raise KnowledgeBaseError(problems)
@@ -190,11 +186,15 @@ class FaultTree:
                 problems.append(_problem(loc, f"duplicate id '{nid}' (first at {seen[nid]})"))
             seen[nid] = loc
         if self.top not in self._gate:
-            problems.append(_problem(self.loc, f"fault tree '{self.id}': top gate '{self.top}' is not defined"))
+            problems.append(
+                _problem(self.loc, f"fault tree '{self.id}': top gate '{self.top}' is not defined")
+            )
         for e in self.basic_events:
             if not 0.0 <= e.probability <= 1.0:
                 problems.append(
-                    _problem(e.loc, f"basic event '{e.id}': probability {e.probability} is not in [0, 1]")
+                    _problem(
+                        e.loc, f"basic event '{e.id}': probability {e.probability} is not in [0, 1]"
+                    )
                 )
         for g in self.gates:
             problems.extend(self._check_gate(g, seen))
@@ -210,7 +210,9 @@ class FaultTree:
         if n == 0:
             out.append(_problem(g.loc, f"gate '{g.id}': no inputs"))
         if g.type == "not" and n != 1:
-            out.append(_problem(g.loc, f"gate '{g.id}': a not gate takes exactly one input, got {n}"))
+            out.append(
+                _problem(g.loc, f"gate '{g.id}': a not gate takes exactly one input, got {n}")
+            )
         if g.type == "atleast" and (g.k is None or not 1 <= g.k <= n):
             out.append(_problem(g.loc, f"gate '{g.id}': atleast needs k in 1..{n}, got {g.k}"))
         if len(set(g.inputs)) != n:
@@ -239,7 +241,7 @@ class FaultTree:
                     c = colour.get(child, 0)
                     if c == 1:
                         path = [s for s, _ in stack]
-                        cyc = path[path.index(child):] + [child]
+                        cyc = [*path[path.index(child) :], child]
                         return [_problem(self._gate[child].loc, "cycle: " + " -> ".join(cyc))]
                     if c == 0:
                         colour[child] = 1

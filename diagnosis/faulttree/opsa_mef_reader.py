@@ -85,7 +85,14 @@ def read_mef(
         root = parse_xml(path)
         if root.tag != "opsa-mef":
             raise KnowledgeBaseError(
-                [Problem(root.file, root.line, 0, f"<{root.tag}>: expected <opsa-mef> as the root element")]
+                [
+                    Problem(
+                        root.file,
+                        root.line,
+                        0,
+                        f"<{root.tag}>: expected <opsa-mef> as the root element",
+                    )
+                ]
             )
         for child in root.children:
             _collect(child, (), state, top_level=True)
@@ -110,12 +117,18 @@ def _collect(el: Element, scope: tuple[str, ...], st: _State, top_level: bool = 
             for child in el.children:
                 _collect(child, (), st)
         elif tag in ("define-gate", "define-basic-event", "define-house-event", "define-parameter"):
-            kind = {"define-gate": "gate", "define-basic-event": "basic",
-                    "define-house-event": "house", "define-parameter": "parameter"}[tag]
+            kind = {
+                "define-gate": "gate",
+                "define-basic-event": "basic",
+                "define-house-event": "house",
+                "define-parameter": "parameter",
+            }[tag]
             if tag == "define-gate" and top_level:
                 raise _MefError(el, "a gate must be defined inside <define-fault-tree>")
             name = _name(el)
-            full = ".".join((*scope, name)) if el.get("role", "public") == "private" or scope else name
+            full = (
+                ".".join((*scope, name)) if el.get("role", "public") == "private" or scope else name
+            )
             key = f"{kind}:{full}" if kind == "parameter" else full
             if key in st.defs:
                 prev = st.defs[key].el
@@ -169,7 +182,9 @@ class _Builder:
             roots = [g for g in st.gate_order if g not in used]
             top = roots[0] if roots else st.gate_order[0]
         elif top not in self.gates:
-            raise KnowledgeBaseError([Problem(str(paths[0]), 0, 0, f"top gate '{top}' is not defined")])
+            raise KnowledgeBaseError(
+                [Problem(str(paths[0]), 0, 0, f"top gate '{top}' is not defined")]
+            )
         keep = self._reachable(top)
         first = st.defs[st.gate_order[0]].el
         return FaultTree(
@@ -200,8 +215,9 @@ class _Builder:
             raise _MefError(d.el, f"gate '{d.name}' needs exactly one formula, found {len(body)}")
         self._formula(body[0], d.name, d.scope, d.label, counter=[0])
 
-    def _formula(self, el: Element, gid: str, scope: tuple[str, ...], label: str,
-                 counter: list[int]) -> None:
+    def _formula(
+        self, el: Element, gid: str, scope: tuple[str, ...], label: str, counter: list[int]
+    ) -> None:
         loc = Location(el.file, el.line)
         if el.tag in _REFERENCES or el.tag == "constant":
             # A formula that is a single reference: a pass-through gate.
@@ -212,7 +228,7 @@ class _Builder:
         k: int | None = None
         if el.tag == "atleast":
             try:
-                k = int(el.get("min", ""))
+                k = int(el.get("min") or "")
             except ValueError:
                 raise _MefError(el, "atleast needs an integer 'min' attribute") from None
         inputs: list[str] = []
@@ -284,15 +300,16 @@ class _Builder:
         if body[0].tag == "exponential":
             args = [c for c in body[0].children if c.tag not in _IGNORED]
             rate, time = self._expr(args[0], d.scope), self._expr(args[1], d.scope)
-        return BasicEvent(d.name, p, rate=rate, time=time, name=d.label,
-                          loc=Location(d.el.file, d.el.line))
+        return BasicEvent(
+            d.name, p, rate=rate, time=time, name=d.label, loc=Location(d.el.file, d.el.line)
+        )
 
     def _expr(self, el: Element, scope: tuple[str, ...]) -> float:
         tag = el.tag
         args = [c for c in el.children if c.tag not in _IGNORED]
         if tag in ("float", "int"):
             try:
-                return float(el.get("value", ""))
+                return float(el.get("value") or "")
             except ValueError:
                 raise _MefError(el, f"bad number {el.get('value')!r}") from None
         if tag == "bool":
@@ -308,7 +325,7 @@ class _Builder:
         if fn is None:
             raise _MefError(el, "unsupported expression")
         arity, f = fn
-        if arity and len(vals) != arity or not vals:
+        if (arity and len(vals) != arity) or not vals:
             raise _MefError(el, f"expects {arity or 'some'} arguments, got {len(vals)}")
         try:
             return f(vals)

@@ -40,7 +40,7 @@ def write_mef(tree: FaultTree) -> str:
     for g in ordered:
         out.append(f"    <define-gate name={quoteattr(g.id)}>")
         out += _label(g.name, "      ")
-        attr = f" min=\"{g.k}\"" if g.type == "atleast" else ""
+        attr = f' min="{g.k}"' if g.type == "atleast" else ""
         out.append(f"      <{g.type}{attr}>")
         out += [f"        {_ref(tree, i)}" for i in g.inputs]
         out.append(f"      </{g.type}>")
@@ -53,17 +53,17 @@ def write_mef(tree: FaultTree) -> str:
         if e.rate is not None and e.time is not None:
             out += [
                 "      <exponential>",
-                f"        <float value=\"{e.rate!r}\"/>",
-                f"        <float value=\"{e.time!r}\"/>",
+                f'        <float value="{e.rate!r}"/>',
+                f'        <float value="{e.time!r}"/>',
                 "      </exponential>",
             ]
         else:
-            out.append(f"      <float value=\"{e.probability!r}\"/>")
+            out.append(f'      <float value="{e.probability!r}"/>')
         out.append("    </define-basic-event>")
     for h in tree.house_events:
         out.append(f"    <define-house-event name={quoteattr(h.id)}>")
         out += _label(h.name, "      ")
-        out.append(f"      <constant value=\"{'true' if h.state else 'false'}\"/>")
+        out.append(f'      <constant value="{"true" if h.state else "false"}"/>')
         out.append("    </define-house-event>")
     out.append("  </model-data>")
     out.append("</opsa-mef>")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from diagnosis.faulttree.bdd import Bdd
 
-__all__ = ["node_probabilities", "top_probability", "birnbaum"]
+__all__ = ["birnbaum", "node_probabilities", "top_probability"]
 
 
 def node_probabilities(bdd: Bdd, probs: Sequence[float]) -> list[float]:

@@ -11,6 +11,7 @@ form prints a shared sub-tree once and refers back to it.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -59,7 +60,7 @@ def to_dot(
         lang: language of numbers.
     """
     hl = set(highlight)
-    hl_edges = set(zip(highlight, highlight[1:], strict=False))
+    hl_edges = set(itertools.pairwise(highlight))
     lines = [
         f"digraph {dot_id(tree.id)} {{",
         "  rankdir=TB; nodesep=0.3; ranksep=0.35;",
@@ -103,7 +104,7 @@ def _leaf(nid: str, name: str, detail: str, symbol: str, colour: str) -> list[st
     sym = dot_id(nid + " (symbol)")
     return [
         f"  {dot_id(nid)} [shape=box, style=rounded, label=<{'<BR/>'.join(rows)}>{colour}];",
-        f"  {sym} [shape={symbol}, label=\"\", width=0.3, height=0.3, fixedsize=true{colour}];",
+        f'  {sym} [shape={symbol}, label="", width=0.3, height=0.3, fixedsize=true{colour}];',
         f"  {dot_id(nid)} -> {sym}{_HL_EDGE if colour else ''};",
     ]
 

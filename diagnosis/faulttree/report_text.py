@@ -66,7 +66,10 @@ def analysis_text(a: Analysis, lang: str = DEFAULT_LANG, all_cut_sets: bool = Fa
         lang: ``en`` or ``fr``.
         all_cut_sets: list every cut set (default: the 50 most probable).
     """
-    t = lambda key, **kw: tr(f"ft.report.{key}", lang, **kw)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        return tr(f"ft.report.{key}", lang, **kw)
+
     rows = [
         (t("probability"), _g(a.probability, lang)),
         (t("rare_event"), _g(a.rare_event, lang)),

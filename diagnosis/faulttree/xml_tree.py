@@ -71,7 +71,11 @@ def parse_xml(path: str | Path, data: bytes | None = None) -> Element:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        message = f"malformed XML: {expat.errors.messages.get(exc.code, str(exc))}" if exc.code else str(exc)
+        message = (
+            f"malformed XML: {expat.errors.messages.get(exc.code, str(exc))}"
+            if exc.code
+            else str(exc)
+        )
         raise KnowledgeBaseError([Problem(name, exc.lineno, exc.offset + 1, message)]) from exc
     if not root:
         raise KnowledgeBaseError([Problem(name, 0, 0, "empty XML document")])

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from diagnosis.faulttree.bdd import FALSE, TRUE, Bdd
 
-__all__ = ["EMPTY", "BASE", "CutSetFamily", "minimal_cut_sets"]
+__all__ = ["BASE", "EMPTY", "CutSetFamily", "minimal_cut_sets"]
 
 EMPTY = 0
 BASE = 1
@@ -116,8 +116,9 @@ def minimal_cut_sets(bdd: Bdd, max_order: int | None = None) -> CutSetFamily:
         elif vq < vp:
             got = without(p, zlow[q])
         else:
-            got = fam.node(vp, without(without(zhigh[p], zhigh[q]), zlow[q]),
-                           without(zlow[p], zlow[q]))
+            got = fam.node(
+                vp, without(without(zhigh[p], zhigh[q]), zlow[q]), without(zlow[p], zlow[q])
+            )
         without_memo[key] = got
         return got
 

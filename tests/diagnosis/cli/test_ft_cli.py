@@ -49,7 +49,7 @@ def test_analyze_yaml_json(yaml_tree: Path, capsys: pytest.CaptureFixture[str]) 
     code, out, _ = run(["ft", "analyze", str(yaml_tree), "--format", "json"], capsys)
     assert code == 0
     doc = json.loads(out)
-    p_valve = 1 - 2.718281828459045 ** -0.01
+    p_valve = 1 - 2.718281828459045**-0.01
     assert doc["top"] == "g-top"
     assert doc["probability"] == pytest.approx(p_valve + (1 - p_valve) * 0.02)
     assert doc["cut_sets"] == [["ev-valve"], ["ev-pump-a", "ev-pump-b"]]
@@ -88,17 +88,21 @@ def test_analyze_limits(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_errors_are_one_line(
-    args: list[str], code: int, message: str, yaml_tree: Path, tmp_path: Path,
+    args: list[str],
+    code: int,
+    message: str,
+    yaml_tree: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     xml = tmp_path / "broken.xml"
     xml.write_text(
         '<opsa-mef><define-fault-tree name="x">\n<define-gate name="g">\n'
-        '<and><atleast/></and></define-gate></define-fault-tree></opsa-mef>',
+        "<and><atleast/></and></define-gate></define-fault-tree></opsa-mef>",
         encoding="utf-8",
     )
     args = [a.replace("{bad}", str(yaml_tree)).replace("{xml}", str(xml)) for a in args]
-    got, out, err = run(args, capsys)
+    got, _out, err = run(args, capsys)
     assert got == code
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
@@ -109,7 +113,10 @@ def test_export_then_analyze_round_trip(
     yaml_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_xml = tmp_path / "out.xml"
-    assert run(["ft", "export", str(yaml_tree), "--to", "opsa-mef", "-o", str(out_xml)], capsys)[0] == 0
+    assert (
+        run(["ft", "export", str(yaml_tree), "--to", "opsa-mef", "-o", str(out_xml)], capsys)[0]
+        == 0
+    )
     _, a, _ = run(["ft", "analyze", str(yaml_tree), "--format", "json"], capsys)
     _, b, _ = run(["ft", "analyze", str(out_xml), "--format", "json"], capsys)
     ja, jb = json.loads(a), json.loads(b)
@@ -120,7 +127,9 @@ def test_export_then_analyze_round_trip(
 @needs_opsa
 def test_import_writes_valid_kb_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "two-train.yaml"
-    code, _, _ = run(["ft", "import", str(TWO_TRAIN), "-o", str(out), "--equipment", "eq-1"], capsys)
+    code, _, _ = run(
+        ["ft", "import", str(TWO_TRAIN), "-o", str(out), "--equipment", "eq-1"], capsys
+    )
     assert code == 0
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["fault_tree"]["top"] == "topevent"
@@ -139,7 +148,9 @@ def test_render_text_with_cause(yaml_tree: Path, capsys: pytest.CaptureFixture[s
     assert code == 2 and "not linked to cause 'nope'" in err.replace("is linked", "not linked")
 
 
-def test_render_dot_and_svg(yaml_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_dot_and_svg(
+    yaml_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["ft", "render", str(yaml_tree), "--to", "dot"], capsys)
     assert code == 0 and out.startswith('digraph "ft-pump"')
     if diagram.have_dot():
@@ -149,7 +160,9 @@ def test_render_dot_and_svg(yaml_tree: Path, tmp_path: Path, capsys: pytest.Capt
 
 
 def test_render_without_dot_keeps_the_dot_file(
-    yaml_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    yaml_tree: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(diagram.shutil, "which", lambda name: None)

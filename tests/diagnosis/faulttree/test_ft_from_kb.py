@@ -28,7 +28,10 @@ def test_yaml_writer_round_trip(tmp_path: Path) -> None:
         "My Tree",
         "Top",
         (GateNode("Top", "atleast", ("a.1", "a-1", "H"), k=2, name="Vote"),),
-        (BasicEvent("a.1", 0.25, cause="c-1"), BasicEvent("a-1", 1 - math.exp(-0.6931), rate=1e-3, time=693.1)),
+        (
+            BasicEvent("a.1", 0.25, cause="c-1"),
+            BasicEvent("a-1", 1 - math.exp(-0.6931), rate=1e-3, time=693.1),
+        ),
         (HouseEvent("H", True),),
     )
     path = tmp_path / "t.yaml"

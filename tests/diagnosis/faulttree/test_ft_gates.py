@@ -209,14 +209,18 @@ def test_random_trees_match_brute_force(t: FaultTree) -> None:
         e = imp.event
         p1 = sum(
             math.prod(probs[n] if v[n] else 1 - probs[n] for n in names if n != e)
-            for v in (dict(zip(names, bits, strict=True)) for bits in itertools.product(
-                (False, True), repeat=len(names)))
+            for v in (
+                dict(zip(names, bits, strict=True))
+                for bits in itertools.product((False, True), repeat=len(names))
+            )
             if v[e] and _eval(t, t.top, v)
         )
         p0 = sum(
             math.prod(probs[n] if v[n] else 1 - probs[n] for n in names if n != e)
-            for v in (dict(zip(names, bits, strict=True)) for bits in itertools.product(
-                (False, True), repeat=len(names)))
+            for v in (
+                dict(zip(names, bits, strict=True))
+                for bits in itertools.product((False, True), repeat=len(names))
+            )
             if not v[e] and _eval(t, t.top, v)
         )
         assert imp.birnbaum == pytest.approx(p1 - p0, abs=1e-12)

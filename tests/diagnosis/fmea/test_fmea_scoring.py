@@ -71,16 +71,41 @@ def test_every_combination_matches_the_table() -> None:
     ("s", "o", "d", "ap"),
     [
         # S band edges 9|8, 7|6, 4|3, 2|1 at O 8-10, D 7-10 / D 1.
-        (9, 8, 7, "H"), (8, 8, 7, "H"), (7, 8, 1, "H"), (6, 8, 1, "M"), (4, 8, 2, "M"),
-        (3, 8, 7, "M"), (3, 8, 4, "L"), (2, 8, 5, "M"), (1, 10, 10, "L"),
+        (9, 8, 7, "H"),
+        (8, 8, 7, "H"),
+        (7, 8, 1, "H"),
+        (6, 8, 1, "M"),
+        (4, 8, 2, "M"),
+        (3, 8, 7, "M"),
+        (3, 8, 4, "L"),
+        (2, 8, 5, "M"),
+        (1, 10, 10, "L"),
         # O band edges 8|7, 6|5, 4|3, 2|1.
-        (7, 7, 1, "M"), (7, 6, 2, "H"), (7, 5, 5, "M"), (7, 4, 10, "H"), (7, 3, 7, "M"),
-        (7, 2, 4, "L"), (7, 1, 10, "L"), (9, 1, 10, "L"), (10, 1, 10, "L"),
+        (7, 7, 1, "M"),
+        (7, 6, 2, "H"),
+        (7, 5, 5, "M"),
+        (7, 4, 10, "H"),
+        (7, 3, 7, "M"),
+        (7, 2, 4, "L"),
+        (7, 1, 10, "L"),
+        (9, 1, 10, "L"),
+        (10, 1, 10, "L"),
         # D band edges 7|6, 5|4, 2|1.
-        (9, 4, 2, "H"), (9, 4, 1, "M"), (9, 2, 7, "H"), (9, 2, 6, "M"), (9, 2, 5, "M"),
-        (9, 2, 4, "L"), (5, 4, 7, "M"), (5, 4, 6, "L"), (6, 6, 2, "M"), (6, 6, 1, "L"),
+        (9, 4, 2, "H"),
+        (9, 4, 1, "M"),
+        (9, 2, 7, "H"),
+        (9, 2, 6, "M"),
+        (9, 2, 5, "M"),
+        (9, 2, 4, "L"),
+        (5, 4, 7, "M"),
+        (5, 4, 6, "L"),
+        (6, 6, 2, "M"),
+        (6, 6, 1, "L"),
         # "Every other combination is L": S 4-6 with O 2-3; S 2-3 with O <= 7.
-        (6, 3, 10, "L"), (4, 2, 10, "L"), (3, 7, 10, "L"), (2, 1, 10, "L"),
+        (6, 3, 10, "L"),
+        (4, 2, 10, "L"),
+        (3, 7, 10, "L"),
+        (2, 1, 10, "L"),
     ],
 )
 def test_band_edges(s: int, o: int, d: int, ap: str) -> None:
@@ -88,7 +113,7 @@ def test_band_edges(s: int, o: int, d: int, ap: str) -> None:
 
 
 def test_out_of_range_rating() -> None:
-    with pytest.raises(ValueError, match="rating 11 is not in 1..10"):
+    with pytest.raises(ValueError, match=r"rating 11 is not in 1\.\.10"):
         action_priority(11, 1, 1)
 
 
@@ -153,10 +178,10 @@ def test_bad_grid(data: dict[str, object], message: str) -> None:
 def test_table_sorted_by_ap_then_rpn_then_severity() -> None:
     k = kb(
         line("low", 2, 2, 2),
-        line("m-small", 5, 6, 6),     # M, RPN 180
-        line("h", 9, 6, 1),           # H, RPN 54
-        line("m-big", 6, 6, 6),       # M, RPN 216
-        line("m-tie-s", 6, 6, 5),     # M, RPN 180, S 6 before S 5
+        line("m-small", 5, 6, 6),  # M, RPN 180
+        line("h", 9, 6, 1),  # H, RPN 54
+        line("m-big", 6, 6, 6),  # M, RPN 216
+        line("m-tie-s", 6, 6, 5),  # M, RPN 180, S 6 before S 5
     )
     ids = [r.line.id for r in fmea_table(k)]
     assert ids == ["h", "m-big", "m-tie-s", "m-small", "low"]
