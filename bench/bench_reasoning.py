@@ -353,6 +353,38 @@ def main() -> None:
     Path(args.out).write_text(report + "\n", encoding="utf-8")
 
 
+def verdict(
+    latency: list[list[str]], efficiency: list[list[str]], means: dict[str, float]
+) -> list[str]:
+    """Each target of the issue, met or not, from the tables' numbers."""
+    bundled = [float(r[5]) for r in latency if not r[0].startswith("synthetic")]
+    at_500 = [float(r[5]) for r in latency if r[1] == "500"]
+    ratio = max(float(r[8]) for r in latency)
+    accuracy = next(float(r[4].rstrip(" %")) for r in efficiency if r[0] == "voi")
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    lines = [
+        "## Targets",
+        "",
+        f"- fast step <= 50 ms on every bundled equipment: worst {max(bundled, default=0):.1f} ms"
+        f" ({mark(max(bundled, default=0) <= 50)})",
+        f"- fast step <= 1 s at 500 causes: worst {max(at_500, default=0):.1f} ms"
+        f" ({mark(max(at_500, default=0) <= 1000)})",
+        f"- fast posterior within 2x of pyAgrum: worst ratio {ratio:.3f} ({mark(ratio <= 2)})",
+    ]
+    if means.get("cheapest") and means.get("checklist"):
+        a = means["voi"] / means["cheapest"]
+        b = means["voi"] / means["checklist"]
+        lines += [
+            f"- mean minutes <= 0.5 x cheapest-first: {a:.2f} ({mark(a <= 0.5)})",
+            f"- mean minutes <= 0.3 x checklist order: {b:.2f} ({mark(b <= 0.3)})",
+            f"- accuracy >= 95 %: {accuracy:.1f} % ({mark(accuracy >= 95)})",
+        ]
+    return lines
+
+
 def render(
     latency: list[list[str]],
     efficiency: list[list[str]],
@@ -422,6 +454,8 @@ def render(
                 ["equipment", "scenarios", "ends on _unknown", "confidently wrong", "look-alike"],
                 unknown,
             ),
+            "",
+            *verdict(latency, efficiency, means),
         ]
     )
 
