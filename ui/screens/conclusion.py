@@ -194,7 +194,10 @@ class ConclusionScreen(BaseScreen[None]):
         cause = None if cause_id == UNKNOWN else s.equipment.cause(cause_id)
         family = self.query_one("#family", Select)
         chosen_family = s.category_5m or (cause.category_5m if cause else None)
-        family.value = chosen_family if chosen_family else Select.BLANK
+        if chosen_family:
+            family.value = chosen_family
+        else:
+            family.clear()
         remedy = self.query_one("#remedy", Input)
         remedy.value = kb_text(cause.remedy, self.lang) if cause else ""
         self.query_one("#labour", Input).value = (

@@ -124,6 +124,10 @@ class MeasurementCard(Static):
             )
         if req.ppe:
             grid.add_row(t("card.ppe"), ", ".join(kb_text(p, lang) for p in req.ppe))
+        if getattr(proposal, "suggested", False):
+            grid.add_row(
+                RichText("★", style="bold cyan"), RichText(t("card.suggested"), style="cyan")
+            )
         if proposal is not None:
             gain = float(getattr(proposal, "gain", 0.0))
             score = float(getattr(proposal, "score", 0.0))
