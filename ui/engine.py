@@ -38,42 +38,16 @@ def open_store(url: str | None) -> Any:
     return _open(url)
 
 
-def analyze_tree(tree: Any) -> Any:
-    """Cut sets, exact probability and importance of a KB fault tree (``FaultTreeDef``).
-
-    The KB definition is handed to ``diagnosis.faulttree`` as its own model;
-    the mapping is field for field (no computation happens here).
-    """
+def analyze_tree(tree: Any, lang: str = "en") -> Any:
+    """Cut sets, exact probability and importance of a KB fault tree (``FaultTreeDef``)."""
     from diagnosis.faulttree.analysis import analyze
-    from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent
+    from diagnosis.faulttree.from_kb import from_kb
 
-    model = FaultTree(
-        id=tree.id,
-        top=tree.top,
-        gates=tuple(
-            GateNode(id=g.id, type=g.type, inputs=g.inputs, k=g.k, name=str(g.name))
-            for g in tree.gates
-        ),
-        basic_events=tuple(
-            BasicEvent(
-                id=e.id, probability=e.p, rate=e.rate, time=e.time, cause=e.cause, name=str(e.name)
-            )
-            for e in tree.events
-            if not e.house
-        ),
-        house_events=tuple(
-            HouseEvent(id=e.id, state=e.state, name=str(e.name)) for e in tree.events if e.house
-        ),
-        name=str(tree.name),
-    )
-    return analyze(model)
+    return analyze(from_kb(tree, lang))
 
 
 def fmea_rows(kb: KnowledgeBase, equipment: str | None) -> list[Any]:
-    """FMEA lines with their ``rpn`` and ``ap``, highest priority first (``diagnosis.fmea``).
+    """FMEA results (``line``, ``equipment``, ``rpn``, ``ap``, ``criticality``…), by priority."""
+    from diagnosis.fmea import fmea_table
 
-    Each row has ``line`` (the KB ``FmeaLine``), ``rpn`` and ``ap``.
-    """
-    from diagnosis import fmea  # type: ignore[attr-defined]
-
-    return list(fmea.prioritise(kb, equipment=equipment))
+    return list(fmea_table(kb, equipment))

@@ -43,3 +43,28 @@ async def test_typing_f_in_the_filter_filters(make_app) -> None:
         await pilot.press("backspace", "down", "f")  # from the list, f opens the fault trees
         await settle(pilot)
         assert isinstance(app.screen, FaultTreeScreen)
+
+
+async def test_fmea_table_sorted_by_priority(make_app) -> None:
+    from textual.widgets import DataTable
+
+    from ui.screens.fmea import FmeaScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FmeaScreen)
+        # Both lines are AP "L"; then RPN decides: 6x5x6 = 180 before 7x3x4 = 84.
+        assert [(r.line.id, r.ap, r.rpn) for r in screen.rows] == [
+            ("fmea-wet", "L", 180),
+            ("fmea-heater", "L", 84),
+        ]
+        table = screen.query_one("#fmea-table", DataTable)
+        assert table.row_count == 2
+        assert "Monthly heater current check" not in screen_text(app)  # row 0 is fmea-wet
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Monthly heater current check" in screen_text(app)

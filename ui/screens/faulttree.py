@@ -123,7 +123,7 @@ class FaultTreeScreen(BaseScreen[None]):
         from ui.engine import analyze_tree
 
         try:
-            result: Any = analyze_tree(self.dapp.kb.fault_tree(tree_id))
+            result: Any = analyze_tree(self.dapp.kb.fault_tree(tree_id), self.lang)
         except DiagnosisError as exc:
             result = exc
         self.app.call_from_thread(self._analysed, tree_id, result, focus)

@@ -52,6 +52,7 @@ class FmeaScreen(BaseScreen[None]):
         for key in (
             "ap",
             "rpn",
+            "c",
             "s",
             "o",
             "d",
@@ -89,7 +90,7 @@ class FmeaScreen(BaseScreen[None]):
         kb = self.dapp.kb
         for row in self.rows:
             line = row.line
-            eq = kb.equipment(line.equipment) if line.equipment else None
+            eq = kb.equipment(row.equipment) if row.equipment else None
             cause = eq.cause(line.cause) if eq is not None and eq.has("cause", line.cause) else None
             component = ""
             if eq is not None and line.component:
@@ -98,15 +99,16 @@ class FmeaScreen(BaseScreen[None]):
             table.add_row(
                 RichText(f" {row.ap} ", style=_AP_STYLE.get(row.ap, "")),
                 str(row.rpn),
+                RichText(str(row.criticality), style="bold red" if row.act else ""),
                 str(line.severity),
                 str(line.occurrence),
                 str(line.detection),
-                line.equipment,
+                row.equipment,
                 component,
                 kb_text(line.failure_mode, self.lang),
                 kb_text(cause.name, self.lang) if cause else line.cause,
                 kb_text(line.effect, self.lang),
-                key=f"{line.equipment}/{line.id}",
+                key=f"{row.equipment}/{line.id}",
             )
         self._detail(0)
 
