@@ -97,7 +97,9 @@ def _write(output: str | None, data: str | bytes, lang: str) -> None:
 @ft_app.command("analyze")
 def analyze_cmd(
     ctx: typer.Context,
-    files: list[str] = typer.Argument(..., metavar="FILE [FILE ...]", help="YAML or MEF .xml."),
+    files: list[str] = typer.Argument(
+        ..., metavar="FILE [FILE ...]", help="YAML or MEF .xml file(s), or a KB tree id."
+    ),
     max_order: int = typer.Option(
         20, "--max-order", metavar="N", help="List cut sets of at most N events."
     ),
@@ -111,6 +113,10 @@ def analyze_cmd(
     method: str = typer.Option("bdd", "--method", metavar="bdd|mocus", help="Cut-set algorithm."),
     top: str = _TOP,
     mission_time: float = _MISSION,
+    kb: str = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder."),
+    fault_trees: str = typer.Option(
+        None, "--fault-trees", metavar="DIR", help="Fault-tree folder."
+    ),
     lang: str = _LANG,
 ) -> None:
     """Minimal cut sets, exact probability, rare-event and MCUB, importance factors."""
@@ -123,7 +129,7 @@ def analyze_cmd(
         raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json"))
     if method not in ("bdd", "mocus"):
         raise UsageError(tr("ft.cli.bad_to", lang, value=method, allowed="bdd, mocus"))
-    tree = load_tree(files, lang, top, mission_time)
+    tree = _tree_or_file(ctx, files, kb, fault_trees, lang, top, mission_time)
     result = analyze(tree, max_order=max_order, cutoff=cutoff, method=method)  # type: ignore[arg-type]
     if fmt == "json":
         print(json.dumps(analysis_json(result), indent=2, ensure_ascii=False))
@@ -134,11 +140,15 @@ def analyze_cmd(
 @ft_app.command("export")
 def export_cmd(
     ctx: typer.Context,
-    files: list[str] = typer.Argument(..., metavar="FILE", help="YAML fault tree (or MEF .xml)."),
+    files: list[str] = typer.Argument(..., metavar="FILE", help="YAML fault tree or KB tree id."),
     to: str = typer.Option("opsa-mef", "--to", metavar="opsa-mef", help="Target format."),
     output: str = _OUT,
     top: str = _TOP,
     mission_time: float = _MISSION,
+    kb: str = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder."),
+    fault_trees: str = typer.Option(
+        None, "--fault-trees", metavar="DIR", help="Fault-tree folder."
+    ),
     lang: str = _LANG,
 ) -> None:
     """Write a fault tree as Open-PSA MEF XML."""
@@ -148,7 +158,8 @@ def export_cmd(
     lang = _lang(ctx, lang)
     if to != "opsa-mef":
         raise UsageError(tr("ft.cli.bad_to", lang, value=to, allowed="opsa-mef"))
-    _write(output, write_mef(load_tree(files, lang, top, mission_time)), lang)
+    tree = _tree_or_file(ctx, files, kb, fault_trees, lang, top, mission_time)
+    _write(output, write_mef(tree), lang)
 
 
 @ft_app.command("import")

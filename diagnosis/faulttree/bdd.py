@@ -208,43 +208,34 @@ def _flatten(m: Any, root: Any) -> Bdd:
     variables = [""] * n_levels
     for name, lvl in levels.items():
         variables[lvl] = name
-    one = m.true
-    index: dict[int, int] = {}
+    # CUDD pointers: the least significant bit is the complement flag, and
+    # false is the complemented true node; children are those of the regular node.
+    one = int(m.true)
+    index: dict[int, int] = {one: 0}
     var: list[int] = [-1]
     high: list[int] = [0]
     low: list[int] = [0]
-
-    def edge(u: Any) -> int | None:
-        if u == one:
-            return TRUE
-        if u == ~one:
-            return FALSE
-        key = int(u)
-        reg = key & ~1
-        if reg in index:
-            return 2 * index[reg] + (1 if u.negated else 0)
-        return None
-
+    succ = m.succ
     stack: list[Any] = [root]
     while stack:
         u = stack[-1]
-        if edge(u) is not None:
+        key = int(u) & ~1
+        if key in index:
             stack.pop()
             continue
-        hi, lo = u.high, u.low
-        eh, el = edge(hi), edge(lo)
-        if eh is None:
+        level, lo, hi = succ(u)
+        ki, kl = int(hi), int(lo)
+        if ki & ~1 not in index:
             stack.append(hi)
             continue
-        if el is None:
+        if kl & ~1 not in index:
             stack.append(lo)
             continue
         stack.pop()
-        # u.high/u.low are the children of the regular node.
-        index[int(u) & ~1] = len(var)
-        var.append(u.level)
-        high.append(eh)
-        low.append(el)
-    root_edge = edge(root)
-    assert root_edge is not None
+        index[key] = len(var)
+        var.append(level)
+        high.append(2 * index[ki & ~1] + (ki & 1))
+        low.append(2 * index[kl & ~1] + (kl & 1))
+    r = int(root)
+    root_edge = 2 * index[r & ~1] + (r & 1)
     return Bdd(tuple(variables), tuple(var), tuple(high), tuple(low), root_edge)

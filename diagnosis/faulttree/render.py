@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from diagnosis.diagram import dot_html, dot_id, dot_string
 from diagnosis.faulttree.model import FaultTree, GateNode
 from diagnosis.i18n import DEFAULT_LANG, format_number, tr
+from diagnosis.kb.model import FaultTreeDef
 
-__all__ = ["gate_symbol", "to_dot", "to_text"]
+__all__ = ["draw", "gate_symbol", "to_dot", "to_text"]
 
 _SHAPES = {
     "and": "house",
@@ -155,3 +156,41 @@ def to_text(
             last = idx == len(inputs) - 1
             stack.append((inputs[idx], child_prefix, "└─ " if last else "├─ "))
     return "\n".join(out) + "\n"
+
+
+def draw(
+    tree: FaultTree | FaultTreeDef,
+    fmt: str,
+    *,
+    cause: str | None = None,
+    lang: str = DEFAULT_LANG,
+    probabilities: bool = True,
+) -> bytes:
+    """One call for reports and the UI: the tree drawn as ``svg``, ``png``, ``dot`` or ``text``.
+
+    Args:
+        tree: a KB fault tree or an analysis model.
+        fmt: ``svg`` / ``png`` (need graphviz), ``dot`` or ``text`` (UTF-8 bytes).
+        cause: a KB cause id whose path from the top is highlighted.
+        lang: language of the names and numbers.
+        probabilities: show each gate's exact probability.
+
+    Raises:
+        ExportError: an unknown format, or graphviz missing for svg/png
+            (check :func:`diagnosis.diagram.have_dot` first to fall back).
+    """
+    from diagnosis.diagram import render
+    from diagnosis.errors import ExportError
+    from diagnosis.faulttree.bdd import gate_probabilities
+    from diagnosis.faulttree.evidence import cause_path
+    from diagnosis.faulttree.from_kb import from_kb
+
+    model = tree if isinstance(tree, FaultTree) else from_kb(tree, lang)
+    path = cause_path(model, cause) if cause else []
+    probs = gate_probabilities(model) if probabilities else None
+    if fmt == "text":
+        return to_text(model, probs, path, lang).encode("utf-8")
+    if fmt not in ("dot", "svg", "png"):
+        raise ExportError(f"unknown diagram format '{fmt}' (expected svg, png, dot or text)")
+    dot = to_dot(model, probs, path, lang)
+    return dot.encode("utf-8") if fmt == "dot" else render(dot, fmt)

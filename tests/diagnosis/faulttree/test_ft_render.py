@@ -83,3 +83,20 @@ def test_missing_dot(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ExportError, match="unknown image format 'gif'"):
         diagram.render("digraph {}", "gif")
+
+
+def test_draw_api_for_reports() -> None:
+    from diagnosis.faulttree.render import draw
+    from diagnosis.kb.model import FaultTreeDef, FtEvent, Gate
+
+    definition = FaultTreeDef(
+        "ft",
+        "top",
+        (Gate("top", "or", ("a", "b")),),
+        (FtEvent("a", probability=0.1, cause="c-a"), FtEvent("b", probability=0.2)),
+    )
+    text = draw(definition, "text", cause="c-a").decode("utf-8")
+    assert text.splitlines()[:2] == ["* top  [OR]  p = 0.28", "├─ * a  p = 0.1"]
+    assert draw(definition, "dot").startswith(b'digraph "ft"')
+    with pytest.raises(ExportError, match="unknown diagram format 'bmp'"):
+        draw(definition, "bmp")
