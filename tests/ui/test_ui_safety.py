@@ -88,3 +88,23 @@ async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app)
         text = screen_text(app)
         assert "BR required" in text and "acknowledged: Lock out the press cabinet" in text
         assert screen.query_one("#answer", Input).placeholder == "yes / no"
+
+
+async def test_excluded_cause_is_dimmed_with_its_reason(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, habilitations=("BR",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"heater", "enter")
+        await settle(pilot)
+        await acknowledge_dialog(pilot)
+        await answer(pilot, "yes")  # current present: the rule excludes the burnt heater
+        assert isinstance(screen, DiagnosisScreen)
+        assert "heater-burnt" in screen.view.excluded
+        assert all(c != "heater-burnt" for c, _ in screen.view.ranking)
+        text = screen_text(app)
+        assert "Heater band zone 2 burnt out" in text and "excluded:" in text

@@ -49,14 +49,12 @@ class EquipmentScreen(BaseScreen[None]):
 
     def _label(self, eq: EquipmentKB) -> str:
         e = eq.equipment
-        parts = [f"[b]{esc(kb_text(e.name, self.lang))}[/b]", f"[dim]{e.id}[/dim]"]
+        head = f"[b]{esc(kb_text(e.name, self.lang))}[/b]  [dim]{e.id}[/dim]"
         extra = [x for x in (e.class_, e.location, e.tag) if x]
-        if extra:
-            parts.append(esc(" · ".join(extra)))
-        parts.append(
+        extra.append(
             self.t("equipment.counts", causes=len(eq.causes), measurements=len(eq.measurements))
         )
-        return "  ".join(parts)
+        return head + "\n  [dim]" + esc(" · ".join(extra)) + "[/dim]"
 
     def _fill(self, query: str) -> None:
         words = query.lower().split()

@@ -56,11 +56,11 @@ class FmeaScreen(BaseScreen[None]):
             "s",
             "o",
             "d",
-            "equipment",
-            "component",
             "mode",
             "cause",
+            "component",
             "effect",
+            "equipment",
         ):
             table.add_column(self.t(f"fmea.col.{key}"), key=key)
         self._load()
@@ -103,11 +103,11 @@ class FmeaScreen(BaseScreen[None]):
                 str(line.severity),
                 str(line.occurrence),
                 str(line.detection),
-                row.equipment,
-                component,
                 kb_text(line.failure_mode, self.lang),
                 kb_text(cause.name, self.lang) if cause else line.cause,
+                component,
                 kb_text(line.effect, self.lang),
+                row.equipment,
                 key=f"{row.equipment}/{line.id}",
             )
         self._detail(0)
