@@ -129,6 +129,10 @@ def analyze_cmd(
         raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json"))
     if method not in ("bdd", "mocus"):
         raise UsageError(tr("ft.cli.bad_to", lang, value=method, allowed="bdd, mocus"))
+    if max_order < 0:
+        raise UsageError(tr("ft.cli.bad_max_order", lang, value=max_order))
+    if not 0.0 <= cutoff <= 1.0:
+        raise UsageError(tr("ft.cli.bad_cutoff", lang, value=cutoff))
     tree = _tree_or_file(ctx, files, kb, fault_trees, lang, top, mission_time)
     result = analyze(tree, max_order=max_order, cutoff=cutoff, method=method)  # type: ignore[arg-type]
     if fmt == "json":
@@ -229,7 +233,7 @@ def render_cmd(
     if not have_dot():
         print(tr("ft.cli.no_dot", lang), file=sys.stderr)
         _write(str(Path(output).with_suffix(".dot")) if output else None, dot, lang)
-        raise ExportError(f"cannot draw {to}: graphviz 'dot' is not installed")
+        raise ExportError(tr("ft.cli.cannot_draw", lang, fmt=to))
     _write(output, render(dot, to), lang)
 
 

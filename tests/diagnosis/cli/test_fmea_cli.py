@@ -12,6 +12,12 @@ from diagnosis.cli import main
 _RANK = {"H": 0, "M": 1, "L": 2}
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages are asserted in English whatever the machine's locale."""
+    monkeypatch.setenv("DIAGNOSIS_LANG", "en")
+
+
 def test_json_sorted_by_priority(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fmea", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

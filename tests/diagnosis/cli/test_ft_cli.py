@@ -39,6 +39,12 @@ def yaml_tree(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages are asserted in English whatever the machine's locale."""
+    monkeypatch.setenv("DIAGNOSIS_LANG", "en")
+
+
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
     out = capsys.readouterr()
