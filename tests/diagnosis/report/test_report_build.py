@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import T0, make_events, make_kb
+from report_samples import T0, make_events, make_kb
 
 from diagnosis.errors import ExportError
 from diagnosis.i18n import Text

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
-from conftest import make_events, make_kb
+from report_samples import make_events, make_kb
 
 from diagnosis.report import build_report, render
 from diagnosis.report.data import FaultTreePath, Named

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import make_events, make_kb
+from report_samples import make_events, make_kb
 
 from diagnosis.errors import ExportError
 from diagnosis.report import build_report, render

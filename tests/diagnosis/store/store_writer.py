@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import make_events
+from store_samples import make_events
 
 from diagnosis.store import open_store
 

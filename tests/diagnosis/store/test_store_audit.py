@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import make_events
+from store_samples import make_events
 
 from diagnosis.store import open_store
 from diagnosis.store.chain import GENESIS, canonical_json, chain_hash

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import T0, make_events
+from store_samples import T0, make_events
 
 from diagnosis.errors import StoreError
 from diagnosis.session.events import ReadingRecorded

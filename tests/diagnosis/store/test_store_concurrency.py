@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import make_events
+from store_samples import make_events
 
 from diagnosis.store import open_store
 
