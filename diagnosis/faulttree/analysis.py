@@ -31,7 +31,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from diagnosis.errors import UsageError
+from diagnosis.errors import InferenceError, UsageError
 from diagnosis.faulttree.bdd import Bdd, compile_bdd
 from diagnosis.faulttree.model import FaultTree
 from diagnosis.faulttree.probability import birnbaum, top_probability
@@ -41,6 +41,10 @@ __all__ = ["DEFAULT_MAX_ORDER", "Analysis", "CutSet", "Importance", "analyze"]
 
 DEFAULT_MAX_ORDER = 20
 """Cut sets larger than this are not listed unless asked (SCRAM's default limit)."""
+
+MAX_LISTED = 1_000_000
+"""More cut sets than this cannot be listed usefully (cea9601 has 130 million of
+order <= 20): :func:`analyze` refuses and asks for a lower order or a cut-off."""
 
 Method = Literal["bdd", "mocus"]
 
@@ -119,6 +123,7 @@ def analyze(
     cutoff: float = 0.0,
     method: Method = "bdd",
     bdd: Bdd | None = None,
+    max_listed: int = MAX_LISTED,
 ) -> Analysis:
     """Analyse ``tree``: cut sets, exact probability, approximations and importance.
 
@@ -130,9 +135,11 @@ def analyze(
             probability and importance always come from the BDD.
         bdd: the tree's BDD when already compiled (to analyse one tree
             under several limits without compiling it again).
+        max_listed: refuse to list more cut sets than this.
 
     Raises:
         UsageError: a negative limit or a cut-off outside [0, 1].
+        InferenceError: more than ``max_listed`` cut sets pass the limits.
     """
     if max_order is not None and max_order < 0:
         raise UsageError(f"--max-order must be >= 0, got {max_order}")
@@ -152,9 +159,13 @@ def analyze(
         cut_sets = [c for c in cut_sets if c.probability >= cutoff]
     else:
         family = minimal_cut_sets(bdd, limit)
+        if cutoff == 0.0 and (total := family.count()) > max_listed:
+            raise _too_many(tree, total, limit, max_listed)
         names = bdd.variables
         cut_sets = []
         for levels in family.sets(probs, cutoff):
+            if len(cut_sets) == max_listed:
+                raise _too_many(tree, family.count(), limit, max_listed)
             events = tuple(sorted(names[v] for v in levels))
             cut_sets.append(CutSet(events, math.prod(probs[v] for v in levels)))
     cut_sets.sort(key=lambda c: (len(c.events), c.events))
@@ -172,6 +183,13 @@ def analyze(
         importance=_importance(tree, bdd.variables, probs, birnbaum(bdd, probs), p_top),
         bdd_nodes=bdd.size,
         method=method,
+    )
+
+
+def _too_many(tree: FaultTree, total: int, limit: int, max_listed: int) -> InferenceError:
+    return InferenceError(
+        f"fault tree '{tree.id}': {total} minimal cut sets of order <= {limit} "
+        f"(more than {max_listed} cannot be listed): lower --max-order or set --cutoff"
     )
 
 

@@ -18,6 +18,7 @@ used together end up close), which sifting then improves.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -133,7 +134,12 @@ def gate_probabilities(tree: FaultTree) -> dict[str, float]:
             node_p[key] = got
         return 1.0 - got if u.negated else got
 
-    return {g.id: prob(memo[g.id]) for g in tree.gates}
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 4 * len(tree.basic_events) + 1000))  # depth <= #variables
+    try:
+        return {g.id: prob(memo[g.id]) for g in tree.gates}
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _build(tree: FaultTree, m: Any, targets: list[str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diagnosis.errors import KnowledgeBaseError
+from diagnosis.errors import InferenceError, KnowledgeBaseError
 from diagnosis.faulttree.analysis import analyze
 from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent
 
@@ -224,3 +224,12 @@ def test_random_trees_match_brute_force(t: FaultTree) -> None:
             if not v[e] and _eval(t, t.top, v)
         )
         assert imp.birnbaum == pytest.approx(p1 - p0, abs=1e-12)
+
+
+def test_too_many_cut_sets_to_list() -> None:
+    t = tree(GateNode("top", "or", ("a", "b", "c")))
+    with pytest.raises(InferenceError, match="3 minimal cut sets of order <= 20 .more than 2"):
+        analyze(t, max_listed=2)
+    with pytest.raises(InferenceError, match="more than 1 cannot be listed"):
+        analyze(t, max_listed=1, cutoff=0.01)
+    assert len(analyze(t, max_listed=2, cutoff=0.15).cut_sets) == 2
