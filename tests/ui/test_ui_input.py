@@ -91,3 +91,22 @@ async def test_french_decimal_comma_and_oui(make_app) -> None:
         assert screen.session.readings[-1].value == 205.5
         await answer(pilot, "abc")  # the next proposal, whatever it is, rejects "abc"
         assert _error(screen) != "" and "abc" in _error(screen)
+
+
+async def test_symptom_marked_not_observed(make_app) -> None:
+    from ui.screens.problem import ProblemScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "press")
+        screen = app.screen
+        assert isinstance(screen, ProblemScreen)
+        await pilot.press(*"silver", "enter", "x")  # checked: no silver streaks
+        await pilot.pause()
+        assert screen.absent == {"splay"}
+        await start(pilot, "short")
+        diag = app.screen
+        assert isinstance(diag, DiagnosisScreen)
+        assert diag.session.symptoms == ("short-shot",)
+        assert diag.session.absent_symptoms == ("splay",)

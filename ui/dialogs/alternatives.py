@@ -56,7 +56,10 @@ class AlternativesDialog(BaseDialog[str | None]):
             style = "green" if a.habilitation_ok else "red"
             flags.append(f"[{style}]{esc(a.habilitation)}[/{style}]")
         info = self.t(
-            "alt.info", gain=num(a.gain, self.lang, 2), minutes=num(a.cost_min, self.lang)
+            "alt.info",
+            gain=num(a.gain, self.lang, 2),
+            minutes=num(a.cost_min, self.lang),
+            score=num(a.score, self.lang, 2),
         )
         return (
             f"[b]{esc(kb_text(m.name, self.lang))}[/b] [dim]({m.id})[/dim]\n"

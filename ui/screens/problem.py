@@ -29,6 +29,22 @@ __all__ = ["QQOQCP_FIELDS", "ProblemScreen"]
 QQOQCP_FIELDS = ("who", "what", "where", "when", "how", "why", "how_much")
 
 
+class SymptomList(SelectionList[str]):
+    """The symptom checklist; ``x`` marks the highlighted symptom as checked and absent."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "absent", "key.absent"),
+    ]
+
+    def action_absent(self) -> None:
+        if self.highlighted is None:
+            return
+        value = self.get_option_at_index(self.highlighted).value
+        screen = self.screen
+        if isinstance(screen, ProblemScreen):
+            screen.toggle_absent(value)
+
+
 class ProblemScreen(BaseScreen[None]):
     """Symptoms (search + multi-select) and the QQOQCP problem statement."""
 
@@ -45,6 +61,7 @@ class ProblemScreen(BaseScreen[None]):
         super().__init__()
         self.equipment_id = equipment_id
         self.selected: set[str] = set()
+        self.absent: set[str] = set()
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -57,7 +74,7 @@ class ProblemScreen(BaseScreen[None]):
         with VerticalScroll(id="problem-body"):
             with Vertical(id="symptoms-pane", classes="panel"):
                 yield Input(placeholder=self.t("problem.search"), id="symptom-search", compact=True)
-                yield SelectionList[str](id="symptoms")
+                yield SymptomList(id="symptoms")
             with Vertical(id="qqoqcp-pane", classes="panel"), Grid(id="qqoqcp"):
                 for name in QQOQCP_FIELDS:
                     yield Label(self.t(f"problem.field.{name}"), classes="field-label")
@@ -102,9 +119,10 @@ class ProblemScreen(BaseScreen[None]):
                 continue
             tag = self.t(f"category.{s.category}")
             style = "red" if s.category == "safety" else "dim"
-            listing.add_option(
-                Selection(f"{name} [{style}]({tag})[/{style}]", s.id, s.id in self.selected)
-            )
+            label = f"{name} [{style}]({tag})[/{style}]"
+            if s.id in self.absent:
+                label = f"[strike dim]{name}[/strike dim] [b yellow]{self.t('problem.absent')}[/]"
+            listing.add_option(Selection(label, s.id, s.id in self.selected))
         if listing.option_count:
             listing.highlighted = 0
 
@@ -123,6 +141,25 @@ class ProblemScreen(BaseScreen[None]):
             self.selected.discard(value)
         else:
             self.selected.add(value)
+            if value in self.absent:
+                self.absent.discard(value)
+                self._refill()
+
+    def toggle_absent(self, value: str) -> None:
+        """Mark a symptom as checked and *not* present (the "is not" of QQOQCP)."""
+        if value in self.absent:
+            self.absent.discard(value)
+        else:
+            self.absent.add(value)
+            self.selected.discard(value)
+        self._refill()
+
+    def _refill(self) -> None:
+        listing = self.query_one("#symptoms", SelectionList)
+        keep = listing.highlighted
+        self._fill(self.query_one("#symptom-search", Input).value)
+        if keep is not None and keep < listing.option_count:
+            listing.highlighted = keep
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
@@ -138,12 +175,15 @@ class ProblemScreen(BaseScreen[None]):
         work_order = self.query_one("#work-order", Input).value.strip() or None
         eq = self.dapp.kb.equipment(self.equipment_id)
         symptoms = [s.id for s in eq.symptoms if s.id in self.selected]
+        absent = [s.id for s in eq.symptoms if s.id in self.absent]
         self._busy = True
         self.query_one("#problem-error", Static).update(self.t("problem.starting"))
-        self._start(symptoms, problem, work_order)
+        self._start(symptoms, absent, problem, work_order)
 
     @work(thread=True, exclusive=True, group="start")
-    def _start(self, symptoms: list[str], problem: object, work_order: str | None) -> None:
+    def _start(
+        self, symptoms: list[str], absent: list[str], problem: object, work_order: str | None
+    ) -> None:
         from ui.engine import session_class
 
         app = self.dapp
@@ -152,6 +192,7 @@ class ProblemScreen(BaseScreen[None]):
                 app.kb,
                 self.equipment_id,
                 symptoms,
+                absent_symptoms=absent,
                 technician=app.technician,
                 habilitations=app.habilitations,
                 problem=problem,

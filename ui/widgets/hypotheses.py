@@ -72,6 +72,10 @@ class HypothesesPanel(Static):
                 name = RichText(kb_text(cause.name, lang) if cause else cause_id)
                 tag = self._tag(cause_id)
             table.add_row(pct, RichText(bar(p), style=_color(p)), name, tag)
+        hidden = len(ranking) - len(rows)
+        if hidden > 0:
+            more = RichText(tr("hyp.more", lang, n=hidden), style="dim italic")
+            table.add_row("", "", more, "")
         for cause_id, reason in excluded.items():
             cause = self._cause(cause_id)
             name = RichText(kb_text(cause.name, lang) if cause else cause_id, style="dim strike")
