@@ -98,7 +98,7 @@ def _write(output: str | None, data: str | bytes, lang: str) -> None:
 def analyze_cmd(
     ctx: typer.Context,
     files: list[str] = typer.Argument(
-        ..., metavar="FILE [FILE ...]", help="YAML or MEF .xml file(s), or a KB tree id."
+        ..., metavar="FILE", help="YAML or MEF .xml file(s), or a KB tree id."
     ),
     max_order: int = typer.Option(
         20, "--max-order", metavar="N", help="List cut sets of at most N events."
@@ -169,7 +169,7 @@ def export_cmd(
 @ft_app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    files: list[str] = typer.Argument(..., metavar="FILE.xml [FILE.xml ...]", help="MEF model."),
+    files: list[str] = typer.Argument(..., metavar="FILE.xml", help="MEF model."),
     output: str = _OUT,
     equipment: str = typer.Option(None, "--equipment", help="Equipment id to link the tree to."),
     top: str = _TOP,
