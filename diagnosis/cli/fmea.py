@@ -72,15 +72,27 @@ def fmea_cmd(
     if not rows:
         print(tr("fmea.cli.empty", lang))
         return
-    head = tr("fmea.cli.header", lang)
-    print(head)
+
+    def col(key: str) -> str:
+        return tr(f"fmea.cli.col.{key}", lang)
+
+    print(
+        f"{col('ap'):<3}{col('rpn'):>5} {col('s'):>3}{col('o'):>3}{col('d'):>3} {col('c'):>4} "
+        f"{'':<9}{col('line')}  {col('mode')}"
+    )
     for r in rows:
         mode = r.line.failure_mode.get(lang) or r.line.cause
-        flag = tr("fmea.cli.act", lang) if r.act else ""
-        safety = tr("fmea.cli.safety", lang) if r.safety else ""
+        flags = " ".join(
+            f
+            for f in (
+                tr("fmea.cli.act", lang) if r.act else "",
+                tr("fmea.cli.safety", lang) if r.safety else "",
+            )
+            if f
+        )
         print(
             f"{r.ap:<3}{r.rpn:>5} {r.line.severity:>3}{r.line.occurrence:>3}{r.line.detection:>3}"
-            f" {r.criticality:>4} {flag:<4}{safety:<4} {r.line.id}  {mode}"
+            f" {r.criticality:>4} {flags:<9}{r.line.id}  {mode}"
         )
     print(tr("fmea.cli.legend", lang, threshold=scales.threshold))
 
