@@ -29,9 +29,20 @@ def utc(moment: datetime) -> datetime:
 
 
 def verify_rows(
-    session_id: str, rows: Sequence[Any], head: Any, readings: Sequence[Any]
+    session_id: str,
+    rows: Sequence[Any],
+    head: Any,
+    readings: Sequence[Any],
+    intervention: Any = None,
 ) -> VerifyResult:
-    """Check a session's stored rows: the hash chain, the columns, the readings projection."""
+    """Check a session's stored rows: the hash chain, the columns, the projections.
+
+    Args:
+        rows: the ``events`` rows, by ``seq``.
+        head: the ``sessions`` row (``last_seq``, ``last_hash``), None if absent.
+        readings: the ``readings`` rows, by ``id``.
+        intervention: the ``interventions`` row (CMMS fields), None to skip.
+    """
     prev = GENESIS
     parsed: list[tuple[int, Event]] = []
 
@@ -67,7 +78,43 @@ def verify_rows(
             return bad(seq, "projection")
     if len(readings) < len(expected_readings):
         return bad(expected_readings[len(readings)][0], "projection")
+    if intervention is not None:
+        for column, (seq, value) in _expected_intervention(parsed).items():
+            stored = getattr(intervention, column)
+            if isinstance(value, bool) and stored is not None:
+                stored = bool(stored)  # SQLite returns 0/1
+            if stored != value:
+                return bad(seq, "projection")
     return VerifyResult(session_id, True, len(rows))
+
+
+# CMMS columns that depend on the events only (the ISO 14224 codes come from the KB)
+_CHECKED = (
+    "root_cause",
+    "root_cause_probability",
+    "root_cause_confirmed",
+    "category_5m",
+    "why_chain",
+    "remedy",
+    "activity",
+    "labour_min",
+    "downtime_min",
+    "lockout_done",
+    "validation_test",
+    "validation_passed",
+    "validation_result",
+    "status",
+)
+
+
+def _expected_intervention(parsed: Sequence[tuple[int, Event]]) -> dict[str, tuple[int, Any]]:
+    """Column -> (seq of the event that last set it, value), for the checked CMMS columns."""
+    out: dict[str, tuple[int, Any]] = {}
+    for seq, event in parsed:
+        for column, value in changes_for(event).intervention.items():
+            if column in _CHECKED:
+                out[column] = (seq, value)
+    return out
 
 
 def _expected_readings(parsed: Sequence[tuple[int, Event]]) -> list[tuple[int, dict[str, Any]]]:

@@ -398,7 +398,7 @@ class SqlStore(Store):
     # --- audit --------------------------------------------------------------------
 
     def verify(self, session_id: str) -> VerifyResult:
-        def work() -> tuple[list[Any], Any, list[Any]]:
+        def work() -> tuple[list[Any], Any, list[Any], Any]:
             with self._read() as conn:
                 self._require(conn, session_id)
                 rows = list(
@@ -420,10 +420,13 @@ class SqlStore(Store):
                         .order_by(t.readings.c.id)
                     ).all()
                 )
-            return rows, head, readings
+                intervention = conn.execute(
+                    select(t.interventions).where(t.interventions.c.session_id == session_id)
+                ).first()
+            return rows, head, readings, intervention
 
-        rows, head, readings = self._retry(work)
-        return verify_rows(session_id, rows, head, readings)
+        rows, head, readings, intervention = self._retry(work)
+        return verify_rows(session_id, rows, head, readings, intervention)
 
 
 def _insert_ignore(conn: Connection, table: Any, **values: Any) -> None:

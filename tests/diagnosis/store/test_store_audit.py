@@ -85,3 +85,15 @@ def test_edited_reading_projection_is_caught(db_url: str) -> None:
 def test_untouched_log_verifies(db_url: str) -> None:
     _filled(db_url)
     assert _verify(db_url) == (True, None, None)
+
+
+def test_edited_cmms_fields_are_caught(db_url: str) -> None:
+    _filled(db_url)
+    _sql(db_url, "UPDATE interventions SET labour_min = 15")
+    assert _verify(db_url) == (False, 15, "projection")  # seq of the RemedyRecorded event
+
+
+def test_edited_closure_status_is_caught(db_url: str) -> None:
+    _filled(db_url)
+    _sql(db_url, "UPDATE interventions SET status = 'abandoned'")
+    assert _verify(db_url) == (False, 17, "projection")
