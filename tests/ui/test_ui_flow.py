@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 from ui_pilot import acknowledge_dialog, answer, pick_equipment, settle, sign_in, start
 
-from diagnosis.session.events import ConclusionReached, SessionClosed
+from diagnosis.session.events import (
+    CategorySet,
+    ConclusionReached,
+    RemedyRecorded,
+    SessionClosed,
+    ValidationRecorded,
+)
 from diagnosis.store import open_store
 from ui.dialogs.procedure import ProcedureDialog
 from ui.screens.conclusion import ConclusionScreen
@@ -58,6 +64,18 @@ async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: st
             app.screen.query_one("#why-ev-0", Static).render()
         )
         assert app.screen.query_one("#remedy", Input).value.startswith("Replace heater band")
+        assert app.screen.query_one("#labour", Input).value == "45"
+        app.screen.query_one("#downtime", Input).value = "1 h"  # not minutes: refused
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Minutes must be numbers" in str(
+            app.screen.query_one("#conclusion-error", Static).render()
+        )
+        app.screen.query_one("#downtime", Input).value = "62,5"
+        app.screen.query_one("#activity", Select).value = "replace"
+        app.screen.query_one("#validation", Input).value = "Heat-up test of zone 2"
+        app.screen.query_one("#validation-result", Input).value = "230 °C reached in 12 min"
+        app.screen.query_one("#validation-status", Select).value = "passed"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen)
@@ -72,3 +90,10 @@ async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: st
     conclusion = [e for e in events if isinstance(e, ConclusionReached)][-1]
     assert conclusion.root_cause == "heater-burnt" and conclusion.confirmed
     assert isinstance(events[-1], SessionClosed)
+    remedy = [e for e in events if isinstance(e, RemedyRecorded)][-1]
+    assert (remedy.activity, remedy.labour_min, remedy.downtime_min) == ("replace", 45.0, 62.5)
+    assert remedy.lockout_done  # a reading of this session needed lockout
+    validation = [e for e in events if isinstance(e, ValidationRecorded)][-1]
+    assert validation.passed and validation.test == "Heat-up test of zone 2"
+    assert validation.result == "230 °C reached in 12 min"
+    assert [e for e in events if isinstance(e, CategorySet)][-1].category_5m == "machine"

@@ -31,7 +31,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from diagnosis.errors import DiagnosisError
-from diagnosis.i18n import parse_number
+from diagnosis.i18n import split_value_unit
 from diagnosis.kb.model import CATEGORIES_5M
 from ui.screens.base import BaseScreen
 from ui.text import esc, kb_text, num
@@ -274,8 +274,8 @@ class ConclusionScreen(BaseScreen[None]):
         activity = self.query_one("#activity", Select).value
         labour_raw = self.query_one("#labour", Input).value.strip()
         downtime_raw = self.query_one("#downtime", Input).value.strip()
-        labour = parse_number(labour_raw) if labour_raw else None
-        downtime = parse_number(downtime_raw) if downtime_raw else None
+        labour = _minutes(labour_raw)
+        downtime = _minutes(downtime_raw)
         if (labour_raw and labour is None) or (downtime_raw and downtime is None):
             self.query_one("#conclusion-error", Static).update(self.t("concl.bad_minutes"))
             return
@@ -287,6 +287,10 @@ class ConclusionScreen(BaseScreen[None]):
         test = self.query_one("#validation", Input).value.strip()
         result = self.query_one("#validation-result", Input).value.strip()
         status = self.query_one("#validation-status", Select).value
+        if isinstance(status, str) and not test:
+            self.query_one("#conclusion-error", Static).update(self.t("concl.need_test"))
+            self.query_one("#validation", Input).focus()
+            return
         plan = {
             "links": links,
             "family": family if isinstance(family, str) else None,
@@ -334,3 +338,11 @@ class ConclusionScreen(BaseScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _minutes(raw: str) -> float | None:
+    """``45``, ``7,5``, ``45 min`` as minutes; None when empty or not minutes (``1 h``)."""
+    parsed = split_value_unit(raw) if raw else None
+    if parsed is None or parsed[1].lower() not in ("", "min", "mn", "minutes"):
+        return None
+    return parsed[0]
