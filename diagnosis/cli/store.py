@@ -185,7 +185,7 @@ def report(
     lang: str | None = _LANG,
 ) -> None:
     """Export one session's report (Markdown, self-contained HTML, JSON, PDF)."""
-    from diagnosis.report import FORMATS, build_report, render
+    from diagnosis.report import FORMATS, Audit, build_report, render
 
     lang, db = _ctx(ctx, lang, db)
     _check_format(to, FORMATS, "--to", lang)
@@ -193,8 +193,11 @@ def report(
         raise UsageError(_t("binary_to_tty", lang))
     knowledge = _kb(ctx, kb, fault_trees)
     with _open(db) as store:
-        events = store.events(store.resolve(session))
-    data = build_report(knowledge, events, lang=lang)
+        sid = store.resolve(session)
+        events = store.events(sid)
+        check = store.verify(sid)
+    audit = Audit(check.ok, check.events, check.first_bad_seq)
+    data = build_report(knowledge, events, lang=lang, audit=audit)
     _write(render(data, to), output, lang)
     if output:
         print(_t("written", lang, path=output), file=sys.stderr)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from diagnosis.errors import ExportError
 from diagnosis.i18n import tr
 from diagnosis.report.build import build_report
-from diagnosis.report.data import REPORT_VERSION, ReportData
+from diagnosis.report.data import REPORT_VERSION, Audit, ReportData
 
-__all__ = ["FORMATS", "REPORT_VERSION", "ReportData", "build_report", "render"]
+__all__ = ["FORMATS", "REPORT_VERSION", "Audit", "ReportData", "build_report", "render"]
 
 FORMATS = ("md", "html", "json", "pdf")
 

@@ -21,6 +21,7 @@ from diagnosis.i18n import Text, format_number, tr
 from diagnosis.kb.model import CATEGORIES_5M, EquipmentKB, KnowledgeBase, Measurement
 from diagnosis.report.data import (
     AlertLine,
+    Audit,
     Conclusion,
     Excluded,
     Hypothesis,
@@ -52,6 +53,7 @@ def build_report(
     lang: str = "en",
     now: datetime | None = None,
     diagrams: bool = True,
+    audit: Audit | None = None,
 ) -> ReportData:
     """Everything a report of this session shows.
 
@@ -60,6 +62,7 @@ def build_report(
         events: the session's whole event log, ``SessionStarted`` first.
         lang: language of the KB texts resolved here (``en`` or ``fr``).
         now: the report's generation time (tests pin it).
+        audit: the store's hash-chain check of this log, shown in the report.
         diagrams: draw the graphviz diagrams (5-Why, fault-tree path) when ``dot``
             is there; False forces the text diagrams (tests, reproducible output).
 
@@ -115,6 +118,7 @@ def build_report(
         fault_tree=fault_tree_path(kb, start.equipment, conclusion, lang),
         diagrams=have_dot,
         warnings=tuple(b.warnings + _kb_changed(kb, start, lang)),
+        audit=audit,
     )
 
 
@@ -265,7 +269,7 @@ class _Builder:
     def _on_cause_excluded(self, e: ev.CauseExcluded) -> None:
         self.excluded[e.cause] = e.reason or e.rule
 
-    def _on_cause_reinstated(self, e: Any) -> None:
+    def _on_cause_reinstated(self, e: ev.CauseReinstated) -> None:
         self.excluded.pop(e.cause, None)
 
     def _on_note_added(self, e: ev.NoteAdded) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 __all__ = [
     "REPORT_VERSION",
     "AlertLine",
+    "Audit",
     "Conclusion",
     "Excluded",
     "FaultTreePath",
@@ -220,6 +221,15 @@ class FaultTreePath:
 
 
 @dataclass(frozen=True)
+class Audit:
+    """The store's check of the session's hash chain when the report was made."""
+
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one diagnosis report shows."""
 
@@ -256,6 +266,7 @@ class ReportData:
     diagrams: bool  # draw graphviz diagrams (``dot`` was available when the data was built)
     report_version: int = REPORT_VERSION
     warnings: tuple[str, ...] = field(default=())
+    audit: Audit | None = None  # None: the log did not come from a store
 
 
 def to_json_data(value: Any) -> Any:

@@ -23,6 +23,15 @@ def esc(text: object) -> str:
     return " ".join(s.split())
 
 
+def _audit_text(r: ReportData, f: Fmt) -> str:
+    a = r.audit
+    if a is None:
+        return ""
+    if a.ok:
+        return f.t("audit.ok", n=a.events)
+    return f.t("audit.bad", seq=a.first_bad_seq)
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -320,5 +329,8 @@ def render_markdown(r: ReportData) -> str:
     add(_row([esc(f.t("signatures.technician")), esc(r.technician), "", ""]))
     add(_row([esc(f.t("signatures.supervisor")), "", "", ""]))
     add("")
+    if r.audit is not None:
+        add(f"*{esc(_audit_text(r, f))}*")
+        add("")
     add(f"*{esc(f.t('generated', at=f.dt(r.generated_at)))}*")
     return "\n".join(out) + "\n"

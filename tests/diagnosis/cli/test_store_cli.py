@@ -147,6 +147,7 @@ def test_report_in_all_four_formats(
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert data["report_version"] == 1 and data["session_id"] == session_id
+    assert data["audit"]["ok"] is True
     assert data["conclusion"]["root_cause"] == "im-heater-z2-burnt"
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# Rapport de diagnostic : ")
@@ -221,6 +222,13 @@ def test_verify_catches_a_tampered_row(
     engine.dispose()
     code, _, err = _cli(capsys, "verify", session_id, "--db", db)
     assert code == 1 and f"event {seq}" in err
+    # the report still comes out, and says the record was modified at that event
+    code, out, _ = _cli(capsys, "report", session_id, "--db", db, "--to", "json")
+    assert code == 0 and json.loads(out)["audit"] == {
+        "ok": False,
+        "events": json.loads(out)["audit"]["events"],
+        "first_bad_seq": seq,
+    }
     code, out, _ = _cli(capsys, "verify", session_id, "--db", db, "--format", "json")
     assert code == 1
     assert json.loads(out) | {"events": 0} == {

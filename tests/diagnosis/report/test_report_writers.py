@@ -121,6 +121,7 @@ def test_json_is_versioned_and_complete() -> None:
         "fault_tree",
         "diagrams",
         "warnings",
+        "audit",
     }
     assert set(data) == expected
 
@@ -178,3 +179,15 @@ def test_a_reading_on_another_day_shows_its_date() -> None:
     )
     md = render(r, "md")
     assert isinstance(md, str) and "| 29/11/2026 00:30:00 | Température matière |" in md
+
+
+def test_audit_line() -> None:
+    import dataclasses
+
+    from diagnosis.report import Audit
+
+    r = _report("en")
+    ok = render(dataclasses.replace(r, audit=Audit(True, 17)), "md")
+    assert isinstance(ok, str) and "17 events, hash chain intact" in ok
+    bad = render(dataclasses.replace(r, audit=Audit(False, 17, 4)), "html")
+    assert isinstance(bad, str) and "modified outside the application at event 4" in bad
