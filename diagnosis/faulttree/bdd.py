@@ -1,8 +1,7 @@
 """Binary decision diagram of a fault tree: the exact Boolean function.
 
-The only module that talks to the ``dd`` package (CUDD bindings,
-``dd.cudd``; the pure-Python ``dd.autoref`` is the fallback when CUDD is
-not compiled in). The tree is compiled gate by gate with CUDD (dynamic
+The only module that talks to the ``dd`` package (its CUDD bindings,
+``dd.cudd``, shipped in the binary wheels). The tree is compiled gate by gate with CUDD (dynamic
 reordering by sifting on), then copied once into :class:`Bdd`, a flat,
 immutable array form that the analyses walk with plain loops:
 
@@ -64,8 +63,13 @@ class Bdd:
 def _import_dd() -> Any:
     try:
         import dd.cudd as backend
-    except ImportError:  # pragma: no cover - depends on the wheel
-        import dd.autoref as backend
+    except ImportError as exc:  # pragma: no cover - depends on the wheel
+        # The flat copy relies on CUDD's complement-edge pointers; the pure-Python
+        # dd.autoref has another node encoding, so it is not a silent fallback.
+        raise InferenceError(
+            "fault-tree analysis needs the 'dd' package built with CUDD (dd.cudd); "
+            "reinstall it from its binary wheel: pip install --force-reinstall dd"
+        ) from exc
     return backend
 
 
