@@ -171,7 +171,7 @@ def analyze(
         from diagnosis.faulttree.mocus import mocus_cut_sets
 
         raw_sets = [tuple(sorted(s)) for s in mocus_cut_sets(tree, limit)]
-        cut_sets = [CutSet(s, math.prod(probs_by_id[e] for e in s)) for s in raw_sets]
+        cut_sets = [CutSet(s, math.prod((probs_by_id[e] for e in s), start=1.0)) for s in raw_sets]
         cut_sets = [c for c in cut_sets if c.probability >= cutoff]
     else:
         family = minimal_cut_sets(bdd, limit)
@@ -183,7 +183,7 @@ def analyze(
             if len(cut_sets) == max_listed:
                 raise _too_many(tree, family.count(), limit, max_listed)
             events = tuple(sorted(names[v] for v in levels))
-            cut_sets.append(CutSet(events, math.prod(probs[v] for v in levels)))
+            cut_sets.append(CutSet(events, math.prod((probs[v] for v in levels), start=1.0)))
     cut_sets.sort(key=lambda c: (len(c.events), c.events))
     rare = min(1.0, math.fsum(c.probability for c in cut_sets))
     mcub = 1.0 - math.prod(1.0 - c.probability for c in cut_sets)
