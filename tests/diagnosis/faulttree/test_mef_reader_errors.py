@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,65 +22,21 @@ def _read(tmp_path: Path, body: str, whole: bool = False) -> str:
     return str(info.value).replace(str(tmp_path) + "/", "")
 
 
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (
-            '<define-gate name="g">\n<cardinality min="1" max="2"><basic-event name="a"/>'
-            "</cardinality>\n</define-gate>\n",
-            "model.xml:5:0: <cardinality>: unsupported formula in gate 'g'",
-        ),
-        (
-            '<define-gate name="g">\n<or><gate name="missing"/><basic-event name="a"/></or>\n'
-            '</define-gate>\n<define-basic-event name="a"><float value="0.1"/></define-basic-event>\n',
-            "model.xml:5:0: <gate>: event 'missing' is not defined",
-        ),
-        (
-            '<define-gate name="g">\n<atleast><basic-event name="a"/></atleast>\n</define-gate>\n',
-            "model.xml:5:0: <atleast>: atleast needs an integer 'min' attribute",
-        ),
-        (
-            '<define-gate name="g"><or><basic-event name="a"/><basic-event name="b"/></or>'
-            '</define-gate>\n<define-basic-event name="a">\n<float value="1.5"/>\n'
-            '</define-basic-event>\n<define-basic-event name="b"><float value="0.1"/>'
-            "</define-basic-event>\n",
-            "model.xml:6:0: <float>: basic event 'a': probability 1.5 is not in [0, 1]",
-        ),
-        (
-            '<define-gate name="g"><or><basic-event name="a"/></or></define-gate>\n'
-            '<define-basic-event name="a"><histogram/></define-basic-event>\n',
-            "model.xml:5:0: <histogram>: unsupported expression",
-        ),
-        (
-            '<define-gate name="g"><or><basic-event name="a"/></or></define-gate>\n'
-            '<define-basic-event name="a"><exponential><parameter name="lam"/>'
-            "<system-mission-time/></exponential></define-basic-event>\n",
-            "model.xml:5:0: <parameter>: parameter 'lam' is not defined",
-        ),
-        (
-            '<define-gate name="g"><or><basic-event name="a"/></or></define-gate>\n'
-            '<define-gate name="g"><or><basic-event name="a"/></or></define-gate>\n',
-            "model.xml:5:0: <define-gate>: 'g' is defined twice (first at",
-        ),
-        (
-            '<define-CCF-group name="ccf" model="beta-factor"/>\n',
-            "model.xml:4:0: <define-CCF-group>: unsupported element",
-        ),
-        (
-            '<define-gate name="g"><or><gate name="a"/></or></define-gate>\n'
-            '<define-basic-event name="a"><float value="0.1"/></define-basic-event>\n',
-            "model.xml:4:0: <gate>: 'a' is a basic event, not a gate",
-        ),
-    ],
-)
-def test_unsupported_or_wrong_constructs(tmp_path: Path, body: str, expected: str) -> None:
-    assert _read(tmp_path, body).startswith(expected)
+BROKEN = Path(__file__).with_name("data") / "broken"
+_EXPECT = re.compile(r"<!-- expect: (\d+): (.*?) -->")
 
 
-def test_malformed_xml_names_line(tmp_path: Path) -> None:
-    message = _read(tmp_path, HEAD + '<define-gate name="g">\n<or>\n</define-gate>\n', whole=True)
-    assert message.startswith("model.xml:6:")
-    assert "malformed XML: mismatched tag" in message
+@pytest.mark.parametrize("path", sorted(BROKEN.glob("*.xml")), ids=lambda p: p.stem)
+def test_broken_inputs(path: Path) -> None:
+    """Each file of data/broken states, in its first line, the line and the error it gives."""
+    found = _EXPECT.match(path.read_text(encoding="utf-8"))
+    assert found, f"{path.name}: first line must be <!-- expect: LINE: message -->"
+    line, message = found.groups()
+    with pytest.raises(KnowledgeBaseError) as info:
+        read_mef([path])
+    problem = info.value.problems[0]
+    assert (Path(problem.file).name, problem.line) == (path.name, int(line))
+    assert message in problem.message
 
 
 def test_wrong_root(tmp_path: Path) -> None:
