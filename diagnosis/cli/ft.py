@@ -234,7 +234,8 @@ def render_cmd(
         print(tr("ft.cli.no_dot", lang), file=sys.stderr)
         _write(str(Path(output).with_suffix(".dot")) if output else None, dot, lang)
         raise ExportError(tr("ft.cli.cannot_draw", lang, fmt=to))
-    _write(output, render(dot, to), lang)
+    image = render(dot, to)
+    _write(output, image.decode("utf-8") if to == "svg" else image, lang)
 
 
 def _tree_or_file(
