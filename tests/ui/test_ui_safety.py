@@ -85,6 +85,13 @@ async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app)
         await acknowledge_dialog(pilot)
         assert app.screen is screen
         assert "heater-current" in screen._lockouts_done
+        # The consignation is in the session log, step by step, not in the UI only.
+        log = screen.session.events
+        raised = [e for e in log if e.type == "alert_raised" and e.reason == "lockout"]
+        assert [(e.procedure, e.trigger) for e in raised] == [("loto-press", "heater-current")]
+        steps = [e.step for e in log if e.type == "alert_step_acknowledged"]
+        assert steps == list(range(len(dialog.procedure.steps)))
+        assert any(e.type == "alert_acknowledged" and e.procedure == "loto-press" for e in log)
         text = screen_text(app)
         assert "BR required" in text and "acknowledged: Lock out the press cabinet" in text
         assert screen.query_one("#answer", Input).placeholder == "yes / no"

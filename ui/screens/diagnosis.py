@@ -73,6 +73,7 @@ class DiagnosisScreen(BaseScreen[None]):
         self.view: View | None = None
         self.busy = False
         self._lockouts_done: set[str] = set()
+        self._pending_lockout: str | None = None  # measurement whose lockout the engine raises
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,7 +117,9 @@ class DiagnosisScreen(BaseScreen[None]):
         )
 
     @work(thread=True, exclusive=True, group="engine")
-    def run_engine(self, call: Callable[[], Any] | None, keep_current: bool = False) -> None:
+    def run_engine(
+        self, call: Callable[[], Any] | None, keep_current: bool = False, keep_always: bool = False
+    ) -> None:
         """Run ``call`` on the session (if any), then read a fresh view; report back."""
         app = self.app
         app.call_from_thread(self._set_busy, True)
@@ -131,7 +134,8 @@ class DiagnosisScreen(BaseScreen[None]):
         except DiagnosisError as exc:
             app.call_from_thread(self._engine_failed, str(exc))
             return
-        app.call_from_thread(self._show, view, error, keep_current and error is not None)
+        keep = keep_always or (keep_current and error is not None)
+        app.call_from_thread(self._show, view, error, keep)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -257,17 +261,17 @@ class DiagnosisScreen(BaseScreen[None]):
         m = self.current
         if m is None or not m.requires.lockout or m.id in self._lockouts_done:
             return
-        if self._lockout_acknowledged(m):
-            self._lockouts_done.add(m.id)
-            self._show_card()
+        if self._lockout_acknowledged(m) or self._pending_lockout == m.id:
+            # Acknowledged step by step in the session log (or the KB has no
+            # lockout procedure for the engine to raise): the measurement may be asked.
+            self._pending_lockout = None
+            self._lockout_done(m.id)
             return
-        procedure = self._lockout_procedure(m)
-        if procedure is None:
-            return
-        reason = self.t("diag.lockout_reason", measurement=kb_text(m.name, self.lang))
-        self.app.push_screen(
-            _procedure_dialog(self, procedure, reason, 0), lambda _ok: self._lockout_done(m.id)
-        )
+        # The engine raises the lockout procedure as an alert, so that each step
+        # acknowledged is in the session log (who, when) and survives a resume.
+        mid = m.id
+        self._pending_lockout = mid
+        self.run_engine(lambda: self.session.prepare(mid), keep_always=True)
 
     def _alert_reason(self, alert: Any, view: View) -> str:
         """Why the alert was raised, in words: the critical reading, the rule, the symptom."""
@@ -284,10 +288,14 @@ class DiagnosisScreen(BaseScreen[None]):
             return self.t("diag.alert.safety_symptom", symptom=name)
         if alert.reason == "rule":
             return self.t("diag.alert.rule", rule=alert.trigger)
+        if alert.reason == "lockout" and eq.has("measurement", alert.trigger):
+            name = kb_text(eq.measurement(alert.trigger).name, self.lang)
+            return self.t("diag.lockout_reason", measurement=name)
         return str(alert.reason or alert.trigger)
 
     def _alert_done(self, _ok: bool | None) -> None:
-        self.run_engine(None)
+        # After a lockout, stay on the measurement it was applied for.
+        self.run_engine(None, keep_always=self._pending_lockout is not None)
 
     def _lockout_done(self, measurement_id: str) -> None:
         self._lockouts_done.add(measurement_id)
