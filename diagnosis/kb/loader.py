@@ -63,6 +63,7 @@ def _display(path: Path) -> str:
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.dropped: set[str] = set()  # ids of entities refused in the shape pass
 
     def __call__(self, pos: SourcePos, message: str) -> None:
         self.problems.append(Problem(pos.file, pos.line, pos.column, message))
@@ -108,7 +109,7 @@ def _file_body(path: Path, obj: Obj, report: _Collector) -> PosMap | None:
             f"unsupported format {raw['format']!r} (this program reads format 1)",
         )
         return None
-    return validate(obj, raw, raw.pos, report)
+    return validate(obj, raw, raw.pos, report, report.dropped)
 
 
 def _load_equipment_file(path: Path, report: _Collector) -> EquipmentKB | list[Procedure] | None:
@@ -213,7 +214,7 @@ def inspect_kb(
         for t in (_load_tree(p, report) for p in (_files(ft_path) if ft_path else []))
         if t is not None
     ]
-    check_references(equipments, shared, trees, report)
+    check_references(equipments, shared, trees, report, ignore=report.dropped)
     kb = KnowledgeBase(
         equipments=tuple(equipments),
         fault_trees=tuple(trees),

@@ -7,7 +7,7 @@ problem of every file is reported in one run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import networkx as nx
 
@@ -29,8 +29,13 @@ def check_references(
     shared: Iterable[Procedure],
     trees: Iterable[FaultTreeDef],
     report: Report,
+    ignore: Collection[str] = frozenset(),
 ) -> None:
-    """Report every dangling reference, duplicate id, unknown state and cycle."""
+    """Report every dangling reference, duplicate id, unknown state and cycle.
+
+    ``ignore`` holds the ids of entities the shape pass refused (already
+    reported): references to them are not reported again as dangling.
+    """
     equipments, shared, trees = list(equipments), list(shared), list(trees)
     seen: dict[tuple[str, str], SourcePos] = {}
 
@@ -70,7 +75,8 @@ def check_references(
 
     def ref(kind: str, known: Iterable[str], eid: str | None, pos: SourcePos, who: str) -> bool:
         if eid is not None and eid not in known:
-            report(pos, f"{who}: unknown {kind} '{eid}'")
+            if eid not in ignore:
+                report(pos, f"{who}: unknown {kind} '{eid}'")
             return False
         return True
 
@@ -114,7 +120,7 @@ def check_references(
         for r in e.rules:
             who = f"rule '{r.id}'"
             for cond in r.when:
-                _check_condition(cond, symptoms, measurements, who, report)
+                _check_condition(cond, symptoms | set(ignore), measurements, who, report, ignore)
             for cid in r.then.exclude:
                 ref("cause", causes, cid, r.pos, f"{who}: exclude")
             ref("procedure", procedures, r.then.alert, r.pos, f"{who}: alert")
@@ -124,7 +130,7 @@ def check_references(
             ref("cause", causes, f.cause, f.pos, f"fmea line '{f.id}'")
             ref("component", comps, f.component, f.pos, f"fmea line '{f.id}'")
     for t in trees:
-        _check_tree(t, causes, equipment_ids, report)
+        _check_tree(t, causes | set(ignore), equipment_ids | set(ignore), report, ignore)
 
 
 def _check_condition(
@@ -133,6 +139,7 @@ def _check_condition(
     measurements: dict[str, Measurement],
     who: str,
     report: Report,
+    ignore: Collection[str],
 ) -> None:
     if cond.symptom is not None:
         if cond.symptom not in symptoms:
@@ -140,7 +147,8 @@ def _check_condition(
         return
     m = measurements.get(str(cond.measurement))
     if m is None:
-        report(cond.pos, f"{who}: unknown measurement '{cond.measurement}'")
+        if cond.measurement not in ignore:
+            report(cond.pos, f"{who}: unknown measurement '{cond.measurement}'")
         return
     if cond.state is not None:
         if cond.state not in m.states:
@@ -160,11 +168,17 @@ def _cycles(graph: nx.DiGraph) -> list[list[str]]:
         return []
 
 
-def _check_tree(t: FaultTreeDef, causes: set[str], equipment_ids: set[str], report: Report) -> None:
+def _check_tree(
+    t: FaultTreeDef,
+    causes: set[str],
+    equipment_ids: set[str],
+    report: Report,
+    ignore: Collection[str],
+) -> None:
     who = f"fault tree '{t.id}'"
     if t.equipment is not None and t.equipment not in equipment_ids:
         report(t.pos, f"{who}: unknown equipment '{t.equipment}'")
-    nodes = {g.id for g in t.gates} | {e.id for e in t.events}
+    nodes = {g.id for g in t.gates} | {e.id for e in t.events} | set(ignore)
     if t.top not in nodes:
         report(t.pos, f"{who}: top '{t.top}' is not a gate or event of this tree")
     graph = nx.DiGraph()

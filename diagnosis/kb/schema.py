@@ -246,11 +246,15 @@ def _label(obj: Obj, value: PosMap) -> str:
     return f"{obj.name} '{ident}'" if isinstance(ident, str | int) and ident != "" else obj.name
 
 
-def validate(obj: Obj, value: Any, where: SourcePos, report: Report) -> PosMap | None:
+def validate(
+    obj: Obj, value: Any, where: SourcePos, report: Report, dropped: set[str] | None = None
+) -> PosMap | None:
     """Check ``value`` against ``obj``; return it with bad fields removed.
 
     Returns None when the value is not a mapping or a required field is
     missing or invalid (the entity is dropped; the problem was reported).
+    The ids of dropped entities go into ``dropped``, so that the second pass
+    does not report references to them as dangling: one mistake, one message.
     """
     if value is REJECTED:
         return None
@@ -266,7 +270,7 @@ def validate(obj: Obj, value: Any, where: SourcePos, report: Report) -> PosMap |
             del value[key]
             continue
         field_label = obj.name if key == "id" else f"{label}: {key}"
-        checked, ok = _check(spec, value[key], value.value_pos[key], field_label, report)
+        checked, ok = _check(spec, value[key], value.value_pos[key], field_label, report, dropped)
         if ok:
             value[key] = checked
         else:
@@ -276,6 +280,8 @@ def validate(obj: Obj, value: Any, where: SourcePos, report: Report) -> PosMap |
         if spec.required and key not in value.key_pos:
             report(value.pos, f"{label}: missing required field '{key}'")
             keep = False
+    if not keep and dropped is not None and isinstance(value.get("id"), str):
+        dropped.add(value["id"])
     return value if keep else None
 
 
@@ -302,7 +308,14 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _check(spec: F, value: Any, pos: SourcePos, label: str, report: Report) -> tuple[Any, bool]:
+def _check(
+    spec: F,
+    value: Any,
+    pos: SourcePos,
+    label: str,
+    report: Report,
+    dropped: set[str] | None = None,
+) -> tuple[Any, bool]:
     """Validate one field value; returns (normalised value, ok)."""
     if value is REJECTED:
         return None, False
@@ -400,7 +413,7 @@ def _check(spec: F, value: Any, pos: SourcePos, label: str, report: Report) -> t
         for item, ipos in zip(value, value.item_pos, strict=True):
             assert spec.item is not None
             if isinstance(spec.item, Obj):
-                checked = validate(spec.item, item, ipos, report)
+                checked = validate(spec.item, item, ipos, report, dropped)
                 ok = checked is not None
             else:
                 checked, ok = _check(spec.item, item, ipos, label, report)
@@ -410,7 +423,7 @@ def _check(spec: F, value: Any, pos: SourcePos, label: str, report: Report) -> t
         return out, True
     if kind == "obj":
         assert isinstance(spec.item, Obj)
-        checked = validate(spec.item, value, pos, report)
+        checked = validate(spec.item, value, pos, report, dropped)
         return checked, checked is not None
     if isinstance(value, date | datetime):
         return value, True

@@ -60,6 +60,9 @@ CASES: dict[str, list[tuple[int, int, str]]] = {
     "format_unsupported.yaml": [(1, 9, "unsupported format 2 (this program reads format 1)")],
     "ft_cycle.yaml": [(6, 7, "fault tree 'ft1': cycle g1 -> g2 -> g1")],
     "ft_atleast_k.yaml": [(6, 34, "gate 'g1': k=4 is not in 1..3 (its inputs)")],
+    "ft_unknown_gate_type.yaml": [
+        (6, 22, "gate 'g1': type: 'orr' is not one of and, or, atleast, not, xor, nand, nor")
+    ],
     "ft_dangling_input.yaml": [(6, 7, "gate 'g1': unknown input 'e2'")],
     "many_errors.yaml": [
         (
@@ -169,3 +172,14 @@ def test_shared_procedures_file_extension(tmp_path: Path) -> None:
     assert [p.message for p in problems] == [
         "missing required field 'equipment' (only a file of shared procedures may go without it)"
     ]
+
+
+def test_a_refused_entity_is_not_reported_again_as_dangling(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    text = (BROKEN / "_base.yaml").read_text().replace("prior: 0.1", "prior: 2")
+    (kb / "eq.yaml").write_text(
+        text + "fmea:\n  - {id: f1, cause: c1, severity: 5, occurrence: 3, detection: 4}\n"
+    )
+    _, problems = check_kb(kb)
+    assert [p.message for p in problems] == ["cause 'c1': prior 2 is not in (0, 1)"]
