@@ -31,6 +31,7 @@ __all__ = [
     "detect_lang",
     "format_datetime",
     "format_number",
+    "format_percent",
     "parse_number",
     "split_value_unit",
     "tr",
@@ -163,6 +164,12 @@ def format_number(value: float, lang: str = DEFAULT_LANG, digits: int = 6) -> st
     if "e" not in text and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "fr" else text
+
+
+def format_percent(p: float, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A probability as a percentage with fixed decimals: ``95.2%``, French ``95,2 %``."""
+    text = f"{p * 100:.{digits}f}"
+    return text.replace(".", ",") + " %" if lang == "fr" else text + "%"
 
 
 def format_datetime(moment: datetime, lang: str = DEFAULT_LANG, seconds: bool = False) -> str:

@@ -162,9 +162,9 @@ def _name(eq: EquipmentKB, cause: str, lang: str) -> str:
 
 
 def _pct(p: float, lang: str) -> str:
-    from diagnosis.i18n import format_number
+    from diagnosis.i18n import format_percent
 
-    return format_number(round(100.0 * p, 1), lang) + " %"
+    return format_percent(p, lang)
 
 
 def render_text(

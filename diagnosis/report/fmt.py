@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from diagnosis.i18n import format_datetime, format_number, tr
+from diagnosis.i18n import format_datetime, format_number, format_percent, tr
 from diagnosis.report.data import ReadingLine
 
 __all__ = ["Fmt"]
@@ -28,7 +28,7 @@ class Fmt:
         return "" if value is None else format_number(float(value), self.lang, digits)
 
     def pct(self, p: float | None) -> str:
-        return "" if p is None else format_number(round(p * 100, 1), self.lang) + " %"
+        return "" if p is None else format_percent(p, self.lang)
 
     def dt(self, moment: datetime | None) -> str:
         return "" if moment is None else format_datetime(moment, self.lang)

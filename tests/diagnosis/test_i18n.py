@@ -14,6 +14,7 @@ from diagnosis.i18n import (
     detect_lang,
     format_datetime,
     format_number,
+    format_percent,
     parse_number,
     split_value_unit,
     tr,
@@ -61,6 +62,8 @@ def test_parse_number_rejects_non_numbers(text: str) -> None:
 def test_format_number_and_date_by_language() -> None:
     assert format_number(4.2, "fr") == "4,2" and format_number(4.2, "en") == "4.2"
     assert format_number(230.0, "fr") == "230"
+    assert format_percent(0.952, "fr") == "95,2 %" and format_percent(0.05, "en") == "5.0%"
+    assert format_percent(0.26, "fr", 0) == "26 %"
     moment = datetime(2026, 11, 28, 14, 5)
     assert format_datetime(moment, "fr") == "28/11/2026 14:05"
     assert format_datetime(moment, "en") == "2026-11-28 14:05"

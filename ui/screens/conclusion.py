@@ -31,7 +31,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from diagnosis.errors import DiagnosisError
-from diagnosis.i18n import split_value_unit
+from diagnosis.i18n import format_percent, split_value_unit
 from diagnosis.kb.model import CATEGORIES_5M
 from ui.screens.base import BaseScreen
 from ui.text import esc, kb_text, num
@@ -151,7 +151,7 @@ class ConclusionScreen(BaseScreen[None]):
         listing.focus()
 
     def _cause_label(self, cause_id: str, p: float) -> str:
-        pct = f"{p * 100:5.1f}%"
+        pct = format_percent(p, self.lang).rjust(7)
         if cause_id == UNKNOWN:
             return f"{pct}  [i]{esc(self.t('hyp.unknown'))}[/i]"
         cause = self.session.equipment.cause(cause_id)

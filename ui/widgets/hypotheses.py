@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 from textual.widgets import Static
 
-from diagnosis.i18n import tr
+from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB
 from ui.text import kb_text
 
@@ -57,13 +57,13 @@ class HypothesesPanel(Static):
         """Render ``ranking`` (cause id, probability), then the excluded causes."""
         lang = self.lang
         table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(justify="right", width=4, no_wrap=True)
+        table.add_column(justify="right", width=5, no_wrap=True)
         table.add_column(width=10, no_wrap=True)
         table.add_column(ratio=2, overflow="ellipsis", no_wrap=True)
         table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         rows = list(ranking)[:limit] if limit else list(ranking)
         for cause_id, p in rows:
-            pct = f"{p * 100:.0f}%" if p >= 0.005 else "<1%"
+            pct = format_percent(p, lang, 0) if p >= 0.005 else "<" + format_percent(0.01, lang, 0)
             if cause_id == UNKNOWN:
                 name = RichText(tr("hyp.unknown", lang), style="italic")
                 tag = RichText("?", style="dim")

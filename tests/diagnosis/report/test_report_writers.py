@@ -31,8 +31,8 @@ def test_markdown_english() -> None:
         "| 14:08:00 | Melt temperature | 205 °C | low | 230 °C | LL 180 · L 215 · H 245 · HH 260 | thermocouple | alice |"
         in md
     )
-    assert "| Heater band burnt | 50 % | 80 % | 97 % |" in md
-    assert "**Heater band burnt**: 97 %, confirmed by the technician" in md
+    assert "| Heater band burnt | 50.0% | 80.0% | 97.0% |" in md
+    assert "**Heater band burnt**: 97.0%, confirmed by the technician" in md
     assert "| F1 | No heat | Short shots | 7 | 4 | 3 | 84 | M | 16 (act) |" in md
     assert "| HB-220 | heater band | 1 |" in md
     assert "- 50 good shots: **passed** 50/50 (2026-11-28 14:20)" in md
@@ -45,7 +45,7 @@ def test_markdown_french_dates_numbers_and_colons() -> None:
     assert "| Début | 28/11/2026 14:05 |" in md
     assert "| 14:14:00 | Courant collier | 0,1 A | bas | 4 A |" in md
     assert "- **Quoi** : short shots on mould 12" in md
-    assert "**Collier chauffant grillé** : 97 %, confirmée par le technicien" in md
+    assert "**Collier chauffant grillé** : 97,0 %, confirmée par le technicien" in md
     assert "Rapport généré le 28/11/2026 16:00 (UTC)" in md
 
 
