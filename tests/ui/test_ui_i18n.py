@@ -65,3 +65,17 @@ async def test_theme_toggle_is_remembered(make_app) -> None:
     again = make_app()
     async with again.run_test(size=(80, 24)):
         assert again.theme == "textual-light"
+
+
+async def test_no_untranslated_key_label_in_footers(make_app) -> None:
+    from ui_pilot import pick_equipment, sign_in
+
+    app = make_app(lang="fr")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "press")
+        await pilot.press("enter")  # from the symptom search to the checklist
+        await pilot.pause()
+        text = screen_text(app)
+        assert "key." not in text
+        assert "Non constaté" in text  # the checklist's own binding, in French

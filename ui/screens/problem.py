@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from diagnosis.errors import DiagnosisError
 from ui.screens.base import BaseScreen
-from ui.text import esc, kb_text
+from ui.text import esc, kb_text, translate_bindings
 
 if TYPE_CHECKING:
     from diagnosis.session import Session
@@ -35,6 +35,10 @@ class SymptomList(SelectionList[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "absent", "key.absent"),
     ]
+
+    def on_mount(self) -> None:
+        # Widget bindings are catalog keys too (BaseScreen translates only its own).
+        translate_bindings(self, getattr(self.screen, "lang", "en"))
 
     def action_absent(self) -> None:
         if self.highlighted is None:
