@@ -200,6 +200,31 @@ class _Builder:
     def _text(self, value: Text | None) -> str:
         return value.get(self.lang) if value else ""
 
+    def _instrument(self, recorded: str | None, m: Measurement | None) -> str:
+        """The instrument used: the KB's, in the report's language, unless another was recorded."""
+        if not recorded:
+            return self._text(m.instrument) if m else ""
+        return self._as_kb_text(recorded, [m.instrument] if m else [])
+
+    def _as_kb_text(self, recorded: str, candidates: Sequence[Text]) -> str:
+        """``recorded`` in the report's language when it is a KB text in some language.
+
+        A session records texts in its own language; a report in the other
+        language shows the KB's translation of those that were not edited, and
+        what the technician wrote, as written.
+        """
+        for text in candidates:
+            if text and recorded in dict(text.values).values():
+                return self._text(text)
+        return recorded
+
+    def _cause_texts(self, attribute: str) -> list[Text]:
+        cause = self.kb.causes.get(self.conclusion.root_cause or "") if self.conclusion else None
+        if cause is None:
+            return []
+        value = getattr(cause, attribute)
+        return list(value) if isinstance(value, tuple) else [value]
+
     # --- folding -------------------------------------------------------------------
 
     def feed(self, event: ev.Event) -> None:
@@ -224,7 +249,7 @@ class _Builder:
                 state=e.state,
                 critical=e.critical,
                 available=e.available,
-                instrument=e.instrument or (self._text(m.instrument) if m else ""),
+                instrument=self._instrument(e.instrument, m),
                 point=self._text(m.point) if m else "",
                 nominal=m.nominal if m else None,
                 low_critical=th.low_critical if th else None,
@@ -280,8 +305,13 @@ class _Builder:
         self.conclusion = e
 
     def _on_why_chain_set(self, e: ev.WhyChainSet) -> None:
+        templates = self._cause_texts("why")
         self.why = [
-            WhyLine(link.text, link.evidence, self._evidence_text(link.evidence))
+            WhyLine(
+                self._as_kb_text(link.text, templates),
+                link.evidence,
+                self._evidence_text(link.evidence),
+            )
             for link in e.links
         ]
 
@@ -398,7 +428,7 @@ class _Builder:
         root = self.conclusion.root_cause if self.conclusion else None
         c = self.kb.causes.get(root) if root else None
         return Remedy(
-            text=e.remedy,
+            text=self._as_kb_text(e.remedy, self._cause_texts("remedy")),
             activity=e.activity,
             parts=tuple(PartLine(p.ref, p.name, p.qty) for p in e.parts),
             labour_min=e.labour_min,
@@ -415,7 +445,7 @@ class _Builder:
         root = self.conclusion.root_cause if self.conclusion else None
         c = self.kb.causes.get(root) if root else None
         return Validation(
-            test=e.test,
+            test=self._as_kb_text(e.test, self._cause_texts("validation")),
             passed=e.passed,
             result=e.result,
             at=e.at,
