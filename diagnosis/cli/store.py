@@ -297,6 +297,7 @@ def resume(
     """Resume an unfinished session from the store (scripted with --answers, like `run`)."""
     from diagnosis.errors import SessionError
     from diagnosis.session import AnswersFile, Session, run_session
+    from diagnosis.session.runner import finish_scripted
 
     lang, db = _ctx(ctx, lang, db)
     _check_format(fmt, ("text", "json"), "--format", lang)
@@ -310,7 +311,7 @@ def resume(
             raise SessionError(_t("already_closed", lang, session=sid))
         if answers is not None:
             run_session(live, AnswersFile(answers, live.equipment, lang))
-            finish(live)
+            finish_scripted(live)
     finally:
         store.close()
     if fmt == "json":
@@ -321,23 +322,6 @@ def resume(
     print(render_text(live, live.equipment, lang))
     if not live.closed:
         print(_t("still_open", lang, session=live.id))
-
-
-def finish(session: Any) -> None:
-    """Close a scripted session the way ``diagnosis run`` does (conclusion, 5-Why, 5M)."""
-    if session.conclusion is None:
-        session.conclude(confirmed=False)
-    conclusion = session.conclusion
-    root = conclusion.root_cause if conclusion else None
-    eq = session.equipment
-    if root is not None and eq.has("cause", root):
-        if not session.why:
-            links = session.suggested_why()
-            if links:
-                session.set_why(links, actor="engine")
-        if session.category_5m is None:
-            session.set_category(eq.cause(root).category_5m, actor="engine")
-    session.close("done")
 
 
 def register(app: typer.Typer) -> None:
