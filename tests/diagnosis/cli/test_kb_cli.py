@@ -104,3 +104,17 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]"
+
+
+def test_export_bn_writes_a_network_other_tools_read(tmp_path: Path) -> None:
+    out = tmp_path / "press.bif"
+    kb_dir = DATA / "foreign" / "knowledge_base"
+    args = ["kb", "export-bn", "injection-press-01", "--to", "bif", "-o", str(out)]
+    assert main([*args, "--kb", str(kb_dir)]) == 0
+    from pgmpy.readwrite import BIFReader
+
+    model = BIFReader(str(out)).get_model()
+    assert {"cause.heater-z2-burnt", "cause._unknown", "measurement.melt-temp"} <= set(
+        model.nodes()
+    )
+    assert main(["kb", "export-bn", "nope", "--kb", str(kb_dir)]) == 2
