@@ -17,14 +17,20 @@ Run from the repository root::
     (the cause alone: symptoms it produces with p >= 0.5, each reading the
     state its strongest effect with p >= 0.5 gives, else normal), run until
     the top posterior reaches 0.9, nothing informative is left, or 30 steps,
-    for our strategy (``voi``) and three fixed orders: the KB's checklist
+    for our strategy (``voi``, with the session's verification of the leading
+    cause; ``voi-unverified`` without it) and three fixed orders: the KB's checklist
     (file order), cheapest-first and Heckerman's probability/cost.
+(c) Leave-one-out: each cause's scenario diagnosed by its equipment without
+    that cause, with and without the verification of the leading cause.
+
+``--sections bc`` runs only (b) and (c) and keeps (a)'s table from ``--out``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -43,11 +49,19 @@ from bench.synthetic import synthetic_equipment  # noqa: E402
 from diagnosis.bayes import UNKNOWN, DiagnosticModel, Evidence  # noqa: E402
 from diagnosis.bayes.network import build_network, cause_node, evidence_nodes  # noqa: E402
 from diagnosis.kb.model import EquipmentKB  # noqa: E402
-from diagnosis.planner import next_best, rank_measurements  # noqa: E402
+from diagnosis.planner import (  # noqa: E402
+    confirmation_steps,
+    next_best,
+    rank_measurements,
+    verification,
+)
 
 CONFIDENCE = 0.9
 MAX_STEPS = 30
-STRATEGIES = ("voi", "checklist", "cheapest", "heckerman")
+STRATEGIES = ("voi", "voi-unverified", "checklist", "cheapest", "heckerman")
+"""``voi`` is the session's behaviour (verification of the leading cause);
+``voi-unverified`` the same planner stopping at the threshold, as before
+verification existed. The fixed orders stop at the threshold (no verification)."""
 
 
 # -- scenarios ----------------------------------------------------------------------------
@@ -77,10 +91,12 @@ class Outcome:
     evidence: Evidence
 
 
-def diagnose(model: DiagnosticModel, eq: EquipmentKB, cause_id: str, strategy: str) -> Outcome:
+def diagnose(
+    model: DiagnosticModel, eq: EquipmentKB, cause_id: str, strategy: str, verify: bool
+) -> Outcome:
     """One simulated diagnosis of ``cause_id`` with ``strategy``."""
     symptoms, readings = scenario(eq, cause_id)
-    return run_loop(model, eq, symptoms, readings, strategy)
+    return run_loop(model, eq, symptoms, readings, strategy, verify)
 
 
 def run_loop(
@@ -89,22 +105,45 @@ def run_loop(
     symptoms: dict[str, bool],
     readings: dict[str, str],
     strategy: str,
+    verify: bool = True,
 ) -> Outcome:
-    """Propose, read the simulated answer, update, until a stop rule fires."""
+    """Propose, read the simulated answer, update, until a stop rule fires.
+
+    With ``verify`` (what the session does, mirrored exactly with the same
+    planner functions): at the confidence threshold, a leading cause the
+    evidence contradicts (:func:`diagnosis.planner.verification`) does not
+    stop the diagnosis, which goes on and concludes ``_unknown``; an
+    unconfirmed one is first verified by the planner's confirmation step
+    (:func:`diagnosis.planner.confirmation_steps`). The session only adds a
+    habilitation preference among confirmation steps, moot here.
+    """
     evidence = Evidence(symptoms=symptoms)
     minutes = 0.0
     steps = 0
     while True:
         top, p = model.posteriors(evidence).top()
-        if p >= CONFIDENCE or steps >= MAX_STEPS:
+        reached = p >= CONFIDENCE
+        status = "confirmed"
+        if verify and reached and top != UNKNOWN:
+            status = verification(model, evidence, top)
+        due = confirmation_steps(model, evidence, eq, confidence=CONFIDENCE) if verify else []
+        if reached and status != "contradicted" and not due:
+            break  # stop_reason "confidence"
+        if steps >= MAX_STEPS:
             break
-        proposal = next_best(model, evidence, eq, strategy=strategy)
-        if proposal is None:
-            break
-        evidence = evidence.with_state(proposal.measurement, readings[proposal.measurement])
-        minutes += proposal.cost_min
+        if due:
+            measurement, cost = due[0].measurement, due[0].cost_min
+        else:
+            proposal = next_best(model, evidence, eq, strategy=strategy)
+            if proposal is None:
+                break
+            measurement, cost = proposal.measurement, proposal.cost_min
+        evidence = evidence.with_state(measurement, readings[measurement])
+        minutes += cost
         steps += 1
-    return Outcome(steps, minutes, top, p >= CONFIDENCE, evidence)
+    if status == "contradicted":  # the session concludes _unknown, never that cause
+        return Outcome(steps, minutes, UNKNOWN, False, evidence)
+    return Outcome(steps, minutes, top, reached, evidence)
 
 
 # -- engines ------------------------------------------------------------------------------
@@ -263,11 +302,16 @@ def unknown_rows(equipments: list[EquipmentKB]) -> list[list[str]]:
     rows = []
     for eq in equipments:
         said_unknown = confidently_wrong = look_alike = 0
+        wrong_unverified = minutes = minutes_unverified = 0.0
         for cause in eq.causes:
             symptoms, readings = scenario(eq, cause.id)
             reduced = replace(eq, causes=tuple(c for c in eq.causes if c.id != cause.id))
             model = DiagnosticModel.from_equipment(reduced)
+            before = run_loop(model, reduced, symptoms, readings, "voi", verify=False)
+            wrong_unverified += before.top != UNKNOWN and before.confident
+            minutes_unverified += before.minutes
             outcome = run_loop(model, reduced, symptoms, readings, "voi")
+            minutes += outcome.minutes
             said_unknown += outcome.top == UNKNOWN
             if outcome.top != UNKNOWN and outcome.confident:
                 confidently_wrong += 1
@@ -282,8 +326,11 @@ def unknown_rows(equipments: list[EquipmentKB]) -> list[list[str]]:
                 eq.id,
                 str(n),
                 f"{100 * said_unknown / n:.1f} %",
+                f"{100 * wrong_unverified / n:.1f} %",
                 f"{100 * confidently_wrong / n:.1f} %",
                 f"{100 * look_alike / n:.1f} %",
+                f"{minutes_unverified / n:.1f}",
+                f"{minutes / n:.1f}",
             ]
         )
     return rows
@@ -296,7 +343,9 @@ def efficiency_rows(equipments: list[EquipmentKB]) -> tuple[list[list[str]], dic
         outcomes = []
         for eq in equipments:
             model = DiagnosticModel.from_equipment(eq)
-            outcomes.extend((c.id, diagnose(model, eq, c.id, strategy)) for c in eq.causes)
+            base = strategy.removesuffix("-unverified")
+            verify = strategy == "voi"
+            outcomes.extend((c.id, diagnose(model, eq, c.id, base, verify)) for c in eq.causes)
         n = len(outcomes)
         steps = statistics.fmean(o.steps for _, o in outcomes)
         minutes = statistics.fmean(o.minutes for _, o in outcomes)
@@ -318,6 +367,20 @@ def efficiency_rows(equipments: list[EquipmentKB]) -> tuple[list[list[str]], dic
     return rows, means
 
 
+def previous_rows(report: str, heading: str) -> list[list[str]]:
+    """The table rows under ``heading`` in an earlier report (a section not rerun)."""
+    rows: list[list[str]] = []
+    inside = False
+    for line in report.splitlines():
+        if line.startswith("## "):
+            inside = line.startswith(heading)
+            continue
+        if inside and line.startswith("| ") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows.append(cells)
+    return [r for r in rows if r[0] not in ("equipment", "strategy")]
+
+
 def _ms(seconds: float) -> str:
     if seconds != seconds:  # nan
         return "skipped"
@@ -334,6 +397,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip pgmpy above 60 causes")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results_reasoning.md"))
+    parser.add_argument(
+        "--sections",
+        default="abc",
+        help="sections to run, e.g. 'bc' (a section not run keeps its table from --out)",
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     from diagnosis.kb.loader import check_kb
@@ -343,13 +411,32 @@ def main() -> None:
     if problems:
         print(f"bundled KB: {len(problems)} problem(s); first: {problems[0]}", file=sys.stderr)
     synthetic = [synthetic_equipment(n, seed=n) for n in (50, 200, 500)]
-    print("(a) latency", file=sys.stderr)
-    latency = latency_rows(bundled + synthetic, args.quick)
-    print("(b) efficiency", file=sys.stderr)
-    efficiency, means = efficiency_rows(bundled)
-    print("(c) unknown causes", file=sys.stderr)
-    unknown = unknown_rows(bundled)
-    report = render(latency, efficiency, means, len(bundled), unknown)
+    previous = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
+    if "a" in args.sections:
+        print("(a) latency", file=sys.stderr)
+        latency = latency_rows(bundled + synthetic, args.quick)
+    else:
+        latency = previous_rows(previous, "## (a)")
+    if "b" in args.sections:
+        print("(b) efficiency", file=sys.stderr)
+        efficiency, means = efficiency_rows(bundled)
+    else:
+        efficiency = previous_rows(previous, "## (b)")
+        means = {r[0]: float(r[3]) for r in efficiency}
+    if "c" in args.sections:
+        print("(c) unknown causes", file=sys.stderr)
+        unknown = unknown_rows(bundled)
+    else:
+        unknown = previous_rows(previous, "## (c)")
+    if "a" in args.sections:
+        load_note = (
+            f"Load average when (a) ran: {os.getloadavg()[0]:.1f} (other work on the "
+            "machine makes absolute times noisy)."
+        )
+    else:
+        note = re.search(r"^(Load average.*?\)\.?)", previous, re.MULTILINE | re.DOTALL)
+        load_note = (note.group(1) if note else "") + " (a) kept from that earlier run."
+    report = render(latency, efficiency, means, len(bundled), unknown, load_note)
     print(report)
     Path(args.out).write_text(report + "\n", encoding="utf-8")
 
@@ -392,6 +479,7 @@ def render(
     means: dict[str, float],
     n_bundled: int,
     unknown: list[list[str]],
+    load_note: str = "",
 ) -> str:
     header_a = [
         "equipment",
@@ -430,8 +518,8 @@ def render(
             "numpy part is common to the three engines and shown alone). Medians of repeated",
             "runs; ratios matter more than absolute times. Targets: step <= 50 ms on every",
             "bundled equipment, <= 1 s at 500 causes, fast posterior within 2x of pyAgrum.",
-            f"Load average when the report was written: {os.getloadavg()[0]:.1f} (other",
-            "work on the machine makes absolute times noisy). pyAgrum reuses one",
+            load_note,
+            "pyAgrum reuses one",
             "LazyPropagation engine (junction tree built once); pgmpy answers one",
             "VariableElimination query per cause. Max diff: largest |posterior - fast path|.",
             "",
@@ -443,7 +531,9 @@ def render(
             "equipment)",
             "",
             f"Stop at top posterior >= {CONFIDENCE}, nothing informative left (voi), or "
-            f"{MAX_STEPS} steps.",
+            f"{MAX_STEPS} steps. `voi` is the session: at the threshold it first verifies",
+            "the leading cause (a confirmation reading; a cause the evidence contradicts is",
+            "not concluded); `voi-unverified` stops at the threshold, as before.",
             "",
             _table(header_b, efficiency),
             ratios,
@@ -454,9 +544,20 @@ def render(
             "right answer is `_unknown`; a confident other cause is the failure to avoid.",
             "*Look-alike*: confidently wrong cases where the cause found would have produced",
             "exactly the symptoms and readings observed (the KB cannot tell them apart).",
+            "*Unverified*: the same planner stopping at the threshold, without the",
+            "verification of the leading cause the session now does (other columns: with it).",
             "",
             _table(
-                ["equipment", "scenarios", "ends on _unknown", "confidently wrong", "look-alike"],
+                [
+                    "equipment",
+                    "scenarios",
+                    "ends on _unknown",
+                    "confidently wrong, unverified",
+                    "confidently wrong",
+                    "look-alike",
+                    "mean minutes, unverified",
+                    "mean minutes",
+                ],
                 unknown,
             ),
             "",

@@ -22,6 +22,27 @@ Stopping (confidence threshold, nothing informative left, step limit) is
 the session's rule; :func:`stop_reason` states it in one place and
 :func:`next_best` returns ``None`` when nothing informative is left.
 
+Verification of the leading cause (:func:`verification`,
+:func:`confirmation_steps`): the domain rule (CQPM) verifies a hypothesis
+with evidence before it is called the root cause. The leading cause is
+*contradicted* when a finding it would make unlikely was observed: a
+reading, or a reported (or denied) symptom, of probability below
+:data:`CONTRADICTED_P` under that cause alone. A high posterior then only
+means its rivals fit even worse: evidence no known cause explains, which
+the session must say rather than crown the least-bad cause. A cause that
+reached the confidence threshold only by *elimination*
+(its rivals ruled out, nothing it predicts actually seen) may be a stand-in
+for a cause the KB does not hold. A cause is *confirmed* by a reading when
+the observed state is abnormal, the cause alone predicts it with
+P >= :data:`CONFIRMED_P` and more strongly than each of its closest
+competitors (``_unknown`` and the runner-up KB cause) alone. While the
+leading cause is not confirmed and some unanswered measurement has an
+abnormal state it predicts with P >= :data:`CONFIRM_P`, that measurement is
+proposed as a *confirmation* step: if the reading contradicts the cause, its
+posterior drops and the diagnosis goes on. Among several, the most specific
+first (fewest other non-excluded causes predicting that state with P >=
+0.5), then no lockout, then the cheaper, then file order.
+
 Baseline strategies, for the benchmark and for trainers: ``checklist`` (the
 KB's file order of measurements), ``cheapest`` (by ``cost_min``, then file
 order) and ``heckerman`` (Heckerman, Breese & Rommelse 1995, probability
@@ -31,6 +52,7 @@ divided by its cost). They never drop a measurement for being uninformative.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
@@ -44,15 +66,23 @@ from diagnosis.errors import InferenceError
 from diagnosis.kb.model import EquipmentKB
 
 __all__ = [
+    "CONFIRMED_P",
+    "CONFIRM_P",
+    "CONTRADICTED_P",
     "DEFAULT_CONFIDENCE",
     "MIN_GAIN",
     "STRATEGIES",
+    "Confirmation",
     "Proposal",
     "StopReason",
+    "confirmation_steps",
+    "confirming_reading",
+    "contradicting_finding",
     "information_gains",
     "next_best",
     "rank_measurements",
     "stop_reason",
+    "verification",
 ]
 
 STRATEGIES = ("voi", "checklist", "cheapest", "heckerman")
@@ -62,6 +92,13 @@ StopReason = Literal["confident", "unknown", "nothing_informative", "max_steps"]
 MIN_GAIN = 1e-6
 """Bits below which a measurement is uninformative (dropped by ``voi``)."""
 _SCORE_DIGITS = 12  # scores equal to this many decimals are ties
+CONFIRMED_P = 0.5
+"""P(state | cause alone) from which an observed abnormal state confirms the cause."""
+CONFIRM_P = 0.8
+"""P(abnormal state | cause alone) from which a measurement can confirm the cause."""
+CONTRADICTED_P = 0.2
+"""P(observed finding | cause alone) below which the finding contradicts the cause."""
+Verification = Literal["confirmed", "unconfirmed", "contradicted"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +120,119 @@ class Proposal:
     score: float
     lockout: bool
     habilitation: str | None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A measurement that can verify the leading cause.
+
+    Attributes:
+        cause: the leading cause to verify.
+        measurement: the measurement id.
+        state: the abnormal state the cause predicts.
+        p: P(state | the cause alone).
+        shared: other non-excluded causes predicting that state with P >= 0.5.
+        cost_min: minutes to perform it (from the KB).
+        lockout: it needs energy isolation first.
+    """
+
+    cause: str
+    measurement: str
+    state: str
+    p: float
+    shared: int
+    cost_min: float
+    lockout: bool
+
+
+def _single(model: DiagnosticModel, hypothesis: str, measurement: str, state: str) -> float:
+    """P(measurement reads ``state`` | only ``hypothesis`` present)."""
+    column = model.state_offsets[measurement] + model.states[measurement].index(state)
+    return float(model.single_states[model.cause_index[hypothesis], column])
+
+
+def _competitors(model: DiagnosticModel, evidence: Evidence, cause: str) -> tuple[str, ...]:
+    """``_unknown`` and the runner-up KB cause (by posterior) of ``cause``."""
+    ranking = model.posteriors(evidence).ranking()
+    runner_up = next((c for c, _ in ranking if c not in (cause, UNKNOWN)), None)
+    return (UNKNOWN,) if runner_up is None else (UNKNOWN, runner_up)
+
+
+def confirming_reading(model: DiagnosticModel, evidence: Evidence, cause: str) -> str | None:
+    """The first answered measurement whose reading confirms ``cause`` (module doc), or None."""
+    rivals = _competitors(model, evidence, cause)
+    for mid, state in evidence.states.items():
+        if state == model.normal[mid]:
+            continue
+        p = _single(model, cause, mid, state)
+        if p >= CONFIRMED_P and all(p > _single(model, r, mid, state) for r in rivals):
+            return mid
+    return None
+
+
+def contradicting_finding(model: DiagnosticModel, evidence: Evidence, cause: str) -> str | None:
+    """The first symptom or measurement whose observation contradicts ``cause``, or None."""
+    i = model.cause_index[cause]
+    for sid, present in evidence.symptoms.items():
+        p_on = -math.expm1(float(model.single_logq[i, model.symptom_channel[sid]]))
+        if (p_on if present else 1.0 - p_on) < CONTRADICTED_P:
+            return sid
+    for mid, state in evidence.states.items():
+        if _single(model, cause, mid, state) < CONTRADICTED_P:
+            return mid
+    return None
+
+
+def verification(model: DiagnosticModel, evidence: Evidence, cause: str) -> Verification:
+    """Whether the evidence confirms, contradicts or merely leaves ``cause`` standing."""
+    if contradicting_finding(model, evidence, cause) is not None:
+        return "contradicted"
+    if confirming_reading(model, evidence, cause) is not None:
+        return "confirmed"
+    return "unconfirmed"
+
+
+def confirmation_steps(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    *,
+    skip: Collection[str] = (),
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> list[Confirmation]:
+    """Measurements that can verify the leading cause, best first (see the module doc).
+
+    Empty when no confirmation is due: the top hypothesis is below
+    ``confidence`` or is ``_unknown``, the evidence already confirms or
+    contradicts it, or no unanswered measurement (outside ``skip``) can.
+    """
+    top, p_top = model.posteriors(evidence).top()
+    if top == UNKNOWN or p_top < confidence:
+        return []
+    if verification(model, evidence, top) != "unconfirmed":
+        return []
+    others = [c for c in model.causes if c != top and c not in evidence.excluded]
+    order = {m: j for j, m in enumerate(model.measurements)}
+    steps = []
+    for mid in model.measurements:
+        if mid in evidence.states or mid in skip:
+            continue
+        for state in model.states[mid]:
+            if state == model.normal[mid]:
+                continue
+            p = _single(model, top, mid, state)
+            if p < CONFIRM_P:
+                continue
+            spec = kb_equipment.measurement(mid)
+            shared = sum(_single(model, c, mid, state) >= CONFIRMED_P for c in others)
+            steps.append(
+                Confirmation(
+                    top, mid, state, p, shared, float(spec.cost_min), spec.requires.lockout
+                )
+            )
+            break
+    steps.sort(key=lambda c: (c.shared, c.lockout, c.cost_min, -c.p, order[c.measurement]))
+    return steps
 
 
 def information_gains(model: DiagnosticModel, evidence: Evidence) -> dict[str, float]:

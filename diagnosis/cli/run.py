@@ -222,7 +222,8 @@ def render_text(
                 "session.run.step",
                 lang,
                 n=n,
-                name=m.name.get(lang) or m.id,
+                name=(m.name.get(lang) or m.id)
+                + (tr("session.run.confirm", lang) if step.get("purpose") == "confirm" else ""),
                 value=shown,
                 state=state_text,
                 critical=tr("session.run.critical", lang) if step["critical"] else "",

@@ -12,6 +12,7 @@ The decisions (stop rule, default conclusion, gating) are documented in
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from diagnosis.bayes.evidence import UNKNOWN, Evidence, Posteriors
@@ -208,11 +209,49 @@ class SessionBase:
         return self._model
 
     # ------------------------------------------------------------------ planning
+    def verification(self) -> str | None:
+        """How the evidence stands towards the leading cause at the threshold.
+
+        ``"confirmed"``, ``"unconfirmed"`` or ``"contradicted"`` (see
+        :func:`diagnosis.planner.verification`); None while the top hypothesis
+        is below ``confidence`` or is ``_unknown``.
+        """
+        ranking = self.ranking()
+        if not ranking or ranking[0][0] == UNKNOWN or ranking[0][1] < self.confidence:
+            return None
+        from diagnosis.planner import verification
+
+        return verification(self._diagnostic_model(), self.evidence(), ranking[0][0])
+
+    def confirmation(self) -> StepProposal | None:
+        """The confirmation step due for the leading cause, or None (see Session)."""
+        from diagnosis.planner import confirmation_steps
+
+        skip = tuple(r.measurement for r in self.readings)
+        due = confirmation_steps(
+            self._diagnostic_model(),
+            self.evidence(),
+            self.equipment,
+            skip=skip,
+            confidence=self.confidence,
+        )
+        if not due:
+            return None
+        cards = {c.measurement.id: c for c in self._candidates()}
+        options = [cards[d.measurement] for d in due if d.measurement in cards]
+        best = next((c for c in options if c.habilitation_ok), options[0] if options else None)
+        return replace(best, purpose="confirm") if best is not None else None
+
     @property
     def stop_reason(self) -> str | None:
         """``"confidence"``, ``"max_steps"``, ``"exhausted"`` or None (see module doc)."""
         ranking = self.ranking()
-        if ranking and ranking[0][1] >= self.confidence:
+        if (
+            ranking
+            and ranking[0][1] >= self.confidence
+            and self.verification() != "contradicted"
+            and self.confirmation() is None
+        ):
             return "confidence"
         if self.max_steps is not None and len(self.readings) >= self.max_steps:
             return "max_steps"
@@ -279,9 +318,10 @@ class SessionBase:
         if not ranking:
             return None
         top, p = ranking[0]
-        if p >= self.confidence:
+        contradicted = self.verification() == "contradicted"
+        if p >= self.confidence and not contradicted:
             return top
-        if top == UNKNOWN and self.stop_reason == "exhausted":
+        if (top == UNKNOWN or contradicted) and self.stop_reason == "exhausted":
             return UNKNOWN
         return None
 

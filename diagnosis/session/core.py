@@ -10,14 +10,26 @@ made, and the state is a fold of that log (:mod:`diagnosis.session.state`):
 
 Decisions documented here (and tested):
 
+* **Verification of the leading cause** (:meth:`Session.verification`, rule
+  and thresholds in :mod:`diagnosis.planner`): a cause at the threshold is
+  *confirmed* by an observed abnormal reading it predicts (P >= 0.5) more
+  strongly than ``_unknown`` and the runner-up cause, *contradicted* by an
+  observed finding it makes unlikely (P < 0.2), else *unconfirmed*. An
+  unconfirmed cause is verified first: :meth:`Session.proposal` proposes a
+  measurement on which it predicts an abnormal state with P >= 0.8, with
+  ``purpose="confirm"``. A contradicted cause is never concluded: the
+  diagnosis goes on with the most informative measurements.
 * **Stop rule** (:attr:`Session.stop_reason`): ``"confidence"`` when the top
-  hypothesis (a cause or ``_unknown``) reaches ``confidence``; else
-  ``"max_steps"`` when that many readings (not-available ones included) were
-  recorded; else ``"exhausted"`` when no measurement left carries information.
+  hypothesis (a cause or ``_unknown``) reaches ``confidence`` and no
+  verification is due (not contradicted, no confirmation step left to
+  propose); else ``"max_steps"`` when that many readings (not-available ones
+  included) were recorded; else ``"exhausted"`` when no measurement left
+  carries information.
 * **Default conclusion** (:meth:`Session.conclude`): the top hypothesis when
-  it reached ``confidence``; else ``"_unknown"`` when the measurements are
-  exhausted and ``_unknown`` leads the ranking (the evidence fits no KB cause);
-  else None (stopped short: no cause named rather than a guess).
+  it reached ``confidence`` and the evidence does not contradict it; else
+  ``"_unknown"`` when the measurements are exhausted and ``_unknown`` leads
+  the ranking or the leading cause is contradicted (the evidence fits no KB
+  cause); else None (stopped short: no cause named rather than a guess).
 * **Safety**: while an alert is pending, :meth:`proposal`, :meth:`answer`,
   :meth:`undo` and :meth:`conclude` raise :class:`SessionError`; an alert is
   acknowledged step by step, then as a whole. A measurement the technician's
@@ -155,17 +167,25 @@ class Session(RecordMixin):
         self._check_no_alert()
         if self.stop_reason is not None:
             return None
-        best = next((p for p in self._candidates() if p.gain > MIN_GAIN), None)
+        best = self.confirmation()
+        if best is None:
+            best = next((p for p in self._candidates() if p.gain > MIN_GAIN), None)
         if best is None:
             return None
         last = self._state.last_proposed
-        if not self._state.proposal_open or last is None or last.measurement != best.measurement.id:
+        if (
+            not self._state.proposal_open
+            or last is None
+            or last.measurement != best.measurement.id
+            or last.purpose != best.purpose
+        ):
             self._emit(
                 MeasurementProposed(
                     measurement=best.measurement.id,
                     gain=best.gain,
                     cost_min=best.cost_min,
                     score=best.score,
+                    purpose=best.purpose,
                 )
             )
         return best

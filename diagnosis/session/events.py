@@ -125,6 +125,7 @@ class MeasurementProposed(Event):
     gain: float = 0.0  # expected information gain, bits
     cost_min: float = 0.0
     score: float = 0.0  # gain per minute, as ranked
+    purpose: str = "discriminate"  # or "confirm": verifies the leading cause
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

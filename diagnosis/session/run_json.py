@@ -26,7 +26,10 @@ def _ranking(ranking: Any) -> list[dict[str, Any]]:
 
 def run_json(session: RecordMixin) -> dict[str, Any]:
     """Contract fields (equipment, symptoms, steps, ranking, root_cause, alerts,
-    excluded, why, category_5m) plus ``session``, ``stop_reason`` and per-step extras.
+    excluded, why, category_5m) plus ``session``, ``stop_reason``, ``verification``
+    (of the leading cause at the threshold: confirmed / unconfirmed /
+    contradicted, else null) and per-step extras (``purpose``: discriminate
+    or confirm).
 
     ``root_cause`` is the recorded conclusion when there is one, else what the
     engine would conclude now.
@@ -46,6 +49,7 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
                 "proposed": reading.proposed,
                 "gain": round(proposal.gain, _DIGITS) if proposal is not None else None,
                 "cost_min": proposal.cost_min if proposal is not None else None,
+                "purpose": proposal.purpose if proposal is not None else None,
                 "ranking": _ranking(snapshot),
             }
         )
@@ -70,6 +74,7 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         "probability": round(probabilities.get(root, 0.0), _DIGITS) if root else None,
         "evidence": list(conclusion.evidence) if conclusion is not None else [],
         "stop_reason": session.stop_reason,
+        "verification": session.verification(),
         "alerts": list(dict.fromkeys(a.procedure for a in session.alerts if a.reason != "lockout")),
         "lockouts": list(
             dict.fromkeys(a.procedure for a in session.alerts if a.reason == "lockout")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from diagnosis.i18n import Text
+from diagnosis.i18n import Text, tr
 from diagnosis.kb.model import Measurement
 from diagnosis.session.events import Event, ReadingRecorded
 
@@ -79,6 +79,9 @@ class StepProposal:
             When False the measurement is only proposed after every informative
             one the technician may take, and must be done by a habilitated colleague.
         suggested: a KB rule suggested this measurement.
+        purpose: ``"discriminate"`` (the most informative measurement per
+            minute) or ``"confirm"`` (verifies the leading cause before the
+            session concludes it: a reading that cause predicts).
     """
 
     measurement: Measurement
@@ -91,6 +94,11 @@ class StepProposal:
     ppe: tuple[Text, ...]
     habilitation_ok: bool
     suggested: bool = False
+    purpose: str = "discriminate"
+
+    def purpose_label(self, lang: str) -> str:
+        """What the step is for, in ``lang``, for the card and the CLI."""
+        return tr(f"session.proposal.{self.purpose}", lang)
 
     @property
     def free(self) -> bool:

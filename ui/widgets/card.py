@@ -128,6 +128,8 @@ class MeasurementCard(Static):
             grid.add_row(
                 RichText("★", style="bold cyan"), RichText(t("card.suggested"), style="cyan")
             )
+        if getattr(proposal, "purpose", "") == "confirm":
+            grid.add_row(RichText("✔", style="bold green"), proposal.purpose_label(lang))
         if proposal is not None:
             gain = float(getattr(proposal, "gain", 0.0))
             score = float(getattr(proposal, "score", 0.0))
