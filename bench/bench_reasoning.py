@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
 from bench.synthetic import synthetic_equipment  # noqa: E402
 from diagnosis.bayes import UNKNOWN, DiagnosticModel, Evidence  # noqa: E402
 from diagnosis.bayes.network import build_network, cause_node, evidence_nodes  # noqa: E402
-from diagnosis.kb.model import EquipmentKB  # noqa: E402
+from diagnosis.kb.model import EquipmentKB, Measurement  # noqa: E402
 from diagnosis.planner import (  # noqa: E402
     confirmation_steps,
     next_best,
@@ -125,7 +125,7 @@ def run_loop(
         reached = p >= CONFIDENCE
         status = "confirmed"
         if verify and reached and top != UNKNOWN:
-            status = verification(model, evidence, top)
+            status = verification(model, evidence, eq, top)
         due = confirmation_steps(model, evidence, eq, confidence=CONFIDENCE) if verify else []
         if reached and status != "contradicted" and not due:
             break  # stop_reason "confidence"
@@ -144,6 +144,25 @@ def run_loop(
     if status == "contradicted":  # the session concludes _unknown, never that cause
         return Outcome(steps, minutes, UNKNOWN, False, evidence)
     return Outcome(steps, minutes, top, reached, evidence)
+
+
+def session_outcome(
+    eq: EquipmentKB, symptoms: dict[str, bool], readings: dict[str, str]
+) -> tuple[str | None, float, int]:
+    """The Session itself (KB rules on) on a scenario: conclusion, minutes, readings."""
+    from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.session import Session
+    from diagnosis.session.runner import run_session
+    from diagnosis.session.sources import value_for_state
+
+    class Source:
+        def read(self, m: Measurement) -> object:
+            return value_for_state(m, readings[m.id])
+
+    session = Session.start(KnowledgeBase((eq,)), eq.id, list(symptoms))
+    run_session(session, Source())  # type: ignore[arg-type]
+    minutes = sum(eq.measurement(r.measurement).cost_min for r in session.readings)
+    return session.default_root_cause(), float(minutes), len(session.readings)
 
 
 # -- engines ------------------------------------------------------------------------------
@@ -302,7 +321,7 @@ def unknown_rows(equipments: list[EquipmentKB]) -> list[list[str]]:
     rows = []
     for eq in equipments:
         said_unknown = confidently_wrong = look_alike = 0
-        wrong_unverified = minutes = minutes_unverified = 0.0
+        wrong_unverified = wrong_session = minutes = minutes_unverified = 0.0
         for cause in eq.causes:
             symptoms, readings = scenario(eq, cause.id)
             reduced = replace(eq, causes=tuple(c for c in eq.causes if c.id != cause.id))
@@ -311,6 +330,8 @@ def unknown_rows(equipments: list[EquipmentKB]) -> list[list[str]]:
             wrong_unverified += before.top != UNKNOWN and before.confident
             minutes_unverified += before.minutes
             outcome = run_loop(model, reduced, symptoms, readings, "voi")
+            root, _, _ = session_outcome(reduced, symptoms, readings)
+            wrong_session += root is not None and root != UNKNOWN
             minutes += outcome.minutes
             said_unknown += outcome.top == UNKNOWN
             if outcome.top != UNKNOWN and outcome.confident:
@@ -329,6 +350,7 @@ def unknown_rows(equipments: list[EquipmentKB]) -> list[list[str]]:
                 f"{100 * wrong_unverified / n:.1f} %",
                 f"{100 * confidently_wrong / n:.1f} %",
                 f"{100 * look_alike / n:.1f} %",
+                f"{100 * wrong_session / n:.1f} %",
                 f"{minutes_unverified / n:.1f}",
                 f"{minutes / n:.1f}",
             ]
@@ -364,6 +386,23 @@ def efficiency_rows(equipments: list[EquipmentKB]) -> tuple[list[list[str]], dic
                 f"{100 * wrong_confident:.1f} %",
             ]
         )
+    runs = [
+        (c.id, session_outcome(eq, *scenario(eq, c.id))) for eq in equipments for c in eq.causes
+    ]
+    n = len(runs)
+    right = sum(root == c for c, (root, _, _) in runs) / n
+    wrong = sum(root not in (None, UNKNOWN, c) for c, (root, _, _) in runs) / n
+    rows.append(
+        [
+            "Session (voi, KB rules on)",
+            str(n),
+            f"{statistics.fmean(k for _, (_, _, k) in runs):.2f}",
+            f"{statistics.fmean(m for _, (_, m, _) in runs):.1f}",
+            f"{100 * right:.1f} %",
+            f"{100 * right:.1f} %",
+            f"{100 * wrong:.1f} %",
+        ]
+    )
     return rows, means
 
 
@@ -533,7 +572,9 @@ def render(
             f"Stop at top posterior >= {CONFIDENCE}, nothing informative left (voi), or "
             f"{MAX_STEPS} steps. `voi` is the session: at the threshold it first verifies",
             "the leading cause (a confirmation reading; a cause the evidence contradicts is",
-            "not concluded); `voi-unverified` stops at the threshold, as before.",
+            "not concluded); `voi-unverified` stops at the threshold, as before. The",
+            "Session row runs diagnosis.session itself (KB rules on; its percentages are",
+            "of the cause it concludes).",
             "",
             _table(header_b, efficiency),
             ratios,
@@ -555,6 +596,7 @@ def render(
                     "confidently wrong, unverified",
                     "confidently wrong",
                     "look-alike",
+                    "confidently wrong, Session",
                     "mean minutes, unverified",
                     "mean minutes",
                 ],

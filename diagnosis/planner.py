@@ -35,13 +35,18 @@ reached the confidence threshold only by *elimination*
 for a cause the KB does not hold. A cause is *confirmed* by a reading when
 the observed state is abnormal, the cause alone predicts it with
 P >= :data:`CONFIRMED_P` and more strongly than each of its closest
-competitors (``_unknown`` and the runner-up KB cause) alone. While the
-leading cause is not confirmed and some unanswered measurement has an
-abnormal state it predicts with P >= :data:`CONFIRM_P`, that measurement is
-proposed as a *confirmation* step: if the reading contradicts the cause, its
-posterior drops and the diagnosis goes on. Among several, the most specific
-first (fewest other non-excluded causes predicting that state with P >=
-0.5), then no lockout, then the cheaper, then file order.
+competitors (``_unknown`` and the runner-up KB cause) alone. A reading's
+*specificity* is the number of other non-excluded causes predicting that
+state with P >= 0.5 (fewer is more specific: a reading many causes share
+is as likely shared by a cause the KB lacks). Confirmation steps are the
+unanswered measurements (outside ``skip``) with an abnormal state the cause
+predicts with P >= :data:`CONFIRM_P` and, when a reading already confirms
+it, strictly more specific than the best such reading; the cause is
+*confirmed* when a reading confirms it and no confirmation step is left.
+While the leading cause is neither confirmed nor contradicted, the best
+confirmation step is proposed (most specific, then no lockout, then the
+cheaper, then file order): if its reading contradicts the cause, the
+posterior drops and the diagnosis goes on.
 
 Baseline strategies, for the benchmark and for trainers: ``checklist`` (the
 KB's file order of measurements), ``cheapest`` (by ``cost_min``, then file
@@ -158,16 +163,26 @@ def _competitors(model: DiagnosticModel, evidence: Evidence, cause: str) -> tupl
     return (UNKNOWN,) if runner_up is None else (UNKNOWN, runner_up)
 
 
+def _shared(model: DiagnosticModel, evidence: Evidence, cause: str, mid: str, state: str) -> int:
+    """Other non-excluded causes predicting ``state`` of ``mid`` with P >= CONFIRMED_P."""
+    return sum(
+        _single(model, c, mid, state) >= CONFIRMED_P
+        for c in model.causes
+        if c != cause and c not in evidence.excluded
+    )
+
+
 def confirming_reading(model: DiagnosticModel, evidence: Evidence, cause: str) -> str | None:
-    """The first answered measurement whose reading confirms ``cause`` (module doc), or None."""
+    """The most specific answered measurement whose reading confirms ``cause``, or None."""
     rivals = _competitors(model, evidence, cause)
+    found: list[tuple[int, str]] = []
     for mid, state in evidence.states.items():
         if state == model.normal[mid]:
             continue
         p = _single(model, cause, mid, state)
         if p >= CONFIRMED_P and all(p > _single(model, r, mid, state) for r in rivals):
-            return mid
-    return None
+            found.append((_shared(model, evidence, cause, mid, state), mid))
+    return min(found)[1] if found else None
 
 
 def contradicting_finding(model: DiagnosticModel, evidence: Evidence, cause: str) -> str | None:
@@ -183,13 +198,58 @@ def contradicting_finding(model: DiagnosticModel, evidence: Evidence, cause: str
     return None
 
 
-def verification(model: DiagnosticModel, evidence: Evidence, cause: str) -> Verification:
-    """Whether the evidence confirms, contradicts or merely leaves ``cause`` standing."""
+def _candidates(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    cause: str,
+    skip: Collection[str],
+) -> list[Confirmation]:
+    """Unanswered measurements with an abnormal state ``cause`` predicts with P >= CONFIRM_P."""
+    order = {m: j for j, m in enumerate(model.measurements)}
+    steps = []
+    for mid in model.measurements:
+        if mid in evidence.states or mid in skip:
+            continue
+        for state in model.states[mid]:
+            p = _single(model, cause, mid, state)
+            if state == model.normal[mid] or p < CONFIRM_P:
+                continue
+            spec = kb_equipment.measurement(mid)
+            shared = _shared(model, evidence, cause, mid, state)
+            steps.append(
+                Confirmation(
+                    cause, mid, state, p, shared, float(spec.cost_min), spec.requires.lockout
+                )
+            )
+            break
+    steps.sort(key=lambda c: (c.shared, c.lockout, c.cost_min, -c.p, order[c.measurement]))
+    return steps
+
+
+def verification(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    cause: str,
+    *,
+    skip: Collection[str] = (),
+) -> Verification:
+    """Whether the evidence confirms, contradicts or merely leaves ``cause`` standing.
+
+    Confirmed needs a confirming reading at least as specific as any
+    confirmation step still available (see the module doc).
+    """
     if contradicting_finding(model, evidence, cause) is not None:
         return "contradicted"
-    if confirming_reading(model, evidence, cause) is not None:
-        return "confirmed"
-    return "unconfirmed"
+    seen = confirming_reading(model, evidence, cause)
+    if seen is None:
+        return "unconfirmed"
+    level = _shared(model, evidence, cause, seen, evidence.states[seen])
+    pending = _candidates(model, evidence, kb_equipment, cause, skip)
+    if pending and pending[0].shared < level:
+        return "unconfirmed"
+    return "confirmed"
 
 
 def confirmation_steps(
@@ -209,29 +269,13 @@ def confirmation_steps(
     top, p_top = model.posteriors(evidence).top()
     if top == UNKNOWN or p_top < confidence:
         return []
-    if verification(model, evidence, top) != "unconfirmed":
+    if verification(model, evidence, kb_equipment, top, skip=skip) != "unconfirmed":
         return []
-    others = [c for c in model.causes if c != top and c not in evidence.excluded]
-    order = {m: j for j, m in enumerate(model.measurements)}
-    steps = []
-    for mid in model.measurements:
-        if mid in evidence.states or mid in skip:
-            continue
-        for state in model.states[mid]:
-            if state == model.normal[mid]:
-                continue
-            p = _single(model, top, mid, state)
-            if p < CONFIRM_P:
-                continue
-            spec = kb_equipment.measurement(mid)
-            shared = sum(_single(model, c, mid, state) >= CONFIRMED_P for c in others)
-            steps.append(
-                Confirmation(
-                    top, mid, state, p, shared, float(spec.cost_min), spec.requires.lockout
-                )
-            )
-            break
-    steps.sort(key=lambda c: (c.shared, c.lockout, c.cost_min, -c.p, order[c.measurement]))
+    seen = confirming_reading(model, evidence, top)
+    steps = _candidates(model, evidence, kb_equipment, top, skip)
+    if seen is not None:  # only a more specific reading can add to it
+        level = _shared(model, evidence, top, seen, evidence.states[seen])
+        steps = [c for c in steps if c.shared < level]
     return steps
 
 

@@ -221,7 +221,9 @@ class SessionBase:
             return None
         from diagnosis.planner import verification
 
-        return verification(self._diagnostic_model(), self.evidence(), ranking[0][0])
+        skip = tuple(r.measurement for r in self.readings)
+        model, evidence = self._diagnostic_model(), self.evidence()
+        return verification(model, evidence, self.equipment, ranking[0][0], skip=skip)
 
     def confirmation(self) -> StepProposal | None:
         """The confirmation step due for the leading cause, or None (see Session)."""

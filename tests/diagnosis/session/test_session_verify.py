@@ -8,6 +8,8 @@ threshold by elimination only, and the session must verify it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from diagnosis.bayes import DiagnosticModel, Evidence
 from diagnosis.i18n import Text
 from diagnosis.kb.model import (
@@ -170,10 +172,10 @@ def test_planner_rule_numbers() -> None:
     assert [(s.measurement, s.state, round(s.p, 4), s.shared) for s in steps] == [
         ("drive-led-ok", "false", 0.9901, 0)
     ]
-    assert verification(model, evidence.with_state("drive-led-ok", "false"), "drive-fault") == (
+    assert verification(model, evidence.with_state("drive-led-ok", "false"), eq, "drive-fault") == (
         "confirmed"
     )
-    assert verification(model, evidence.with_state("drive-led-ok", "true"), "drive-fault") == (
+    assert verification(model, evidence.with_state("drive-led-ok", "true"), eq, "drive-fault") == (
         "contradicted"
     )
     # Below the threshold nothing is due.
@@ -189,3 +191,27 @@ def test_the_confirmation_step_says_so_in_both_languages() -> None:
     assert proposal.purpose_label("fr") == (
         "Confirmation : vérifie la cause en tête avant de la retenir"
     )
+
+
+def test_a_reading_another_cause_shares_does_not_confirm() -> None:
+    # The motor runs hot under a drive fault and under a jam alike: once the
+    # jam is out, that reading still does not single the drive fault out;
+    # the drive LED (no other cause predicts it) is still proposed.
+    hot = Effect(0.9, measurement="motor-cool", state="false")
+    base = make_kb().equipment(EQ)
+    causes = tuple(
+        replace(c, effects=(*c.effects, hot)) if c.id in ("drive-fault", "jam") else c
+        for c in base.causes
+    )
+    eq = replace(base, causes=causes)
+    model = DiagnosticModel.from_equipment(eq)
+    evidence = Evidence(
+        symptoms={"stops": True},
+        states={"sensor-ok": "true", "belt-free": "true", "motor-cool": "false"},
+    )
+    top, p = model.posteriors(evidence).top()
+    assert top == "drive-fault" and p >= 0.9
+    assert verification(model, evidence, eq, "drive-fault") == "unconfirmed"
+    steps = confirmation_steps(model, evidence, eq)
+    assert [(s.measurement, s.shared) for s in steps] == [("drive-led-ok", 0)]
+    assert confirmation_steps(model, evidence, eq, skip=("drive-led-ok",)) == []
