@@ -25,6 +25,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Static
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
 from ui.screens.base import BaseScreen
 from ui.text import kb_text
@@ -174,7 +175,11 @@ class DiagnosisScreen(BaseScreen[None]):
         parts = [self.t("diag.step", n=len(view.readings) + 1)]
         if top is not None:
             parts.append(
-                self.t("diag.top", cause=self._cause_name(top[0]), p=f"{top[1] * 100:.0f}")
+                self.t(
+                    "diag.top",
+                    cause=self._cause_name(top[0]),
+                    p=format_percent(top[1], self.lang, 0),
+                )
             )
         if view.stop_reason:
             parts.append(self.t(f"diag.stop.{view.stop_reason}"))
