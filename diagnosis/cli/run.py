@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from diagnosis.errors import UsageError
+from diagnosis.errors import SessionError, UsageError
 
 if TYPE_CHECKING:
     from diagnosis.kb.model import EquipmentKB
@@ -71,6 +71,12 @@ def run(
         None, "--db", metavar="URL", help="Database URL (default: DIAGNOSIS_DB, else SQLite)."
     ),
     no_save: bool = typer.Option(False, "--no-save", help="Do not record the session."),
+    observe: list[str] = typer.Option(
+        None,
+        "--observe",
+        metavar="TREE:NODE=true|false",
+        help="A fault-tree gate or event observed, used as evidence (repeat).",
+    ),
 ) -> None:
     """Run a whole guided diagnosis, answering the proposed measurements from a file."""
     from diagnosis.i18n import detect_lang, tr
@@ -112,6 +118,7 @@ def run(
                     known=known,
                 )
             )
+    observations = [_parse_observe(text, lang) for text in observe or []]
     source = AnswersFile(answers, eq, lang)
 
     store: Any = None
@@ -142,6 +149,11 @@ def run(
             sink=store,
             work_order=work_order,
         )
+        for tree_id, node_id, state in observations:
+            try:
+                session.observe_tree(tree_id, node_id, state)
+            except SessionError as exc:
+                raise UsageError(str(exc)) from exc
         run_session(session, source)
         finish_scripted(session)
     finally:
@@ -151,6 +163,18 @@ def run(
         print(json.dumps(session.to_run_json(), indent=2, ensure_ascii=False))
     else:
         print(render_text(session, eq, lang, saved=store is not None, not_saved=not_saved))
+
+
+def _parse_observe(text: str, lang: str) -> tuple[str, str, bool]:
+    """``TREE:NODE=true`` -> (tree, node, True); a UsageError otherwise."""
+    from diagnosis.i18n import tr
+
+    tree, _, rest = text.partition(":")
+    node, _, value = rest.partition("=")
+    states = {"true": True, "false": False, "yes": True, "no": False, "oui": True, "non": False}
+    if not tree or not node or value.strip().lower() not in states:
+        raise UsageError(tr("session.run.usage.bad_observe", lang, value=text))
+    return tree.strip(), node.strip(), states[value.strip().lower()]
 
 
 def _name(eq: EquipmentKB, cause: str, lang: str) -> str:

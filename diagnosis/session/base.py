@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from diagnosis.bayes.evidence import UNKNOWN, Evidence, Posteriors
+from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
 from diagnosis.errors import SessionError
 from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB, KnowledgeBase
@@ -58,6 +58,7 @@ class SessionBase:
         self._events: list[Event] = []
         self._model: Any = None
         self._posteriors: dict[tuple[object, ...], Posteriors] = {}
+        self._tree_factors: dict[tuple[str, frozenset[tuple[str, bool]]], CauseFactor] = {}
         self._candidates_cache: tuple[tuple[object, ...], list[StepProposal]] | None = None
 
     # ---------------------------------------------------------------- properties
@@ -184,7 +185,30 @@ class SessionBase:
             and r.state in eq.measurement(r.measurement).states
         }
         excluded = frozenset(c for c in self._state.excluded if eq.has("cause", c))
-        return Evidence(symptoms, states, excluded)
+        return Evidence(symptoms, states, excluded, self._tree_evidence())
+
+    @property
+    def tree_observations(self) -> dict[str, dict[str, bool]]:
+        """Fault-tree observations: tree id -> {gate or event id: observed state}."""
+        return {t: dict(obs) for t, obs in self._state.tree_observations.items()}
+
+    def _tree_evidence(self) -> tuple[CauseFactor, ...]:
+        """One likelihood factor per observed fault tree (compiled once per observation set)."""
+        factors = []
+        for tree_id, observed in sorted(self._state.tree_observations.items()):
+            key = (tree_id, frozenset(observed.items()))
+            factor = self._tree_factors.get(key)
+            if factor is None:
+                try:
+                    tree = self.kb.fault_tree(tree_id)
+                except KeyError:
+                    continue  # a tree the KB no longer holds (a session resumed on an edited KB)
+                from diagnosis.faulttree.evidence import tree_factor
+
+                factor = tree_factor(tree, observed)
+                self._tree_factors[key] = factor
+            factors.append(factor)
+        return tuple(factors)
 
     def posteriors(self) -> Posteriors:
         evidence = self.evidence()

@@ -62,6 +62,7 @@ from diagnosis.session.events import (
     ReadingRecorded,
     ReadingUndone,
     SessionStarted,
+    TreeObserved,
 )
 from diagnosis.session.record import RecordMixin
 from diagnosis.session.types import EventSink, Reading, StepProposal
@@ -280,6 +281,42 @@ class Session(RecordMixin):
         if cause_id not in self._state.manual_excluded:
             raise SessionError(tr("session.error.not_excluded", self.lang, cause=cause_id))
         self._emit(CauseReinstated(cause=cause_id, actor=self._actor()))
+        self._update()
+
+    def observe_tree(self, tree_id: str, node_id: str, state: bool | None) -> None:
+        """Record that a fault-tree gate (or event) is observed true or false.
+
+        The tree's basic events linked to causes turn the observation into a
+        likelihood over those causes (the classic fault-tree-to-BN mapping), so
+        the ranking moves. ``state=None`` withdraws the observation.
+
+        Raises:
+            SessionError: unknown tree or node, a tree of another equipment,
+                alert pending, session closed.
+        """
+        self._check_open()
+        self._check_no_alert()
+        try:
+            tree = self.kb.fault_tree(tree_id)
+        except KeyError:
+            raise SessionError(tr("session.error.unknown_tree", self.lang, tree=tree_id)) from None
+        linked = {e.cause for e in tree.events if e.cause}
+        if tree.equipment != self.equipment.id and not any(
+            self.equipment.has("cause", c) for c in linked if c
+        ):
+            raise SessionError(
+                tr(
+                    "session.error.tree_other_equipment",
+                    self.lang,
+                    tree=tree_id,
+                    equipment=self.equipment.id,
+                )
+            )
+        if tree.gate(node_id) is None and tree.event(node_id) is None:
+            raise SessionError(
+                tr("session.error.unknown_tree_node", self.lang, tree=tree_id, node=node_id)
+            )
+        self._emit(TreeObserved(tree=tree_id, node=node_id, state=state, actor=self._actor()))
         self._update()
 
     # -------------------------------------------------------------------- alerts

@@ -35,6 +35,7 @@ __all__ = [
     "RemedyRecorded",
     "SessionClosed",
     "SessionStarted",
+    "TreeObserved",
     "ValidationRecorded",
     "WhyChainSet",
     "WhyLink",
@@ -258,6 +259,20 @@ class ValidationRecorded(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class TreeObserved(Event):
+    """A gate or event of a fault tree observed true or false (``None`` withdraws it).
+
+    Basic events linked to causes make the tree evidence about those causes
+    (the classic fault-tree-to-Bayesian-network mapping).
+    """
+
+    type: ClassVar[str] = "tree_observed"
+    tree: str
+    node: str
+    state: bool | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionClosed(Event):
     type: ClassVar[str] = "session_closed"
     status: str = "done"  # done | abandoned
@@ -284,6 +299,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SessionClosed,
         CauseReinstated,
         MeasurementSuggested,
+        TreeObserved,
     )
 }
 

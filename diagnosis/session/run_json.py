@@ -80,6 +80,11 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
             dict.fromkeys(a.procedure for a in session.alerts if a.reason == "lockout")
         ),
         "excluded": sorted(session.excluded),
+        "tree_observations": [
+            {"tree": tree, "node": node, "state": state}
+            for tree, observed in sorted(session.tree_observations.items())
+            for node, state in sorted(observed.items())
+        ],
         "notes": session.notes,
         "suggestions": session.suggestions,
         "why": why,

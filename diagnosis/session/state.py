@@ -30,6 +30,7 @@ from diagnosis.session.events import (
     RemedyRecorded,
     SessionClosed,
     SessionStarted,
+    TreeObserved,
     ValidationRecorded,
     WhyChainSet,
     WhyLink,
@@ -75,6 +76,8 @@ class SessionState:
     remedy: RemedyRecorded | None = None
     validation: ValidationRecorded | None = None
     closed: SessionClosed | None = None
+    # fault tree id -> {gate or event id: observed state}
+    tree_observations: dict[str, dict[str, bool]] = field(default_factory=dict)
 
     @property
     def readings(self) -> list[Reading]:
@@ -138,6 +141,15 @@ class SessionState:
     def _on_cause_reinstated(self, e: CauseReinstated) -> None:
         self.excluded.pop(e.cause, None)
         self.manual_excluded.discard(e.cause)
+
+    def _on_tree_observed(self, e: TreeObserved) -> None:
+        observed = self.tree_observations.setdefault(e.tree, {})
+        if e.state is None:
+            observed.pop(e.node, None)
+        else:
+            observed[e.node] = e.state
+        if not observed:
+            del self.tree_observations[e.tree]
 
     def _on_note_added(self, e: NoteAdded) -> None:
         self.notes.append(e.text)
