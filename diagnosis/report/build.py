@@ -33,6 +33,7 @@ from diagnosis.report.data import (
     ReadingLine,
     Remedy,
     ReportData,
+    TreeObservation,
     Validation,
     WhyLine,
 )
@@ -119,6 +120,7 @@ def build_report(
         diagrams=have_dot,
         warnings=tuple(b.warnings + _kb_changed(kb, start, lang)),
         audit=audit,
+        tree_observations=b.tree_observation_lines(),
     )
 
 
@@ -163,6 +165,7 @@ class _Builder:
         self.ranking: list[RankingPoint] = []
         self.alerts: list[_Alert] = []
         self.excluded: dict[str, str] = {}
+        self.tree_observations: dict[tuple[str, str], bool] = {}
         self.notes: list[str] = []
         self.conclusion: ev.ConclusionReached | None = None
         self.why: list[WhyLine] = []
@@ -314,6 +317,28 @@ class _Builder:
             )
             for link in e.links
         ]
+
+    def _on_tree_observed(self, e: ev.TreeObserved) -> None:
+        if e.state is None:
+            self.tree_observations.pop((e.tree, e.node), None)
+        else:
+            self.tree_observations[(e.tree, e.node)] = e.state
+
+    def tree_observation_lines(self) -> tuple[TreeObservation, ...]:
+        lines = []
+        for (tree_id, node_id), state in self.tree_observations.items():
+            tree = next((t for t in self.kb.fault_trees if t.id == tree_id), None)
+            node = (tree.gate(node_id) or tree.event(node_id)) if tree else None
+            lines.append(
+                TreeObservation(
+                    tree=tree_id,
+                    tree_name=(self._text(tree.name) if tree else "") or tree_id,
+                    node=node_id,
+                    node_name=(self._text(node.name) if node else "") or node_id,
+                    state=state,
+                )
+            )
+        return tuple(lines)
 
     def _on_category_set(self, e: ev.CategorySet) -> None:
         self.category_5m = e.category_5m

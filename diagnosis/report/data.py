@@ -30,6 +30,7 @@ __all__ = [
     "ReadingLine",
     "Remedy",
     "ReportData",
+    "TreeObservation",
     "Validation",
     "WhyLine",
     "to_json_data",
@@ -57,6 +58,17 @@ class Excluded:
     cause: str
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class TreeObservation:
+    """A fault-tree gate or event observed during the session, used as evidence."""
+
+    tree: str
+    tree_name: str
+    node: str
+    node_name: str
+    state: bool
 
 
 @dataclass(frozen=True)
@@ -267,6 +279,7 @@ class ReportData:
     report_version: int = REPORT_VERSION
     warnings: tuple[str, ...] = field(default=())
     audit: Audit | None = None  # None: the log did not come from a store
+    tree_observations: tuple[TreeObservation, ...] = ()
 
 
 def to_json_data(value: Any) -> Any:

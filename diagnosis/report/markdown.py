@@ -165,6 +165,13 @@ def render_markdown(r: ReportData) -> str:
         add("")
         for x in r.excluded:
             add(f"- {esc(x.name)}{k}{esc(x.reason)}")
+    if r.tree_observations:
+        add("")
+        add(f"**{esc(f.t('section.tree_observations'))}**")
+        add("")
+        for o in r.tree_observations:
+            state = f.t("tree_state.true" if o.state else "tree_state.false")
+            add(f"- {esc(o.tree_name)} / {esc(o.node_name)}{k}{esc(state)}")
     add("")
 
     add(f"## {esc(f.t('section.conclusion'))}")

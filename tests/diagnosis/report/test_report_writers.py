@@ -122,6 +122,7 @@ def test_json_is_versioned_and_complete() -> None:
         "diagrams",
         "warnings",
         "audit",
+        "tree_observations",
     }
     assert set(data) == expected
 

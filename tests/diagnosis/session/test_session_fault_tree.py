@@ -108,3 +108,16 @@ def test_run_observe_option(
     assert data["tree_observations"] == [{"tree": "ft", "node": "top", "state": True}]
     assert main([*base, "--observe", "ft:top"]) == 2
     assert main([*base, "--observe", "ft:nope=true"]) == 2
+
+
+def test_report_lists_tree_observations(kb: KnowledgeBase) -> None:
+    from diagnosis.report import build_report, render
+
+    session = Session.start(kb, "eq", ["s"], lang="fr")
+    session.observe_tree("ft", "top", True)
+    report = build_report(kb, list(session.events), lang="fr")
+    assert [(o.tree, o.node, o.state) for o in report.tree_observations] == [("ft", "top", True)]
+    markdown = str(render(report, "md"))
+    assert "Observations sur les arbres de défaillance prises en compte" in markdown
+    assert "ft / top : constaté (vrai)" in markdown
+    assert "constaté (vrai)" in str(render(report, "html"))
