@@ -80,7 +80,8 @@ async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: st
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen)
         paths = app.screen.paths
-        assert [p.suffix for p in paths] == [".md", ".html"]
+        assert [p.suffix for p in paths] == [".md", ".html", ".pdf"]
+        assert paths[2].read_bytes().startswith(b"%PDF-")
         assert all(p.parent == tmp_path / "reports" and p.stat().st_size > 0 for p in paths)
         assert "Heater band zone 2 burnt out" in paths[0].read_text(encoding="utf-8")
         session_id = screen.session.id

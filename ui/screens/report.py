@@ -23,11 +23,15 @@ from ui.text import esc
 __all__ = ["ReportScreen", "write_reports"]
 
 
-def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[Path], str]:
-    """Build the session's report and write it as ``.md`` and ``.html`` into ``folder``.
+def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[Path], str, str]:
+    """Build the session's report and write it as ``.md``, ``.html`` and ``.pdf`` into ``folder``.
+
+    The PDF needs WeasyPrint's system libraries: where they are missing, the
+    other two are still written and the third value says why there is no PDF.
 
     Returns:
-        The paths written and the Markdown text (for the preview).
+        The paths written, the Markdown text (for the preview), and a note
+        ("" when every format was written).
 
     Raises:
         ExportError: the folder cannot be written.
@@ -41,10 +45,17 @@ def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[
     base = f"{stamp}-{session.equipment.id}-{session.id[:8]}"
     paths: list[Path] = []
     markdown = ""
+    note = ""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for fmt in ("md", "html"):
-            body = render(data, fmt)
+        for fmt in ("md", "html", "pdf"):
+            try:
+                body = render(data, fmt)
+            except ExportError as exc:
+                if fmt != "pdf":
+                    raise
+                note = str(exc)
+                continue
             path = folder / f"{base}.{fmt}"
             if isinstance(body, bytes):
                 path.write_bytes(body)
@@ -55,7 +66,7 @@ def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[
             paths.append(path)
     except OSError as exc:
         raise ExportError(f"{folder}: {exc.strerror or exc}") from exc
-    return paths, markdown
+    return paths, markdown, note
 
 
 class ReportScreen(BaseScreen[None]):
@@ -87,18 +98,20 @@ class ReportScreen(BaseScreen[None]):
     def _write(self) -> None:
         app = self.dapp
         try:
-            paths, markdown = write_reports(app.kb, self.session, app.report_dir, app.lang)
+            paths, markdown, note = write_reports(app.kb, self.session, app.report_dir, app.lang)
         except DiagnosisError as exc:
             app.call_from_thread(self._failed, str(exc))
             return
-        app.call_from_thread(self._written, paths, markdown)
+        app.call_from_thread(self._written, paths, markdown, note)
 
     def _failed(self, message: str) -> None:
         self.query_one("#report-paths", Static).update(f"[red]{esc(message)}[/red]")
 
-    def _written(self, paths: list[Path], markdown: str) -> None:
+    def _written(self, paths: list[Path], markdown: str, note: str = "") -> None:
         self.paths = paths
         lines = [self.t("report.saved")] + [f"  [b]{esc(str(p))}[/b]" for p in paths]
+        if note:
+            lines.append(f"[dim]{esc(note)}[/dim]")
         self.query_one("#report-paths", Static).update("\n".join(lines))
         self.query_one("#report-preview", Markdown).update(markdown)
 
