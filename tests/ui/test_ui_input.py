@@ -110,3 +110,18 @@ async def test_symptom_marked_not_observed(make_app) -> None:
         assert isinstance(diag, DiagnosisScreen)
         assert diag.session.symptoms == ("short-shot",)
         assert diag.session.absent_symptoms == ("splay",)
+
+
+async def test_down_from_the_symptom_search_goes_to_the_checklist(make_app) -> None:
+    from textual.widgets import SelectionList
+    from ui_pilot import pick_equipment, sign_in
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "press")
+        await pilot.press(*"short", "down", "space")
+        await pilot.pause()
+        checklist = app.screen.query_one("#symptoms", SelectionList)
+        assert app.screen.focused is checklist
+        assert len(checklist.selected) == 1

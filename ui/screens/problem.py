@@ -59,6 +59,7 @@ class ProblemScreen(BaseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "key.start"),
         Binding("escape", "back", "key.back"),
+        Binding("down", "down", show=False),
     ]
 
     def __init__(self, equipment_id: str) -> None:
@@ -137,6 +138,14 @@ class ProblemScreen(BaseScreen[None]):
     @on(Input.Submitted, "#symptom-search")
     def _search_submitted(self) -> None:
         self.query_one("#symptoms", SelectionList).focus()
+
+    def action_down(self) -> None:
+        """Down in a text field: from the search to the checklist, else to the next field."""
+        focused = self.focused
+        if focused is not None and focused.id == "symptom-search":
+            self.query_one("#symptoms", SelectionList).focus()
+        else:
+            self.focus_next()
 
     @on(SelectionList.SelectionToggled, "#symptoms")
     def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
