@@ -48,6 +48,7 @@ class View:
     alerts: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    tree_observations: dict[str, dict[str, bool]] = field(default_factory=dict)
 
 
 class DiagnosisScreen(BaseScreen[None]):
@@ -61,6 +62,7 @@ class DiagnosisScreen(BaseScreen[None]):
         Binding("ctrl+n", "not_available", "key.not_available"),
         Binding("ctrl+o", "other", "key.other"),
         Binding("ctrl+z", "undo", "key.undo"),
+        Binding("ctrl+g", "fault_tree", "key.tree"),
         Binding("ctrl+f", "conclude", "key.conclude"),
         Binding("escape", "leave", "key.leave"),
     ]
@@ -115,6 +117,7 @@ class DiagnosisScreen(BaseScreen[None]):
             alerts=alerts,
             notes=list(getattr(s, "notes", [])),
             suggestions=list(getattr(s, "suggestions", [])),
+            tree_observations=dict(getattr(s, "tree_observations", {})),
         )
 
     @work(thread=True, exclusive=True, group="engine")
@@ -181,6 +184,9 @@ class DiagnosisScreen(BaseScreen[None]):
                     p=format_percent(top[1], self.lang, 0),
                 )
             )
+        observed = sum(len(nodes) for nodes in view.tree_observations.values())
+        if observed:
+            parts.append(self.t("diag.tree_observed", n=observed))
         if view.stop_reason:
             parts.append(self.t(f"diag.stop.{view.stop_reason}"))
         for note in view.notes[-1:]:
@@ -375,6 +381,26 @@ class DiagnosisScreen(BaseScreen[None]):
             self._check_safety()
 
         self.app.push_screen(AlternativesDialog(alternatives), chosen)
+
+    def action_fault_tree(self) -> None:
+        """Observe a gate or event of the equipment's fault trees (evidence for the ranking)."""
+        if self.busy:
+            return
+        trees = self.session.kb.trees_for(self.session.equipment.id)
+        if not trees:
+            self.notify(self.t("tree_obs.no_tree"), severity="warning")
+            return
+        from ui.dialogs.tree_observe import TreeChoice, TreeObserveDialog
+
+        def chosen(choice: TreeChoice | None) -> None:
+            if choice is None:
+                self.query_one("#answer", Input).focus()
+                return
+            tree, node, state = choice.tree, choice.node, choice.state
+            self.query_one("#answer", Input).focus()
+            self.run_engine(lambda: self.session.observe_tree(tree, node, state), keep_current=True)
+
+        self.app.push_screen(TreeObserveDialog(trees, self.session.tree_observations), chosen)
 
     def action_conclude(self) -> None:
         if self.busy:
