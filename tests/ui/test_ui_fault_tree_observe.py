@@ -40,6 +40,10 @@ async def _highlight(pilot, dialog: TreeObserveDialog, node_id: str) -> None:
     raise AssertionError(f"{node_id} not reached")
 
 
+def _detail(dialog: TreeObserveDialog) -> str:
+    return str(dialog.query_one("#tree-node-detail", Static).render())
+
+
 def _top(screen: DiagnosisScreen) -> dict[str, float]:
     return dict(screen.session.ranking())
 
@@ -47,12 +51,12 @@ def _top(screen: DiagnosisScreen) -> dict[str, float]:
 def test_nodes_are_listed_depth_first_from_the_top(ui_kb) -> None:
     (tree,) = ui_kb.trees_for("ui-press-01")
     nodes = tree_nodes(tree, "fr")
-    assert [(n.node, n.depth, n.kind) for n in nodes] == [
-        ("g-top", 0, "or"),
-        ("g-heat", 1, "and"),
-        ("ev-heater", 2, "event"),
-        ("ev-backup", 2, "event"),
-        ("ev-setpoint", 1, "event"),
+    assert [(n.node, n.depth, n.kind, n.causes) for n in nodes] == [
+        ("g-top", 0, "or", ("heater-burnt", "setpoint-low")),
+        ("g-heat", 1, "and", ("heater-burnt",)),
+        ("ev-heater", 2, "event", ("heater-burnt",)),
+        ("ev-backup", 2, "event", ()),
+        ("ev-setpoint", 1, "event", ("setpoint-low",)),
     ]
 
 
@@ -70,7 +74,17 @@ async def test_observe_a_gate_then_clear_it(make_app) -> None:
         assert "Both heaters lost (AND gate)" in text
         assert "not observed" in text
         # Enter on the gate, then "it happened" from the state list.
-        await _highlight(pilot, dialog, "g-heat")
+        await _highlight(pilot, dialog, "ev-backup")
+        await pilot.pause()
+        assert _detail(dialog) == (
+            "no linked cause: does not move the ranking by itself\n"
+            "Backup heater failed · basic event · ev-backup"
+        )
+        await pilot.press("up", "up")
+        await pilot.pause()
+        assert _detail(dialog) == (
+            "linked to 1 cause(s) of the ranking\nBoth heaters lost · AND gate · g-heat"
+        )
         await pilot.press("enter")
         assert dialog.focused is dialog.query_one("#tree-state", OptionList)
         await pilot.press("enter")

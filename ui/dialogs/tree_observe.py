@@ -51,8 +51,11 @@ class TreeNode:
     tree: str
     node: str
     name: str
-    kind: str  # the gate type ("or", "and", "atleast 2"…) or "event"
+    kind: str  # the gate type ("or", "and", "atleast"…) or "event"
     depth: int
+    causes: tuple[str, ...] = ()  # KB causes linked to the events under this node
+    k: int | None = None  # atleast gates: k out of ``inputs``
+    inputs: int = 0
 
 
 def tree_nodes(tree: FaultTreeDef, lang: str) -> list[TreeNode]:
@@ -66,6 +69,18 @@ def tree_nodes(tree: FaultTreeDef, lang: str) -> list[TreeNode]:
     seen: set[str] = set()
     out: list[TreeNode] = []
 
+    def linked(node_id: str, path: frozenset[str] = frozenset()) -> set[str]:
+        if node_id in path:  # a cycle (refused by kb check): stop there
+            return set()
+        event = events.get(node_id)
+        if event is not None:
+            return {event.cause} if event.cause else set()
+        gate = gates.get(node_id)
+        found: set[str] = set()
+        for child in gate.inputs if gate is not None else ():
+            found |= linked(child, path | {node_id})
+        return found
+
     def visit(node_id: str, depth: int) -> None:
         if node_id in seen:
             return
@@ -73,15 +88,18 @@ def tree_nodes(tree: FaultTreeDef, lang: str) -> list[TreeNode]:
         gate = gates.get(node_id)
         if gate is not None:
             name = kb_text(gate.name, lang) or gate.id
-            kind = f"{gate.type} {gate.k}" if gate.type == "atleast" and gate.k else gate.type
-            out.append(TreeNode(tree.id, gate.id, name, kind, depth))
+            causes = tuple(sorted(linked(gate.id)))
+            out.append(
+                TreeNode(tree.id, gate.id, name, gate.type, depth, causes, gate.k, len(gate.inputs))
+            )
             for child in gate.inputs:
                 visit(child, depth + 1)
             return
         event = events.get(node_id)
         if event is not None:
             name = kb_text(event.name, lang) or event.id
-            out.append(TreeNode(tree.id, event.id, name, "event", depth))
+            causes = (event.cause,) if event.cause else ()
+            out.append(TreeNode(tree.id, event.id, name, "event", depth, causes))
 
     visit(tree.top, 0)
     for node_id in [*gates, *events]:
@@ -133,7 +151,6 @@ class TreeObserveDialog(BaseDialog[TreeChoice | None]):
                 Option(self.t("tree_obs.set_clear"), id="clear"),
                 id="tree-state",
             )
-            yield Static(self.t("tree_obs.legend"), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -161,17 +178,19 @@ class TreeObserveDialog(BaseDialog[TreeChoice | None]):
             return f"[b $warning]{text}[/]"
         return f"[dim]{text}[/dim]"
 
-    def _kind_text(self, kind: str) -> str:
-        if kind == "event":
+    def _kind_text(self, node: TreeNode) -> str:
+        if node.kind == "event":
             return self.t("tree_obs.event")
-        return self.t("tree_obs.gate", type=kind.upper())
+        if node.kind == "atleast" and node.k:
+            return self.t("tree_obs.atleast", k=node.k, n=node.inputs)
+        return self.t("tree_obs.gate", type=node.kind.upper())
 
     def _label(self, node: TreeNode) -> str:
         state = self.observations.get(node.tree, {}).get(node.node)
         indent = "  " * min(node.depth, _MAX_INDENT)
         return (
             f"{self._state_text(state)} {indent}{esc(node.name)} "
-            f"[dim]({self._kind_text(node.kind)})[/dim]"
+            f"[dim]({self._kind_text(node)})[/dim]"
         )
 
     def _fill(self, listing: OptionList) -> None:
@@ -202,11 +221,14 @@ class TreeObserveDialog(BaseDialog[TreeChoice | None]):
         if node is None:
             detail.update("")
             return
-        tree = next((t for t in self.trees if t.id == node.tree), None)
-        tree_name = kb_text(tree.name, self.lang) if tree is not None else node.tree
-        detail.update(
-            self.t("tree_obs.detail", tree=esc(tree_name or node.tree), node=esc(node.node))
+        if node.causes:
+            effect = self.t("tree_obs.causes", n=len(node.causes))
+        else:
+            effect = "[dim]" + self.t("tree_obs.no_cause") + "[/dim]"
+        described = self.t(
+            "tree_obs.detail", name=esc(node.name), kind=self._kind_text(node), node=esc(node.node)
         )
+        detail.update(f"{effect}\n{described}")
 
     @on(OptionList.OptionHighlighted, "#tree-nodes")
     def _moved(self) -> None:
