@@ -127,6 +127,9 @@ async def test_checked_absent_with_a_key_and_cancel(make_app) -> None:
         assert "Matière pas à température" in text
         assert "non observé" in text
         assert "key." not in text
+        # French keys in the footer (o for oui, e for effacer); y and c work too.
+        assert "o Constaté" in text and "n Vérifié absent" in text and "e Effacer" in text
+        assert "y Constaté" not in text
         await pilot.press("escape")  # cancel: nothing recorded
         await settle(pilot)
         assert app.screen is screen
@@ -141,8 +144,16 @@ async def test_checked_absent_with_a_key_and_cancel(make_app) -> None:
 
         dialog = await _open(pilot)
         assert "vérifié absent" in screen_text(app)
-        await pilot.press("escape")
+        await _highlight(pilot, dialog, "g-top")
+        await pilot.press("o")  # oui: the top event happened
         await settle(pilot)
+        assert screen.session.tree_observations == {TREE: {"ev-setpoint": False, "g-top": True}}
+
+        dialog = await _open(pilot)
+        await _highlight(pilot, dialog, "g-top")
+        await pilot.press("e")  # effacer
+        await settle(pilot)
+        assert screen.session.tree_observations == {TREE: {"ev-setpoint": False}}
 
 
 async def test_an_engine_refusal_shows_as_the_error_line(make_app) -> None:
