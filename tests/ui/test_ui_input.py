@@ -125,3 +125,24 @@ async def test_down_from_the_symptom_search_goes_to_the_checklist(make_app) -> N
         checklist = app.screen.query_one("#symptoms", SelectionList)
         assert app.screen.focused is checklist
         assert len(checklist.selected) == 1
+
+
+async def test_a_stale_highlight_after_a_search_matching_nothing_does_not_crash(make_app) -> None:
+    from textual.widgets import OptionList, SelectionList
+    from textual.widgets.option_list import Option
+    from ui_pilot import pick_equipment, screen_text, sign_in
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "press")
+        checklist = app.screen.query_one("#symptoms", SelectionList)
+        # What a fast typist produces: a highlight still queued when a search
+        # matching nothing has emptied the checklist.
+        await pilot.press(*"zzzz")
+        await pilot.pause()
+        assert checklist.option_count == 0
+        checklist.post_message(OptionList.OptionHighlighted(checklist, Option("gone"), 0))
+        await pilot.pause()
+        assert app.is_running
+        assert "zzzz" in screen_text(app)

@@ -14,7 +14,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    SelectionList,
+    Static,
+)
 from textual.widgets.selection_list import Selection
 
 from diagnosis.errors import DiagnosisError
@@ -35,6 +44,18 @@ class SymptomList(SelectionList[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "absent", "key.absent"),
     ]
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # The checklist is refilled at each keystroke of the search, and Textual
+        # turns a queued highlight into a SelectionHighlighted by looking the
+        # option up again: after a refill that left fewer options (a search
+        # matching nothing), that lookup raises and ends the app. Drop such
+        # stale highlights. (Textual calls this handler of every class in the
+        # MRO: prevent_default keeps SelectionList's own from running; for a
+        # valid highlight it runs next, as usual.)
+        if event.option_index >= self.option_count:
+            event.stop()
+            event.prevent_default()
 
     def on_mount(self) -> None:
         # Widget bindings are catalog keys too (BaseScreen translates only its own).
@@ -96,7 +117,7 @@ class ProblemScreen(BaseScreen[None]):
         yield Static("", id="problem-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button(self.t("problem.start"), variant="primary", id="start", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def _default(self, name: str) -> str:
         if name == "who":
