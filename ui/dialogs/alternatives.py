@@ -41,7 +41,7 @@ class AlternativesDialog(BaseDialog[str | None]):
             yield Input(placeholder=self.t("alt.filter"), id="alt-filter")
             yield OptionList(id="alt-list")
             yield Static(self.t("alt.legend"), classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fill("")

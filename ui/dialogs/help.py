@@ -43,7 +43,7 @@ class HelpDialog(BaseDialog[None]):
             parts.insert(0, self.t(f"help.screen.{specific}"))
         with Vertical(classes="dialog help"):
             yield Markdown("\n\n".join(parts), id="help-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

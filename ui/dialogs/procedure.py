@@ -72,7 +72,7 @@ class ProcedureDialog(BaseDialog[bool]):
             yield Static("", id="steps")
             yield Static("", id="procedure-error", classes="error")
             yield Button("", variant="error", id="ack")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._render_steps()

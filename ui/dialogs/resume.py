@@ -40,7 +40,7 @@ class ResumeDialog(BaseDialog[str | None]):
             options = [Option(self._label(s), id=str(s.id)) for s in self.sessions]
             options.append(Option(f"[b]+ {self.t('resume.new')}[/b]", id=NEW))
             yield OptionList(*options, id="resume-list")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _label(self, s: Any) -> str:
         when = getattr(s, "updated_at", None) or getattr(s, "started_at", None)

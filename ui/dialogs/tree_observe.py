@@ -151,7 +151,7 @@ class TreeObserveDialog(BaseDialog[TreeChoice | None]):
                 Option(self.t("tree_obs.set_clear"), id="clear"),
                 id="tree-state",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         listing = self.query_one("#tree-nodes", OptionList)

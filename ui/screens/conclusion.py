@@ -132,7 +132,7 @@ class ConclusionScreen(BaseScreen[None]):
             yield Static("", id="conclusion-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("concl.save"), variant="primary", id="save", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     # -- cause choice --------------------------------------------------------
     def on_mount(self) -> None:

@@ -92,7 +92,7 @@ class DiagnosisScreen(BaseScreen[None]):
                 yield HypothesesPanel(eq, self.lang, id="hypotheses")
             with Vertical(id="readings-pane", classes="panel"):
                 yield ReadingsPanel(eq, self.lang, id="readings")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#hyp-pane").border_title = self.t("diag.hypotheses")

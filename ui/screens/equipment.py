@@ -41,7 +41,7 @@ class EquipmentScreen(BaseScreen[None]):
             yield Input(placeholder=self.t("equipment.filter"), id="filter")
             yield OptionList(id="equipment-list")
             yield Static(self.t("equipment.hint"), classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fill("")

@@ -55,7 +55,7 @@ class FaultTreeScreen(BaseScreen[None]):
             yield Tree(self.t("ft.root"), id="ft-tree")
             with VerticalScroll(id="ft-details"):
                 yield Static("", id="ft-analysis")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _trees(self) -> list[FaultTreeDef]:
         trees = list(self.dapp.kb.fault_trees)

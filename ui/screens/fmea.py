@@ -45,7 +45,7 @@ class FmeaScreen(BaseScreen[None]):
             yield Static("", id="fmea-title", classes="screen-title")
             yield DataTable(id="fmea-table", zebra_stripes=True, cursor_type="row")
             yield Static("", id="fmea-detail", classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#fmea-table", DataTable)

@@ -89,7 +89,7 @@ class ReportScreen(BaseScreen[None]):
             yield Static(self.t("report.title"), classes="screen-title")
             yield Static(self.t("report.writing"), id="report-paths", classes="panel")
             yield Markdown("", id="report-preview")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._write()

@@ -69,7 +69,7 @@ class TechnicianScreen(BaseScreen[None]):
                 yield Button(
                     self.t("technician.sign_in"), variant="primary", id="sign-in", compact=True
                 )
-        yield Footer()
+        yield Footer(compact=True)
 
     def _hab_label(self, code: str) -> str:
         key = "hab." + code.replace(" ", "_")
