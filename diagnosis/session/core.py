@@ -44,7 +44,7 @@ from collections.abc import Sequence
 
 from diagnosis.errors import SessionError
 from diagnosis.i18n import tr
-from diagnosis.kb.model import KnowledgeBase
+from diagnosis.kb.model import KnowledgeBase, Measurement
 from diagnosis.rules import Observation, interpret, rules_engine
 from diagnosis.session.base import MIN_GAIN, digest_of
 from diagnosis.session.events import (
@@ -192,15 +192,8 @@ class Session(RecordMixin):
         return best
 
     # ------------------------------------------------------------------- answers
-    def answer(self, measurement_id: str, raw: str | float | bool | None) -> Reading:
-        """Record a reading of ``measurement_id`` (see :func:`diagnosis.rules.interpret`).
-
-        Raises:
-            SessionError: unknown measurement, bad value or unit (the log is
-                unchanged), an alert pending, or the session is closed.
-        """
-        self._check_open()
-        self._check_no_alert()
+    def _measurement(self, measurement_id: str) -> Measurement:
+        """The equipment's measurement ``measurement_id``; SessionError when unknown."""
         if not self.equipment.has("measurement", measurement_id):
             raise SessionError(
                 tr(
@@ -210,7 +203,18 @@ class Session(RecordMixin):
                     equipment=self.equipment.id,
                 )
             )
-        m = self.equipment.measurement(measurement_id)
+        return self.equipment.measurement(measurement_id)
+
+    def answer(self, measurement_id: str, raw: str | float | bool | None) -> Reading:
+        """Record a reading of ``measurement_id`` (see :func:`diagnosis.rules.interpret`).
+
+        Raises:
+            SessionError: unknown measurement, bad value or unit (the log is
+                unchanged), an alert pending, or the session is closed.
+        """
+        self._check_open()
+        self._check_no_alert()
+        m = self._measurement(measurement_id)
         it = interpret(m, raw, self.lang)
         last = self._state.last_proposed
         proposed = bool(
@@ -337,16 +341,7 @@ class Session(RecordMixin):
             SessionError: unknown measurement, or the session is closed.
         """
         self._check_open()
-        if not self.equipment.has("measurement", measurement_id):
-            raise SessionError(
-                tr(
-                    "session.error.unknown_measurement",
-                    self.lang,
-                    measurement=measurement_id,
-                    equipment=self.equipment.id,
-                )
-            )
-        m = self.equipment.measurement(measurement_id)
+        m = self._measurement(measurement_id)
         if not m.requires.lockout:
             return None
         procedure = m.requires.procedure or next(
