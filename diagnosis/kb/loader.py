@@ -170,9 +170,14 @@ def _resolve_dirs(
         if not ft_path.is_dir():
             raise UsageError(f"{ft_path}: no such fault-tree folder")
     else:
-        sibling = kb_path.resolve().parent / "fault_trees"
-        ft_path = sibling if sibling.is_dir() else None
+        ft_path = _sibling_fault_trees(kb_path)
     return kb_path, ft_path
+
+
+def _sibling_fault_trees(kb_path: Path) -> Path | None:
+    """The ``fault_trees/`` folder beside a KB folder, when there is one (the default)."""
+    sibling = kb_path.resolve().parent / "fault_trees"
+    return sibling if sibling.is_dir() else None
 
 
 def check_kb(
@@ -284,12 +289,8 @@ def kb_digest(kb_dir: str | Path | None = None, fault_tree_dir: str | Path | Non
     """SHA-256 over the KB and fault-tree files (names and contents), to spot a changed KB."""
     kb_path = Path(kb_dir) if kb_dir is not None else bundled_kb_dir()
     digest = hashlib.sha256()
-    folders = [kb_path]
-    if fault_tree_dir is not None:
-        folders.append(Path(fault_tree_dir))
-    elif (kb_path.resolve().parent / "fault_trees").is_dir():
-        folders.append(kb_path.resolve().parent / "fault_trees")
-    for folder in folders:
+    ft_path = Path(fault_tree_dir) if fault_tree_dir is not None else _sibling_fault_trees(kb_path)
+    for folder in [kb_path] if ft_path is None else [kb_path, ft_path]:
         for path in _files(folder) if folder.is_dir() else []:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
