@@ -17,12 +17,17 @@ __all__ = ["BaseDialog", "BaseScreen"]
 ResultT = TypeVar("ResultT")
 
 
-class BaseScreen(Screen[ResultT]):
-    """A workflow screen; its binding descriptions are catalog keys, translated here."""
+class _Helpers:
+    """What every screen and dialog of the app shares: the app, its language, ``t()``.
+
+    Binding descriptions are catalog keys, translated when the screen is built.
+    """
+
+    app: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        translate_bindings(self, self.lang)
+        translate_bindings(cast("Screen[Any]", self), self.lang)
 
     @property
     def dapp(self) -> DiagnosisApp:
@@ -39,23 +44,9 @@ class BaseScreen(Screen[ResultT]):
         return tr(key, self.lang, **kwargs)
 
 
-class BaseDialog(ModalScreen[ResultT]):
-    """A modal dialog, with the same helpers as :class:`BaseScreen`."""
+class BaseScreen(_Helpers, Screen[ResultT]):
+    """A workflow screen."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        translate_bindings(self, self.lang)
 
-    @property
-    def dapp(self) -> DiagnosisApp:
-        return cast("DiagnosisApp", self.app)
-
-    @property
-    def lang(self) -> str:
-        try:
-            return self.dapp.lang
-        except Exception:
-            return "en"
-
-    def t(self, key: str, **kwargs: object) -> str:
-        return tr(key, self.lang, **kwargs)
+class BaseDialog(_Helpers, ModalScreen[ResultT]):
+    """A modal dialog."""
