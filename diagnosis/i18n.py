@@ -68,12 +68,6 @@ class Text:
                 return d[key]
         return next(iter(d.values()), "")
 
-    def as_data(self) -> str | dict[str, str]:
-        """Back to the YAML/JSON form (a string or a ``{lang: text}`` mapping)."""
-        if len(self.values) == 1 and self.values[0][0] == "":
-            return self.values[0][1]
-        return dict(self.values)
-
     def __bool__(self) -> bool:
         return bool(self.values)
 

@@ -58,7 +58,6 @@ from __future__ import annotations
 import math
 import threading
 import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -433,9 +432,3 @@ def compile_equipment(kb: KnowledgeBase, equipment_id: str) -> DiagnosticModel:
 
     _MODELS[key] = (weakref.ref(kb, forget), model)
     return model
-
-
-def hypotheses_of(model: DiagnosticModel, indices: Sequence[int]) -> tuple[str, ...]:
-    """Hypothesis names for indices (``len(causes) + 1`` is ``_none``)."""
-    names = (*model.hypotheses, NONE)
-    return tuple(names[i] for i in indices)

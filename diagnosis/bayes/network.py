@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from diagnosis.bayes.evidence import UNKNOWN
 from diagnosis.bayes.model import DiagnosticModel
 
 __all__ = [
@@ -124,6 +123,3 @@ def evidence_nodes(
     observed.update({measurement_node(m): s for m, s in states.items()})
     observed.update({cause_node(c): "absent" for c in excluded})
     return observed
-
-
-UNKNOWN_NODE = cause_node(UNKNOWN)
