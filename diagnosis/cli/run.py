@@ -185,18 +185,12 @@ def _name(eq: EquipmentKB, cause: str, lang: str) -> str:
     return tr("session.run.unknown_cause", lang)
 
 
-def _pct(p: float, lang: str) -> str:
-    from diagnosis.i18n import format_percent
-
-    return format_percent(p, lang)
-
-
 def render_text(
     session: Session, eq: EquipmentKB, lang: str, *, saved: bool = True, not_saved: str = ""
 ) -> str:
     """The human-readable report of a scripted run, in ``lang``."""
     from diagnosis.bayes.evidence import UNKNOWN
-    from diagnosis.i18n import format_number, tr
+    from diagnosis.i18n import format_number, format_percent, tr
 
     data = session.to_run_json()
     out = [tr("session.run.title", lang, equipment=eq.equipment.name.get(lang) or eq.id)]
@@ -252,7 +246,7 @@ def render_text(
                 state=state_text,
                 critical=tr("session.run.critical", lang) if step["critical"] else "",
                 top=_name(eq, top["cause"], lang),
-                p=_pct(top["probability"], lang),
+                p=format_percent(top["probability"], lang),
             )
         )
         for a in alerts.get(step["measurement"], []):
@@ -270,14 +264,16 @@ def render_text(
     root = data["root_cause"]
     ranking = data["ranking"]
     if root == UNKNOWN:
-        out.append(tr("session.run.unknown", lang, p=_pct(data["probability"] or 0.0, lang)))
+        out.append(
+            tr("session.run.unknown", lang, p=format_percent(data["probability"] or 0.0, lang))
+        )
     elif root is not None:
         out.append(
             tr(
                 "session.run.root_cause",
                 lang,
                 cause=_name(eq, root, lang),
-                p=_pct(data["probability"] or 0.0, lang),
+                p=format_percent(data["probability"] or 0.0, lang),
                 category=data["category_5m"] or "-",
             )
         )
@@ -288,10 +284,10 @@ def render_text(
             tr(
                 "session.run.no_conclusion",
                 lang,
-                confidence=_pct(session.confidence, lang),
+                confidence=format_percent(session.confidence, lang),
                 reason=reason,
                 top=_name(eq, best["cause"], lang),
-                p=_pct(best["probability"], lang),
+                p=format_percent(best["probability"], lang),
             )
         )
     if data["why"]:
@@ -309,7 +305,7 @@ def render_text(
         tr(
             "session.run.ranking_line",
             lang,
-            p=_pct(r["probability"], lang),
+            p=format_percent(r["probability"], lang),
             cause=_name(eq, r["cause"], lang)
             + ("" if r["cause"] == UNKNOWN else f" ({r['cause']})"),
         )
