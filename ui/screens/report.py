@@ -38,31 +38,28 @@ def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[
     """
     from diagnosis.errors import ExportError
     from diagnosis.report import build_report, render
+    from diagnosis.report.pdf import html_to_pdf
 
     data = build_report(kb, list(session.events), lang=lang)
     started = session.events[0].at if session.events else None
     stamp = started.strftime("%Y%m%d-%H%M") if started else "session"
     base = f"{stamp}-{session.equipment.id}-{session.id[:8]}"
-    paths: list[Path] = []
-    markdown = ""
+    markdown, html = str(render(data, "md")), str(render(data, "html"))
+    bodies: dict[str, str | bytes] = {"md": markdown, "html": html}
     note = ""
     try:
+        bodies["pdf"] = html_to_pdf(html, lang)  # printed from the HTML just rendered
+    except ExportError as exc:
+        note = str(exc)
+    paths: list[Path] = []
+    try:
         folder.mkdir(parents=True, exist_ok=True)
-        for fmt in ("md", "html", "pdf"):
-            try:
-                body = render(data, fmt)
-            except ExportError as exc:
-                if fmt != "pdf":
-                    raise
-                note = str(exc)
-                continue
+        for fmt, body in bodies.items():
             path = folder / f"{base}.{fmt}"
             if isinstance(body, bytes):
                 path.write_bytes(body)
             else:
                 path.write_text(body, encoding="utf-8")
-                if fmt == "md":
-                    markdown = body
             paths.append(path)
     except OSError as exc:
         raise ExportError(f"{folder}: {exc.strerror or exc}") from exc
