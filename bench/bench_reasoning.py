@@ -473,7 +473,8 @@ def main() -> None:
             "machine makes absolute times noisy)."
         )
     else:
-        note = re.search(r"^(Load average.*?\)\.?)", previous, re.MULTILINE | re.DOTALL)
+        # the whole sentence, up to "... noisy).": a bare ")" would stop at "(a)"
+        note = re.search(r"^(Load average.*?noisy\)?\.)", previous, re.MULTILINE | re.DOTALL)
         load_note = (note.group(1) if note else "") + " (a) kept from that earlier run."
     report = render(latency, efficiency, means, len(bundled), unknown, load_note)
     print(report)
