@@ -13,7 +13,7 @@ __all__ = ["DiagnosisApp"]
 def __getattr__(name: str) -> object:
     # Lazy: importing ``ui`` must not pull Textual in before it is needed.
     if name == "DiagnosisApp":
-        from ui.app import DiagnosisApp
+        from diagnosis.ui.app import DiagnosisApp
 
         return DiagnosisApp
     raise AttributeError(name)

@@ -24,8 +24,8 @@ from textual.binding import Binding, BindingType
 
 from diagnosis.i18n import detect_lang, tr
 from diagnosis.kb.model import KnowledgeBase
-from ui.prefs import Prefs, default_config_dir, load_prefs, save_prefs
-from ui.text import translate_bindings
+from diagnosis.ui.prefs import Prefs, default_config_dir, load_prefs, save_prefs
+from diagnosis.ui.text import translate_bindings
 
 if TYPE_CHECKING:
     from diagnosis.session import Session
@@ -98,7 +98,7 @@ class DiagnosisApp(App[None]):
         return tr(key, self.lang, **kwargs)
 
     def on_mount(self) -> None:
-        from ui.screens.technician import TechnicianScreen
+        from diagnosis.ui.screens.technician import TechnicianScreen
 
         self.title = self.t("app.title")
         self.push_screen(TechnicianScreen())
@@ -107,7 +107,7 @@ class DiagnosisApp(App[None]):
 
     # -- actions -----------------------------------------------------------
     def action_help(self) -> None:
-        from ui.dialogs.help import HelpDialog
+        from diagnosis.ui.dialogs.help import HelpDialog
 
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog(self.screen.__class__.__name__))
@@ -120,7 +120,7 @@ class DiagnosisApp(App[None]):
     # -- workflow ----------------------------------------------------------
     def signed_in(self, name: str, habilitations: Sequence[str]) -> None:
         """Remember the technician, then offer unfinished sessions or the equipment list."""
-        from ui.dialogs.resume import ResumeDialog
+        from diagnosis.ui.dialogs.resume import ResumeDialog
 
         self.technician = name
         self.habilitations = tuple(habilitations)
@@ -152,20 +152,20 @@ class DiagnosisApp(App[None]):
             self.show_equipment()
 
     def show_equipment(self) -> None:
-        from ui.screens.equipment import EquipmentScreen
+        from diagnosis.ui.screens.equipment import EquipmentScreen
 
         self.push_screen(EquipmentScreen())
 
     def show_problem(self, equipment_id: str) -> None:
-        from ui.screens.problem import ProblemScreen
+        from diagnosis.ui.screens.problem import ProblemScreen
 
         self.equipment_id = equipment_id
         self.push_screen(ProblemScreen(equipment_id))
 
     def session_started(self, session: Session) -> None:
         """A new or resumed session: open the diagnosis screen (or the step it stopped at)."""
-        from ui.screens.conclusion import ConclusionScreen
-        from ui.screens.diagnosis import DiagnosisScreen
+        from diagnosis.ui.screens.conclusion import ConclusionScreen
+        from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
         self.session = session
         self.equipment_id = session.equipment.id
@@ -178,7 +178,7 @@ class DiagnosisApp(App[None]):
     def resume(self, session_id: str) -> None:
         """Rebuild a stored session from its events and continue it."""
         from diagnosis.errors import DiagnosisError
-        from ui.engine import session_class
+        from diagnosis.ui.engine import session_class
 
         try:
             events = self.store.events(session_id)
@@ -190,13 +190,13 @@ class DiagnosisApp(App[None]):
         self.session_started(session)
 
     def show_conclusion(self) -> None:
-        from ui.screens.conclusion import ConclusionScreen
+        from diagnosis.ui.screens.conclusion import ConclusionScreen
 
         if self.session is not None:
             self.push_screen(ConclusionScreen(self.session))
 
     def show_report(self) -> None:
-        from ui.screens.report import ReportScreen
+        from diagnosis.ui.screens.report import ReportScreen
 
         if self.session is not None:
             self.go_home()
@@ -204,7 +204,7 @@ class DiagnosisApp(App[None]):
 
     def go_home(self) -> None:
         """Back to the equipment picker (pushing it when it is not on the stack)."""
-        from ui.screens.equipment import EquipmentScreen
+        from diagnosis.ui.screens.equipment import EquipmentScreen
 
         stack = self.screen_stack
         keep = next((i for i, s in enumerate(stack) if isinstance(s, EquipmentScreen)), None)
@@ -228,12 +228,12 @@ class DiagnosisApp(App[None]):
 
 
 def _load_kb(folder: str | Path | None) -> KnowledgeBase:
-    from ui.engine import load_kb
+    from diagnosis.ui.engine import load_kb
 
     return load_kb(folder)
 
 
 def _open_store(url: str | None) -> Store:
-    from ui.engine import open_store
+    from diagnosis.ui.engine import open_store
 
     return open_store(url)  # type: ignore[no-any-return]

@@ -18,7 +18,7 @@ def launch(lang: str | None = None, kb: str | None = None, db: str | None = None
         KnowledgeBaseError: the KB is invalid (the CLI prints its first problem).
         StoreError: the database cannot be opened.
     """
-    from ui.app import DiagnosisApp
+    from diagnosis.ui.app import DiagnosisApp
 
     app = DiagnosisApp(kb, db=db, lang=lang)
     app.run()

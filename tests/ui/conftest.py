@@ -12,16 +12,8 @@ import pytest
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 
-# This folder is named like the package it tests. When pytest has put
-# ``tests/`` on sys.path (rootdir-relative imports of other test folders),
-# ``import ui`` could resolve to this folder as a namespace package: make the
-# repository root win, and forget such a namespace import if one happened.
 if str(ROOT) not in sys.path[:1]:
     sys.path.insert(0, str(ROOT))
-_ui = sys.modules.get("ui")
-if _ui is not None and getattr(_ui, "__file__", None) is None:
-    for _name in [m for m in sys.modules if m == "ui" or m.startswith("ui.")]:
-        del sys.modules[_name]
 
 from diagnosis.kb.model import KnowledgeBase  # noqa: E402
 
@@ -42,7 +34,7 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def make_app(tmp_path: Path, ui_kb: KnowledgeBase, db_url: str) -> Callable[..., Any]:
     """Build a DiagnosisApp on the test KB, a temporary store, config and report folders."""
-    from ui.app import DiagnosisApp
+    from diagnosis.ui.app import DiagnosisApp
 
     def make(**kwargs: Any) -> DiagnosisApp:
         kwargs.setdefault("db", db_url)

@@ -21,8 +21,8 @@ async def main(out: Path, size: tuple[int, int] = (120, 36)) -> None:
 
     from diagnosis.kb.loader import load_kb
     from diagnosis.session import SimulatedMachine
-    from ui.app import DiagnosisApp
-    from ui.dialogs.procedure import ProcedureDialog
+    from diagnosis.ui.app import DiagnosisApp
+    from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
     kb = load_kb()
     eq = kb.equipment("injection-press-01")

@@ -15,11 +15,11 @@ from textual.widgets import OptionList, Static
 from ui_pilot import acknowledge_dialog, answer, settle, sign_in
 
 from diagnosis.kb.loader import load_kb
-from ui.dialogs.procedure import ProcedureDialog
-from ui.screens.conclusion import ConclusionScreen
-from ui.screens.diagnosis import DiagnosisScreen
-from ui.screens.problem import ProblemScreen
-from ui.screens.report import ReportScreen
+from diagnosis.ui.dialogs.procedure import ProcedureDialog
+from diagnosis.ui.screens.conclusion import ConclusionScreen
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.screens.problem import ProblemScreen
+from diagnosis.ui.screens.report import ReportScreen
 
 CASES = [
     ("cv-line-01", "cv-belt-slip", "cv-belt-stretched"),

@@ -6,8 +6,8 @@ from textual.widgets import Input, OptionList, Static
 from ui_pilot import answer, pick_equipment, settle, sign_in, start
 
 from diagnosis.session.events import ConclusionReached
-from ui.screens.conclusion import ConclusionScreen
-from ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.screens.conclusion import ConclusionScreen
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
 
 async def _concluding(pilot) -> DiagnosisScreen:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input
 from ui_pilot import screen_text, settle, sign_in
 
-from ui.screens.equipment import EquipmentScreen
-from ui.screens.faulttree import FaultTreeScreen
+from diagnosis.ui.screens.equipment import EquipmentScreen
+from diagnosis.ui.screens.faulttree import FaultTreeScreen
 
 
 async def test_fault_tree_browser_shows_exact_probability_cut_sets_and_importance(make_app) -> None:
@@ -48,7 +48,7 @@ async def test_typing_f_in_the_filter_filters(make_app) -> None:
 async def test_fmea_table_sorted_by_priority(make_app) -> None:
     from textual.widgets import DataTable
 
-    from ui.screens.fmea import FmeaScreen
+    from diagnosis.ui.screens.fmea import FmeaScreen
 
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:

@@ -7,8 +7,8 @@ from dataclasses import replace
 from textual.widgets import OptionList, Static
 from ui_pilot import pick_equipment, screen_text, settle, sign_in, start
 
-from ui.dialogs.tree_observe import TreeObserveDialog, tree_nodes
-from ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.dialogs.tree_observe import TreeObserveDialog, tree_nodes
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
 TREE = "ui-ft-no-heat"
 

@@ -15,13 +15,13 @@ from diagnosis.session.events import (
     ValidationRecorded,
 )
 from diagnosis.store import open_store
-from ui.dialogs.procedure import ProcedureDialog
-from ui.screens.conclusion import ConclusionScreen
-from ui.screens.diagnosis import DiagnosisScreen
-from ui.screens.equipment import EquipmentScreen
-from ui.screens.problem import ProblemScreen
-from ui.screens.report import ReportScreen
-from ui.screens.technician import TechnicianScreen
+from diagnosis.ui.dialogs.procedure import ProcedureDialog
+from diagnosis.ui.screens.conclusion import ConclusionScreen
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.screens.equipment import EquipmentScreen
+from diagnosis.ui.screens.problem import ProblemScreen
+from diagnosis.ui.screens.report import ReportScreen
+from diagnosis.ui.screens.technician import TechnicianScreen
 
 
 async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: str) -> None:

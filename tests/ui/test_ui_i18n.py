@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from ui_pilot import screen_text
 
-import ui
+from diagnosis import ui
 
 UI = Path(ui.__file__).parent
 LOCALES = Path(__file__).parents[2] / "diagnosis" / "locales"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 from ui_pilot import answer, pick_equipment, settle, sign_in, start
 
-from ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
 
 async def _measure(pilot, text: str) -> None:
@@ -94,7 +94,7 @@ async def test_french_decimal_comma_and_oui(make_app) -> None:
 
 
 async def test_symptom_marked_not_observed(make_app) -> None:
-    from ui.screens.problem import ProblemScreen
+    from diagnosis.ui.screens.problem import ProblemScreen
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList, SelectionList
 from ui_pilot import answer, pick_equipment, settle, sign_in, start
 
-from ui.dialogs.resume import ResumeDialog
-from ui.screens.diagnosis import DiagnosisScreen
-from ui.screens.equipment import EquipmentScreen
+from diagnosis.ui.dialogs.resume import ResumeDialog
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.screens.equipment import EquipmentScreen
 
 
 async def test_resume_after_restart(make_app) -> None:

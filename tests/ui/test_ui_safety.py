@@ -6,8 +6,8 @@ from textual.widgets import Input
 from ui_pilot import acknowledge_dialog, answer, pick_equipment, screen_text, settle, sign_in, start
 
 from diagnosis.session.events import AlertAcknowledged, AlertRaised, AlertStepAcknowledged
-from ui.dialogs.procedure import ProcedureDialog
-from ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.dialogs.procedure import ProcedureDialog
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
 
 async def test_safety_rule_alert_must_be_acknowledged_step_by_step(make_app) -> None:
@@ -43,7 +43,7 @@ async def test_critical_reading_raises_the_alert_procedure(make_app) -> None:
         screen = app.screen
         assert isinstance(screen, DiagnosisScreen)
         # Whatever is proposed, measure the melt temperature: 100 °C is below the critical 150.
-        from ui.dialogs.alternatives import AlternativesDialog
+        from diagnosis.ui.dialogs.alternatives import AlternativesDialog
 
         await pilot.press("ctrl+o")
         await settle(pilot)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.widgets import Input
 from ui_pilot import answer, pick_equipment, settle, sign_in, start
 
-from ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
 
 async def freeze(pilot) -> None:

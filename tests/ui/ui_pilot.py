@@ -81,7 +81,7 @@ async def acknowledge_dialog(pilot: Pilot[Any]) -> None:
     """
     from textual.widgets import Button
 
-    from ui.dialogs.procedure import ProcedureDialog
+    from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
     app = pilot.app
     dialog = app.screen

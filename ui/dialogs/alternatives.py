@@ -17,8 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ui.screens.base import BaseDialog
-from ui.text import esc, kb_text, num
+from diagnosis.ui.screens.base import BaseDialog
+from diagnosis.ui.text import esc, kb_text, num
 
 __all__ = ["AlternativesDialog"]
 

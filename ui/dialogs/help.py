@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Markdown
 
-from ui.screens.base import BaseDialog
+from diagnosis.ui.screens.base import BaseDialog
 
 __all__ = ["HelpDialog"]
 

@@ -21,8 +21,8 @@ from textual.widgets import Button, Footer, Static
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.kb.model import Procedure
-from ui.screens.base import BaseDialog
-from ui.text import kb_text
+from diagnosis.ui.screens.base import BaseDialog
+from diagnosis.ui.text import kb_text
 
 __all__ = ["ProcedureDialog"]
 

@@ -13,8 +13,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from diagnosis.i18n import format_datetime
-from ui.screens.base import BaseDialog
-from ui.text import esc
+from diagnosis.ui.screens.base import BaseDialog
+from diagnosis.ui.text import esc
 
 __all__ = ["ResumeDialog"]
 

@@ -27,8 +27,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from diagnosis.kb.model import FaultTreeDef
-from ui.screens.base import BaseDialog
-from ui.text import esc, kb_text
+from diagnosis.ui.screens.base import BaseDialog
+from diagnosis.ui.text import esc, kb_text
 
 __all__ = ["TreeChoice", "TreeObserveDialog", "tree_nodes"]
 

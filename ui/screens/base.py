@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 from diagnosis.i18n import tr
-from ui.text import translate_bindings
+from diagnosis.ui.text import translate_bindings
 
 if TYPE_CHECKING:
-    from ui.app import DiagnosisApp
+    from diagnosis.ui.app import DiagnosisApp
 
 __all__ = ["BaseDialog", "BaseScreen"]
 

@@ -33,9 +33,9 @@ from textual.widgets.option_list import Option
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent, split_value_unit
 from diagnosis.kb.model import CATEGORIES_5M
-from ui.screens.base import BaseScreen
-from ui.text import esc, kb_text, num
-from ui.widgets.readings import reading_value
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import esc, kb_text, num
+from diagnosis.ui.widgets.readings import reading_value
 
 __all__ = ["ACTIVITIES", "ConclusionScreen"]
 

@@ -27,11 +27,11 @@ from textual.widgets import Footer, Header, Input, Static
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
-from ui.screens.base import BaseScreen
-from ui.text import kb_text
-from ui.widgets.card import MeasurementCard, answer_hint
-from ui.widgets.hypotheses import HypothesesPanel
-from ui.widgets.readings import ReadingsPanel, reading_value
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import kb_text
+from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
+from diagnosis.ui.widgets.hypotheses import HypothesesPanel
+from diagnosis.ui.widgets.readings import ReadingsPanel, reading_value
 
 __all__ = ["DiagnosisScreen", "View"]
 
@@ -361,7 +361,7 @@ class DiagnosisScreen(BaseScreen[None]):
         self.app.call_from_thread(self._open_alternatives, alternatives)
 
     def _open_alternatives(self, alternatives: list[Any]) -> None:
-        from ui.dialogs.alternatives import AlternativesDialog
+        from diagnosis.ui.dialogs.alternatives import AlternativesDialog
 
         self._set_busy(False)
         if self.view is not None:
@@ -390,7 +390,7 @@ class DiagnosisScreen(BaseScreen[None]):
         if not trees:
             self.notify(self.t("tree_obs.no_tree"), severity="warning")
             return
-        from ui.dialogs.tree_observe import TreeChoice, TreeObserveDialog
+        from diagnosis.ui.dialogs.tree_observe import TreeChoice, TreeObserveDialog
 
         def chosen(choice: TreeChoice | None) -> None:
             if choice is None:
@@ -425,7 +425,7 @@ class DiagnosisScreen(BaseScreen[None]):
 
 
 def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done: int) -> Any:
-    from ui.dialogs.procedure import ProcedureDialog
+    from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
     session = screen.session
     pid = procedure.id

@@ -16,8 +16,8 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from diagnosis.kb.model import EquipmentKB
-from ui.screens.base import BaseScreen
-from ui.text import esc, kb_text
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import esc, kb_text
 
 __all__ = ["EquipmentScreen"]
 
@@ -91,12 +91,12 @@ class EquipmentScreen(BaseScreen[None]):
         self.query_one("#equipment-list", OptionList).focus()
 
     def action_fault_trees(self) -> None:
-        from ui.screens.faulttree import FaultTreeScreen
+        from diagnosis.ui.screens.faulttree import FaultTreeScreen
 
         self.app.push_screen(FaultTreeScreen(self._current()))
 
     def action_fmea(self) -> None:
-        from ui.screens.fmea import FmeaScreen
+        from diagnosis.ui.screens.fmea import FmeaScreen
 
         self.app.push_screen(FmeaScreen(self._current()))
 

@@ -23,8 +23,8 @@ from textual.widgets.tree import TreeNode
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.kb.model import FaultTreeDef
-from ui.screens.base import BaseScreen
-from ui.text import kb_text
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import kb_text
 
 __all__ = ["FaultTreeScreen"]
 
@@ -120,7 +120,7 @@ class FaultTreeScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="ft")
     def _analyze(self, tree_id: str, focus: str | None) -> None:
-        from ui.engine import analyze_tree
+        from diagnosis.ui.engine import analyze_tree
 
         try:
             result: Any = analyze_tree(self.dapp.kb.fault_tree(tree_id), self.lang)

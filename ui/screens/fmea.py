@@ -17,8 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from diagnosis.errors import DiagnosisError
-from ui.screens.base import BaseScreen
-from ui.text import kb_text
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import kb_text
 
 __all__ = ["FmeaScreen"]
 
@@ -68,7 +68,7 @@ class FmeaScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="fmea")
     def _load(self) -> None:
-        from ui.engine import fmea_rows
+        from diagnosis.ui.engine import fmea_rows
 
         equipment = None if self.show_all else self.equipment_id
         try:

@@ -27,8 +27,8 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from diagnosis.errors import DiagnosisError
-from ui.screens.base import BaseScreen
-from ui.text import esc, kb_text, translate_bindings
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import esc, kb_text, translate_bindings
 
 if TYPE_CHECKING:
     from diagnosis.session import Session
@@ -218,7 +218,7 @@ class ProblemScreen(BaseScreen[None]):
     def _start(
         self, symptoms: list[str], absent: list[str], problem: object, work_order: str | None
     ) -> None:
-        from ui.engine import session_class
+        from diagnosis.ui.engine import session_class
 
         app = self.dapp
         try:

@@ -17,8 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header, Markdown, Static
 
 from diagnosis.errors import DiagnosisError
-from ui.screens.base import BaseScreen
-from ui.text import esc
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import esc
 
 __all__ = ["ReportScreen", "write_reports"]
 

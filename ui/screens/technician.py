@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from ui.screens.base import BaseScreen
+from diagnosis.ui.screens.base import BaseScreen
 
 __all__ = ["HABILITATIONS", "TechnicianScreen"]
 

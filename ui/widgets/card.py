@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from diagnosis.i18n import tr
 from diagnosis.kb.model import Measurement
-from ui.text import kb_text, num
+from diagnosis.ui.text import kb_text, num
 
 __all__ = ["MeasurementCard", "answer_hint", "thresholds_text"]
 

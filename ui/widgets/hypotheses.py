@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB
-from ui.text import kb_text
+from diagnosis.ui.text import kb_text
 
 __all__ = ["HypothesesPanel", "bar"]
 

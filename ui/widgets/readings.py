@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB
-from ui.text import kb_text, num
+from diagnosis.ui.text import kb_text, num
 
 __all__ = ["ReadingsPanel", "reading_value"]
 
