@@ -153,7 +153,7 @@ class Confirmation:
 def _single(model: DiagnosticModel, hypothesis: str, measurement: str, state: str) -> float:
     """P(measurement reads ``state`` | only ``hypothesis`` present)."""
     column = model.state_offsets[measurement] + model.states[measurement].index(state)
-    return float(model.single_states[model.cause_index[hypothesis], column])
+    return model.single_state(model.cause_index[hypothesis], column)
 
 
 def _competitors(model: DiagnosticModel, evidence: Evidence, cause: str) -> tuple[str, ...]:
@@ -165,10 +165,22 @@ def _competitors(model: DiagnosticModel, evidence: Evidence, cause: str) -> tupl
 
 def _shared(model: DiagnosticModel, evidence: Evidence, cause: str, mid: str, state: str) -> int:
     """Other non-excluded causes predicting ``state`` of ``mid`` with P >= CONFIRMED_P."""
+    column = model.state_offsets[mid] + model.states[mid].index(state)
+    if model.state_base[column] >= CONFIRMED_P:  # every cause predicts it
+        return sum(
+            _single(model, c, mid, state) >= CONFIRMED_P
+            for c in model.causes
+            if c != cause and c not in evidence.excluded
+        )
+    rows, values = model.column_rows(column)  # only causes linked to mid can reach 0.5
+    n = len(model.causes)
     return sum(
-        _single(model, c, mid, state) >= CONFIRMED_P
-        for c in model.causes
-        if c != cause and c not in evidence.excluded
+        1
+        for r, v in zip(rows, values, strict=True)
+        if r < n
+        and v >= CONFIRMED_P
+        and model.causes[r] != cause
+        and model.causes[r] not in evidence.excluded
     )
 
 
@@ -189,7 +201,7 @@ def contradicting_finding(model: DiagnosticModel, evidence: Evidence, cause: str
     """The first symptom or measurement whose observation contradicts ``cause``, or None."""
     i = model.cause_index[cause]
     for sid, present in evidence.symptoms.items():
-        p_on = -math.expm1(float(model.single_logq[i, model.symptom_channel[sid]]))
+        p_on = -math.expm1(model.single_log_off(i, model.symptom_channel[sid]))
         if (p_on if present else 1.0 - p_on) < CONTRADICTED_P:
             return sid
     for mid, state in evidence.states.items():
@@ -290,11 +302,10 @@ def _gains(
 ) -> dict[str, float]:
     if not model.measurements:
         return {}
-    predictive = weights @ model.single_states  # all states at once
+    predictive, conditional_entropy = model.predictive_single(weights)  # all states at once
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(predictive > 0, predictive * np.log2(predictive), 0.0)
     marginal_entropy = -np.add.reduceat(plogp, model.state_segments)
-    conditional_entropy = weights @ model.single_entropy
     gain = np.maximum(marginal_entropy - conditional_entropy, 0.0)
     return {m: float(gain[j]) for j, m in enumerate(model.measurements) if m not in evidence.states}
 
