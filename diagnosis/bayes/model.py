@@ -209,7 +209,9 @@ class DiagnosticModel:
         parts = [self.parents(int(f)) for f in channels]
         heads = np.concatenate([h for h, _ in parts])
         values = np.concatenate([v for _, v in parts])
-        return np.bincount(heads, weights=values, minlength=len(self.hypotheses))
+        return np.asarray(
+            np.bincount(heads, weights=values, minlength=len(self.hypotheses)), dtype=float
+        )
 
     def dense_logq(
         self, members: npt.NDArray[np.intp], channels: npt.NDArray[np.intp]
