@@ -27,7 +27,8 @@ Verification of the leading cause (:func:`verification`,
 with evidence before it is called the root cause. The leading cause is
 *contradicted* when a finding it would make unlikely was observed: a
 reading, or a reported (or denied) symptom, of probability below
-:data:`CONTRADICTED_P` under that cause alone. A high posterior then only
+:data:`CONTRADICTED_P` under that cause alone, unless the cause names that
+finding as one of its own (weak) effects. A high posterior then only
 means its rivals fit even worse: evidence no known cause explains, which
 the session must say rather than crown the least-bad cause. A cause that
 reached the confidence threshold only by *elimination*
@@ -197,14 +198,31 @@ def confirming_reading(model: DiagnosticModel, evidence: Evidence, cause: str) -
     return min(found)[1] if found else None
 
 
+def _names(model: DiagnosticModel, i: int, f: int) -> bool:
+    """Whether hypothesis ``i`` has a link (an effect in the KB) to channel ``f``."""
+    return bool((model.parents(f)[0] == i).any())
+
+
 def contradicting_finding(model: DiagnosticModel, evidence: Evidence, cause: str) -> str | None:
-    """The first symptom or measurement whose observation contradicts ``cause``, or None."""
+    """The first symptom or measurement whose observation contradicts ``cause``, or None.
+
+    A finding the cause itself names as an effect (a reported symptom it
+    produces, an abnormal state it gives) never contradicts it, however weak
+    the effect: a worn cup that shows ``torn`` (p = 0.08) is still that cup.
+    """
     i = model.cause_index[cause]
     for sid, present in evidence.symptoms.items():
-        p_on = -math.expm1(model.single_log_off(i, model.symptom_channel[sid]))
+        f = model.symptom_channel[sid]
+        if present and _names(model, i, f):
+            continue
+        p_on = -math.expm1(model.single_log_off(i, f))
         if (p_on if present else 1.0 - p_on) < CONTRADICTED_P:
             return sid
     for mid, state in evidence.states.items():
+        if state != model.normal[mid] and any(
+            s == state and _names(model, i, f) for s, f in model.state_channels[mid]
+        ):
+            continue
         if _single(model, cause, mid, state) < CONTRADICTED_P:
             return mid
     return None

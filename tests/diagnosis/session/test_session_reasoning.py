@@ -49,3 +49,27 @@ def test_no_visible_leak_rule_fires_on_the_injection_press() -> None:
     assert session.readings[-1].state == "none"
     assert session.excluded.get("im-hose-leak") == "im-rule-no-visible-leak"
     assert session.excluded.get("im-cylinder-rod-seal-worn") == "im-rule-no-visible-leak"
+
+
+@pytest.mark.parametrize(
+    ("equipment", "cause", "weak"),
+    [
+        ("pp-cell-01", "pp-cup-worn", {"pp-cup-condition": "torn"}),
+        ("cv-line-01", "cv-pulley-bearing-worn", {"cv-vsd-fault-code": "olf-motor-overload"}),
+    ],
+)
+def test_a_weak_effect_of_the_true_cause_is_not_a_contradiction(
+    equipment: str, cause: str, weak: dict[str, str]
+) -> None:
+    from diagnosis.session import SimulatedMachine, run_session
+
+    kb = bundled()
+    eq = kb.equipment(equipment)
+    assert any(e.measurement in weak and e.p < 0.2 for e in eq.cause(cause).effects)
+    machine = SimulatedMachine(eq, cause, overrides=weak)
+    session = Session.start(kb, equipment, list(machine.symptoms))
+    for mid, value in weak.items():
+        session.answer(mid, value)
+    run_session(session, machine)
+    assert session.verification() != "contradicted"
+    assert session.default_root_cause() == cause
