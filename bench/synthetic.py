@@ -5,7 +5,8 @@ like a real one: about two measurements per cause (numeric, boolean and
 choice), one symptom per five causes, each symptom or abnormal state caused
 by 1-4 causes, every cause with at least one effect, priors in [0.005, 0.05],
 link probabilities in [0.3, 0.98], costs of 1-30 minutes, some lockouts.
-Deterministic for a given seed.
+Deterministic for a given seed. ``hub_parents`` adds one symptom ``hub``
+("machine stopped") linked to that many causes (high fan-in).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def synthetic_equipment(
     max_causes_per_effect: int = 4,
     symptoms_per_cause: float = 0.2,
     equipment_id: str | None = None,
+    hub_parents: int = 0,
 ) -> EquipmentKB:
     """A random equipment with ``n_causes`` causes (see the module docstring)."""
     rng = np.random.default_rng(seed)
@@ -77,6 +79,10 @@ def synthetic_equipment(
                 effects[int(c)].append(Effect(p, symptom=target))
             else:
                 effects[int(c)].append(Effect(p, measurement=target, state=state))
+    if hub_parents:
+        symptoms = (*symptoms, Symptom("hub", Text.of("Machine stopped"), "productivity"))
+        for c in rng.choice(n_causes, size=min(hub_parents, n_causes), replace=False):
+            effects[int(c)].append(Effect(float(rng.uniform(0.3, 0.98)), symptom="hub"))
     for c in range(n_causes):
         if not effects[c]:
             m = measurements[int(rng.integers(n_meas))]

@@ -27,7 +27,8 @@ Verification of the leading cause (:func:`verification`,
 with evidence before it is called the root cause. The leading cause is
 *contradicted* when a finding it would make unlikely was observed: a
 reading, or a reported (or denied) symptom, of probability below
-:data:`CONTRADICTED_P` under that cause alone. A high posterior then only
+:data:`CONTRADICTED_P` under that cause alone, unless the cause names that
+finding as one of its own (weak) effects. A high posterior then only
 means its rivals fit even worse: evidence no known cause explains, which
 the session must say rather than crown the least-bad cause. A cause that
 reached the confidence threshold only by *elimination*
@@ -153,7 +154,7 @@ class Confirmation:
 def _single(model: DiagnosticModel, hypothesis: str, measurement: str, state: str) -> float:
     """P(measurement reads ``state`` | only ``hypothesis`` present)."""
     column = model.state_offsets[measurement] + model.states[measurement].index(state)
-    return float(model.single_states[model.cause_index[hypothesis], column])
+    return model.single_state(model.cause_index[hypothesis], column)
 
 
 def _competitors(model: DiagnosticModel, evidence: Evidence, cause: str) -> tuple[str, ...]:
@@ -165,10 +166,22 @@ def _competitors(model: DiagnosticModel, evidence: Evidence, cause: str) -> tupl
 
 def _shared(model: DiagnosticModel, evidence: Evidence, cause: str, mid: str, state: str) -> int:
     """Other non-excluded causes predicting ``state`` of ``mid`` with P >= CONFIRMED_P."""
+    column = model.state_offsets[mid] + model.states[mid].index(state)
+    if model.state_base[column] >= CONFIRMED_P:  # every cause predicts it
+        return sum(
+            _single(model, c, mid, state) >= CONFIRMED_P
+            for c in model.causes
+            if c != cause and c not in evidence.excluded
+        )
+    rows, values = model.column_rows(column)  # only causes linked to mid can reach 0.5
+    n = len(model.causes)
     return sum(
-        _single(model, c, mid, state) >= CONFIRMED_P
-        for c in model.causes
-        if c != cause and c not in evidence.excluded
+        1
+        for r, v in zip(rows, values, strict=True)
+        if r < n
+        and v >= CONFIRMED_P
+        and model.causes[r] != cause
+        and model.causes[r] not in evidence.excluded
     )
 
 
@@ -185,14 +198,31 @@ def confirming_reading(model: DiagnosticModel, evidence: Evidence, cause: str) -
     return min(found)[1] if found else None
 
 
+def _names(model: DiagnosticModel, i: int, f: int) -> bool:
+    """Whether hypothesis ``i`` has a link (an effect in the KB) to channel ``f``."""
+    return bool((model.parents(f)[0] == i).any())
+
+
 def contradicting_finding(model: DiagnosticModel, evidence: Evidence, cause: str) -> str | None:
-    """The first symptom or measurement whose observation contradicts ``cause``, or None."""
+    """The first symptom or measurement whose observation contradicts ``cause``, or None.
+
+    A finding the cause itself names as an effect (a reported symptom it
+    produces, an abnormal state it gives) never contradicts it, however weak
+    the effect: a worn cup that shows ``torn`` (p = 0.08) is still that cup.
+    """
     i = model.cause_index[cause]
     for sid, present in evidence.symptoms.items():
-        p_on = -math.expm1(float(model.single_logq[i, model.symptom_channel[sid]]))
+        f = model.symptom_channel[sid]
+        if present and _names(model, i, f):
+            continue
+        p_on = -math.expm1(model.single_log_off(i, f))
         if (p_on if present else 1.0 - p_on) < CONTRADICTED_P:
             return sid
     for mid, state in evidence.states.items():
+        if state != model.normal[mid] and any(
+            s == state and _names(model, i, f) for s, f in model.state_channels[mid]
+        ):
+            continue
         if _single(model, cause, mid, state) < CONTRADICTED_P:
             return mid
     return None
@@ -290,11 +320,10 @@ def _gains(
 ) -> dict[str, float]:
     if not model.measurements:
         return {}
-    predictive = weights @ model.single_states  # all states at once
+    predictive, conditional_entropy = model.predictive_single(weights)  # all states at once
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(predictive > 0, predictive * np.log2(predictive), 0.0)
     marginal_entropy = -np.add.reduceat(plogp, model.state_segments)
-    conditional_entropy = weights @ model.single_entropy
     gain = np.maximum(marginal_entropy - conditional_entropy, 0.0)
     return {m: float(gain[j]) for j, m in enumerate(model.measurements) if m not in evidence.states}
 

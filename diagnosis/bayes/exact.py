@@ -17,11 +17,25 @@ the state read). The algorithm is exact and needs no pgmpy:
 4. Each component is summed exactly: by *enumeration* of its 2^k cause
    assignments up to :data:`ENUMERATE_MAX` causes (vectorised), beyond that
    by *variable elimination* over the causes on a bucket tree (min-degree
-   order; factors are the positive findings, each over its 1-4 parents, and
-   the cause factors), with Shafer-Shenoy messages up and down the tree so
-   that all marginals cost two passes. Both sum positive terms only: Quickscore's
-   inclusion-exclusion over positive findings was tried and rejected, its
-   signed sums lose up to 1e-7 to cancellation with 10 positive findings.
+   order; factors are the positive findings and the cause factors), with
+   Shafer-Shenoy messages up and down the tree so that all marginals cost
+   two passes (a coupled set wider than :data:`MAX_WIDTH` is a clear
+   InferenceError, never a memory blow-up).
+5. A positive finding shared by more than :data:`WIDE_PARENTS` causes (a
+   "machine stopped" symptom linked to dozens of causes) would need a table
+   of 2^parents entries. Those findings go to Quickscore (Heckerman 1989):
+   P(on) = 1 - q0 prod_i q_i^x_i is expanded by inclusion-exclusion over the
+   wide positive findings, 2^w signed terms in which "off" factorises into
+   the causes' weights; each term runs steps 3-4 on the other findings.
+   Cost is linear in causes, exponential only in w (at most
+   :data:`MAX_WIDE`). The signed sum is checked for cancellation (the
+   reason it is not used for every finding: with 10 positive findings it
+   loses up to 1e-7); when it cancels more than 1e-6 of its largest term,
+   only the findings too wide for a table are expanded, and if that still
+   cancels, a clear InferenceError.
+
+The links are stored sparse (``DiagnosticModel.parents``), so memory and
+time grow with the number of links, not causes x channels.
 
 All sums are in log space. pgmpy's variable elimination over the network of
 ``diagnosis.bayes.network`` computes the same numbers (tests compare to 1e-9).
@@ -42,7 +56,7 @@ from diagnosis.errors import InferenceError
 if TYPE_CHECKING:
     from diagnosis.bayes.model import DiagnosticModel
 
-__all__ = ["ENUMERATE_MAX", "MAX_WIDTH", "Findings", "exact_marginals"]
+__all__ = ["ENUMERATE_MAX", "MAX_WIDE", "MAX_WIDTH", "WIDE_PARENTS", "Findings", "exact_marginals"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -50,8 +64,12 @@ BoolArray = npt.NDArray[np.bool_]
 
 ENUMERATE_MAX = 14
 """Components up to this many causes are enumerated; larger ones are eliminated."""
-MAX_WIDTH = 24
-"""Largest set of coupled causes variable elimination accepts (2**24 table entries)."""
+MAX_WIDTH = 22
+"""Largest set of coupled causes variable elimination accepts (2**22 table entries)."""
+WIDE_PARENTS = 12
+"""A positive finding with more parents than this goes to inclusion-exclusion (Quickscore)."""
+MAX_WIDE = 12
+"""Most such wide positive findings at once (2**12 signed terms)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,7 @@ def exact_marginals(model: DiagnosticModel, findings: Findings) -> tuple[FloatAr
     unknown = n
     pos = np.array(findings.positive, dtype=np.intp)
     neg = np.array(findings.negative, dtype=np.intp)
-    neg_log = model.logq[:, neg].sum(axis=1)  # per hypothesis
+    neg_log = model.hypothesis_sums(neg)  # per hypothesis
     const_neg = float(model.log1m_leak[neg].sum())
     branches: list[tuple[float, FloatArray]] = []
     for u in (0, 1):
@@ -113,7 +131,7 @@ def exact_marginals(model: DiagnosticModel, findings: Findings) -> tuple[FloatAr
             continue
         prior_u = model.priors[unknown] if u else 1.0 - model.priors[unknown]
         log_u = math.log(prior_u) + (float(neg_log[unknown]) if u else 0.0)
-        lq0 = model.log1m_leak[pos] + (model.logq[unknown, pos] if u else 0.0)
+        lq0 = model.log1m_leak[pos] + (model.unknown_logq[pos] if u else 0.0)
         log_z, marg = _conditioned(model, findings, pos, lq0, neg_log[:n])
         branches.append((const_neg + log_u + log_z, np.append(marg, float(u))))
     logs = np.array([b[0] for b in branches])
@@ -125,10 +143,44 @@ def exact_marginals(model: DiagnosticModel, findings: Findings) -> tuple[FloatAr
     return np.asarray(marginals, dtype=float), log_pe
 
 
+class _PrecisionLost(Exception):
+    """Inclusion-exclusion cancelled too much; retry with fewer wide findings."""
+
+
 def _conditioned(
     model: DiagnosticModel, findings: Findings, pos: IntArray, lq0: FloatArray, neg_log: FloatArray
 ) -> tuple[float, FloatArray]:
-    """log P(evidence | U) (without the negative constant) and P(c | evidence, U)."""
+    """log P(evidence | U) (without the negative constant) and P(c | evidence, U).
+
+    Findings with more than :data:`WIDE_PARENTS` parents go to inclusion-exclusion;
+    if its signed sum cancels too much, only those too wide for any table
+    (more than :data:`MAX_WIDTH` parents) do.
+    """
+    try:
+        return _conditioned_with(model, findings, pos, lq0, neg_log, WIDE_PARENTS)
+    except _PrecisionLost:
+        if WIDE_PARENTS >= MAX_WIDTH:
+            raise InferenceError(
+                "exact inference lost precision on findings shared by many causes; "
+                "report fewer symptoms at once"
+            ) from None
+    try:
+        return _conditioned_with(model, findings, pos, lq0, neg_log, MAX_WIDTH)
+    except _PrecisionLost:
+        raise InferenceError(
+            "exact inference lost precision on findings shared by many causes; "
+            "report fewer symptoms at once"
+        ) from None
+
+
+def _conditioned_with(
+    model: DiagnosticModel,
+    findings: Findings,
+    pos: IntArray,
+    lq0: FloatArray,
+    neg_log: FloatArray,
+    wide_parents: int,
+) -> tuple[float, FloatArray]:
     n = len(model.causes)
     clamped = findings.clamped[:n]
     with np.errstate(divide="ignore"):
@@ -138,9 +190,7 @@ def _conditioned(
     log_s = np.logaddexp(log_a, log_b)
     la, lb = log_a - log_s, log_b - log_s  # normalised, a + b = 1
     log_z = float(log_s.sum())
-    marg = np.exp(la)
     active = ~clamped
-    logq = model.logq[:n]
     # union-find over causes linked by positive findings and factors
     parent = list(range(n))
 
@@ -157,11 +207,26 @@ def _conditioned(
                 parent[find(int(j))] = root
 
     pos_parents: list[IntArray] = []
+    pos_logq: list[FloatArray] = []
     for f in pos:
-        members = np.flatnonzero((logq[:, f] < 0) & active)
-        pos_parents.append(members)
-        join(members)
-    factor_members: list[tuple[IntArray, IntArray, FloatArray]] = []
+        heads, values = model.parents(int(f))
+        keep = heads < n
+        heads, values = heads[keep], values[keep]
+        keep = active[heads]
+        pos_parents.append(heads[keep])
+        pos_logq.append(values[keep])
+    # Findings shared by many causes go to inclusion-exclusion (Quickscore):
+    # a table over their parents would have 2**parents entries.
+    wide = [j for j, members in enumerate(pos_parents) if len(members) > wide_parents]
+    if len(wide) > MAX_WIDE:
+        raise InferenceError(
+            f"too many reported findings shared by more than {wide_parents} causes "
+            f"({len(wide)}, at most {MAX_WIDE}) for exact inference"
+        )
+    narrow = [j for j in range(len(pos_parents)) if j not in set(wide)]
+    for j in narrow:
+        join(pos_parents[j])
+    factor_members: list[tuple[IntArray, FloatArray]] = []
     for idx, table in findings.factors:
         keep = np.array([not clamped[i] for i in idx], dtype=bool)
         # restrict the table to the clamped causes being absent
@@ -177,39 +242,87 @@ def _conditioned(
                 log_z += math.log(float(sub[0])) if sub[0] > 0 else -math.inf
             continue
         join(kept)
-        factor_members.append((kept, np.arange(len(kept)), sub))
+        factor_members.append((kept, sub))
     components: dict[int, list[int]] = {}
     involved: set[int] = set()
-    for members in pos_parents:
-        involved.update(int(i) for i in members)
-    for kept, _, _ in factor_members:
+    for j in narrow:
+        involved.update(int(i) for i in pos_parents[j])
+    for kept, _ in factor_members:
         involved.update(int(i) for i in kept)
     for i in sorted(involved):
         components.setdefault(find(i), []).append(i)
     comp_pos: dict[int, list[int]] = {root: [] for root in components}
-    for j, members in enumerate(pos_parents):
+    for j in narrow:
+        members = pos_parents[j]
         if len(members) == 0:
             log_z += float(_log1m_exp(np.array([lq0[j]]))[0])
         else:
             comp_pos[find(int(members[0]))].append(j)
     comp_factors: dict[int, list[tuple[IntArray, FloatArray]]] = {r: [] for r in components}
-    for kept, _, sub in factor_members:
+    for kept, sub in factor_members:
         comp_factors[find(int(kept[0]))].append((kept, sub))
+    blocks = []
     for root, members_list in components.items():
         members = np.array(members_list, dtype=np.intp)
         local_pos = np.array(pos[comp_pos[root]], dtype=np.intp)
-        local_lq0 = lq0[comp_pos[root]]
-        factors = comp_factors[root]
-        qlog = logq[np.ix_(members, local_pos)]  # (k, m)
-        if len(members) <= ENUMERATE_MAX:
-            lz, mm = _enumerate(members, la, lb, qlog, local_lq0, factors)
-        else:
-            lz, mm = _variable_elimination(members, la, lb, qlog, local_lq0, factors)
+        qlog = model.dense_logq(members, local_pos)  # (k, m)
+        blocks.append((members, qlog, lq0[comp_pos[root]], comp_factors[root]))
+
+    def summed(sla: FloatArray, slb: FloatArray) -> tuple[float, FloatArray]:
+        """log-sum over the coupled components and all marginals, for weights sla, slb."""
+        total = 0.0
+        marg = np.exp(sla)
+        for members, qlog, local_lq0, factors in blocks:
+            if len(members) <= ENUMERATE_MAX:
+                lz, mm = _enumerate(members, sla, slb, qlog, local_lq0, factors)
+            else:
+                lz, mm = _variable_elimination(members, sla, slb, qlog, local_lq0, factors)
+            total += lz
+            marg[members] = mm
+        return total, marg
+
+    if not wide:
+        lz, marg = summed(la, lb)
         log_z += lz
-        marg[members] = mm
+        if not math.isfinite(log_z):
+            return -math.inf, np.zeros(n)
+        return log_z, marg
+    # Quickscore over the wide findings: P(on) = 1 - q0 prod_i q_i^x_i, expanded
+    # into 2**len(wide) signed terms; in each, "off" factorises into the causes' weights.
+    terms: list[tuple[int, float, FloatArray]] = []
+    for code in range(2 ** len(wide)):
+        chosen = [wide[b] for b in range(len(wide)) if (code >> b) & 1]
+        shift = np.zeros(n)
+        constant = 0.0
+        for j in chosen:
+            np.add.at(shift, pos_parents[j], pos_logq[j])
+            constant += float(lq0[j])
+        moved = np.flatnonzero(shift)
+        sla, slb = la.copy(), lb.copy()
+        extra = 0.0
+        if len(moved):
+            shifted = la[moved] + shift[moved]
+            norm = np.logaddexp(shifted, lb[moved])
+            sla[moved] = shifted - norm
+            slb[moved] = lb[moved] - norm
+            extra = float(norm.sum())
+        lz, marg = summed(sla, slb)
+        terms.append((-1 if len(chosen) % 2 else 1, constant + extra + lz, marg))
+    logs = np.array([t[1] for t in terms])
+    top = float(logs.max())
+    if not math.isfinite(top):
+        return -math.inf, np.zeros(n)
+    weights = np.array([sign for sign, _, _ in terms]) * np.exp(logs - top)
+    total = float(weights.sum())
+    # relative size of the signed sum against its largest term: below ~1e-6 the
+    # cancellation would eat the precision promised (1e-9)
+    if total <= 1e-6 * float(np.abs(weights).max()):
+        raise _PrecisionLost
+    marg = np.clip(sum(w * m for w, (_, _, m) in zip(weights, terms, strict=True)) / total, 0, 1)
+    log_z += top + math.log(total)
     if not math.isfinite(log_z):
         return -math.inf, np.zeros(n)
-    return log_z, marg
+    return log_z, np.asarray(marg, dtype=float)
 
 
 def _factor_log(

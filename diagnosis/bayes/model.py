@@ -163,15 +163,29 @@ class DiagnosticModel:
                 grouped.setdefault(ch.target, []).append((ch.state, f))
         self.state_channels = {m: tuple(grouped.get(m, ())) for m in self.measurements}
         n_h, n_f = len(self.hypotheses), len(self.channels)
-        self.logq: FloatArray = np.zeros((n_h, n_f))
-        for f, ch in enumerate(self.channels):
+        self.n_rows: int = n_h + 1  # hypotheses then ``_none``
+        # Links stored sparse, channel by channel (a dense hypotheses x channels
+        # matrix is gigabytes at 5000 causes): channel f's links are
+        # link_h[link_ptr[f]:link_ptr[f + 1]] with log(1 - p) in link_logq.
+        ptr = [0]
+        heads: list[int] = []
+        values: list[float] = []
+        for ch in self.channels:
             for i, p in ch.links:
-                self.logq[i, f] = math.log1p(-min(p, _P_MAX))
+                heads.append(i)
+                values.append(math.log1p(-min(p, _P_MAX)))
+            ptr.append(len(heads))
+        self.link_ptr: npt.NDArray[np.intp] = np.array(ptr, dtype=np.intp)
+        self.link_h: npt.NDArray[np.intp] = np.array(heads, dtype=np.intp)
+        self.link_logq: FloatArray = np.array(values, dtype=float)
         self.log1m_leak: FloatArray = np.log1p(-np.array([ch.leak for ch in self.channels]))
-        # log P(channel off | only hypothesis h present), rows: hypotheses then _none
-        self.single_logq: FloatArray = (
-            np.vstack([self.logq, np.zeros((1, n_f))]) + self.log1m_leak[None, :]
-        )
+        unknown = n_h - 1
+        self.unknown_logq: FloatArray = np.zeros(n_f)  # log(1 - p) of _unknown's link per channel
+        for f in range(n_f):
+            lo, hi = self.link_ptr[f], self.link_ptr[f + 1]
+            hit = self.link_h[lo:hi] == unknown
+            if hit.any():
+                self.unknown_logq[f] = float(self.link_logq[lo:hi][hit][0])
         self._state_table()
         self._cache: dict[tuple[object, ...], Posteriors] = {}
         self._lock = threading.Lock()  # the TUI queries from worker threads
@@ -181,43 +195,162 @@ class DiagnosticModel:
         """Compile one equipment without the per-KB cache (tests, benchmarks)."""
         return cls(equipment)
 
+    # -- sparse links ----------------------------------------------------------------
+
+    def parents(self, f: int) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """Hypothesis indices linked to channel ``f`` and their log(1 - p), by index."""
+        lo, hi = int(self.link_ptr[f]), int(self.link_ptr[f + 1])
+        return self.link_h[lo:hi], self.link_logq[lo:hi]
+
+    def hypothesis_sums(self, channels: npt.NDArray[np.intp] | list[int]) -> FloatArray:
+        """Per hypothesis, the sum of its log(1 - p) over ``channels`` (0 where unlinked)."""
+        if len(channels) == 0:
+            return np.zeros(len(self.hypotheses))
+        parts = [self.parents(int(f)) for f in channels]
+        heads = np.concatenate([h for h, _ in parts])
+        values = np.concatenate([v for _, v in parts])
+        return np.asarray(
+            np.bincount(heads, weights=values, minlength=len(self.hypotheses)), dtype=float
+        )
+
+    def dense_logq(
+        self, members: npt.NDArray[np.intp], channels: npt.NDArray[np.intp]
+    ) -> FloatArray:
+        """The (members x channels) block of log(1 - p) (0 where unlinked)."""
+        out = np.zeros((len(members), len(channels)))
+        where = np.full(len(self.hypotheses), -1, dtype=np.intp)
+        where[members] = np.arange(len(members))
+        for j, f in enumerate(channels):
+            heads, values = self.parents(int(f))
+            rows = where[heads]
+            keep = rows >= 0
+            out[rows[keep], j] = values[keep]
+        return out
+
+    def single_log_off(self, h: int, f: int) -> float:
+        """log P(channel ``f`` off | only hypothesis ``h`` present); ``h = n`` is ``_none``."""
+        heads, values = self.parents(f)
+        hit = heads == h
+        return float(self.log1m_leak[f]) + (float(values[hit][0]) if hit.any() else 0.0)
+
     # -- single-hypothesis tables, for explanations and the planner ----------------
 
     def _state_table(self) -> None:
-        """P(measurement state | only h present) for every h, state; and its entropy."""
-        rows = len(self.hypotheses) + 1
-        columns: list[FloatArray] = []
+        """P(measurement state | only h present) for every h, state; and its entropy.
+
+        Stored as the ``_none`` row (what every hypothesis unlinked to a
+        measurement reads) plus sparse rows for the linked hypotheses: exact
+        values (for look-ups) and differences from the ``_none`` row (for the
+        planner's products).
+        """
         self.state_offsets: dict[str, int] = {}
-        entropies = np.zeros((rows, len(self.measurements)))
         offset = 0
-        for j, m in enumerate(self.measurements):
-            table = self.single_state_probabilities(m)
+        for m in self.measurements:
             self.state_offsets[m] = offset
-            offset += table.shape[1]
-            columns.append(table)
+            offset += len(self.states[m])
+        n_states = offset
+        none_row = self.n_rows - 1
+        self.state_base: FloatArray = np.zeros(n_states)
+        self.entropy_base: FloatArray = np.zeros(len(self.measurements))
+        cols: list[npt.NDArray[np.intp]] = []
+        rows: list[npt.NDArray[np.intp]] = []
+        vals: list[FloatArray] = []
+        e_rows: list[npt.NDArray[np.intp]] = []
+        e_cols: list[npt.NDArray[np.intp]] = []
+        e_delta: list[FloatArray] = []
+        for j, m in enumerate(self.measurements):
+            linked = sorted(
+                {int(h) for _, f in self.state_channels[m] for h in self.parents(f)[0]}
+            )
+            who = np.array([*linked, none_row], dtype=np.intp)
+            table = self._rows_state_probabilities(m, who)
             with np.errstate(divide="ignore", invalid="ignore"):
-                entropies[:, j] = -np.where(table > 0, table * np.log2(table), 0.0).sum(axis=1)
-        self.single_states: FloatArray = np.hstack(columns) if columns else np.zeros((rows, 0))
-        self.single_entropy: FloatArray = entropies
+                ent = -np.where(table > 0, table * np.log2(table), 0.0).sum(axis=1)
+            base, base_ent = table[-1], float(ent[-1])
+            o = self.state_offsets[m]
+            self.state_base[o : o + table.shape[1]] = base
+            self.entropy_base[j] = base_ent
+            k = len(linked)
+            if k:
+                rows.append(np.repeat(who[:k], table.shape[1]))
+                cols.append(np.tile(np.arange(o, o + table.shape[1], dtype=np.intp), k))
+                vals.append(table[:k].ravel())
+                e_rows.append(who[:k])
+                e_cols.append(np.full(k, j, dtype=np.intp))
+                e_delta.append(ent[:k] - base_ent)
+        empty_i = np.zeros(0, dtype=np.intp)
+        r = np.concatenate(rows) if rows else empty_i
+        c = np.concatenate(cols) if cols else empty_i
+        v = np.concatenate(vals) if vals else np.zeros(0)
+        order = np.lexsort((r, c))  # by column, then row
+        self.state_rows: npt.NDArray[np.intp] = r[order]
+        self.state_cols: npt.NDArray[np.intp] = c[order]
+        self.state_vals: FloatArray = v[order]
+        self.state_delta: FloatArray = self.state_vals - self.state_base[self.state_cols]
+        self.state_ptr: npt.NDArray[np.intp] = np.searchsorted(
+            self.state_cols, np.arange(n_states + 1)
+        ).astype(np.intp)
+        self.entropy_rows: npt.NDArray[np.intp] = np.concatenate(e_rows) if e_rows else empty_i
+        self.entropy_cols: npt.NDArray[np.intp] = np.concatenate(e_cols) if e_cols else empty_i
+        self.entropy_delta: FloatArray = np.concatenate(e_delta) if e_delta else np.zeros(0)
         self.state_segments: npt.NDArray[np.intp] = np.array(
             [self.state_offsets[m] for m in self.measurements], dtype=np.intp
         )
+
+    def single_state(self, row: int, column: int) -> float:
+        """P(state ``column`` | only hypothesis ``row`` present) (``row = n`` is ``_none``)."""
+        lo, hi = int(self.state_ptr[column]), int(self.state_ptr[column + 1])
+        at = lo + int(np.searchsorted(self.state_rows[lo:hi], row))
+        if at < hi and int(self.state_rows[at]) == row:
+            return float(self.state_vals[at])
+        return float(self.state_base[column])
+
+    def column_rows(self, column: int) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """Hypotheses whose P(state ``column`` | alone) differs from ``_none``'s, and those P."""
+        lo, hi = int(self.state_ptr[column]), int(self.state_ptr[column + 1])
+        return self.state_rows[lo:hi], self.state_vals[lo:hi]
+
+    def predictive_single(self, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """For weights over rows: sum_h w_h P(state | h) per state, and sum_h w_h H(M | h)."""
+        total = float(weights.sum())
+        predictive = total * self.state_base + np.bincount(
+            self.state_cols,
+            weights=weights[self.state_rows] * self.state_delta,
+            minlength=len(self.state_base),
+        )
+        entropy = total * self.entropy_base + np.bincount(
+            self.entropy_cols,
+            weights=weights[self.entropy_rows] * self.entropy_delta,
+            minlength=len(self.entropy_base),
+        )
+        return predictive, entropy
+
+    def _rows_state_probabilities(
+        self, measurement: str, who: npt.NDArray[np.intp]
+    ) -> FloatArray:
+        """Rows ``who`` (hypothesis indices, ``n`` for ``_none``) of the state table."""
+        states = self.states[measurement]
+        table = np.zeros((len(who), len(states)))
+        where = np.full(self.n_rows, -1, dtype=np.intp)
+        where[who] = np.arange(len(who))
+        log_none_before = np.zeros(len(who))  # log P(all higher-precedence channels off)
+        for state, f in self.state_channels[measurement]:
+            lq = np.full(len(who), float(self.log1m_leak[f]))
+            heads, values = self.parents(f)
+            rows = where[heads]
+            keep = rows >= 0
+            lq[rows[keep]] += values[keep]
+            table[:, states.index(state)] = np.exp(log_none_before) * -np.expm1(lq)
+            log_none_before = log_none_before + lq
+        table[:, states.index(self.normal[measurement])] = np.exp(log_none_before)
+        return table
 
     def single_state_probabilities(self, measurement: str) -> FloatArray:
         """Matrix [h, state] of P(state | only h present), states in ``self.states`` order.
 
         Rows are the hypotheses then ``_none``.
         """
-        states = self.states[measurement]
-        rows = self.single_logq.shape[0]
-        table = np.zeros((rows, len(states)))
-        log_none_before = np.zeros(rows)  # log P(all higher-precedence channels off)
-        for state, f in self.state_channels[measurement]:
-            lq = self.single_logq[:, f]
-            table[:, states.index(state)] = np.exp(log_none_before) * -np.expm1(lq)
-            log_none_before = log_none_before + lq
-        table[:, states.index(self.normal[measurement])] = np.exp(log_none_before)
-        return table
+        return self._rows_state_probabilities(measurement, np.arange(self.n_rows, dtype=np.intp))
 
     # -- evidence -------------------------------------------------------------------
 
@@ -320,12 +453,18 @@ class DiagnosticModel:
     def explanation_weights(self, evidence: Evidence) -> FloatArray:
         """The explanation distribution as an array over hypotheses then ``_none``."""
         findings = self.findings(evidence)
-        rows = len(self.hypotheses) + 1
-        lq = self.single_logq
+        rows = self.n_rows
         pos = list(findings.positive)
         neg = list(findings.negative)
         with np.errstate(divide="ignore"):
-            log_w = lq[:, neg].sum(axis=1) + np.log(-np.expm1(lq[:, pos])).sum(axis=1)
+            log_w = np.full(rows, float(self.log1m_leak[neg].sum()))
+            log_w[:-1] += self.hypothesis_sums(neg)
+            base_on = np.log(-np.expm1(self.log1m_leak[pos]))  # _none's log P(on)
+            log_w += float(base_on.sum())
+            for j, f in enumerate(pos):
+                heads, values = self.parents(f)
+                on = np.log(-np.expm1(values + self.log1m_leak[f]))
+                np.add.at(log_w, heads, on - base_on[j])
             prior_odds = np.log(self.priors) - np.log1p(-self.priors)
             log_w[:-1] += prior_odds
             log_w[:-1][findings.clamped] = -np.inf

@@ -23,7 +23,9 @@ Answers are parsed leniently but never guessed: ``"4,2 bar"``, ``"4.2"``,
 ``4.2`` (from YAML), ``"58 psi"`` (converted to the KB's unit), ``oui`` /
 ``non`` / ``yes`` / ``no`` / ``true`` / ``false`` / ``o`` / ``n`` / ``1`` / ``0``,
 a choice id (case, accents and ``-``/``_``/space ignored). ``None``, ``"n/a"``,
-``"nd"``, ``"non disponible"``… mean *not available*. Anything else raises a
+``"nd"``, ``"non disponible"``… mean *not available*, except where the word is
+one of the measurement's own choices (``none`` on a leak-location
+measurement is the observation "no leak", not a missing reading). Anything else raises a
 :class:`~diagnosis.errors.SessionError` with a one-line translated message.
 """
 
@@ -131,7 +133,7 @@ def interpret(
         SessionError: the answer cannot be a reading of this measurement.
     """
     text = _raw_text(raw)
-    if is_not_available(raw):
+    if is_not_available(raw) and not _is_listed_choice(measurement, raw):
         return Interpretation(None, measurement.unit, None, False, False, text)
     name = measurement.name.get(lang) or measurement.id
     if measurement.kind == "numeric":
@@ -139,6 +141,14 @@ def interpret(
     if measurement.kind == "boolean":
         return _boolean(measurement, raw, text, name, lang)
     return _choice(measurement, raw, text, name, lang)
+
+
+def _is_listed_choice(measurement: Measurement, raw: object) -> bool:
+    """Whether ``raw`` names one of a choice measurement's choices (``none`` can be one)."""
+    if measurement.kind != "choice" or not isinstance(raw, str):
+        return False
+    wanted = _fold(raw)
+    return any(_fold(choice) == wanted for choice in measurement.choices)
 
 
 def _raw_text(raw: object) -> str:
