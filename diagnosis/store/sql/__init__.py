@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from diagnosis.errors import StoreError
 from diagnosis.i18n import detect_lang, tr
+from diagnosis.store.chain import audit_key
 from diagnosis.store.projection import CauseCodes
 from diagnosis.store.sql.engine import display_url, make_engine, normalize_url
 from diagnosis.store.sql.migrate import upgrade
@@ -50,4 +51,9 @@ def open_sql_store(url: str, codes: CauseCodes | None = None) -> SqlStore:
                 reason=reason[0] if reason else type(exc).__name__,
             )
         ) from exc
-    return SqlStore(engine, shown, codes)
+    try:
+        key = audit_key()
+    except ValueError as exc:
+        engine.dispose()
+        raise StoreError(str(exc)) from exc
+    return SqlStore(engine, shown, codes, key)

@@ -64,10 +64,17 @@ class SqlStore(Store):
             projection; None when no KB is at hand.
     """
 
-    def __init__(self, engine: Engine, url: str, codes: CauseCodes | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        url: str,
+        codes: CauseCodes | None = None,
+        key: bytes | None = None,
+    ) -> None:
         self._engine = engine
         self.url = url
         self.codes = codes
+        self._key = key  # the audit HMAC key (never stored in the database)
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -112,6 +119,7 @@ class SqlStore(Store):
         self._retry(lambda: self._append_once(session_id, event, payload))
 
     def _append_once(self, session_id: str, event: Event, payload: str) -> None:
+        _check_sizes(session_id, event, changes_for(event, self.codes))
         with self._write() as conn:
             at = utc(event.at)
             if isinstance(event, SessionStarted):
@@ -133,7 +141,7 @@ class SqlStore(Store):
                 if row is None:
                     raise StoreError(_msg("unknown_session", id=session_id))
                 seq, prev = int(row.last_seq) + 1, str(row.last_hash)
-            digest = chain_hash(prev, payload)
+            digest = chain_hash(prev, payload, self._key)
             conn.execute(
                 insert(t.events).values(
                     session_id=session_id,
@@ -398,7 +406,7 @@ class SqlStore(Store):
     # --- audit --------------------------------------------------------------------
 
     def verify(self, session_id: str) -> VerifyResult:
-        def work() -> tuple[list[Any], Any, list[Any], Any]:
+        def work() -> tuple[list[Any], Any, list[Any], Any, list[Any], list[Any]]:
             with self._read() as conn:
                 self._require(conn, session_id)
                 rows = list(
@@ -409,9 +417,7 @@ class SqlStore(Store):
                     ).all()
                 )
                 head = conn.execute(
-                    select(t.sessions.c.last_seq, t.sessions.c.last_hash).where(
-                        t.sessions.c.id == session_id
-                    )
+                    select(t.sessions).where(t.sessions.c.id == session_id)
                 ).first()
                 readings = list(
                     conn.execute(
@@ -423,10 +429,71 @@ class SqlStore(Store):
                 intervention = conn.execute(
                     select(t.interventions).where(t.interventions.c.session_id == session_id)
                 ).first()
-            return rows, head, readings, intervention
+                conclusions = list(
+                    conn.execute(
+                        select(t.conclusions)
+                        .where(t.conclusions.c.session_id == session_id)
+                        .order_by(t.conclusions.c.id)
+                    ).all()
+                )
+                parts = list(
+                    conn.execute(
+                        select(t.intervention_parts)
+                        .where(t.intervention_parts.c.session_id == session_id)
+                        .order_by(t.intervention_parts.c.id)
+                    ).all()
+                )
+            return rows, head, readings, intervention, conclusions, parts
 
-        rows, head, readings, intervention = self._retry(work)
-        return verify_rows(session_id, rows, head, readings, intervention)
+        rows, head, readings, intervention, conclusions, parts = self._retry(work)
+        return verify_rows(
+            session_id,
+            rows,
+            head,
+            readings,
+            intervention,
+            key=self._key,
+            conclusions=conclusions,
+            parts=parts,
+        )
+
+
+def _check_sizes(session_id: str, event: Event, ch: Any) -> None:
+    """Refuse, before anything is written, a value longer than its column.
+
+    PostgreSQL would fail the transaction (``varchar(40)``) and SQLite would
+    silently keep it (and a later copy to PostgreSQL fail); either way the
+    session must not be left half-written, so every store refuses the same.
+    """
+    checks: list[tuple[Any, dict[str, Any]]] = [
+        (t.events, {"session_id": session_id, "type": event.type, "actor": event.actor})
+    ]
+    if isinstance(event, SessionStarted):
+        checks.append(
+            (
+                t.sessions,
+                {
+                    "equipment": event.equipment,
+                    "technician": event.technician,
+                    "work_order": event.work_order,
+                    "lang": event.lang,
+                },
+            )
+        )
+    checks += [(t.sessions, ch.session), (t.interventions, ch.intervention)]
+    if ch.reading is not None:
+        checks.append((t.readings, ch.reading))
+    if ch.conclusion is not None:
+        checks.append((t.conclusions, ch.conclusion))
+    for part in ch.parts or ():
+        checks.append((t.intervention_parts, {"ref": part.ref}))
+    for table, values in checks:
+        for column, value in values.items():
+            length = getattr(table.c[column].type, "length", None) if column in table.c else None
+            if length is not None and isinstance(value, str) and len(value) > length:
+                raise StoreError(
+                    _msg("too_long", column=f"{table.name}.{column}", n=length, got=len(value))
+                )
 
 
 def _insert_ignore(conn: Connection, table: Any, **values: Any) -> None:
