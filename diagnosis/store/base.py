@@ -175,6 +175,14 @@ class Store(abc.ABC):
     def technician(self, name: str) -> Technician | None:
         """A known technician, or None."""
 
+    def recorded_habilitations(self, name: str) -> tuple[str, ...] | None:
+        """The habilitations ``name`` declared in the event log (latest session), else None.
+
+        What a decision relies on; the default reads :meth:`technician`.
+        """
+        known = self.technician(name)
+        return None if known is None else known.habilitations
+
     @abc.abstractmethod
     def save_technician(self, name: str, habilitations: Sequence[str]) -> None:
         """Create or update a technician and their habilitations."""

@@ -284,6 +284,16 @@ class SqlStore(Store):
     # --- reading ------------------------------------------------------------------
 
     def technician(self, name: str) -> Technician | None:
+        """A known technician; the habilitations are those of their latest session start.
+
+        What a technician holds is read from the chained ``session_started``
+        events (whose hash is checked), not from the editable ``technicians``
+        table, except for a technician registered in the UI without a session yet.
+        """
+        recorded = self.recorded_habilitations(name)
+        if recorded is not None:
+            return Technician(name, recorded)
+
         def work() -> Technician | None:
             with self._read() as conn:
                 row = conn.execute(
@@ -294,6 +304,42 @@ class SqlStore(Store):
             return Technician(str(row.name), tuple(json.loads(row.habilitations)))
 
         return self._retry(work)
+
+    def recorded_habilitations(self, name: str) -> tuple[str, ...] | None:
+        """What ``name`` declared at their latest session start whose hash checks, else None.
+
+        Only the event log counts: this is what a decision may rely on.
+        """
+
+        def work() -> list[Any]:
+            with self._read() as conn:
+                return list(
+                    conn.execute(
+                        select(t.events.c.payload, t.events.c.hash, t.events.c.prev_hash)
+                        .where(
+                            and_(
+                                t.events.c.type == SessionStarted.type,
+                                t.events.c.actor == name,
+                                t.events.c.seq == 1,
+                            )
+                        )
+                        .order_by(t.events.c.at.desc(), t.events.c.id.desc())
+                        .limit(50)
+                    ).all()
+                )
+
+        for start in self._retry(work):
+            if start.prev_hash != GENESIS:
+                continue
+            if chain_hash(GENESIS, start.payload, self._key) != start.hash:
+                continue  # an edited start event is evidence of nothing
+            try:
+                event = event_from_dict(json.loads(start.payload))
+            except (ValueError, TypeError):
+                continue
+            if isinstance(event, SessionStarted) and event.technician == name:
+                return tuple(event.habilitations)
+        return None
 
     def events(self, session_id: str) -> list[Event]:
         def work() -> list[Event]:
@@ -404,6 +450,28 @@ class SqlStore(Store):
         return self._retry(work)
 
     # --- audit --------------------------------------------------------------------
+
+    def event_hash(self, session_id: str, seq: int) -> str | None:
+        """The stored hash of event ``seq`` of the session, None when there is no such event."""
+
+        def work() -> str | None:
+            with self._read() as conn:
+                row = conn.execute(
+                    select(t.events.c.hash).where(
+                        and_(t.events.c.session_id == session_id, t.events.c.seq == seq)
+                    )
+                ).first()
+            return None if row is None else str(row.hash)
+
+        return self._retry(work)
+
+    def integrity(self) -> list[str]:
+        """What SQLite's ``quick_check`` finds wrong in the file (PostgreSQL: nothing)."""
+        if self._engine.dialect.name != "sqlite":
+            return []
+        from diagnosis.store.sql import integrity_problems
+
+        return integrity_problems(self._engine)
 
     def verify(self, session_id: str) -> VerifyResult:
         def work() -> tuple[list[Any], Any, list[Any], Any, list[Any], list[Any]]:
