@@ -202,7 +202,7 @@ class _Builder:
 
     def _who(self, actor: str) -> str:
         """A person's name, or "automatically (scripted run)" for :data:`~ev.AUTOMATIC`."""
-        return tr("report.alerts.automatic", self.lang) if actor == ev.AUTOMATIC else actor
+        return tr("report_doc.alerts.automatic", self.lang) if actor == ev.AUTOMATIC else actor
 
     def _text(self, value: Text | None) -> str:
         return value.get(self.lang) if value else ""

@@ -71,6 +71,15 @@ def sqlite_path(url: str) -> Path | None:
     return Path(str(parsed.database)).expanduser()
 
 
+def _writable(path: Path) -> bool:
+    """Writable by us, and not marked read-only (a 0444 copy is read-only even for root)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and bool(mode & 0o222)
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine configured for our durability and concurrency needs.
 
@@ -95,7 +104,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     elif read_only:
         path = Path(database).expanduser().resolve()
         flags = "mode=ro"
-        if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
+        if not _writable(path.parent) or not _writable(path):
             flags += "&immutable=1"
         kwargs["connect_args"]["uri"] = True
         url = f"sqlite:///file:{path.as_posix()}?{flags}&uri=true"
