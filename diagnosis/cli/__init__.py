@@ -9,6 +9,7 @@ and its exit code; a usage error exits 2; no traceback reaches the user.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -63,6 +64,17 @@ def _register() -> None:
 _register()
 
 
+def _tolerant_streams() -> None:
+    """An ASCII or Latin-1 terminal (``LANG=C`` without UTF-8, ``PYTHONIOENCODING=ascii``)
+    shows ``\\xe9`` for a character it cannot encode instead of a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in ("utf8", "utf16", "utf32"):
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the app, translate engine errors to a line and an exit code.
 
@@ -71,13 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     printed here as one line.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     try:
         app(args=args, prog_name="diagnosis", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except DiagnosisError as exc:
-        print(f"diagnosis: error: {exc}", file=sys.stderr)
+        from diagnosis.textsafety import printable
+
+        print(f"diagnosis: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

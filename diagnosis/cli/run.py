@@ -132,7 +132,9 @@ def run(
             store = open_store(db, kb=knowledge)
     habilitations = list(habilitation or [])
     if technician and not habilitations and store is not None:
-        known = store.technician(technician)  # habilitations recorded for this technician
+        # what this technician declared at their latest session start (the event log;
+        # the technicians table only for one registered without any session yet)
+        known = store.technician(technician)
         if known is not None:
             habilitations = list(known.habilitations)
     try:

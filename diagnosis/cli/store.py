@@ -30,6 +30,7 @@ _KB = typer.Option(None, "--kb", help="Knowledge-base folder (default: the bundl
 _FT = typer.Option(None, "--fault-trees", help="Fault-tree folder.")
 _FORMAT = typer.Option("text", "--format", help="text or json.")
 _OUTPUT = typer.Option(None, "-o", "--output", help="Write to this file (default: stdout).")
+_FORCE = typer.Option(False, "--force", help="Overwrite the -o file if it exists.")
 
 
 def _ctx(ctx: typer.Context, lang: str | None, db: str | None) -> tuple[str, str | None]:
@@ -46,10 +47,24 @@ def _kb(ctx: typer.Context, kb: str | None, fault_trees: str | None) -> Knowledg
     return load_kb(kb or parent.get("kb"), fault_trees)
 
 
-def _open(db: str | None, kb: KnowledgeBase | None = None) -> Store:
-    from diagnosis.store import open_store
+def _open(db: str | None, kb: KnowledgeBase | None = None, *, read: bool = False) -> Store:
+    """The store; ``read``: for a read command, never create, migrate or write the database.
 
-    return open_store(db, kb=kb)
+    A database named by ``--db`` or ``$DIAGNOSIS_DB`` must exist (a mistyped
+    path is an error, not an empty database); a read-only copy is readable.
+    """
+    import os
+
+    from diagnosis.store import open_store
+    from diagnosis.store.sql.engine import default_url, normalize_url, sqlite_path
+
+    if not read:
+        return open_store(db, kb=kb)
+    named = db or os.environ.get("DIAGNOSIS_DB")
+    path = sqlite_path(normalize_url(named or default_url()))
+    if named is None and path is not None and not path.exists():
+        return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
+    return open_store(named, kb=kb, read_only=True)
 
 
 def _t(key: str, lang: str, **kwargs: object) -> str:
@@ -89,7 +104,13 @@ def parse_since(text: str | None, lang: str = "en") -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _write(data: str | bytes, output: str | None, lang: str) -> None:
+def _write(data: str | bytes, output: str | None, lang: str, force: bool = False) -> None:
+    """Print ``data``, or write it to ``output`` atomically (temporary file, then rename).
+
+    An existing file is kept unless ``force``; a symbolic link is never followed
+    (``--force`` replaces the link itself); a failed write (full disk) leaves
+    the previous file as it was.
+    """
     if output is None:
         if isinstance(data, bytes):
             if sys.stdout.isatty():
@@ -99,14 +120,9 @@ def _write(data: str | bytes, output: str | None, lang: str) -> None:
         else:
             sys.stdout.write(data if data.endswith("\n") else data + "\n")
         return
-    try:
-        path = Path(output)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(_t("cannot_write", lang, path=output, reason=exc.strerror or exc)) from exc
+    from diagnosis.store.files import write_atomic
+
+    write_atomic(output, data, force=force, lang=lang)
 
 
 # --- history ---------------------------------------------------------------------
@@ -127,7 +143,7 @@ def history(
     lang, db = _ctx(ctx, lang, db)
     _check_format(fmt, ("text", "json"), "--format", lang)
     start = parse_since(since, lang)
-    with _open(db) as store:
+    with _open(db, read=True) as store:
         rows = (
             store.unfinished() if unfinished else store.sessions(equipment=equipment, since=start)
         )
@@ -179,6 +195,7 @@ def report(
     session: str = typer.Argument(..., help="Session id or unique prefix."),
     to: str = typer.Option("md", "--to", help="md, html, json or pdf."),
     output: str = _OUTPUT,
+    force: bool = _FORCE,
     kb: str = _KB,
     fault_trees: str = _FT,
     db: str | None = _DB,
@@ -192,15 +209,23 @@ def report(
     if to == "pdf" and output is None and sys.stdout.isatty():
         raise UsageError(_t("binary_to_tty", lang))
     knowledge = _kb(ctx, kb, fault_trees)
-    with _open(db) as store:
+    with _open(db, read=True) as store:
         sid = store.resolve(session)
         events = store.events(sid)
         check = store.verify(sid)
-    audit = Audit(check.ok, check.events, check.first_bad_seq)
+    audit = Audit(check.ok, check.events, check.first_bad_seq, head=_closed_head(events, check))
     data = build_report(knowledge, events, lang=lang, audit=audit)
-    _write(render(data, to), output, lang)
+    _write(render(data, to), output, lang, force)
     if output:
         print(_t("written", lang, path=output), file=sys.stderr)
+
+
+def _closed_head(events: list[Any], check: Any) -> str | None:
+    """The head hash of a closed, intact session (its anchor, printed in the report)."""
+    from diagnosis.session.events import SessionClosed
+
+    closed = bool(events) and isinstance(events[-1], SessionClosed)
+    return check.head if closed and check.ok else None
 
 
 # --- export --------------------------------------------------------------------------
@@ -217,6 +242,7 @@ def export_interventions(
     since: str = typer.Option(None, "--since", help="Only interventions requested on/after."),
     equipment: str = typer.Option(None, "--equipment", "-e", help="Only this equipment."),
     output: str = _OUTPUT,
+    force: bool = _FORCE,
     kb: str = _KB,
     fault_trees: str = _FT,
     db: str | None = _DB,
@@ -229,11 +255,11 @@ def export_interventions(
     _check_format(to, ("csv", "json"), "--to", lang)
     start = parse_since(since, lang)
     knowledge = _kb(ctx, kb, fault_trees)
-    with _open(db) as store:
+    with _open(db, read=True) as store:
         items = store.interventions(since=start, equipment=equipment)
     rows = intervention_rows(items, knowledge, lang)
     text = interventions_json(rows) if to == "json" else interventions_csv(rows)
-    _write(text, output, lang)
+    _write(text, output, lang, force)
 
 
 # --- verify --------------------------------------------------------------------------
@@ -241,43 +267,140 @@ def export_interventions(
 
 def verify(
     ctx: typer.Context,
-    session: str = typer.Argument(..., help="Session id or unique prefix."),
+    session: str = typer.Argument(None, help="Session id or unique prefix (or --all)."),
+    all_sessions: bool = typer.Option(False, "--all", help="Check every session of the database."),
+    export_manifest: str = typer.Option(
+        None,
+        "--export-manifest",
+        metavar="FILE",
+        help="With --all: write the head hash of every closed session (signed with the "
+        "audit key) to FILE, to keep outside the database.",
+    ),
+    manifest: str = typer.Option(
+        None,
+        "--manifest",
+        metavar="FILE",
+        help="With --all: also check the database against a manifest exported earlier "
+        "(deleted, truncated or rewritten sessions).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the --export-manifest file."),
     fmt: str = _FORMAT,
     db: str | None = _DB,
     lang: str | None = _LANG,
 ) -> None:
-    """Check a session's audit trail (hash chain); exit 1 at the first bad row."""
+    """Check audit trails (hash chain, projections); exit 1 at the first bad row."""
     lang, db = _ctx(ctx, lang, db)
     _check_format(fmt, ("text", "json"), "--format", lang)
-    with _open(db) as store:
+    if (session is None) == (not all_sessions):
+        raise UsageError(_t("verify_usage", lang))
+    if (export_manifest or manifest) and not all_sessions:
+        raise UsageError(_t("verify_usage", lang))
+    if all_sessions:
+        _verify_all(db, lang, fmt, export_manifest, manifest, force)
+        return
+    with _open(db, read=True) as store:
         result = store.verify(store.resolve(session))
+    if fmt == "json":
+        print(json.dumps(_verify_json(result), indent=2))
+    elif result.ok:
+        print(_t("verify_ok", lang, session=result.session_id, n=result.events))
+        if result.head:
+            print(_t("verify_head", lang, head=result.head))
+    else:
+        print(_verify_line(result, lang), file=sys.stderr)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _verify_json(result: Any) -> dict[str, Any]:
+    return {
+        "session": result.session_id,
+        "ok": result.ok,
+        "events": result.events,
+        "first_bad_seq": result.first_bad_seq,
+        "reason": result.reason,
+        "detail": result.detail,
+        "head": result.head,
+    }
+
+
+def _verify_line(result: Any, lang: str) -> str:
+    reason = _t(f"reason.{result.reason}", lang)
+    if result.detail:
+        reason += f": {result.detail}"
+    return _t("verify_bad", lang, session=result.session_id, seq=result.first_bad_seq, reason=reason)
+
+
+def _verify_all(
+    db: str | None,
+    lang: str,
+    fmt: str,
+    export_manifest: str | None,
+    manifest_file: str | None,
+    force: bool,
+) -> None:
+    from diagnosis.errors import StoreError
+    from diagnosis.store.chain import audit_key
+    from diagnosis.store.manifest import build_manifest, check_manifest, dumps_manifest
+
+    try:
+        key = audit_key()
+    except ValueError as exc:
+        raise StoreError(str(exc)) from exc
+    wanted: dict[str, Any] | None = None
+    if manifest_file is not None:
+        try:
+            wanted = json.loads(Path(manifest_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(_t("bad_manifest", lang, path=manifest_file, reason=exc)) from exc
+    with _open(db, read=True) as store:
+        damaged = store.integrity() if hasattr(store, "integrity") else []
+        results = [store.verify(s.id) for s in reversed(store.sessions())]
+        closed = {s.id for s in store.sessions() if s.status != "open"}
+        problems = []
+        if wanted is not None:
+            try:
+                problems = check_manifest(wanted, store.event_hash, key)  # type: ignore[attr-defined]
+            except ValueError as exc:
+                raise UsageError(
+                    _t("bad_manifest", lang, path=manifest_file, reason=exc)
+                ) from exc
+        url = store.url
+    bad = [r for r in results if not r.ok]
+    if export_manifest is not None:
+        heads = [(r.session_id, r.events, r.head) for r in results if r.ok and r.head
+                 and r.session_id in closed]
+        _write(dumps_manifest(build_manifest(heads, url, key)), export_manifest, lang, force)
     if fmt == "json":
         print(
             json.dumps(
                 {
-                    "session": result.session_id,
-                    "ok": result.ok,
-                    "events": result.events,
-                    "first_bad_seq": result.first_bad_seq,
-                    "reason": result.reason,
+                    "db": url,
+                    "ok": not bad and not problems and not damaged,
+                    "integrity": damaged,
+                    "signed": key is not None,
+                    "sessions": [_verify_json(r) for r in results],
+                    "manifest": [{"session": p.session_id, "reason": p.reason} for p in problems],
                 },
                 indent=2,
             )
         )
-    elif result.ok:
-        print(_t("verify_ok", lang, session=result.session_id, n=result.events))
     else:
+        for line in damaged[:5]:
+            print(_t("integrity_bad", lang, reason=line), file=sys.stderr)
+        for r in bad:
+            print(_verify_line(r, lang), file=sys.stderr)
+        for p in problems:
+            print(
+                _t("manifest_bad", lang, session=p.session_id or "-",
+                   reason=_t(f"manifest_reason.{p.reason}", lang)),
+                file=sys.stderr,
+            )
         print(
-            _t(
-                "verify_bad",
-                lang,
-                session=result.session_id,
-                seq=result.first_bad_seq,
-                reason=_t(f"reason.{result.reason}", lang),
-            ),
-            file=sys.stderr,
+            _t("verify_all", lang, n=len(results), bad=len(bad) + len(problems),
+               signed=_t("signed" if key is not None else "unsigned", lang))
         )
-    if not result.ok:
+    if bad or problems or damaged:
         raise typer.Exit(1)
 
 

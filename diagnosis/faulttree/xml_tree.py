@@ -34,6 +34,14 @@ class Element:
         return f"{self.file}:{self.line}"
 
 
+MAX_XML_BYTES = 64 * 1024 * 1024
+"""An XML model larger than this is refused (published Open-PSA models are < 10 MB)."""
+
+
+class _Refused(Exception):
+    """Raised from an expat handler to stop parsing at a refused construct."""
+
+
 def parse_xml(path: str | Path, data: bytes | None = None) -> Element:
     """Parse ``path`` (or ``data`` attributed to it) into an :class:`Element` tree.
 
@@ -43,10 +51,31 @@ def parse_xml(path: str | Path, data: bytes | None = None) -> Element:
     name = str(path)
     if data is None:
         try:
-            data = Path(path).read_bytes()
+            with Path(path).open("rb") as handle:
+                data = handle.read(MAX_XML_BYTES + 1)
         except OSError as exc:
             raise KnowledgeBaseError([Problem(name, 0, 0, f"cannot read: {exc.strerror}")]) from exc
+    if len(data) > MAX_XML_BYTES:
+        raise KnowledgeBaseError(
+            [Problem(name, 0, 0, f"file is larger than {MAX_XML_BYTES >> 20} MB")]
+        )
     parser = expat.ParserCreate()
+    refused: list[Problem] = []
+
+    def no_entities(entity: str, *_args: object) -> None:
+        # Open-PSA MEF models declare no entities; an internal one ("billion laughs")
+        # expands exponentially: refuse at the declaration, before any expansion.
+        refused.append(
+            Problem(
+                name,
+                parser.CurrentLineNumber,
+                parser.CurrentColumnNumber + 1,
+                f"entity declarations are not allowed (<!ENTITY {entity} ...>)",
+            )
+        )
+        raise _Refused
+
+    parser.EntityDeclHandler = no_entities
     stack: list[Element] = []
     root: list[Element] = []
 
@@ -70,6 +99,10 @@ def parse_xml(path: str | Path, data: bytes | None = None) -> Element:
     parser.CharacterDataHandler = chars
     try:
         parser.Parse(data, True)
+    except _Refused:
+        raise KnowledgeBaseError(refused) from None
+    except RecursionError:
+        raise KnowledgeBaseError([Problem(name, 0, 0, "XML nested too deep")]) from None
     except expat.ExpatError as exc:
         message = (
             f"malformed XML: {expat.errors.messages.get(exc.code, str(exc))}"

@@ -294,9 +294,11 @@ def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
         n = len(g["inputs"])
         k = g.get("k")
         if g["type"] == "atleast":
-            if k is None and "k" not in g.key_pos:
+            if "k" not in g.key_pos:
                 report(g.pos, f"{label}: an atleast gate needs 'k'")
-            if not 1 <= k <= n:
+            elif not isinstance(k, int) or isinstance(k, bool):
+                pass  # a value of the wrong type: reported by the shape pass
+            elif not 1 <= k <= n:
                 report(g.value_pos.get("k", g.pos), f"{label}: k={k} is not in 1..{n} (its inputs)")
         elif "k" in g.key_pos:
             report(g.key_pos["k"], f"{label}: 'k' only applies to atleast gates")

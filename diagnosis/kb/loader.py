@@ -24,6 +24,7 @@ from diagnosis.kb import build
 from diagnosis.kb.model import EquipmentKB, FaultTreeDef, KnowledgeBase, Procedure, SourcePos
 from diagnosis.kb.refs import check_references
 from diagnosis.kb.schema import EQUIPMENT_FILE, FAULT_TREE_FILE, Obj, validate
+from diagnosis.kb.yamllimits import read_bounded
 from diagnosis.kb.yamlnodes import REJECTED, PosMap, compose_file
 
 __all__ = [
@@ -72,9 +73,12 @@ class _Collector:
 def _read(path: Path, report: _Collector) -> Any:
     name = _display(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(str(path))
     except OSError as exc:
         report(SourcePos(name, 1, 1), f"cannot read file: {exc.strerror or exc}")
+        return None
+    except ValueError as exc:  # larger than MAX_BYTES
+        report(SourcePos(name, 1, 1), str(exc))
         return None
     if b"\x00" in data:
         report(SourcePos(name, 1, 1), "not a text file")
@@ -158,6 +162,22 @@ def _load_tree(path: Path, report: _Collector) -> FaultTreeDef | None:
     return build.build_fault_tree(body["fault_tree"], report)
 
 
+def _check_analysable(trees: list[FaultTreeDef], report: _Collector) -> None:
+    """Run the analysis model's own validation on every tree whose file has no
+    problem yet, so that ``kb check`` refuses what ``ft analyze`` and
+    ``run --observe`` would refuse (one validator, not two)."""
+    from diagnosis.faulttree.from_kb import from_kb
+
+    bad_files = {p.file for p in report.problems}
+    for tree in trees:
+        if tree.pos.file in bad_files:
+            continue
+        try:
+            from_kb(tree)
+        except KnowledgeBaseError as exc:
+            report.problems.extend(exc.problems)
+
+
 def _resolve_dirs(
     kb_dir: str | Path | None, fault_tree_dir: str | Path | None
 ) -> tuple[Path, Path | None]:
@@ -220,6 +240,7 @@ def inspect_kb(
         if t is not None
     ]
     check_references(equipments, shared, trees, report, ignore=report.dropped)
+    _check_analysable(trees, report)
     kb = KnowledgeBase(
         equipments=tuple(equipments),
         fault_trees=tuple(trees),
@@ -278,6 +299,7 @@ def load_fault_tree_file(path: str | Path) -> FaultTreeDef:
                 report(pos, message)
 
         check_references([], [], [tree], without_kb_links)
+        _check_analysable([tree], report)
     if report.problems or tree is None:
         raise KnowledgeBaseError(
             report.problems or [Problem(_display(p), 1, 1, "not a fault-tree file")]

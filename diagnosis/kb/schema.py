@@ -15,6 +15,7 @@ from typing import Any
 
 from diagnosis.kb.model import CATEGORIES_5M, SYMPTOM_CATEGORIES, SourcePos
 from diagnosis.kb.yamlnodes import REJECTED, PosList, PosMap, Report
+from diagnosis.textsafety import find_unsafe, printable
 
 __all__ = ["EQUIPMENT_FILE", "FAULT_TREE_FILE", "ID_PATTERN", "F", "Obj", "json_schema", "validate"]
 
@@ -39,6 +40,8 @@ class F:
     min_items: int = 0
     nullable: bool = False
     doc: str = ""
+    max_len: int = 0
+    """Longest string allowed (0: :data:`MAX_STR`); the store's column sizes come from here."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ MEASUREMENT = Obj(
         "id": _ID,
         "name": F("text", True),
         "kind": F("enum", True, choices=("numeric", "boolean", "choice")),
-        "unit": F("str"),
+        "unit": F("str", max_len=40),
         "nominal": F("number"),
         "thresholds": F("obj", item=THRESHOLDS),
         "instrument": TEXT,
@@ -128,9 +131,9 @@ CAUSE = Obj(
         "description": TEXT,
         "validation": TEXT,
         "parts": F("list", item=PART),
-        "failure_mode": F("code"),
-        "mechanism": F("code"),
-        "cause_class": F("code"),
+        "failure_mode": F("code", max_len=40),
+        "mechanism": F("code", max_len=40),
+        "cause_class": F("code", max_len=40),
     },
 )
 CONDITION = Obj(
@@ -168,7 +171,7 @@ PROCEDURE = Obj(
         "id": _ID,
         "kind": F("enum", True, choices=("alert", "safeguard", "lockout")),
         "name": F("text", True),
-        "steps": F("list", True, item=TEXT, min_items=1),
+        "steps": F("list", True, item=F("text", True), min_items=1),
         "stop_machine": F("bool"),
         "description": TEXT,
     },
@@ -285,6 +288,33 @@ def validate(
     return value if keep else None
 
 
+MAX_STR = 200
+"""Longest short string (``class``, ``tag``…): the store's ``varchar(200)``."""
+MAX_ID = 100
+"""Longest id: a choice id is stored as a reading's state, a ``varchar(100)``."""
+
+
+def _short(spec: F, text: str, pos: SourcePos, label: str, report: Report) -> bool:
+    limit = spec.max_len or MAX_STR
+    if len(text) <= limit:
+        return True
+    report(pos, f"{label}: longer than {limit} characters ({len(text)})")
+    return False
+
+
+def _safe_text(text: str, pos: SourcePos, label: str, report: Report) -> bool:
+    """Refuse control and bidi characters (they can hide a safety text on a terminal)."""
+    bad = find_unsafe(text)
+    if bad is None:
+        return True
+    report(
+        pos,
+        f"{label}: contains the control character {bad} "
+        "(terminal escape or bidirectional override); remove it",
+    )
+    return False
+
+
 def _suggest(key: str, obj: Obj) -> str:
     import difflib
 
@@ -338,25 +368,43 @@ def _check(
             report(pos, f"{label}: id '{text}' is reserved for the engine (ids starting with _)")
             return None, False
         if not ID_PATTERN.match(text):
-            report(pos, f"{label}: '{text}' is not a valid id (lowercase letters, digits, - and _)")
+            report(
+                pos,
+                f"{label}: '{printable(text)}' is not a valid id (lowercase letters, digits, - and _)",
+            )
+            return None, False
+        if len(text) > MAX_ID:
+            report(pos, f"{label}: id longer than {MAX_ID} characters")
             return None, False
         return text, True
     if kind == "text":
         if isinstance(value, str):
+            if not _safe_text(value, pos, label, report):
+                return None, False
+            if spec.required and not value.strip():
+                report(pos, f"{label}: text is empty")
+                return None, False
             return value, True
         if isinstance(value, dict) and value:
             for lang, text in value.items():
                 if not LANG_PATTERN.match(str(lang)):
-                    report(pos, f"{label}: '{lang}' is not a language code (en, fr…)")
+                    report(pos, f"{label}: '{printable(str(lang))}' is not a language code (en, fr…)")
                     return None, False
                 if not isinstance(text, str):
                     report(pos, f"{label}.{lang}: expected a string, got {_type_name(text)}")
                     return None, False
+                if not _safe_text(text, pos, f"{label}.{lang}", report):
+                    return None, False
+            if spec.required and not any(str(t).strip() for t in value.values()):
+                report(pos, f"{label}: text is empty")
+                return None, False
             return dict(value), True
         return bad("text (a string or {en: ..., fr: ...})")
     if kind in ("str", "enum"):
         if not isinstance(value, str) or isinstance(value, bool):
             return bad("a string")
+        if not _safe_text(value, pos, label, report) or not _short(spec, value, pos, label, report):
+            return None, False
         if kind == "enum" and value not in spec.choices:
             report(pos, f"{label}: '{value}' is not one of {', '.join(spec.choices)}")
             return None, False
@@ -364,6 +412,10 @@ def _check(
     if kind == "code":
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             return bad("a code")
+        if not _safe_text(str(value), pos, label, report):
+            return None, False
+        if not _short(spec, str(value), pos, label, report):
+            return None, False
         return str(value), True
     if kind == "state":
         if isinstance(value, bool):
@@ -471,6 +523,8 @@ def json_schema() -> dict[str, Any]:
         }
         if spec.kind in simple:
             out = dict(simple[spec.kind])
+            if spec.kind in ("str", "code") and spec.max_len:
+                out["maxLength"] = spec.max_len
         elif spec.kind == "enum":
             out = {"enum": list(spec.choices)}
         elif spec.kind == "list":

@@ -8,12 +8,14 @@ as a problem and never constructed, let alone executed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from diagnosis.kb.model import SourcePos
+from diagnosis.kb.yamllimits import scan_limits
 
 __all__ = ["REJECTED", "PosList", "PosMap", "compose_file", "pos_of"]
 
@@ -66,8 +68,15 @@ def compose_file(text: str, file: str, report: Report) -> Any:
         The document's root value (None for an empty document or on a
         syntax error, which is reported).
     """
+    limit = scan_limits(text)
+    if limit is not None:
+        report(SourcePos(file, limit.line, limit.column), limit.message)
+        return None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # pragma: no cover - scan_limits bounds the depth first
+        report(SourcePos(file, 1, 1), "nested too deep")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -87,7 +96,15 @@ def _convert(
     node: yaml.Node, file: str, report: Report, constructor: yaml.SafeLoader, seen: dict[int, Any]
 ) -> Any:
     if id(node) in seen:  # an alias: same value again
-        return seen[id(node)]
+        value = seen[id(node)]
+        if isinstance(value, PosMap) and "id" in value:
+            report(
+                value.pos,
+                f"'{value['id']}' is repeated through a YAML alias; an entity is written "
+                "once (give the copy its own id)",
+            )
+            return REJECTED
+        return value
     pos = _mark(file, node)
     if node.tag not in _CORE_TAGS:
         report(
@@ -123,10 +140,42 @@ def _convert(
             seq.append(_convert(item, file, report, constructor, seen))
             seq.item_pos.append(_mark(file, item))
         return seq
+    return _scalar(node, pos, report, constructor, seen)
+
+
+_MAX_INT = 10**308  # beyond a float's range: no KB number is that large
+
+
+def _scalar(
+    node: yaml.Node,
+    pos: SourcePos,
+    report: Report,
+    constructor: yaml.SafeLoader,
+    seen: dict[int, Any],
+) -> Any:
+    """One scalar, constructed by PyYAML; every way it can fail is one reported problem."""
+    shown = str(node.value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    short = node.tag.rsplit(":", 1)[-1]
     try:
         value = constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
-        report(pos, f"cannot read value: {exc}")
-        return None
+        report(pos, f"cannot read value: {str(exc).splitlines()[0]}")
+        return REJECTED
+    except (ValueError, OverflowError, TypeError):
+        # !!int 1.5, !!float abc, 2001-02-30, an integer of more than 4300 digits
+        report(pos, f"'{shown}' is not a valid {short}")
+        return REJECTED
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT:
+        report(pos, f"number '{shown}' is out of range")
+        return REJECTED
+    if isinstance(value, float) and not math.isfinite(value) and not _named_special(node):
+        report(pos, f"number '{shown}' is out of range (beyond 1.8e308)")
+        return REJECTED
     seen[id(node)] = value
     return value
+
+
+def _named_special(node: yaml.Node) -> bool:
+    """``.inf`` / ``.nan`` written as such (the schema decides whether they are allowed)."""
+    return str(node.value).lstrip("+-").lower() in (".inf", ".nan")

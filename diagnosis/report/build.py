@@ -200,6 +200,10 @@ class _Builder:
     def measurement(self, mid: str) -> Measurement | None:
         return self.kb.measurements.get(mid)
 
+    def _who(self, actor: str) -> str:
+        """A person's name, or "automatically (scripted run)" for :data:`~ev.AUTOMATIC`."""
+        return tr("report_doc.alerts.automatic", self.lang) if actor == ev.AUTOMATIC else actor
+
     def _text(self, value: Text | None) -> str:
         return value.get(self.lang) if value else ""
 
@@ -382,7 +386,7 @@ class _Builder:
                     reason=e.reason,
                     raised_at=e.at,
                     acknowledged_at=ack.at if ack else None,
-                    acknowledged_by=ack.actor if ack else None,
+                    acknowledged_by=self._who(ack.actor) if ack else None,
                     steps=tuple(s.get(self.lang) for s in proc.steps) if proc else (),
                     steps_acknowledged=len(proc.steps) if proc and ack else a.steps,
                     stop_machine=proc.stop_machine if proc else False,

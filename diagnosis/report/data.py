@@ -239,6 +239,7 @@ class Audit:
     ok: bool
     events: int
     first_bad_seq: int | None = None
+    head: str | None = None  # hash of the last event of a closed session (its anchor)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ def _audit_text(r: ReportData, f: Fmt) -> str:
     a = r.audit
     if a is None:
         return ""
+    if a.ok and a.head:
+        return f.t("audit.ok_head", n=a.events, head=a.head)
     if a.ok:
         return f.t("audit.ok", n=a.events)
     return f.t("audit.bad", seq=a.first_bad_seq)

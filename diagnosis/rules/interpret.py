@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from diagnosis.errors import SessionError
 from diagnosis.i18n import format_number, split_value_unit, tr
 from diagnosis.kb.model import Measurement
-from diagnosis.rules.units import convert
+from diagnosis.rules.units import convert, physical_floor
 
 __all__ = ["NOT_AVAILABLE", "Interpretation", "classify", "interpret", "is_not_available"]
 
@@ -65,6 +65,8 @@ NOT_AVAILABLE = frozenset(
         "sans objet",
     }
 )
+# a comma followed by exactly three digits and nothing else numeric: "1,500", "-12,000 rpm"
+_THOUSANDS = re.compile(r"^\s*[-+−]?\d{1,3},\d{3}(?![\d.,])")
 _TRUE = frozenset({"true", "yes", "y", "oui", "o", "vrai", "1", "on", "ok"})
 _FALSE = frozenset({"false", "no", "n", "non", "faux", "0", "off", "nok"})
 
@@ -167,6 +169,9 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
     if isinstance(raw, int | float):
         value = float(raw)
     else:
+        if lang != "fr" and _THOUSANDS.match(text):
+            # "1,500": one thousand five hundred to an English reader, 1.5 to a French one
+            raise SessionError(tr("rules.error.ambiguous_comma", lang, measurement=name, raw=text))
         parsed = split_value_unit(text)
         if parsed is None:
             raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
@@ -182,6 +187,18 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
             raise SessionError(tr("rules.error.no_unit", lang, measurement=name, unit=unit))
     if not math.isfinite(value):
         raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+    floor = physical_floor(m.unit)
+    if floor is not None and value < floor[0]:
+        raise SessionError(
+            tr(
+                "rules.error.below_floor",
+                lang,
+                measurement=name,
+                raw=text,
+                limit=f"{format_number(floor[0], lang)} {m.unit}",
+                what=tr(f"rules.floor.{floor[1]}", lang),
+            )
+        )
     state, critical = classify(m, value)
     return Interpretation(value, m.unit, state, critical, True, text)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["convert", "normalize_unit"]
+__all__ = ["convert", "normalize_unit", "physical_floor"]
 
 # unit -> (dimension, factor, offset): value_in_base = value * factor + offset
 _UNITS: dict[str, tuple[str, float, float]] = {
@@ -120,3 +120,30 @@ def convert(value: float, unit: str, target: str) -> float | None:
         return None
     base = value * source[1] + source[2]
     return (base - dest[2]) / dest[1]
+
+
+# Dimension -> lowest physical value in the base unit: a reading below it is a typing
+# or instrument error, never a measurement (refused, not classified).
+_FLOOR: dict[str, float] = {
+    "temperature": -273.15,  # absolute zero
+    "resistance": 0.0,
+    "mass": 0.0,
+    "frequency": 0.0,
+    "time": 0.0,
+}
+
+
+def physical_floor(unit: str | None) -> tuple[float, str] | None:
+    """The lowest physically possible value in ``unit`` and its dimension, or None.
+
+    ``-273.15`` for ``°C``, ``0`` for ``K``, ``-459.67`` for ``°F``, ``0`` for
+    ``Ω``; None for a unit without such a floor (a gauge pressure, a voltage).
+    """
+    if not unit:
+        return None
+    found = _lookup(unit)
+    if found is None or found[0] not in _FLOOR:
+        return None
+    dimension, factor, offset = found
+    value = (_FLOOR[dimension] - offset) / factor
+    return round(value, 10) + 0.0, dimension

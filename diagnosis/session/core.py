@@ -353,8 +353,12 @@ class Session(RecordMixin):
         self._emit(event)
         return event
 
-    def acknowledge_step(self, procedure: str, step: int) -> None:
-        """Acknowledge one step (0-based) of a pending alert procedure."""
+    def acknowledge_step(self, procedure: str, step: int, *, actor: str | None = None) -> None:
+        """Acknowledge one step (0-based) of a pending alert procedure.
+
+        ``actor``: who acknowledges (default: the technician);
+        :data:`~diagnosis.session.events.AUTOMATIC` for a scripted run.
+        """
         alert = self._pending(procedure)
         steps = self._procedure_steps(alert.procedure)
         if not 0 <= step < max(steps, 1):
@@ -362,9 +366,11 @@ class Session(RecordMixin):
                 tr("session.error.bad_step", self.lang, step=step + 1, procedure=procedure)
             )
         if step not in self.acknowledged_steps(procedure):
-            self._emit(AlertStepAcknowledged(procedure=procedure, step=step, actor=self._actor()))
+            self._emit(
+                AlertStepAcknowledged(procedure=procedure, step=step, actor=actor or self._actor())
+            )
 
-    def acknowledge(self, procedure: str) -> None:
+    def acknowledge(self, procedure: str, *, actor: str | None = None) -> None:
         """Acknowledge a pending alert once each of its steps is acknowledged."""
         self._pending(procedure)
         missing = [
@@ -381,7 +387,7 @@ class Session(RecordMixin):
                     steps=", ".join(map(str, missing)),
                 )
             )
-        self._emit(AlertAcknowledged(procedure=procedure, actor=self._actor()))
+        self._emit(AlertAcknowledged(procedure=procedure, actor=actor or self._actor()))
 
     def _pending(self, procedure: str) -> AlertRaised:
         for alert in self._state.pending:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 __all__ = [
+    "AUTOMATIC",
     "EVENT_TYPES",
     "AlertAcknowledged",
     "AlertRaised",
@@ -74,6 +75,11 @@ class PartUsed:
     ref: str
     name: str = ""
     qty: float = 1.0
+
+
+AUTOMATIC = "automatic:scripted-run"
+"""The actor of what a scripted run does on nobody's behalf (alert acknowledgements):
+a report says "acknowledged automatically", never a person's name."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

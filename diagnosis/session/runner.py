@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from diagnosis.session.core import Session
+from diagnosis.session.events import AUTOMATIC
 from diagnosis.session.sources import ReadingSource
 
 __all__ = ["finish_scripted", "run_session"]
@@ -18,7 +19,9 @@ def run_session(
         source: where the readings come from.
         acknowledge_alerts: acknowledge every step of each raised alert (the
             lockout procedure of a measurement that needs one included), as a
-            technician would after applying it; False stops at the first alert
+            technician would after applying it, recorded with the actor
+            :data:`~diagnosis.session.events.AUTOMATIC` (no person confirmed
+            them); False stops at the first alert
             (the session then has ``pending_alerts``).
 
     Returns:
@@ -34,8 +37,8 @@ def run_session(
             alert = session.pending_alerts[0]
             procedure = session.kb.procedures.get(alert.procedure)
             for index in range(len(procedure.steps) if procedure is not None else 0):
-                session.acknowledge_step(alert.procedure, index)
-            session.acknowledge(alert.procedure)
+                session.acknowledge_step(alert.procedure, index, actor=AUTOMATIC)
+            session.acknowledge(alert.procedure, actor=AUTOMATIC)
             continue
         proposal = session.proposal()
         if proposal is None:
@@ -60,7 +63,7 @@ def finish_scripted(session: Session) -> None:
     eq = session.equipment
     if root is not None and eq.has("cause", root):
         if not session.why:
-            links = session.suggested_why()
+            links = [link for link in session.suggested_why() if link.text.strip()]
             if links:
                 session.set_why(links, actor="engine")
         if session.category_5m is None:

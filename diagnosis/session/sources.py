@@ -12,18 +12,27 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import yaml
 
 from diagnosis.errors import SessionError, UsageError
 from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB, Measurement
+from diagnosis.kb.yamllimits import MAX_BYTES, read_bounded, scan_limits
 from diagnosis.rules import interpret
+from diagnosis.textsafety import find_unsafe, printable
 
 __all__ = ["AnswersFile", "PersonSource", "ReadingSource", "SimulatedMachine", "value_for_state"]
 
 Raw = str | float | bool | None
+
+# the core-schema tags an answer may carry (explicit ``!!str`` included); others are refused
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_MAX_ANSWER = 200
+"""Longest answer text (the store keeps the raw text; no reading is that long)."""
 
 
 class ReadingSource(Protocol):
@@ -76,12 +85,32 @@ class AnswersFile:
 
     def _load(self) -> None:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = read_bounded(str(self.path))
+            text = data.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else None
             raise UsageError(
                 f"{self.path}: "
-                + tr("session.answers.unreadable", self.lang, reason=str(exc).split(":")[0])
+                + tr(
+                    "session.answers.unreadable",
+                    self.lang,
+                    reason=reason or str(exc).split(":")[0],
+                )
             ) from exc
+        except ValueError as exc:  # larger than MAX_BYTES (/dev/zero, a log file...)
+            raise UsageError(
+                f"{self.path}: " + tr("session.answers.too_large", self.lang, mb=MAX_BYTES >> 20)
+            ) from exc
+        if "\x00" in text:
+            raise UsageError(
+                f"{self.path}: " + tr("session.answers.unreadable", self.lang, reason="NUL")
+            )
+        limit = scan_limits(text, max_depth=8, max_values=100_000)
+        if limit is not None:
+            raise UsageError(
+                f"{self.path}:{limit.line}:{limit.column}: "
+                + tr("session.answers.yaml_error", self.lang, problem=limit.message)
+            )
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
@@ -94,7 +123,7 @@ class AnswersFile:
             column = mark.column + 1 if mark is not None else 0
             raise UsageError(
                 f"{self.path}:{line}:{column}: "
-                + tr("session.answers.yaml_error", self.lang, problem=problem)
+                + tr("session.answers.yaml_error", self.lang, problem=printable(problem))
             ) from exc
         if node is None:
             return
@@ -107,18 +136,37 @@ class AnswersFile:
                 value_node, yaml.ScalarNode
             ):
                 raise self._error(line, "session.answers.not_scalar")
-            key = str(key_node.value)
+            key = printable(str(key_node.value))
             if key in self.values or key in self.lines:
                 raise self._error(
                     line, "session.answers.duplicate", measurement=key, first=self.lines[key]
                 )
-            value: Any = constructor.construct_object(value_node)
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            elif not isinstance(value, str | float | bool | type(None)):
-                value = str(value_node.value)
+            value = self._scalar(value_node, constructor)
             self.values[key] = value
             self.lines[key] = line
+
+    def _scalar(self, node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Raw:
+        """One answer: a YAML number, boolean, null, else the text as written."""
+        line = node.start_mark.line + 1
+        if node.tag not in _PLAIN_TAGS:
+            raise self._error(line, "session.answers.bad_tag", tag=printable(node.tag))
+        raw = str(node.value)
+        if len(raw) > _MAX_ANSWER:
+            raise self._error(line, "session.answers.too_long", n=_MAX_ANSWER)
+        try:
+            value: Any = constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError):
+            value = raw  # 2001-02-30, !!int 1.5: kept as typed, judged by interpret()
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                value = float(value)
+            except OverflowError:
+                value = raw
+        elif not isinstance(value, str | float | bool | type(None)):
+            value = raw  # a date: the text as typed
+        if isinstance(value, str) and find_unsafe(value) is not None:
+            raise self._error(line, "session.answers.control_char", char=find_unsafe(value))
+        return cast(Raw, value)
 
     def validate(self, equipment: EquipmentKB) -> None:
         """Check every id and value against ``equipment`` (raises UsageError)."""

@@ -48,7 +48,13 @@ def cause_codes(kb: KnowledgeBase) -> CauseCodes:
     return lookup
 
 
-def open_store(url: str | None = None, *, kb: KnowledgeBase | None = None) -> Store:
+def open_store(
+    url: str | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    read_only: bool = False,
+    must_exist: bool = False,
+) -> Store:
     """Open the store at ``url`` (None: ``$DIAGNOSIS_DB``, else the user's SQLite file).
 
     Args:
@@ -56,6 +62,9 @@ def open_store(url: str | None = None, *, kb: KnowledgeBase | None = None) -> St
             or a plain file path (a SQLite database).
         kb: when given, interventions get the root cause's ISO 14224 codes
             from it as soon as the conclusion is recorded.
+        read_only: open for reading only (a SQLite file must exist; it is
+            neither created nor migrated; a read-only copy is fine).
+        must_exist: refuse a SQLite file that does not exist.
 
     Raises:
         StoreError: the database cannot be opened or migrated.
@@ -64,4 +73,6 @@ def open_store(url: str | None = None, *, kb: KnowledgeBase | None = None) -> St
     from diagnosis.store.sql.engine import default_url
 
     codes = None if kb is None else cause_codes(kb)
-    return open_sql_store(url or default_url(), codes)
+    return open_sql_store(
+        url or default_url(), codes, read_only=read_only, must_exist=must_exist
+    )

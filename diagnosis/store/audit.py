@@ -17,6 +17,7 @@ from diagnosis.session.events import Event, event_from_dict
 from diagnosis.store.base import VerifyResult
 from diagnosis.store.chain import GENESIS, chain_hash
 from diagnosis.store.projection import changes_for
+from diagnosis.store.rebuild import compare, rebuild
 
 __all__ = ["utc", "verify_rows"]
 
@@ -34,27 +35,39 @@ def verify_rows(
     head: Any,
     readings: Sequence[Any],
     intervention: Any = None,
+    *,
+    key: bytes | None = None,
+    conclusions: Sequence[Any] | None = None,
+    parts: Sequence[Any] | None = None,
 ) -> VerifyResult:
     """Check a session's stored rows: the hash chain, the columns, the projections.
 
     Args:
         rows: the ``events`` rows, by ``seq``.
-        head: the ``sessions`` row (``last_seq``, ``last_hash``), None if absent.
+        head: the ``sessions`` row (``last_seq``, ``last_hash`` and, for the
+            projection check, every column), None if absent.
         readings: the ``readings`` rows, by ``id``.
         intervention: the ``interventions`` row (CMMS fields), None to skip.
+        key: the audit HMAC key (:func:`~diagnosis.store.chain.audit_key`); a
+            chain that only verifies as plain SHA-256 is then ``unsigned``.
+        conclusions, parts: the ``conclusions`` and ``intervention_parts``
+            rows by ``id``; when given (with ``head`` and ``intervention``),
+            every projection is rebuilt from the events and compared.
     """
     prev = GENESIS
     parsed: list[tuple[int, Event]] = []
 
-    def bad(seq: int, reason: str) -> VerifyResult:
-        return VerifyResult(session_id, False, len(rows), seq, reason)
+    def bad(seq: int, reason: str, detail: str | None = None) -> VerifyResult:
+        return VerifyResult(session_id, False, len(rows), seq, reason, detail=detail)
 
     for expected, row in enumerate(rows, start=1):
         if row.seq != expected:
             return bad(expected, "sequence")
         if row.prev_hash != prev:
             return bad(row.seq, "prev_hash")
-        if chain_hash(prev, row.payload) != row.hash:
+        if chain_hash(prev, row.payload, key) != row.hash:
+            if key is not None and chain_hash(prev, row.payload) == row.hash:
+                return bad(row.seq, "unsigned")
             return bad(row.seq, "hash")
         try:
             data = json.loads(row.payload)
@@ -70,22 +83,28 @@ def verify_rows(
     expected_readings = _expected_readings(parsed)
     for position, row in enumerate(readings):
         if position >= len(expected_readings):
-            return bad(row.seq, "projection")
+            return bad(row.seq, "projection", "readings")
         seq, want = expected_readings[position]
         got = {key: getattr(row, key) for key in want}
         got["at"] = utc(got["at"])
         if row.seq != seq or got != want:
-            return bad(seq, "projection")
+            return bad(seq, "projection", "readings")
     if len(readings) < len(expected_readings):
-        return bad(expected_readings[len(readings)][0], "projection")
+        return bad(expected_readings[len(readings)][0], "projection", "readings")
     if intervention is not None:
         for column, (seq, value) in _expected_intervention(parsed).items():
             stored = getattr(intervention, column)
             if isinstance(value, bool) and stored is not None:
                 stored = bool(stored)  # SQLite returns 0/1
             if stored != value:
-                return bad(seq, "projection")
-    return VerifyResult(session_id, True, len(rows))
+                return bad(seq, "projection", f"interventions.{column}")
+    if conclusions is not None and parts is not None and intervention is not None:
+        expected = rebuild(parsed)
+        if expected is not None:
+            found = compare(expected, len(rows), head, intervention, conclusions, parts)
+            if found is not None:
+                return bad(found[0], "projection", found[1])
+    return VerifyResult(session_id, True, len(rows), head=prev if rows else None)
 
 
 # CMMS columns that depend on the events only (the ISO 14224 codes come from the KB)

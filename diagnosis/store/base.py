@@ -70,7 +70,11 @@ class VerifyResult:
         events: rows checked.
         first_bad_seq: the sequence number (1-based) of the first bad row.
         reason: why that row is bad (a short English code: ``hash``,
-            ``prev_hash``, ``sequence``, ``columns``, ``payload``).
+            ``prev_hash``, ``sequence``, ``columns``, ``payload``,
+            ``truncated``, ``projection``, ``unsigned``).
+        detail: for ``projection``, the ``table.column`` that differs.
+        head: the hash of the last event (the session's anchor: printed in its
+            report and in the manifest), when the chain is intact.
     """
 
     session_id: str
@@ -78,6 +82,8 @@ class VerifyResult:
     events: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    detail: str | None = None
+    head: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def technician(self, name: str) -> Technician | None:
         """A known technician, or None."""
+
+    def recorded_habilitations(self, name: str) -> tuple[str, ...] | None:
+        """The habilitations ``name`` declared in the event log (latest session), else None.
+
+        What a decision relies on; the default reads :meth:`technician`.
+        """
+        known = self.technician(name)
+        return None if known is None else known.habilitations
 
     @abc.abstractmethod
     def save_technician(self, name: str, habilitations: Sequence[str]) -> None:

@@ -7,8 +7,6 @@ renaming or removing one needs a new ``export_version``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -89,10 +87,11 @@ def intervention_rows(
                 "technician": iv.technician,
                 "habilitations": list(iv.habilitations),
                 "symptoms": list(iv.symptoms),
-                "failure_mode": iv.failure_mode or (cause.failure_mode if cause else None),
-                "failure_mechanism": iv.failure_mechanism or (cause.mechanism if cause else None),
-                "failure_cause_class": iv.failure_cause_class
-                or (cause.cause_class if cause else None),
+                # the ISO 14224 codes come from the KB (not protected by the audit chain)
+                "failure_mode": (cause.failure_mode if cause else None) or iv.failure_mode,
+                "failure_mechanism": (cause.mechanism if cause else None) or iv.failure_mechanism,
+                "failure_cause_class": (cause.cause_class if cause else None)
+                or iv.failure_cause_class,
                 "root_cause": iv.root_cause,
                 "root_cause_name": cause.name.get(lang) if cause else None,
                 "root_cause_probability": iv.root_cause_probability,
@@ -112,18 +111,41 @@ def intervention_rows(
     return rows
 
 
+# OWASP "CSV injection": a cell a spreadsheet would read as a formula starts with one of these
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _csv_cell(value: Any) -> str:
+    """The text of one cell; text a spreadsheet would run as a formula is neutralised.
+
+    Numbers stay numbers (``-12.5`` is not prefixed); any *text* cell starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their
+    full-width forms) gets a leading ``'`` and is quoted (:func:`_csv_line`).
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _num(value)
     if isinstance(value, list):
         if value and isinstance(value[0], dict):  # parts: REF*QTY separated by "; "
-            return "; ".join(f"{p['ref']}*{_num(p['qty'])}" for p in value)
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return _num(value)
-    return str(value)
+            text = "; ".join(f"{p['ref']}*{_num(p['qty'])}" for p in value)
+        else:
+            text = "; ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_line(cells: list[str]) -> str:
+    """RFC 4180 line; a neutralised cell (leading ``'``) is always quoted."""
+    out = []
+    for cell in cells:
+        if cell.startswith("'") or any(c in cell for c in ',"\r\n'):
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return ",".join(out) + "\r\n"
 
 
 def _num(value: float) -> str:
@@ -131,12 +153,11 @@ def _num(value: float) -> str:
 
 
 def interventions_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(INTERVENTION_COLUMNS)
+    """The CSV export (``docs/cmms-export.md``), safe to open in a spreadsheet."""
+    lines = [_csv_line(list(INTERVENTION_COLUMNS))]
     for row in rows:
-        writer.writerow([_csv_cell(row[c]) for c in INTERVENTION_COLUMNS])
-    return buffer.getvalue()
+        lines.append(_csv_line([_csv_cell(row[c]) for c in INTERVENTION_COLUMNS]))
+    return "".join(lines)
 
 
 def interventions_json(rows: list[dict[str, Any]]) -> str:

@@ -18,7 +18,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["BUSY_TIMEOUT_S", "WRITE", "default_url", "display_url", "make_engine", "normalize_url"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "WRITE",
+    "default_url",
+    "display_url",
+    "make_engine",
+    "normalize_url",
+    "sqlite_path",
+]
 
 BUSY_TIMEOUT_S = 30.0
 WRITE = {"diagnosis_begin": "IMMEDIATE"}  # execution options of a write transaction
@@ -52,8 +60,33 @@ def display_url(url: str) -> str:
         return url
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # a malformed URL: reported when the engine is made
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database)).expanduser()
+
+
+def _writable(path: Path) -> bool:
+    """Writable by us, and not marked read-only (a 0444 copy is read-only even for root)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and bool(mode & 0o222)
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine configured for our durability and concurrency needs.
+
+    ``read_only`` opens a SQLite file with ``mode=ro`` (a copy on a read-only
+    medium, a file the user may not write): nothing is created, migrated or
+    locked for writing; when its folder is not writable either, the file is
+    opened ``immutable`` (no WAL index file can be made beside it).
 
     Raises:
         sqlalchemy.exc.ArgumentError: malformed URL (translated by the caller).
@@ -68,6 +101,13 @@ def make_engine(url: str) -> Engine:
     }
     if memory:
         kwargs["poolclass"] = StaticPool
+    elif read_only:
+        path = Path(database).expanduser().resolve()
+        flags = "mode=ro"
+        if not _writable(path.parent) or not _writable(path):
+            flags += "&immutable=1"
+        kwargs["connect_args"]["uri"] = True
+        url = f"sqlite:///file:{path.as_posix()}?{flags}&uri=true"
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
@@ -76,7 +116,7 @@ def make_engine(url: str) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cursor = dbapi_conn.cursor()
-        if not memory:
+        if not memory and not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA synchronous=FULL")

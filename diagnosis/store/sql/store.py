@@ -64,10 +64,17 @@ class SqlStore(Store):
             projection; None when no KB is at hand.
     """
 
-    def __init__(self, engine: Engine, url: str, codes: CauseCodes | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        url: str,
+        codes: CauseCodes | None = None,
+        key: bytes | None = None,
+    ) -> None:
         self._engine = engine
         self.url = url
         self.codes = codes
+        self._key = key  # the audit HMAC key (never stored in the database)
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -112,6 +119,7 @@ class SqlStore(Store):
         self._retry(lambda: self._append_once(session_id, event, payload))
 
     def _append_once(self, session_id: str, event: Event, payload: str) -> None:
+        _check_sizes(session_id, event, changes_for(event, self.codes))
         with self._write() as conn:
             at = utc(event.at)
             if isinstance(event, SessionStarted):
@@ -133,7 +141,7 @@ class SqlStore(Store):
                 if row is None:
                     raise StoreError(_msg("unknown_session", id=session_id))
                 seq, prev = int(row.last_seq) + 1, str(row.last_hash)
-            digest = chain_hash(prev, payload)
+            digest = chain_hash(prev, payload, self._key)
             conn.execute(
                 insert(t.events).values(
                     session_id=session_id,
@@ -276,6 +284,16 @@ class SqlStore(Store):
     # --- reading ------------------------------------------------------------------
 
     def technician(self, name: str) -> Technician | None:
+        """A known technician; the habilitations are those of their latest session start.
+
+        What a technician holds is read from the chained ``session_started``
+        events (whose hash is checked), not from the editable ``technicians``
+        table, except for a technician registered in the UI without a session yet.
+        """
+        recorded = self.recorded_habilitations(name)
+        if recorded is not None:
+            return Technician(name, recorded)
+
         def work() -> Technician | None:
             with self._read() as conn:
                 row = conn.execute(
@@ -286,6 +304,42 @@ class SqlStore(Store):
             return Technician(str(row.name), tuple(json.loads(row.habilitations)))
 
         return self._retry(work)
+
+    def recorded_habilitations(self, name: str) -> tuple[str, ...] | None:
+        """What ``name`` declared at their latest session start whose hash checks, else None.
+
+        Only the event log counts: this is what a decision may rely on.
+        """
+
+        def work() -> list[Any]:
+            with self._read() as conn:
+                return list(
+                    conn.execute(
+                        select(t.events.c.payload, t.events.c.hash, t.events.c.prev_hash)
+                        .where(
+                            and_(
+                                t.events.c.type == SessionStarted.type,
+                                t.events.c.actor == name,
+                                t.events.c.seq == 1,
+                            )
+                        )
+                        .order_by(t.events.c.at.desc(), t.events.c.id.desc())
+                        .limit(50)
+                    ).all()
+                )
+
+        for start in self._retry(work):
+            if start.prev_hash != GENESIS:
+                continue
+            if chain_hash(GENESIS, start.payload, self._key) != start.hash:
+                continue  # an edited start event is evidence of nothing
+            try:
+                event = event_from_dict(json.loads(start.payload))
+            except (ValueError, TypeError):
+                continue
+            if isinstance(event, SessionStarted) and event.technician == name:
+                return tuple(event.habilitations)
+        return None
 
     def events(self, session_id: str) -> list[Event]:
         def work() -> list[Event]:
@@ -397,8 +451,30 @@ class SqlStore(Store):
 
     # --- audit --------------------------------------------------------------------
 
+    def event_hash(self, session_id: str, seq: int) -> str | None:
+        """The stored hash of event ``seq`` of the session, None when there is no such event."""
+
+        def work() -> str | None:
+            with self._read() as conn:
+                row = conn.execute(
+                    select(t.events.c.hash).where(
+                        and_(t.events.c.session_id == session_id, t.events.c.seq == seq)
+                    )
+                ).first()
+            return None if row is None else str(row.hash)
+
+        return self._retry(work)
+
+    def integrity(self) -> list[str]:
+        """What SQLite's ``quick_check`` finds wrong in the file (PostgreSQL: nothing)."""
+        if self._engine.dialect.name != "sqlite":
+            return []
+        from diagnosis.store.sql import integrity_problems
+
+        return integrity_problems(self._engine)
+
     def verify(self, session_id: str) -> VerifyResult:
-        def work() -> tuple[list[Any], Any, list[Any], Any]:
+        def work() -> tuple[list[Any], Any, list[Any], Any, list[Any], list[Any]]:
             with self._read() as conn:
                 self._require(conn, session_id)
                 rows = list(
@@ -409,9 +485,7 @@ class SqlStore(Store):
                     ).all()
                 )
                 head = conn.execute(
-                    select(t.sessions.c.last_seq, t.sessions.c.last_hash).where(
-                        t.sessions.c.id == session_id
-                    )
+                    select(t.sessions).where(t.sessions.c.id == session_id)
                 ).first()
                 readings = list(
                     conn.execute(
@@ -423,10 +497,71 @@ class SqlStore(Store):
                 intervention = conn.execute(
                     select(t.interventions).where(t.interventions.c.session_id == session_id)
                 ).first()
-            return rows, head, readings, intervention
+                conclusions = list(
+                    conn.execute(
+                        select(t.conclusions)
+                        .where(t.conclusions.c.session_id == session_id)
+                        .order_by(t.conclusions.c.id)
+                    ).all()
+                )
+                parts = list(
+                    conn.execute(
+                        select(t.intervention_parts)
+                        .where(t.intervention_parts.c.session_id == session_id)
+                        .order_by(t.intervention_parts.c.id)
+                    ).all()
+                )
+            return rows, head, readings, intervention, conclusions, parts
 
-        rows, head, readings, intervention = self._retry(work)
-        return verify_rows(session_id, rows, head, readings, intervention)
+        rows, head, readings, intervention, conclusions, parts = self._retry(work)
+        return verify_rows(
+            session_id,
+            rows,
+            head,
+            readings,
+            intervention,
+            key=self._key,
+            conclusions=conclusions,
+            parts=parts,
+        )
+
+
+def _check_sizes(session_id: str, event: Event, ch: Any) -> None:
+    """Refuse, before anything is written, a value longer than its column.
+
+    PostgreSQL would fail the transaction (``varchar(40)``) and SQLite would
+    silently keep it (and a later copy to PostgreSQL fail); either way the
+    session must not be left half-written, so every store refuses the same.
+    """
+    checks: list[tuple[Any, dict[str, Any]]] = [
+        (t.events, {"session_id": session_id, "type": event.type, "actor": event.actor})
+    ]
+    if isinstance(event, SessionStarted):
+        checks.append(
+            (
+                t.sessions,
+                {
+                    "equipment": event.equipment,
+                    "technician": event.technician,
+                    "work_order": event.work_order,
+                    "lang": event.lang,
+                },
+            )
+        )
+    checks += [(t.sessions, ch.session), (t.interventions, ch.intervention)]
+    if ch.reading is not None:
+        checks.append((t.readings, ch.reading))
+    if ch.conclusion is not None:
+        checks.append((t.conclusions, ch.conclusion))
+    for part in ch.parts or ():
+        checks.append((t.intervention_parts, {"ref": part.ref}))
+    for table, values in checks:
+        for column, value in values.items():
+            length = getattr(table.c[column].type, "length", None) if column in table.c else None
+            if length is not None and isinstance(value, str) and len(value) > length:
+                raise StoreError(
+                    _msg("too_long", column=f"{table.name}.{column}", n=length, got=len(value))
+                )
 
 
 def _insert_ignore(conn: Connection, table: Any, **values: Any) -> None:

@@ -228,6 +228,7 @@ def test_verify_catches_a_tampered_row(
         "ok": False,
         "events": json.loads(out)["audit"]["events"],
         "first_bad_seq": seq,
+        "head": None,
     }
     code, out, _ = _cli(capsys, "verify", session_id, "--db", db, "--format", "json")
     assert code == 1
@@ -237,6 +238,8 @@ def test_verify_catches_a_tampered_row(
         "events": 0,
         "first_bad_seq": seq,
         "reason": "hash",
+        "detail": None,
+        "head": None,
     }
 
 
