@@ -17,7 +17,6 @@ used together end up close), which sifting then improves.
 
 from __future__ import annotations
 
-import sys
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -131,26 +130,34 @@ def gate_probabilities(tree: FaultTree) -> dict[str, float]:
     one = m.true
     node_p: dict[int, float] = {}
 
-    def prob(u: Any) -> float:
+    def value(u: Any) -> float:
         if u == one:
             return 1.0
         if u == ~one:
             return 0.0
-        key = int(u) & ~1
-        got = node_p.get(key)
-        if got is None:
-            p = probs[u.var]
-            hi, lo = u.high, u.low
-            got = p * prob(hi) + (1.0 - p) * prob(lo)
-            node_p[key] = got
+        got = node_p[int(u) & ~1]
         return 1.0 - got if u.negated else got
 
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 4 * len(tree.basic_events) + 1000))  # depth <= #variables
-    try:
-        return {g.id: prob(memo[g.id]) for g in tree.gates}
-    finally:
-        sys.setrecursionlimit(old)
+    def prob(root: Any) -> float:
+        # Iterative post-order over the shared nodes (a BDD is as deep as its variables).
+        stack = [root]
+        while stack:
+            u = stack[-1]
+            key = int(u) & ~1
+            if u == one or u == ~one or key in node_p:
+                stack.pop()
+                continue
+            hi, lo = u.high, u.low
+            todo = [c for c in (hi, lo) if c != one and c != ~one and int(c) & ~1 not in node_p]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            p = probs[u.var]
+            node_p[key] = p * value(hi) + (1.0 - p) * value(lo)
+        return value(root)
+
+    return {g.id: prob(memo[g.id]) for g in tree.gates}
 
 
 def _build(tree: FaultTree, m: Any, targets: list[str]) -> dict[str, Any]:

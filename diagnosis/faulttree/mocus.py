@@ -55,20 +55,38 @@ def mocus_cut_sets(tree: FaultTree, max_order: int) -> list[frozenset[str]]:
     true: list[_Product] = [(frozenset(), frozenset())]
     false: list[_Product] = []
 
-    def expand(nid: str, positive: bool) -> list[_Product]:
-        key = (nid, positive)
-        if key in memo:
-            return memo[key]
-        out: list[_Product]
-        if tree.is_basic(nid):
-            lit = frozenset([nid])
-            out = [(lit, frozenset())] if positive else [(frozenset(), lit)]
-        elif tree.is_house(nid):
-            out = true if tree.house_event(nid).state == positive else false
-        else:
-            out = _gate(nid, positive)
-        memo[key] = out
-        return out
+    def deps(nid: str, positive: bool) -> list[tuple[str, bool]]:
+        """The (node, polarity) expansions that node ``nid`` needs first."""
+        if not tree.is_gate(nid):
+            return []
+        g = tree.gate(nid)
+        if g.type == "xor":
+            return [(i, pol) for i in g.inputs for pol in (True, False)]
+        flip = g.type in ("nand", "nor", "not")
+        return [(i, positive != flip) for i in g.inputs]
+
+    def expand(top: str, positive: bool) -> list[_Product]:
+        # Iterative post-order over (node, polarity): deep trees need no recursion.
+        stack: list[tuple[str, bool, bool]] = [(top, positive, False)]
+        while stack:
+            nid, pol, ready = stack.pop()
+            key = (nid, pol)
+            if key in memo:
+                continue
+            if not ready:
+                stack.append((nid, pol, True))
+                stack.extend((i, ip, False) for i, ip in deps(nid, pol) if (i, ip) not in memo)
+                continue
+            out: list[_Product]
+            if tree.is_basic(nid):
+                lit = frozenset([nid])
+                out = [(lit, frozenset())] if pol else [(frozenset(), lit)]
+            elif tree.is_house(nid):
+                out = true if tree.house_event(nid).state == pol else false
+            else:
+                out = _gate(nid, pol)
+            memo[key] = out
+        return memo[(top, positive)]
 
     def _gate(nid: str, positive: bool) -> list[_Product]:
         g = tree.gate(nid)
@@ -78,24 +96,24 @@ def mocus_cut_sets(tree: FaultTree, max_order: int) -> list[frozenset[str]]:
             t = {"nand": "and", "nor": "or", "not": "and"}[t]
         ins = g.inputs
         if t == "and":
-            fams = [expand(i, positive) for i in ins]
+            fams = [memo[(i, positive)] for i in ins]
             return _and(fams, max_order) if positive else _or(fams)
         if t == "or":
-            fams = [expand(i, positive) for i in ins]
+            fams = [memo[(i, positive)] for i in ins]
             return _or(fams) if positive else _and(fams, max_order)
         if t == "atleast":
             need = g.k or 1
             if not positive:  # fewer than k true = at least n-k+1 false
-                need, positive = len(ins) - need + 1, False
+                need = len(ins) - need + 1
             terms = [
-                _and([expand(i, positive) for i in combo], max_order)
+                _and([memo[(i, positive)] for i in combo], max_order)
                 for combo in combinations(ins, need)
             ]
             return _or(terms)
         # xor, n-ary: parity; built pairwise as (a and not b) or (not a and b).
-        acc_pos, acc_neg = expand(ins[0], True), expand(ins[0], False)
+        acc_pos, acc_neg = memo[(ins[0], True)], memo[(ins[0], False)]
         for i in ins[1:]:
-            b_pos, b_neg = expand(i, True), expand(i, False)
+            b_pos, b_neg = memo[(i, True)], memo[(i, False)]
             new_pos = _or([_and([acc_pos, b_neg], max_order), _and([acc_neg, b_pos], max_order)])
             new_neg = _or([_and([acc_pos, b_pos], max_order), _and([acc_neg, b_neg], max_order)])
             acc_pos, acc_neg = new_pos, new_neg

@@ -213,18 +213,44 @@ class _Builder:
         body = [c for c in d.el.children if c.tag not in _IGNORED]
         if len(body) != 1:
             raise _MefError(d.el, f"gate '{d.name}' needs exactly one formula, found {len(body)}")
-        self._formula(body[0], d.name, d.scope, d.label, counter=[0])
+        self._formula(body[0], d.name, d.scope, d.label)
 
-    def _formula(
-        self, el: Element, gid: str, scope: tuple[str, ...], label: str, counter: list[int]
-    ) -> None:
-        loc = Location(el.file, el.line)
-        if el.tag in _REFERENCES or el.tag == "constant":
+    def _formula(self, root: Element, gid: str, scope: tuple[str, ...], label: str) -> None:
+        """Flatten the formula ``root`` of gate ``gid`` into gates, nested ones named ``gid.<n>``.
+
+        Iterative (nested formulas of any depth): nested connectives are
+        numbered in document order, then each becomes one gate.
+        """
+        if root.tag in _REFERENCES or root.tag == "constant":
             # A formula that is a single reference: a pass-through gate.
-            self.gates[gid] = GateNode(gid, "or", (self._arg(el, scope),), name=label, loc=loc)
+            loc = Location(root.file, root.line)
+            self.gates[gid] = GateNode(gid, "or", (self._arg(root, scope),), name=label, loc=loc)
             return
-        if el.tag not in _CONNECTIVES:
-            raise _MefError(el, f"unsupported formula in gate '{gid}'")
+        names: dict[int, str] = {id(root): gid}
+        order: list[Element] = []
+        counter = 0
+        stack = [root]
+        while stack:
+            el = stack.pop()
+            if el.tag not in _CONNECTIVES:
+                raise _MefError(el, f"unsupported formula in gate '{gid}'")
+            order.append(el)
+            subs = [c for c in el.children if c.tag in _CONNECTIVES]
+            for child in subs:
+                counter += 1
+                sub = f"{gid}.{counter}"
+                while sub in self.st.defs:
+                    counter += 1
+                    sub = f"{gid}.{counter}"
+                names[id(child)] = sub
+            stack.extend(reversed(subs))
+        for el in order:
+            self._connective(el, names, scope, label if el is root else "")
+
+    def _connective(
+        self, el: Element, names: dict[int, str], scope: tuple[str, ...], label: str
+    ) -> None:
+        gid = names[id(el)]
         k: int | None = None
         if el.tag == "atleast":
             try:
@@ -236,17 +262,12 @@ class _Builder:
             if child.tag in _IGNORED:
                 continue
             if child.tag in _CONNECTIVES:
-                counter[0] += 1
-                sub = f"{gid}.{counter[0]}"
-                while sub in self.st.defs:
-                    counter[0] += 1
-                    sub = f"{gid}.{counter[0]}"
-                self._formula(child, sub, scope, "", counter)
-                inputs.append(sub)
+                inputs.append(names[id(child)])
             else:
                 inputs.append(self._arg(child, scope))
         if len(inputs) != len(set(inputs)):
             raise _MefError(el, f"gate '{gid}': an argument is listed twice")
+        loc = Location(el.file, el.line)
         self.gates[gid] = GateNode(gid, el.tag, tuple(inputs), k, name=label, loc=loc)  # type: ignore[arg-type]
 
     def _arg(self, el: Element, scope: tuple[str, ...]) -> str:
@@ -304,48 +325,65 @@ class _Builder:
             d.name, p, rate=rate, time=time, name=d.label, loc=Location(d.el.file, d.el.line)
         )
 
-    def _expr(self, el: Element, scope: tuple[str, ...]) -> float:
-        tag = el.tag
-        args = [c for c in el.children if c.tag not in _IGNORED]
-        if tag in ("float", "int"):
-            try:
-                return float(el.get("value") or "")
-            except ValueError:
-                raise _MefError(el, f"bad number {el.get('value')!r}") from None
-        if tag == "bool":
-            return 1.0 if el.get("value") == "true" else 0.0
-        if tag == "system-mission-time":
-            return self.mission_time
-        if tag == "parameter":
-            return self._param(el, _name(el), scope)
-        if tag == "pi":
-            return math.pi
-        vals = [self._expr(a, scope) for a in args]
-        fn = _FUNCTIONS.get(tag)
-        if fn is None:
-            raise _MefError(el, "unsupported expression")
-        arity, f = fn
+    def _expr(self, root: Element, scope: tuple[str, ...]) -> float:
+        """The value of the expression ``root``; iterative (any nesting, any parameter chain)."""
+        out: list[float] = []
+        # (code, element, scope, parameter): code 0 evaluates the element, 1 applies
+        # its function to the values of its arguments, 2 stores a parameter's value.
+        stack: list[tuple[int, Element, tuple[str, ...], str]] = [(0, root, scope, "")]
+        while stack:
+            code, el, sc, pname = stack.pop()
+            if code == 1:
+                n = sum(1 for c in el.children if c.tag not in _IGNORED)
+                vals = out[len(out) - n :]
+                del out[len(out) - n :]
+                out.append(self._apply(el, vals))
+                continue
+            if code == 2:
+                self.evaluating.discard(pname)
+                self.params[pname] = out[-1]
+                continue
+            tag = el.tag
+            if tag in ("float", "int"):
+                try:
+                    out.append(float(el.get("value") or ""))
+                except ValueError:
+                    raise _MefError(el, f"bad number {el.get('value')!r}") from None
+            elif tag == "bool":
+                out.append(1.0 if el.get("value") == "true" else 0.0)
+            elif tag == "system-mission-time":
+                out.append(self.mission_time)
+            elif tag == "pi":
+                out.append(math.pi)
+            elif tag == "parameter":
+                d = self._lookup(el, _name(el), sc, kind="parameter")
+                if d.name in self.params:
+                    out.append(self.params[d.name])
+                    continue
+                if d.name in self.evaluating:
+                    raise _MefError(el, f"parameter '{d.name}' depends on itself")
+                body = [c for c in d.el.children if c.tag not in _IGNORED]
+                if len(body) != 1:
+                    raise _MefError(d.el, f"parameter '{d.name}' needs one expression")
+                self.evaluating.add(d.name)
+                stack.append((2, el, sc, d.name))
+                stack.append((0, body[0], d.scope, ""))
+            else:
+                if tag not in _FUNCTIONS:
+                    raise _MefError(el, "unsupported expression")
+                stack.append((1, el, sc, ""))
+                args = [c for c in el.children if c.tag not in _IGNORED]
+                stack.extend((0, a, sc, "") for a in reversed(args))
+        return out[-1]
+
+    def _apply(self, el: Element, vals: list[float]) -> float:
+        arity, f = _FUNCTIONS[el.tag]
         if (arity and len(vals) != arity) or not vals:
             raise _MefError(el, f"expects {arity or 'some'} arguments, got {len(vals)}")
         try:
             return f(vals)
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise _MefError(el, f"cannot evaluate: {exc}") from None
-
-    def _param(self, el: Element, ref: str, scope: tuple[str, ...]) -> float:
-        d = self._lookup(el, ref, scope, kind="parameter")
-        if d.name in self.params:
-            return self.params[d.name]
-        if d.name in self.evaluating:
-            raise _MefError(el, f"parameter '{d.name}' depends on itself")
-        self.evaluating.add(d.name)
-        body = [c for c in d.el.children if c.tag not in _IGNORED]
-        if len(body) != 1:
-            raise _MefError(d.el, f"parameter '{d.name}' needs one expression")
-        value = self._expr(body[0], d.scope)
-        self.evaluating.discard(d.name)
-        self.params[d.name] = value
-        return value
 
 
 def _product(v: list[float]) -> float:

@@ -66,7 +66,10 @@ def test_nested_formulas_and_dotted_private_references(tmp_path: Path) -> None:
     )
     tree = read_mef([path], mission_time=1000.0)
     assert tree.top == "top"
-    assert {g.id for g in tree.gates} == {"top", "top.1", "top.1.2", "c.g"}
+    # Nested formulas are numbered under their gate in document order (flat names:
+    # a name does not grow with the nesting depth).
+    assert {g.id for g in tree.gates} == {"top", "top.1", "top.2", "c.g"}
+    assert tree.gate("top.1").inputs == ("a", "top.2")
     b = tree.basic_event("b")
     assert (b.rate, b.time) == (2e-4, 1000.0)
     assert b.probability == pytest.approx(1 - 2.718281828459045**-0.2)
