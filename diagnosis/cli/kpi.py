@@ -1,0 +1,100 @@
+"""``diagnosis kpi …``, ``diagnosis monitor``, ``diagnosis demo`` and ``diagnosis kb learn``.
+
+Indicators (OEE/TRS, reliability, Weibull), drift watch, demo data and
+learning from the history: each command parses its options and calls
+:mod:`diagnosis.kpi`. Formats and worked examples: ``docs/kpi.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from diagnosis.errors import UsageError
+
+__all__ = ["register"]
+
+kpi_app = typer.Typer(
+    help="Maintenance indicators: OEE/TRS, reliability (MTBF, MTTR, Pareto), Weibull.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+_FORMAT = typer.Option("text", "--format", metavar="text|json", help="text or json.")
+_LANG = typer.Option(None, "--lang", metavar="en|fr", help="Language: en or fr.")
+_KB = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder (default: bundled).")
+_FT = typer.Option(None, "--fault-trees", metavar="DIR", help="Fault-tree folder.")
+_DB = typer.Option(None, "--db", metavar="URL", help="Database URL (default: DIAGNOSIS_DB).")
+
+
+def _lang(ctx: typer.Context, lang: str | None) -> str:
+    from diagnosis.i18n import detect_lang
+
+    parent = _root_obj(ctx)
+    return detect_lang(lang or parent.get("lang"))
+
+
+def _root_obj(ctx: typer.Context) -> dict[str, Any]:
+    node: typer.Context | None = ctx
+    while node is not None:
+        if isinstance(node.obj, dict):
+            return node.obj
+        node = node.parent  # type: ignore[assignment]
+    return {}
+
+
+def _check_format(fmt: str, lang: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
+    from diagnosis.i18n import tr
+
+    if fmt not in allowed:
+        raise UsageError(tr("kpi.cli.bad_format", lang, value=fmt, allowed=", ".join(allowed)))
+
+
+def _date(option: str, value: str | None, lang: str, *, end: bool = False) -> datetime | None:
+    from diagnosis.i18n import tr
+    from diagnosis.kpi.csvin import parse_day
+
+    if value is None:
+        return None
+    try:
+        return parse_day(value, end=end)
+    except ValueError:
+        raise UsageError(tr("kpi.cli.bad_date", lang, option=option, value=value)) from None
+
+
+def _dump(doc: Any) -> None:
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+
+
+@kpi_app.command("oee")
+def oee_cmd(
+    ctx: typer.Context,
+    production: str = typer.Argument(..., metavar="PRODUCTION.csv", help="Production log."),
+    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    since: str = typer.Option(None, "--from", metavar="DATE", help="Rows starting from DATE."),
+    until: str = typer.Option(None, "--to", metavar="DATE", help="Rows starting up to DATE."),
+    fmt: str = _FORMAT,
+    lang: str = _LANG,
+) -> None:
+    """OEE / TRS, TRG, TRE by the NF E60-182 time decomposition of a production log."""
+    from diagnosis.kpi.oee import compute_oee, read_production
+    from diagnosis.kpi.text import oee_text
+
+    lang = _lang(ctx, lang)
+    _check_format(fmt, lang)
+    start = _date("--from", since, lang)
+    stop = _date("--to", until, lang, end=True)
+    rows = read_production(production, lang)
+    results = [r.to_dict() for r in compute_oee(rows, equipment=equipment, since=start, until=stop)]
+    if fmt == "json":
+        _dump(results)
+    else:
+        sys.stdout.write(oee_text(results, lang))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(kpi_app, name="kpi")
