@@ -96,5 +96,33 @@ def oee_cmd(
         sys.stdout.write(oee_text(results, lang))
 
 
+@kpi_app.command("weibull")
+def weibull_cmd(
+    ctx: typer.Context,
+    failures: str = typer.Argument(..., metavar="FAILURES.csv", help="Times to failure."),
+    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    confidence: float = typer.Option(
+        0.95, "--confidence", metavar="P", help="Level of the intervals (default 0.95)."
+    ),
+    fmt: str = _FORMAT,
+    lang: str = _LANG,
+) -> None:
+    """Two-parameter Weibull (MLE, right-censored): β, η with intervals, B10, reading of β."""
+    from diagnosis.i18n import tr
+    from diagnosis.kpi.text import weibull_text
+    from diagnosis.kpi.weibull import read_failures, weibull_groups
+
+    lang = _lang(ctx, lang)
+    _check_format(fmt, lang)
+    if not 0.0 < confidence < 1.0:
+        raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
+    rows = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
+    groups = weibull_groups(rows, confidence)
+    if fmt == "json":
+        _dump(groups)
+    else:
+        sys.stdout.write(weibull_text(groups, lang))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(kpi_app, name="kpi")

@@ -7,7 +7,7 @@ from typing import Any
 
 from diagnosis.i18n import format_datetime, tr
 
-__all__ = ["fixed", "hours", "oee_text", "pct"]
+__all__ = ["fixed", "hours", "oee_text", "pct", "weibull_text"]
 
 
 def fixed(value: float, lang: str, digits: int = 2) -> str:
@@ -72,3 +72,58 @@ def oee_text(results: list[dict[str, Any]], lang: str) -> str:
             out.append(tr("kpi.oee.uncovered", lang, hours=hours(r["uncovered"], lang)))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def weibull_text(groups: list[dict[str, Any]], lang: str) -> str:
+    """The fits of :func:`diagnosis.kpi.weibull.weibull_groups`, with β read in plain words."""
+    from diagnosis.i18n import format_number
+
+    if not groups:
+        return tr("kpi.weibull.empty", lang) + "\n"
+
+    def num(value: float) -> str:
+        return format_number(value, lang, 3) if abs(value) < 100 else f"{round(value):d}"
+
+    out: list[str] = []
+    for g in groups:
+        out.append(
+            tr(
+                "kpi.weibull.head",
+                lang,
+                equipment=g["equipment"],
+                component=g["component"] or "-",
+                failures=g["failures"],
+                censored=g["censored"],
+            )
+        )
+        if "error" in g:
+            reason = tr(f"kpi.weibull.why.{g['error']}", lang)
+            out.append(tr("kpi.weibull.cannot", lang, reason=reason))
+            continue
+        out.append(
+            tr(
+                "kpi.weibull.params",
+                lang,
+                beta=num(g["beta"]),
+                beta_low=num(g["beta_ci"][0]),
+                beta_high=num(g["beta_ci"][1]),
+                eta=num(round(g["eta_h"])),
+                eta_low=num(round(g["eta_ci"][0])),
+                eta_high=num(round(g["eta_ci"][1])),
+                confidence=pct(g["confidence"], lang, 0),
+            )
+        )
+        out.append(
+            tr(
+                "kpi.weibull.life",
+                lang,
+                b10=num(round(g["b10_h"])),
+                b10_low=num(round(g["b10_ci"][0])),
+                b10_high=num(round(g["b10_ci"][1])),
+                mttf=num(round(g["mttf_h"])),
+            )
+        )
+        out.append(tr(f"kpi.weibull.{g['regime']}", lang))
+        if not g["regime_certain"] and g["regime"] != "random":
+            out.append(tr("kpi.weibull.uncertain", lang))
+    return "\n".join(out) + "\n"
