@@ -124,5 +124,83 @@ def weibull_cmd(
         sys.stdout.write(weibull_text(groups, lang))
 
 
+def monitor_cmd(
+    ctx: typer.Context,
+    readings: str = typer.Argument(..., metavar="READINGS.csv", help="Readings to watch."),
+    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    start_diagnosis: bool = typer.Option(
+        False,
+        "--start-diagnosis",
+        help="For each flagged series, write an answers file with the reading and print the "
+        "'diagnosis run' command that opens the diagnosis.",
+    ),
+    answers_dir: str = typer.Option(
+        ".", "--answers-dir", metavar="DIR", help="Where --start-diagnosis writes answers files."
+    ),
+    confidence: float = typer.Option(
+        0.95, "--confidence", metavar="P", help="Level of the trend and date intervals."
+    ),
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    fmt: str = _FORMAT,
+    lang: str = _LANG,
+) -> None:
+    """Watch readings: state against the KB thresholds, robust trend, crossing dates, risk.
+
+    Exit code 1 when a series is flagged (out of its normal band, or drifting towards a
+    threshold), 0 when all is normal.
+    """
+    import shlex
+    from pathlib import Path
+
+    import yaml
+
+    from diagnosis.i18n import tr
+    from diagnosis.kb import load_kb
+    from diagnosis.kpi.drift import diagnosis_start, flagged, read_readings, watch
+    from diagnosis.kpi.text import monitor_text
+
+    lang = _lang(ctx, lang)
+    _check_format(fmt, lang)
+    if not 0.5 <= confidence < 1.0:
+        raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
+    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    rows = [r for r in read_readings(readings, knowledge, lang) if equipment in (None, r.equipment)]
+    series = watch(rows, knowledge, confidence)
+    for doc in series:
+        doc["flagged"] = flagged(doc)
+        if not (start_diagnosis and doc["flagged"]):
+            continue
+        symptom, answers = diagnosis_start(knowledge, doc)
+        doc["start_symptom"] = symptom
+        if symptom is None:
+            doc["start_command"] = None
+            continue
+        folder = Path(answers_dir)
+        path = folder / f"drift-{doc['equipment']}-{doc['measurement']}.yaml"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(
+                tr("kpi.cli.cannot_write", lang, path=path, reason=exc.strerror)
+            ) from None
+        args = ["diagnosis", "run", "--equipment", doc["equipment"], "--symptom", symptom,
+                "--answers", str(path)]
+        if kb:
+            args += ["--kb", kb]
+        if fault_trees:
+            args += ["--fault-trees", fault_trees]
+        doc["start_answers"] = str(path)
+        doc["start_command"] = shlex.join(args)
+    if fmt == "json":
+        _dump({"series": series})
+    else:
+        sys.stdout.write(monitor_text(series, lang))
+    if any(doc["flagged"] for doc in series):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(kpi_app, name="kpi")
+    app.command("monitor")(monitor_cmd)

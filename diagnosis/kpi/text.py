@@ -7,7 +7,7 @@ from typing import Any
 
 from diagnosis.i18n import format_datetime, tr
 
-__all__ = ["fixed", "hours", "oee_text", "pct", "weibull_text"]
+__all__ = ["fixed", "hours", "monitor_text", "oee_text", "pct", "weibull_text"]
 
 
 def fixed(value: float, lang: str, digits: int = 2) -> str:
@@ -126,4 +126,85 @@ def weibull_text(groups: list[dict[str, Any]], lang: str) -> str:
         out.append(tr(f"kpi.weibull.{g['regime']}", lang))
         if not g["regime_certain"] and g["regime"] != "random":
             out.append(tr("kpi.weibull.uncertain", lang))
+    return "\n".join(out) + "\n"
+
+
+def monitor_text(series: list[dict[str, Any]], lang: str) -> str:
+    """The drift watch of :func:`diagnosis.kpi.drift.watch`, one block per series."""
+    from diagnosis.i18n import format_number
+
+    if not series:
+        return tr("kpi.monitor.empty", lang) + "\n"
+
+    def num(value: float) -> str:
+        return format_number(value, lang, 4)
+
+    def day(text: str | None) -> str:
+        if text is None:
+            return tr("kpi.monitor.never", lang)
+        return format_datetime(datetime.fromisoformat(text), lang).split(" ")[0]
+
+    out: list[str] = []
+    for s in series:
+        unit = f" ({s['unit']})" if s["unit"] else ""
+        out.append(
+            tr(
+                "kpi.monitor.head",
+                lang,
+                equipment=s["equipment"],
+                measurement=s["measurement"],
+                unit=unit,
+                n=s["readings"],
+                first=day(s["first"]),
+                last=day(s["last"]),
+                value=num(s["last_value"]),
+                state=tr(f"kpi.monitor.state.{s['state']}", lang),
+            )
+        )
+        if s["slope_per_day"] is not None:
+            low, high = s["slope_interval"]
+            out.append(
+                tr(
+                    "kpi.monitor.trend",
+                    lang,
+                    slope=("+" if s["slope_per_day"] > 0 else "") + num(s["slope_per_day"]),
+                    low=num(low),
+                    high=num(high),
+                    reading=tr(f"kpi.monitor.drift.{s['drift'] or 'none'}", lang),
+                )
+            )
+        side = "high" if s["drift"] == "up" else "low"
+        for level in ("alarm", "critical"):
+            if s[f"{level}_eta"] is None:
+                continue
+            early, late = s[f"{level}_eta_interval"]
+            out.append(
+                tr(
+                    "kpi.monitor.eta",
+                    lang,
+                    level=tr(f"kpi.monitor.level.{level}", lang),
+                    threshold=num(s["thresholds"][f"{side}_{level}"]),
+                    eta=day(s[f"{level}_eta"]),
+                    early=day(early),
+                    late=day(late),
+                )
+            )
+        if s["crossings"]:
+            items = ", ".join(
+                f"{day(c['at'])} {tr('kpi.monitor.state.' + c['state'], lang)} {num(c['value'])}"
+                for c in s["crossings"]
+            )
+            out.append(tr("kpi.monitor.crossings", lang, items=items))
+        if s["causes"]:
+            items = ", ".join(
+                tr("kpi.monitor.cause", lang, cause=c["cause"], ap=c["ap"] or "-", rpn=c["rpn"] or "-")
+                for c in s["causes"][:4]
+            )
+            out.append(tr("kpi.monitor.causes", lang, items=items))
+        if s.get("start_command"):
+            out.append(tr("kpi.monitor.start", lang, command=s["start_command"]))
+        elif s.get("start_command", 0) is None:
+            out.append(tr("kpi.monitor.no_symptom", lang, equipment=s["equipment"]))
+    flagged = sum(1 for s in series if s.get("flagged"))
+    out.append(tr("kpi.monitor.summary", lang, n=len(series), flagged=flagged))
     return "\n".join(out) + "\n"
