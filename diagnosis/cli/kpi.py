@@ -140,6 +140,12 @@ def monitor_cmd(
     confidence: float = typer.Option(
         0.95, "--confidence", metavar="P", help="Level of the trend and date intervals."
     ),
+    window: float = typer.Option(
+        60.0, "--window", metavar="DAYS", help="Trend on the last DAYS of each series."
+    ),
+    horizon: float = typer.Option(
+        180.0, "--horizon", metavar="DAYS", help="Flag a drift crossing a threshold within DAYS."
+    ),
     kb: str = _KB,
     fault_trees: str = _FT,
     fmt: str = _FORMAT,
@@ -166,9 +172,11 @@ def monitor_cmd(
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
     knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
     rows = [r for r in read_readings(readings, knowledge, lang) if equipment in (None, r.equipment)]
-    series = watch(rows, knowledge, confidence)
+    if window <= 0 or horizon <= 0:
+        raise UsageError(tr("kpi.monitor.bad_days", lang))
+    series = watch(rows, knowledge, confidence, window)
     for doc in series:
-        doc["flagged"] = flagged(doc)
+        doc["flagged"] = flagged(doc, horizon)
         if not (start_diagnosis and doc["flagged"]):
             continue
         symptom, answers = diagnosis_start(knowledge, doc)
@@ -201,6 +209,52 @@ def monitor_cmd(
         raise typer.Exit(1)
 
 
+def demo_cmd(
+    ctx: typer.Context,
+    year: bool = typer.Option(False, "--year", help="A whole year (365 days; the default)."),
+    days: int = typer.Option(365, "--days", metavar="N", help="Number of days to generate."),
+    out: str = typer.Option("demo", "--out", "-o", metavar="DIR", help="Folder for the files."),
+    db: str = typer.Option(
+        None, "--db", metavar="URL", help="Store to fill (default: DIR/demo.db, never yours)."
+    ),
+    seed: int = typer.Option(1, "--seed", metavar="N", help="Random seed (same seed, same data)."),
+    start: str = typer.Option("2025-01-01", "--start", metavar="DATE", help="First day."),
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    fmt: str = _FORMAT,
+    lang: str = _LANG,
+) -> None:
+    """Write a realistic year of production logs, readings and interventions (demo data)."""
+    from diagnosis.i18n import tr
+    from diagnosis.kb import load_kb
+    from diagnosis.kpi.demo import generate
+
+    lang = _lang(ctx, lang)
+    _check_format(fmt, lang)
+    if year:
+        days = 365
+    if days < 1:
+        raise UsageError(tr("kpi.demo.bad_days", lang, value=days))
+    first = _date("--start", start, lang)
+    assert first is not None
+    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    summary = generate(
+        knowledge, out, db=db, seed=seed, start=first.date(), days=days, lang=lang
+    )
+    if fmt == "json":
+        _dump(summary.to_dict())
+        return
+    from diagnosis.i18n import format_datetime
+
+    shown = summary.to_dict()
+    shown["start"] = format_datetime(first, lang).split(" ")[0]
+    print(tr("kpi.demo.done", lang, **shown))
+    for eq, n in summary.per_equipment.items():
+        print(tr("kpi.demo.equipment", lang, equipment=eq, n=n))
+    print(tr("kpi.demo.try", lang, folder=summary.folder, db=summary.db))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(kpi_app, name="kpi")
     app.command("monitor")(monitor_cmd)
+    app.command("demo")(demo_cmd)

@@ -126,8 +126,13 @@ def analyse_series(
     readings: list[Reading],
     kb: KnowledgeBase | None = None,
     confidence: float = 0.95,
+    window_days: float | None = 60.0,
 ) -> dict[str, Any]:
-    """The JSON-ready analysis of one series (readings of one measurement, any order)."""
+    """The JSON-ready analysis of one series (readings of one measurement, any order).
+
+    The trend uses the readings of the last ``window_days`` (None: all): a drift that
+    began recently is not diluted by months of steady values.
+    """
     import numpy as np
     from scipy.stats import theilslopes
 
@@ -167,9 +172,14 @@ def analyse_series(
         "critical_eta_interval": None,
         "causes": [],
     }
-    days = np.array([(r.at - first.at).total_seconds() / 86400.0 for r in series])
-    values = np.array([r.value for r in series])
-    if len(series) >= 3 and days[-1] > days[0]:
+    recent = series
+    if window_days is not None:
+        cut = last.at - timedelta(days=window_days)
+        recent = [r for r in series if r.at >= cut]
+    days = np.array([(r.at - first.at).total_seconds() / 86400.0 for r in recent])
+    values = np.array([r.value for r in recent])
+    doc["trend_readings"] = len(recent)
+    if len(recent) >= 3 and days[-1] > days[0]:
         slope, _, low, high = theilslopes(values, days, alpha=confidence)
         slope, low, high = float(slope), float(low), float(high)
         x_mid, y_mid = float(np.median(days)), float(np.median(values))
@@ -230,7 +240,7 @@ def _moment(origin: datetime, day: float | None, now: float) -> str | None:
     if day is None:
         return None
     day = max(day, now)
-    if day - now > 3650 * 10:
+    if day - now > 3652.5:
         return None  # further than ten years: no date worth printing
     return (origin + timedelta(days=day)).isoformat(timespec="seconds")
 
@@ -240,7 +250,7 @@ def causes_for(kb: KnowledgeBase, equipment: str, measurement: str, state: str) 
     from diagnosis.fmea import fmea_for_cause
 
     rank = {"H": 0, "M": 1, "L": 2}
-    out = []
+    out: list[dict[str, Any]] = []
     eq = kb.equipment(equipment)
     for cause in eq.causes:
         p = max(
@@ -276,22 +286,31 @@ def causes_for(kb: KnowledgeBase, equipment: str, measurement: str, state: str) 
 
 
 def watch(
-    readings: list[Reading], kb: KnowledgeBase, confidence: float = 0.95
+    readings: list[Reading],
+    kb: KnowledgeBase,
+    confidence: float = 0.95,
+    window_days: float | None = 60.0,
 ) -> list[dict[str, Any]]:
     """The analysis of every series, sorted by equipment then measurement."""
     groups: dict[tuple[str, str], list[Reading]] = defaultdict(list)
     for r in readings:
         groups[(r.equipment, r.measurement)].append(r)
     return [
-        analyse_series(kb.equipment(eq).measurement(mid), items, kb, confidence)
+        analyse_series(kb.equipment(eq).measurement(mid), items, kb, confidence, window_days)
         for (eq, mid), items in sorted(groups.items())
     ]
 
 
-def flagged(doc: dict[str, Any]) -> bool:
-    """A series to act on: drifting towards a threshold, or out of its normal band."""
-    return doc["state"] != "normal" or (
-        doc["drift"] is not None and (doc["alarm_eta"] or doc["critical_eta"]) is not None
+def flagged(doc: dict[str, Any], horizon_days: float = 180.0) -> bool:
+    """A series to act on: out of its normal band, or due to cross a threshold within
+    ``horizon_days`` of its last reading."""
+    if doc["state"] != "normal":
+        return True
+    last = datetime.fromisoformat(doc["last"])
+    limit = last + timedelta(days=horizon_days)
+    return any(
+        doc[key] is not None and datetime.fromisoformat(doc[key]) <= limit
+        for key in ("alarm_eta", "critical_eta")
     )
 
 
