@@ -23,6 +23,7 @@ clogged…), 0.7 for set-up causes (misadjusted, loose, misset…), 1 otherwise.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import uuid
 from collections.abc import Sequence
@@ -190,13 +191,13 @@ def _production_rows(
                 carry = 0
             for f in by_day.get(day.date(), []):
                 a = f.at.hour * 60 + f.at.minute
-                b = a + int(round(f.downtime_min))
+                b = a + round(f.downtime_min)
                 minutes[a : min(b, CLOSE)] = 4
                 carry = max(0, min(b - CLOSE, 240))
         # run-length encode
         change = np.flatnonzero(np.diff(minutes)) + 1
         bounds = [0, *change.tolist(), 1440]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             state = _CODES[int(minutes[a])]
             t0 = day + timedelta(minutes=a)
             t1 = day + timedelta(minutes=b)
