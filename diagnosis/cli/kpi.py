@@ -124,6 +124,63 @@ def weibull_cmd(
         sys.stdout.write(weibull_text(groups, lang))
 
 
+@kpi_app.command("reliability")
+def reliability_cmd(
+    ctx: typer.Context,
+    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="Failures from DATE."),
+    until: str = typer.Option(None, "--until", metavar="DATE", help="Failures up to DATE."),
+    recurrence_days: float = typer.Option(
+        90.0, "--recurrence-days", metavar="N", help="Recurrence window (days)."
+    ),
+    labour_rate: float = typer.Option(
+        50.0, "--labour-rate", metavar="X", help="Cost of one labour hour."
+    ),
+    downtime_rate: float = typer.Option(
+        250.0, "--downtime-rate", metavar="X", help="Cost of one hour of downtime."
+    ),
+    top: int = typer.Option(10, "--top", metavar="N", help="Lines per Pareto in text."),
+    db: str = _DB,
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    fmt: str = _FORMAT,
+    lang: str = _LANG,
+) -> None:
+    """MTBF, MTTR, availability per equipment and component; Pareto/ABC; recurrences."""
+    from diagnosis.i18n import tr
+    from diagnosis.kb import load_kb
+    from diagnosis.kpi.reliability import CostRates, reliability
+    from diagnosis.kpi.text import reliability_text
+    from diagnosis.store import open_store
+
+    lang = _lang(ctx, lang)
+    _check_format(fmt, lang)
+    for option, value in (("--recurrence-days", recurrence_days), ("--top", top)):
+        if value <= 0:
+            raise UsageError(tr("kpi.reliability.bad_number", lang, option=option, value=value))
+    for option, value in (("--labour-rate", labour_rate), ("--downtime-rate", downtime_rate)):
+        if value < 0:
+            raise UsageError(tr("kpi.reliability.bad_number", lang, option=option, value=value))
+    start = _date("--since", since, lang)
+    stop = _date("--until", until, lang, end=True)
+    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    with open_store(db or _root_obj(ctx).get("db"), kb=knowledge) as store:
+        interventions = store.interventions(since=start, equipment=equipment)
+    doc = reliability(
+        interventions,
+        knowledge,
+        since=start,
+        until=stop,
+        equipment=equipment,
+        recurrence_days=recurrence_days,
+        rates=CostRates(labour_rate, downtime_rate),
+    )
+    if fmt == "json":
+        _dump(doc)
+    else:
+        sys.stdout.write(reliability_text(doc, lang, top))
+
+
 def monitor_cmd(
     ctx: typer.Context,
     readings: str = typer.Argument(..., metavar="READINGS.csv", help="Readings to watch."),

@@ -7,7 +7,15 @@ from typing import Any
 
 from diagnosis.i18n import format_datetime, tr
 
-__all__ = ["fixed", "hours", "monitor_text", "oee_text", "pct", "weibull_text"]
+__all__ = [
+    "fixed",
+    "hours",
+    "monitor_text",
+    "oee_text",
+    "pct",
+    "reliability_text",
+    "weibull_text",
+]
 
 
 def fixed(value: float, lang: str, digits: int = 2) -> str:
@@ -207,4 +215,90 @@ def monitor_text(series: list[dict[str, Any]], lang: str) -> str:
             out.append(tr("kpi.monitor.no_symptom", lang, equipment=s["equipment"]))
     flagged = sum(1 for s in series if s.get("flagged"))
     out.append(tr("kpi.monitor.summary", lang, n=len(series), flagged=flagged))
+    return "\n".join(out) + "\n"
+
+
+def reliability_text(doc: dict[str, Any], lang: str, top: int = 10) -> str:
+    """The report of :func:`diagnosis.kpi.reliability.reliability`."""
+    if not doc["failures"]:
+        return tr("kpi.reliability.empty", lang) + "\n"
+
+    def h(value: float | None) -> str:
+        return "-" if value is None else fixed(value, lang, 1)
+
+    period = doc["period"]
+    out = [
+        tr(
+            "kpi.reliability.period",
+            lang,
+            start=when(datetime.fromisoformat(period["from"]), lang),
+            end=when(datetime.fromisoformat(period["to"]), lang),
+            hours=fixed(period["hours"], lang, 0),
+            failures=doc["failures"],
+        )
+    ]
+    for e in doc["equipment"]:
+        out.append(
+            tr(
+                "kpi.reliability.equipment",
+                lang,
+                equipment=e["equipment"],
+                failures=e["failures"],
+                mtbf=h(e["mtbf_h"]),
+                mttr=h(e["mttr_h"]),
+                availability=pct(e["availability"], lang, 2),
+                downtime=h(e["downtime_h"]),
+            )
+        )
+        for c in e["components"][:top]:
+            out.append(
+                tr(
+                    "kpi.reliability.component",
+                    lang,
+                    component=c["component"],
+                    failures=c["failures"],
+                    mtbf=h(c["mtbf_h"]),
+                    mttr=h(c["mttr_h"]),
+                )
+            )
+    for criterion, rows in doc["pareto"].items():
+        out.append("")
+        out.append(
+            tr(
+                "kpi.reliability.pareto",
+                lang,
+                criterion=tr(f"kpi.reliability.criterion.{criterion}", lang),
+            )
+        )
+        for r in rows[:top]:
+            value = str(int(r["value"])) if criterion == "count" else fixed(r["value"], lang, 1)
+            out.append(
+                tr(
+                    "kpi.reliability.pareto_row",
+                    lang,
+                    abc=r["class"],
+                    value=value,
+                    share=pct(r["share"], lang),
+                    cumulative=pct(r["cumulative"], lang),
+                    equipment=r["equipment"],
+                    cause=r["cause"],
+                )
+            )
+    out.append("")
+    days = fixed(doc["recurrences"][0]["within_days"], lang, 0) if doc["recurrences"] else ""
+    out.append(tr("kpi.reliability.recurrences", lang, days=days or "N"))
+    for r in doc["recurrences"][:top]:
+        out.append(
+            tr(
+                "kpi.reliability.recurrence",
+                lang,
+                equipment=r["equipment"],
+                cause=r["cause"],
+                count=r["count"],
+                days=days,
+                occurrences=r["occurrences"],
+            )
+        )
+    if not doc["recurrences"]:
+        out.append(tr("kpi.reliability.none", lang))
     return "\n".join(out) + "\n"
