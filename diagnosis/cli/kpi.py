@@ -311,7 +311,66 @@ def demo_cmd(
     print(tr("kpi.demo.try", lang, folder=summary.folder, db=summary.db))
 
 
+def learn_cmd(
+    ctx: typer.Context,
+    output: str = typer.Option(None, "-o", "--output", metavar="FILE", help="Patch to write."),
+    apply: str = typer.Option(
+        None, "--apply", metavar="FILE", help="Apply a reviewed patch to the KB files."
+    ),
+    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="Sessions from DATE."),
+    strength: float = typer.Option(
+        20.0, "--strength", metavar="S", help="Weight of the KB values, in pseudo-cases."
+    ),
+    db: str = _DB,
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    fmt: str = _FORMAT,
+    lang: str = _LANG,
+) -> None:
+    """Propose cause priors and effect probabilities learnt from confirmed diagnoses."""
+    from diagnosis.i18n import tr
+    from diagnosis.kb import load_kb
+    from diagnosis.kpi.learn import apply_patch, learn, session_facts, write_patch
+    from diagnosis.store import open_store
+
+    lang = _lang(ctx, lang)
+    _check_format(fmt, lang)
+    kb_dir: str | None = kb or _root_obj(ctx).get("kb")
+    if apply is not None:
+        counts = apply_patch(apply, kb_dir, fault_trees, lang)
+        if fmt == "json":
+            _dump(counts)
+        else:
+            print(tr("kpi.learn.applied", lang, **counts))
+        return
+    if output is None:
+        raise UsageError(tr("kpi.learn.need_output", lang))
+    if strength <= 0:
+        raise UsageError(tr("kpi.learn.bad_strength", lang, value=strength))
+    start = _date("--since", since, lang)
+    knowledge = load_kb(kb_dir, fault_trees)
+    with open_store(db or _root_obj(ctx).get("db"), kb=knowledge) as store:
+        facts = session_facts(store, equipment=equipment, since=start)
+    patch = learn(knowledge, facts, strength=strength, equipment=equipment)
+    write_patch(patch, output, lang)
+    counts = {
+        "confirmed": patch["confirmed"],
+        "priors": sum(len(e["priors"]) for e in patch["equipment"].values()),
+        "effects": sum(len(e["effects"]) for e in patch["equipment"].values()),
+        "candidates": len(patch["candidates"]),
+        "path": output,
+    }
+    if fmt == "json":
+        _dump(counts)
+    else:
+        print(tr("kpi.learn.summary", lang, **counts))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(kpi_app, name="kpi")
     app.command("monitor")(monitor_cmd)
     app.command("demo")(demo_cmd)
+    from diagnosis.cli.kb import kb_app  # `kb learn` joins the existing `kb` group
+
+    kb_app.command("learn")(learn_cmd)
