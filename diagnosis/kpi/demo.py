@@ -264,10 +264,12 @@ def _record(store: Store, kb: KnowledgeBase, f: FailureEvent, rng: Any) -> None:
             work_order=f"WO-{at:%y%m%d}-{int(rng.integers(100, 999))}",
         )
     ]
-    evidence = []
+    evidence: list[str] = []
     for e in cause.effects:
         if e.measurement is None or e.state is None or not eq.has("measurement", e.measurement):
             continue
+        if e.measurement in evidence:
+            continue  # one reading per measurement (the first effect naming it)
         m = eq.measurement(e.measurement)
         # the reading shows the effect with its probability, else the normal state
         shown = e.state if rng.uniform() < e.p else m.normal
