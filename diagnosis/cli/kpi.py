@@ -181,6 +181,101 @@ def reliability_cmd(
         sys.stdout.write(reliability_text(doc, lang, top))
 
 
+@kpi_app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    to: str = typer.Option("html", "--to", metavar="html|json", help="html (default) or json."),
+    output: str = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to FILE."),
+    production: str = typer.Option(
+        None, "--production", metavar="FILE", help="Production log (OEE section)."
+    ),
+    readings: str = typer.Option(
+        None, "--readings", metavar="FILE", help="Readings (drift-watch section)."
+    ),
+    failures: str = typer.Option(
+        None, "--failures", metavar="FILE", help="Failure times (Weibull section)."
+    ),
+    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="From DATE."),
+    db: str = typer.Option(
+        None, "--db", metavar="URL", help="Store (reliability and Pareto section)."
+    ),
+    kb: str = _KB,
+    fault_trees: str = _FT,
+    lang: str = _LANG,
+) -> None:
+    """The indicators report: OEE, reliability, Pareto, drifts, Weibull, with inline SVG charts."""
+    from pathlib import Path
+
+    from diagnosis.i18n import tr
+    from diagnosis.kb import load_kb
+    from diagnosis.kpi.report import indicators_html
+
+    lang = _lang(ctx, lang)
+    if to not in ("html", "json"):
+        raise UsageError(tr("kpi.report.bad_to", lang, value=to))
+    store_url: str | None = db or _root_obj(ctx).get("db")
+    if not any((production, readings, failures, store_url)):
+        raise UsageError(tr("kpi.report.nothing", lang))
+    start = _date("--since", since, lang)
+    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    doc: dict[str, Any] = {}
+    points: dict[tuple[str, str], list[tuple[datetime, float]]] = {}
+    if production:
+        from diagnosis.kpi.oee import compute_oee, read_production
+
+        rows = read_production(production, lang)
+        doc["oee"] = [r.to_dict() for r in compute_oee(rows, equipment=equipment, since=start)]
+    if readings:
+        from diagnosis.kpi.drift import flagged, read_readings, watch
+
+        values = [
+            r
+            for r in read_readings(readings, knowledge, lang)
+            if equipment in (None, r.equipment) and (start is None or r.at >= start)
+        ]
+        doc["monitor"] = watch(values, knowledge)
+        for series in doc["monitor"]:
+            series["flagged"] = flagged(series)
+        for r in sorted(values, key=lambda r: (r.at, r.line)):
+            points.setdefault((r.equipment, r.measurement), []).append((r.at, r.value))
+    if failures:
+        from diagnosis.kpi.weibull import read_failures, weibull_groups
+
+        times = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
+        doc["weibull"] = weibull_groups(times)
+    if store_url:
+        from diagnosis.kpi.reliability import reliability
+        from diagnosis.store import open_store
+
+        with open_store(store_url, kb=knowledge) as store:
+            interventions = store.interventions(since=start, equipment=equipment)
+        doc["reliability"] = reliability(
+            interventions, knowledge, since=start, equipment=equipment
+        )
+    if to == "json":
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = indicators_html(
+            lang=lang,
+            oee=doc.get("oee"),
+            reliability=doc.get("reliability"),
+            monitor=doc.get("monitor"),
+            monitor_points=points,
+            weibull=doc.get("weibull"),
+        )
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            tr("kpi.cli.cannot_write", lang, path=output, reason=exc.strerror)
+        ) from None
+    print(tr("kpi.cli.written", lang, path=output), file=sys.stderr)
+
+
 def monitor_cmd(
     ctx: typer.Context,
     readings: str = typer.Argument(..., metavar="READINGS.csv", help="Readings to watch."),

@@ -117,3 +117,33 @@ def test_demo_is_deterministic_and_feeds_every_command(
                  "--equipment", "pp-cell-01"]) == 0
     out = capsys.readouterr().out
     assert "pp-cell-01 : " in out and "Pareto des causes par nombre" in out
+
+
+def test_indicators_report_html_and_json(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import xml.dom.minidom
+
+    out = tmp_path / "kpi.html"
+    args = [
+        "kpi", "report", "--db", str(demo / "demo.db"),
+        "--production", str(demo / "production.csv"),
+        "--readings", str(demo / "readings.csv"),
+        "--failures", str(demo / "failures.csv"),
+    ]
+    assert main([*args, "-o", str(out), "--lang", "fr"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    assert "Indicateurs de maintenance" in html and "Pareto des causes par" in html
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) >= 3 + 3 + 7  # OEE bars, three Paretos, one trend per series
+    for svg in svgs:
+        xml.dom.minidom.parseString(svg)  # well-formed inline SVG
+    assert "seuil d&#x27;alarme atteint vers le" in html or "seuil d'alarme atteint" in html
+    capsys.readouterr()
+    assert main([*args, "--to", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"oee", "monitor", "weibull", "reliability"}
+    assert main(["kpi", "report"]) == 2
+    assert "give at least one of" in capsys.readouterr().err
