@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 __all__ = [
     "EquipmentHistory",
     "PastIntervention",
+    "dashboard_data",
     "equipment_history",
     "history_from_store",
+    "reading_series",
     "recurrence_text",
     "report_history",
 ]
@@ -214,3 +216,59 @@ def report_history(
         kb=kb,
         lang=lang,
     )
+
+
+def reading_series(
+    store: Store, equipment: str, *, since: datetime | None = None
+) -> dict[str, list[tuple[datetime, float]]]:
+    """Numeric readings recorded in the diagnoses of ``equipment``, per measurement, in time order.
+
+    Replays each session's events (a reading undone is dropped); for trends on screen.
+    """
+    from diagnosis.session.events import ReadingRecorded, ReadingUndone
+
+    out: dict[str, list[tuple[datetime, float]]] = {}
+    for summary in store.sessions(equipment=equipment, since=since):
+        live: dict[str, tuple[datetime, float]] = {}
+        for event in store.events(summary.id):
+            if isinstance(event, ReadingRecorded):
+                value = event.value
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    live[event.measurement] = (event.at, float(value))
+                else:
+                    live.pop(event.measurement, None)
+            elif isinstance(event, ReadingUndone):
+                live.pop(event.measurement, None)
+        for mid, point in live.items():
+            out.setdefault(mid, []).append(point)
+    for points in out.values():
+        points.sort()
+    return out
+
+
+def dashboard_data(
+    store: Store,
+    kb: KnowledgeBase,
+    equipment: str | None,
+    *,
+    days: float = 365.0,
+    now: datetime | None = None,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """What the TUI dashboard shows: reliability over ``days``, history and store trends."""
+    from diagnosis.kpi.reliability import reliability
+
+    moment = now or datetime.now(UTC)
+    since = moment - timedelta(days=days)
+    interventions = store.interventions(since=since)
+    doc: dict[str, Any] = {
+        "reliability": reliability(interventions, kb, since=since, until=moment),
+        "history": None,
+        "trends": {},
+    }
+    if equipment:
+        doc["history"] = equipment_history(
+            interventions, equipment, None, now=moment, kb=kb, lang=lang, limit=8
+        )
+        doc["trends"] = reading_series(store, equipment, since=since)
+    return doc
