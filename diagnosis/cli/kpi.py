@@ -298,6 +298,9 @@ def monitor_cmd(
     horizon: float = typer.Option(
         180.0, "--horizon", metavar="DAYS", help="Flag a drift crossing a threshold within DAYS."
     ),
+    tui: bool = typer.Option(
+        False, "--tui", help="With --start-diagnosis: open the first flagged drift in the TUI."
+    ),
     kb: str = _KB,
     fault_trees: str = _FT,
     fmt: str = _FORMAT,
@@ -357,6 +360,20 @@ def monitor_cmd(
         _dump({"series": series})
     else:
         sys.stdout.write(monitor_text(series, lang))
+    if tui and start_diagnosis:
+        first = next((d for d in series if d.get("start_command")), None)
+        if first is not None:
+            from diagnosis.cli.tui import launch_prefilled
+
+            _, answers = diagnosis_start(knowledge, first)
+            launch_prefilled(
+                equipment=first["equipment"],
+                symptoms=[first["start_symptom"]],
+                answers=answers,
+                lang=lang,
+                kb=kb or _root_obj(ctx).get("kb"),
+                db=_root_obj(ctx).get("db"),
+            )
     if any(doc["flagged"] for doc in series):
         raise typer.Exit(1)
 

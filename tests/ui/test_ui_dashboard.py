@@ -62,3 +62,22 @@ async def test_f4_dashboard_with_history_and_trend(make_app) -> None:
         assert "replaced band 2" in text
         assert "Melt temperature at nozzle (°C): last 190, 4 readings" in text
         assert len(app.screen.query("Sparkline")) == 1
+
+
+async def test_flagged_drift_opens_a_prefilled_diagnosis(ui_kb, db_url, tmp_path) -> None:
+    from ui.screens.dashboard import prefilled_app
+    from ui.screens.diagnosis import DiagnosisScreen
+
+    app = prefilled_app(
+        ui_kb, db=db_url, lang="en", equipment="ui-press-01", symptoms=["short-shot"],
+        answers={"melt-temp": "205 °C"}, config_dir=tmp_path / "config",
+        report_dir=tmp_path / "reports",
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, DiagnosisScreen)
+        session = app.session
+        assert session is not None and session.equipment.id == "ui-press-01"
+        (reading,) = [r for r in session.readings if r.measurement == "melt-temp"]
+        assert reading.value == 205.0 and reading.state == "low"

@@ -21,7 +21,7 @@ from diagnosis.i18n import format_datetime, format_number
 from ui.screens.base import BaseScreen
 from ui.text import esc, kb_text
 
-__all__ = ["DashboardScreen"]
+__all__ = ["DashboardScreen", "prefilled_app"]
 
 BAR = 20  # width of the Pareto bars, in cells
 
@@ -189,3 +189,58 @@ class DashboardScreen(BaseScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def prefilled_app(
+    kb: Any,
+    *,
+    db: Any = None,
+    lang: str | None = None,
+    equipment: str,
+    symptoms: list[str],
+    answers: dict[str, str],
+    **options: Any,
+) -> Any:
+    """The app that, once the technician has signed in, opens a diagnosis of ``equipment``
+    with ``symptoms`` and the ``answers`` (measurement -> typed value) already recorded.
+
+    For ``diagnosis monitor --start-diagnosis --tui``: a flagged drift becomes a diagnosis.
+    A reading the session refuses (an alert to acknowledge first) is left for the technician.
+    ``options`` go to :class:`~ui.app.DiagnosisApp` (``config_dir``, ``report_dir``…).
+    """
+    from pathlib import Path
+
+    import ui.app
+    from ui.app import DiagnosisApp
+
+    class DriftApp(DiagnosisApp):
+        CSS_PATH = str(Path(ui.app.__file__).with_name("app.tcss"))
+
+        def signed_in(self, name: str, habilitations: Any) -> None:
+            super().signed_in(name, habilitations)
+            self.run_worker(self._open_drift, thread=True, exclusive=True, group="drift")
+
+        def _open_drift(self) -> None:
+            from ui.engine import session_class
+
+            try:
+                session = session_class().start(
+                    self.kb,
+                    equipment,
+                    symptoms,
+                    technician=self.technician,
+                    habilitations=self.habilitations,
+                    lang=self.lang,
+                    sink=self.store,
+                )
+            except DiagnosisError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error")
+                return
+            for measurement, raw in answers.items():
+                try:
+                    session.answer(measurement, raw)
+                except DiagnosisError as exc:
+                    self.call_from_thread(self.notify, str(exc), severity="warning")
+            self.call_from_thread(self.session_started, session)
+
+    return DriftApp(kb, db=db, lang=lang, **options)
