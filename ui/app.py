@@ -63,6 +63,7 @@ class DiagnosisApp(App[None]):
         Binding("f1", "help", "key.help"),
         Binding("question_mark", "help", "key.help", show=False),
         Binding("ctrl+t", "toggle_theme", "key.theme"),
+        Binding("f4", "dashboard", "key.dashboard", show=False),
         Binding("ctrl+q", "quit", "key.quit"),
     ]
 
@@ -111,6 +112,12 @@ class DiagnosisApp(App[None]):
 
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog(self.screen.__class__.__name__))
+
+    def action_dashboard(self) -> None:
+        from ui.screens.dashboard import DashboardScreen
+
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen(self.equipment_id))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

@@ -209,12 +209,15 @@ def report(
     if to == "pdf" and output is None and sys.stdout.isatty():
         raise UsageError(_t("binary_to_tty", lang))
     knowledge = _kb(ctx, kb, fault_trees)
+    from diagnosis.kpi.history import report_history
+
     with _open(db, read=True) as store:
         sid = store.resolve(session)
         events = store.events(sid)
         check = store.verify(sid)
+        history = report_history(store, events, knowledge, lang)
     audit = Audit(check.ok, check.events, check.first_bad_seq, head=_closed_head(events, check))
-    data = build_report(knowledge, events, lang=lang, audit=audit)
+    data = build_report(knowledge, events, lang=lang, audit=audit, history=history)
     _write(render(data, to), output, lang, force)
     if output:
         print(_t("written", lang, path=output), file=sys.stderr)

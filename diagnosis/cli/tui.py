@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-__all__ = ["launch", "register"]
+__all__ = ["launch", "launch_prefilled", "register"]
 
 
 def launch(lang: str | None = None, kb: str | None = None, db: str | None = None) -> None:
@@ -22,6 +22,23 @@ def launch(lang: str | None = None, kb: str | None = None, db: str | None = None
 
     app = DiagnosisApp(kb, db=db, lang=lang)
     app.run()
+
+
+def launch_prefilled(
+    *,
+    equipment: str,
+    symptoms: list[str],
+    answers: dict[str, str],
+    lang: str | None = None,
+    kb: str | None = None,
+    db: str | None = None,
+) -> None:
+    """Run the app; after sign-in it opens a diagnosis with these symptoms and readings."""
+    from ui.screens.dashboard import prefilled_app
+
+    prefilled_app(
+        kb, db=db, lang=lang, equipment=equipment, symptoms=symptoms, answers=answers
+    ).run()
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diagnosis.errors import ExportError
 from diagnosis.i18n import Text, format_number, tr
@@ -41,6 +41,9 @@ from diagnosis.report.graphs import dot_available
 from diagnosis.report.links import fault_tree_path, fmea_risks
 from diagnosis.session import events as ev
 
+if TYPE_CHECKING:
+    from diagnosis.kpi.history import EquipmentHistory
+
 __all__ = ["CHART_CAUSES", "build_report"]
 
 CHART_CAUSES = 5  # causes followed by the hypotheses chart (plus _unknown)
@@ -55,6 +58,7 @@ def build_report(
     now: datetime | None = None,
     diagrams: bool = True,
     audit: Audit | None = None,
+    history: EquipmentHistory | None = None,
 ) -> ReportData:
     """Everything a report of this session shows.
 
@@ -64,6 +68,8 @@ def build_report(
         lang: language of the KB texts resolved here (``en`` or ``fr``).
         now: the report's generation time (tests pin it).
         audit: the store's hash-chain check of this log, shown in the report.
+        history: the equipment's earlier interventions
+            (:func:`diagnosis.kpi.history.history_from_store`), shown in the report.
         diagrams: draw the graphviz diagrams (5-Why, fault-tree path) when ``dot``
             is there; False forces the text diagrams (tests, reproducible output).
 
@@ -121,6 +127,7 @@ def build_report(
         warnings=tuple(b.warnings + _kb_changed(kb, start, lang)),
         audit=audit,
         tree_observations=b.tree_observation_lines(),
+        history=history,
     )
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from diagnosis.kpi.history import EquipmentHistory
 
 __all__ = [
     "REPORT_VERSION",
@@ -281,6 +284,7 @@ class ReportData:
     warnings: tuple[str, ...] = field(default=())
     audit: Audit | None = None  # None: the log did not come from a store
     tree_observations: tuple[TreeObservation, ...] = ()
+    history: EquipmentHistory | None = None  # earlier interventions (None: no store at hand)
 
 
 def to_json_data(value: Any) -> Any:

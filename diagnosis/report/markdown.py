@@ -7,6 +7,9 @@ it cannot inject HTML or break a table when the Markdown is rendered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.report.data import ReportData
 from diagnosis.report.fmt import Fmt
@@ -212,6 +215,9 @@ def render_markdown(r: ReportData) -> str:
                 f"- {esc(f.t('conclusion.ruled_out'))}{k}"
                 + ", ".join(esc(n.name) for n in c.ruled_out)
             )
+        if r.history is not None and r.history.flag:
+            add("")
+            add(f"> **{esc(r.history.flag)}**")
     add("")
 
     add(f"## {esc(f.t('section.why'))}")
@@ -315,6 +321,9 @@ def render_markdown(r: ReportData) -> str:
             add(f"- {esc(f.t('validation.expected'))}{k}{esc(v.expected)}")
     add("")
 
+    if r.history is not None:
+        _history(r, f, add)
+
     if r.notes:
         add(f"## {esc(f.t('section.notes'))}")
         add("")
@@ -343,3 +352,50 @@ def render_markdown(r: ReportData) -> str:
         add("")
     add(f"*{esc(f.t('generated', at=f.dt(r.generated_at)))}*")
     return "\n".join(out) + "\n"
+
+
+def _history(r: ReportData, f: Fmt, add: Callable[[str], None]) -> None:
+    """The equipment's earlier interventions and recurrences (``r.history``)."""
+    h = r.history
+    assert h is not None
+    add(f"## {esc(f.t('history.section'))}")
+    add("")
+    if not h.recent:
+        add(esc(f.t("history.none")))
+        add("")
+        return
+    cols = ["date", "cause", "remedy", "downtime", "validated"]
+
+    def table(title: str, lines: tuple[Any, ...]) -> None:
+        add(f"**{esc(title)}**")
+        add("")
+        add(_row([esc(f.t("history.col." + c)) for c in cols]))
+        add("|---|---|---|---:|---|")
+        for p in lines:
+            remedy = p.remedy + (f" ({', '.join(p.parts)})" if p.parts else "")
+            add(
+                _row(
+                    [
+                        esc(f.dt(p.at)),
+                        esc(p.name),
+                        esc(remedy),
+                        esc(f.minutes(p.downtime_min)),
+                        esc(f.yes_no(p.validation_passed)),
+                    ]
+                )
+            )
+        add("")
+
+    table(f.t("history.recent"), h.recent)
+    if h.cause:
+        if h.same_cause:
+            table(f.t("history.same_cause"), h.same_cause)
+        else:
+            add(esc(f.t("history.never")))
+            add("")
+    if h.recurrent:
+        add(
+            f"**{esc(f.t('history.recurrent', days=f.num(h.window_days)))}**{f.colon}"
+            + ", ".join(f"{esc(name)} ({n})" for _, name, n in h.recurrent)
+        )
+        add("")

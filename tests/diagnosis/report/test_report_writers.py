@@ -123,6 +123,7 @@ def test_json_is_versioned_and_complete() -> None:
         "warnings",
         "audit",
         "tree_observations",
+        "history",
     }
     assert set(data) == expected
 
