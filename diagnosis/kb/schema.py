@@ -106,11 +106,27 @@ MEASUREMENT = Obj(
         "normal": F("state"),
         "choices": F("list", item=F("str"), min_items=2),
         "description": TEXT,
+        "quantity": F(
+            "enum",
+            choices=("absolute", "difference"),
+            doc="'difference' when the value is an interval (actual - setpoint, a rise): "
+            "a unit typed is then converted without offset (72 °F difference = 40 K).",
+        ),
     },
 )
 EFFECT = Obj(
     "effect",
     {"p": F("prob", True), "symptom": F("id"), "measurement": F("id"), "state": F("state")},
+)
+WHY_LINK = Obj(
+    "why link",
+    {
+        "text": F("text", True),
+        "measurement": F("id", doc="The measurement whose reading supports this link."),
+        "state": F("state", doc="The state of that measurement that supports it."),
+        "symptom": F("id", doc="The symptom whose report supports this link."),
+    },
+    doc="A 5-Why link tied to the evidence that verifies it (extension).",
 )
 PART = Obj("part", {"ref": F("str", True), "name": TEXT, "qty": F("positive")})
 CAUSE = Obj(
@@ -124,7 +140,12 @@ CAUSE = Obj(
         "component": F("id"),
         "remedy": TEXT,
         "repair_min": F("nonneg"),
-        "why": F("list", item=TEXT),
+        "why": F(
+            "list",
+            item=F("why"),
+            doc="The 5-Why chain, symptom to cause: each link a text, or "
+            "{text, measurement[, state] | symptom} naming the evidence that verifies it.",
+        ),
         "description": TEXT,
         "validation": TEXT,
         "parts": F("list", item=PART),
@@ -354,6 +375,11 @@ def _check(
                     return None, False
             return dict(value), True
         return bad("text (a string or {en: ..., fr: ...})")
+    if kind == "why":
+        if isinstance(value, dict) and "text" in value:
+            checked = validate(WHY_LINK, value, pos, report, dropped)
+            return checked, checked is not None
+        return _check(TEXT, value, pos, label, report)
     if kind in ("str", "enum"):
         if not isinstance(value, str) or isinstance(value, bool):
             return bad("a string")
@@ -469,7 +495,9 @@ def json_schema() -> dict[str, Any]:
             "bool": {"type": "boolean"},
             "state": {"type": ["string", "boolean", "number"]},
         }
-        if spec.kind in simple:
+        if spec.kind == "why":
+            out = {"anyOf": [text, ref(WHY_LINK)]}
+        elif spec.kind in simple:
             out = dict(simple[spec.kind])
         elif spec.kind == "enum":
             out = {"enum": list(spec.choices)}
