@@ -101,6 +101,8 @@ class AlertLine:
     steps: tuple[str, ...]
     steps_acknowledged: int
     stop_machine: bool
+    # raised again by a new reading after being acknowledged at this time (issue 10)
+    previously_acknowledged: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,9 @@ class ReadingLine:
     actor: str
     proposed: bool
     undone: bool
+    taken_by: str = ""  # the habilitated colleague who took it (outside the technician's)
+    taken_by_habilitation: str = ""
+    typed: str = ""  # what was typed, when in another unit than the KB's (converted)
 
 
 @dataclass(frozen=True)

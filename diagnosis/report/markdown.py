@@ -63,7 +63,7 @@ def render_markdown(r: ReportData) -> str:
         if value:
             add(_row([esc(label), esc(value)]))
     add("")
-    add(f"*{esc(f.t('times_utc'))}*")
+    add(f"*{esc(f.tz_note(r.started_at))}*")
     add("")
     for warning in r.warnings:
         add(f"> **{esc(f.t('warning'))}**{k}{esc(warning)}")
@@ -93,6 +93,8 @@ def render_markdown(r: ReportData) -> str:
             if a.acknowledged_at
             else f.t("alerts.not_acknowledged")
         )
+        if a.previously_acknowledged is not None:
+            ack = f.t("alerts.raised_again", at=f.dt(a.previously_acknowledged)) + " " + ack
         add(
             f"- **{esc(a.name)}** ({esc(f.kind(a.kind))}), {esc(f.dt(a.raised_at))}{k}"
             f"{esc(a.reason or a.trigger)}. {esc(ack)}"
@@ -138,7 +140,7 @@ def render_markdown(r: ReportData) -> str:
                         esc(f.nominal(line)),
                         esc(f.thresholds(line)),
                         esc(line.instrument),
-                        esc(line.actor),
+                        esc(f.by(line)),
                     ]
                 )
             )

@@ -304,8 +304,32 @@ class SessionBase:
         return handover_due(self._candidates(), self._state.colleagues, min_gain=MIN_GAIN)
 
     def alternatives(self) -> list[StepProposal]:
-        """Every measurement not answered yet, best first, habilitation gating applied."""
-        return list(self._candidates())
+        """Every measurement not answered yet, best first, habilitation gating applied.
+
+        A measurement answered *not available* is listed last (with no expected
+        information): it can still be taken later, and its reading then replaces
+        the *not available* one.
+        """
+        later = []
+        for r in self.readings:
+            if r.available or not self.equipment.has("measurement", r.measurement):
+                continue
+            m = self.equipment.measurement(r.measurement)
+            pre = prerequisites(m, self.habilitations)
+            later.append(
+                StepProposal(
+                    measurement=m,
+                    gain=0.0,
+                    cost_min=float(m.cost_min),
+                    score=0.0,
+                    lockout=pre.lockout,
+                    lockout_procedure=pre.lockout_procedure,
+                    habilitation=pre.habilitation,
+                    ppe=pre.ppe,
+                    habilitation_ok=pre.habilitation_ok,
+                )
+            )
+        return [*self._candidates(), *later]
 
     def _candidates(self) -> list[StepProposal]:
         evidence = self.evidence()

@@ -99,7 +99,7 @@ class RecordMixin(SessionBase):
     def suggested_why(self) -> list[WhyLink]:
         """The 5-Why chain prefilled from the concluded cause's ``why`` template."""
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()
-        return suggest_why(self.equipment, root, self.readings, self.lang)
+        return suggest_why(self.equipment, root, self.readings, self.lang, self.symptoms)
 
     def _root_cause_entity(self) -> Cause | None:
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()
