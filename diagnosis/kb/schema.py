@@ -291,9 +291,15 @@ def validate(
             del value[key]
             continue
         field_label = obj.name if key == "id" else f"{label}: {key}"
-        checked, ok = _check(spec, value[key], value.value_pos[key], field_label, report, dropped)
+        raw = value[key]
+        checked, ok = _check(spec, raw, value.value_pos[key], field_label, report, dropped)
         if ok:
             value[key] = checked
+        elif spec.required and _out_of_range(spec, raw):
+            # A required number out of its range (a prior of 1.5) is reported above and
+            # kept, so that the reference pass still checks the entity: one run reports
+            # every problem (the KB is refused anyway).
+            value[key] = float(raw)
         else:
             del value[key]
             keep = keep and not spec.required
@@ -304,6 +310,16 @@ def validate(
     if not keep and dropped is not None and isinstance(value.get("id"), str):
         dropped.add(value["id"])
     return value if keep else None
+
+
+def _out_of_range(spec: F, raw: Any) -> bool:
+    """``raw`` is a finite number refused only for its range (prob, positive, nonneg, sod)."""
+    return (
+        spec.kind in ("prob", "positive", "nonneg", "sod")
+        and isinstance(raw, int | float)
+        and not isinstance(raw, bool)
+        and math.isfinite(float(raw))
+    )
 
 
 def _suggest(key: str, obj: Obj) -> str:
