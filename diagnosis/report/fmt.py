@@ -51,6 +51,9 @@ class Fmt:
     def dt(self, moment: datetime | None) -> str:
         return "" if moment is None else format_datetime(_local(moment), self.lang)
 
+    def offset(self, moment: datetime | None) -> str:
+        return utc_offset(moment)
+
     def tz_note(self, moment: datetime | None) -> str:
         """``Times are local (UTC+01:00).`` for the time zone of ``moment`` (the start)."""
         return self.t("times_local", offset=utc_offset(moment))
@@ -117,6 +120,13 @@ class Fmt:
             if value is not None:
                 parts.append(f"{label} {self.num(value)}")
         return " · ".join(parts)
+
+    def activity(self, code: str | None) -> str:
+        """An ISO 14224 activity code (``repair``) in words, in the report's language."""
+        if not code:
+            return ""
+        text = tr(f"activity.{code}", self.lang)
+        return code if text == f"activity.{code}" else text
 
     def kind(self, kind: str) -> str:
         return self.t(f"kind.{kind}") if kind else ""

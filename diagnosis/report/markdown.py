@@ -7,9 +7,11 @@ it cannot inject HTML or break a table when the Markdown is rendered.
 
 from __future__ import annotations
 
+import re
+
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.report.data import ReportData
-from diagnosis.report.fmt import Fmt
+from diagnosis.report.fmt import Fmt, utc_offset
 
 __all__ = ["render_markdown"]
 
@@ -17,9 +19,11 @@ __all__ = ["render_markdown"]
 def esc(text: object) -> str:
     """Escape a text for Markdown: HTML specials, table pipes, line breaks, emphasis."""
     s = "" if text is None else str(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in ("\\", "`", "*", "_", "[", "]", "|"):
+    # Backslash escapes, not HTML entities: the Markdown stays readable as plain text
+    # ("< 1 MΩ", "R&D"), and no tag or entity can be formed (issue 10).
+    for ch in ("\\", "`", "*", "_", "[", "]", "|", "<"):
         s = s.replace(ch, "\\" + ch)
+    s = re.sub(r"&(?=#?[A-Za-z0-9]+;)", r"\\&", s)  # only what would read as an entity
     return " ".join(s.split())
 
 
@@ -290,7 +294,7 @@ def render_markdown(r: ReportData) -> str:
     else:
         add(f"- {esc(f.t('remedy.action'))}{k}{esc(rem.text)}")
         if rem.activity:
-            add(f"- {esc(f.t('remedy.activity'))}{k}{esc(rem.activity)}")
+            add(f"- {esc(f.t('remedy.activity'))}{k}{esc(f.activity(rem.activity))}")
         add(f"- {esc(f.t('remedy.labour'))}{k}{esc(f.minutes(rem.labour_min))}")
         add(f"- {esc(f.t('remedy.downtime'))}{k}{esc(f.minutes(rem.downtime_min))}")
         if rem.expected_repair_min is not None:
@@ -341,5 +345,5 @@ def render_markdown(r: ReportData) -> str:
     if r.audit is not None:
         add(f"*{esc(_audit_text(r, f))}*")
         add("")
-    add(f"*{esc(f.t('generated', at=f.dt(r.generated_at)))}*")
+    add(f"*{esc(f.t('generated', at=f.dt(r.generated_at), offset=utc_offset(r.generated_at)))}*")
     return "\n".join(out) + "\n"
