@@ -121,6 +121,9 @@ def build_report(
         warnings=tuple(b.warnings + _kb_changed(kb, start, lang)),
         audit=audit,
         tree_observations=b.tree_observation_lines(),
+        validation_pending=bool(
+            b.conclusion is not None and b.conclusion.root_cause is not None and b.validation is None
+        ),
     )
 
 

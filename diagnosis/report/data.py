@@ -285,6 +285,8 @@ class ReportData:
     warnings: tuple[str, ...] = field(default=())
     audit: Audit | None = None  # None: the log did not come from a store
     tree_observations: tuple[TreeObservation, ...] = ()
+    # a root cause was concluded and no validation test result is recorded (issue 10)
+    validation_pending: bool = False
 
 
 def to_json_data(value: Any) -> Any:

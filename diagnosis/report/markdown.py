@@ -59,7 +59,10 @@ def render_markdown(r: ReportData) -> str:
         (f.t("field.started"), f.dt(r.started_at)),
         (f.t("field.ended"), f.dt(r.ended_at)),
         (f.t("field.duration"), f.minutes(r.duration_min)),
-        (f.t("field.status"), f.status(r.status)),
+        (
+            f.t("field.status"),
+            f.status(r.status) + (f.t("validation.pending_status") if r.validation_pending else ""),
+        ),
     ]
     add(_row([esc(f.t("field.field")), esc(f.t("field.value"))]))
     add("|---|---|")
@@ -311,7 +314,7 @@ def render_markdown(r: ReportData) -> str:
     add("")
     v = r.validation
     if v is None:
-        add(esc(f.t("validation.none")))
+        add(esc(f.t("validation.pending" if r.validation_pending else "validation.none")))
     else:
         verdict = f.t("validation.passed" if v.passed else "validation.failed")
         add(f"- {esc(v.test)}{k}**{esc(verdict)}** {esc(v.result)} ({esc(f.dt(v.at))})")

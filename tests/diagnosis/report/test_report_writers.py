@@ -126,6 +126,7 @@ def test_json_is_versioned_and_complete() -> None:
         "warnings",
         "audit",
         "tree_observations",
+        "validation_pending",
     }
     assert set(data) == expected
 

@@ -406,3 +406,18 @@ def test_a_conclusion_without_validation_is_pending() -> None:
     assert s.validation_pending and s.to_run_json()["validation_pending"] is True
     s.record_validation("10 good parts", True)
     assert not s.validation_pending
+
+
+def test_reports_show_validation_pending() -> None:
+    s = _start(habilitations=["BR"])
+    s.answer("granule-aspect", "wet")
+    s.conclude("wet-granules")
+    r = build_report(KB, list(s.events), lang="fr")
+    assert r.validation_pending
+    md = render(r, "md")
+    assert "validation en attente" in str(md) and "Validation en attente :" in str(md)
+    html = render(build_report(KB, list(s.events), lang="en"), "html")
+    assert "Validation pending: no test result" in str(html)
+    assert '"validation_pending": true' in str(render(r, "json"))
+    s.record_validation("10 good parts", True)
+    assert not build_report(KB, list(s.events), lang="en").validation_pending
