@@ -231,8 +231,8 @@ def render_cmd(
         _write(output, dot, lang)
         return
     if not have_dot():
-        print(tr("ft.cli.no_dot", lang), file=sys.stderr)
-        _write(str(Path(output).with_suffix(".dot")) if output else None, dot, lang)
+        # Nothing is written: a stray .dot beside the requested file would look like
+        # a result (issue 10). The message says what works without graphviz.
         raise ExportError(tr("ft.cli.cannot_draw", lang, fmt=to))
     image = render(dot, to)
     _write(output, image.decode("utf-8") if to == "svg" else image, lang)

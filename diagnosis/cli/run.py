@@ -71,6 +71,13 @@ def run(
         None, "--db", metavar="URL", help="Database URL (default: DIAGNOSIS_DB, else SQLite)."
     ),
     no_save: bool = typer.Option(False, "--no-save", help="Do not record the session."),
+    colleague: list[str] = typer.Option(
+        None,
+        "--colleague",
+        metavar="NAME:HAB",
+        help="A habilitated colleague at hand, e.g. 'Marc Petit:BR' (repeat): he takes the "
+        "readings the technician's habilitations do not cover, recorded under his name.",
+    ),
     observe: list[str] = typer.Option(
         None,
         "--observe",
@@ -119,6 +126,7 @@ def run(
                 )
             )
     observations = [_parse_observe(text, lang) for text in observe or []]
+    colleagues = [parse_colleague(text, lang) for text in colleague or []]
     source = AnswersFile(answers, eq, lang)
 
     store: Any = None
@@ -151,6 +159,8 @@ def run(
             sink=store,
             work_order=work_order,
         )
+        for name, habs in [*colleagues, *source.colleagues().items()]:
+            session.join_colleague(name, habs)
         for tree_id, node_id, state in observations:
             try:
                 session.observe_tree(tree_id, node_id, state)
@@ -165,6 +175,17 @@ def run(
         print(json.dumps(session.to_run_json(), indent=2, ensure_ascii=False))
     else:
         print(render_text(session, eq, lang, saved=store is not None, not_saved=not_saved))
+
+
+def parse_colleague(text: str, lang: str) -> tuple[str, tuple[str, ...]]:
+    """``NAME:HAB[,HAB…]`` -> (name, habilitations); a UsageError otherwise."""
+    from diagnosis.i18n import tr
+
+    name, _, habs = text.rpartition(":")
+    codes = tuple(h.strip() for h in habs.split(",") if h.strip())
+    if not name.strip() or not codes:
+        raise UsageError(tr("session.run.usage.bad_colleague", lang, value=text))
+    return name.strip(), codes
 
 
 def _parse_observe(text: str, lang: str) -> tuple[str, str, bool]:
@@ -224,6 +245,8 @@ def render_text(
                 shown = tr(f"session.run.state.{str(value).lower()}", lang)
             elif isinstance(value, int | float):
                 shown = format_number(float(value), lang) + (f" {m.unit}" if m.unit else "")
+                if step.get("typed"):
+                    shown += tr("session.run.typed", lang, raw=step["typed"])
             else:
                 shown = str(value)
             state = step["state"]
@@ -251,6 +274,8 @@ def render_text(
                 p=format_percent(top["probability"], lang),
             )
         )
+        if step.get("taken_by"):
+            out.append(tr("session.run.taken_by", lang, **step["taken_by"]))
         for a in alerts.get(step["measurement"], []):
             out.append("    " + _alert_line(session, a, lang))
     out.extend(_alert_line(session, a, lang) for a in late)
@@ -292,6 +317,27 @@ def render_text(
                 p=format_percent(best["probability"], lang),
             )
         )
+    handover = data.get("handover")
+    if handover:
+        hm = eq.measurement(handover["measurement"])
+        out.append(
+            tr(
+                "session.run.handover" if handover["best_allowed"] else "session.run.handover_none",
+                lang,
+                measurement=hm.name.get(lang) or hm.id,
+                habilitation=handover["habilitation"],
+                gain=format_number(handover["gain"], lang, digits=2),
+                ratio=format_percent(handover["ratio"], lang),
+            )
+        )
+        out.append(
+            tr(
+                "session.run.handover_resume",
+                lang,
+                session=session.id,
+                habilitation=handover["habilitation"],
+            )
+        )
     if data["why"]:
         out.append(tr("session.run.why", lang))
         for n, (text, evidence) in enumerate(
@@ -313,6 +359,10 @@ def render_text(
         )
         for r in ranking
     )
+    if data.get("validation_pending"):
+        out.append(tr("session.run.validation_pending", lang))
+    if not session.closed and saved:
+        out.append(tr("session.run.unfinished", lang, session=session.id))
     if saved:
         out.append(tr("session.run.session", lang, session=session.id))
     else:
@@ -333,7 +383,26 @@ def _alert_line(session: Session, alert: Any, lang: str) -> str:
     elif alert.reason == "safety_symptom" and eq.has("symptom", trigger):
         trigger = eq.symptom(trigger).name.get(lang) or trigger
     reason = tr(f"rules.alert_reason.{alert.reason}", lang, trigger=trigger)
-    return tr(key, lang, procedure=_proc(session, alert.procedure, lang), reason=reason)
+    line = tr(key, lang, procedure=_proc(session, alert.procedure, lang), reason=reason)
+    if getattr(alert, "acknowledged_at", ""):
+        line += tr("session.run.acknowledged_ago", lang, ago=acknowledged_ago(alert, lang))
+    return line
+
+
+def acknowledged_ago(alert: Any, lang: str) -> str:
+    """How long before ``alert`` its procedure had been acknowledged: ``2 min``, ``1 h 05``."""
+    from datetime import datetime
+
+    from diagnosis.i18n import format_number
+
+    try:
+        then = datetime.fromisoformat(alert.acknowledged_at)
+    except (TypeError, ValueError):
+        return "?"
+    minutes = max(0, round((alert.at - then).total_seconds() / 60))
+    if minutes < 60:
+        return f"{format_number(float(minutes), lang)} min"
+    return f"{minutes // 60} h {minutes % 60:02d}"
 
 
 def _proc(session: Session, procedure: str, lang: str) -> str:

@@ -155,15 +155,21 @@ def history(
                 and (start is None or r.started_at >= start)
             ]
         url = store.url
+        # A root cause concluded without a validation test result: "validation pending".
+        pending = {
+            i.session_id
+            for i in store.interventions(equipment=equipment)
+            if i.root_cause is not None and i.validation_passed is None
+        }
     if fmt == "json":
-        print(
-            json.dumps(
-                {"db": url, "sessions": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=False
-            )
-        )
+        sessions = [{**r.to_dict(), "validation_pending": r.id in pending} for r in rows]
+        print(json.dumps({"db": url, "sessions": sessions}, indent=2, ensure_ascii=False))
         return
     if not rows:
-        print(_t("history_empty", lang, db=url))
+        if equipment or start is not None or unfinished:
+            print(_t("history_no_match", lang, db=url))
+        else:
+            print(_t("history_empty", lang, db=url))
         return
     head = [
         _t(f"col.{c}", lang)
@@ -177,7 +183,8 @@ def history(
                 format_datetime(r.started_at, lang),
                 r.equipment,
                 r.technician,
-                _t(f"status.{r.status}", lang),
+                _t(f"status.{r.status}", lang)
+                + (_t("validation_pending", lang) if r.id in pending else ""),
                 r.root_cause or "-",
                 format_number(r.steps, lang),
             ]
@@ -301,8 +308,14 @@ def verify(
     if all_sessions:
         _verify_all(db, lang, fmt, export_manifest, manifest, force)
         return
+    from diagnosis.errors import StoreError
+
     with _open(db, read=True) as store:
-        result = store.verify(store.resolve(session))
+        try:
+            sid = store.resolve(session)
+        except StoreError as exc:  # an unknown id is a usage error, not a tampered record
+            raise UsageError(str(exc)) from exc
+        result = store.verify(sid)
     if fmt == "json":
         print(json.dumps(_verify_json(result), indent=2))
     elif result.ok:
@@ -414,6 +427,18 @@ def resume(
     ctx: typer.Context,
     session: str = typer.Argument(..., help="Session id or unique prefix."),
     answers: str = typer.Option(None, "--answers", "-a", help="YAML 'measurement-id: value'."),
+    technician: str = typer.Option(
+        "", "--technician", metavar="NAME", help="Who takes the session over (a colleague)."
+    ),
+    habilitation: list[str] = typer.Option(
+        None, "--habilitation", metavar="CODE", help="His habilitations, e.g. BR (repeat)."
+    ),
+    colleague: list[str] = typer.Option(
+        None, "--colleague", metavar="NAME:HAB", help="A habilitated colleague at hand (repeat)."
+    ),
+    max_steps: int = typer.Option(
+        None, "--max-steps", metavar="N", help="Readings allowed from now on."
+    ),
     fmt: str = _FORMAT,
     kb: str = _KB,
     fault_trees: str = _FT,
@@ -421,6 +446,7 @@ def resume(
     lang: str | None = _LANG,
 ) -> None:
     """Resume an unfinished session from the store (scripted with --answers, like `run`)."""
+    from diagnosis.cli.run import parse_colleague
     from diagnosis.errors import SessionError
     from diagnosis.session import AnswersFile, Session, run_session
     from diagnosis.session.runner import finish_scripted
@@ -436,7 +462,22 @@ def resume(
         if live.closed:
             raise SessionError(_t("already_closed", lang, session=sid))
         if answers is not None:
-            run_session(live, AnswersFile(answers, live.equipment, lang))
+            source = AnswersFile(answers, live.equipment, lang)
+            habs = list(habilitation or [])
+            if technician and not habs:
+                known = store.technician(technician)
+                habs = list(known.habilitations) if known is not None else []
+            # A run stopped by --max-steps or a hand-over goes on: a new step limit
+            # (none unless --max-steps), and whoever takes it over.
+            stopped = live.stop_reason in ("max_steps", "handover")
+            if stopped or technician or habs or max_steps is not None:
+                live.resume(technician=technician, habilitations=habs, max_steps=max_steps)
+            for name, codes in [
+                *(parse_colleague(c, lang) for c in colleague or []),
+                *source.colleagues().items(),
+            ]:
+                live.join_colleague(name, codes)
+            run_session(live, source)
             finish_scripted(live)
     finally:
         store.close()

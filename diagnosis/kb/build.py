@@ -29,6 +29,7 @@ from diagnosis.kb.model import (
     SourcePos,
     Symptom,
     Thresholds,
+    WhyEvidence,
 )
 from diagnosis.kb.yamlnodes import PosMap, Report
 
@@ -159,6 +160,23 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         description=_text(m.get("description")),
         equipment=equipment,
         pos=m.pos,
+        quantity=m.get("quantity"),
+    )
+
+
+def _is_link(value: Any) -> bool:
+    return isinstance(value, dict) and "text" in value
+
+
+def _why_evidence(value: Any) -> WhyEvidence | None:
+    """The evidence a ``why`` link names (``{text, measurement[, state] | symptom}``)."""
+    if not _is_link(value) or not (value.get("measurement") or value.get("symptom")):
+        return None
+    return WhyEvidence(
+        measurement=value.get("measurement"),
+        state=value.get("state"),
+        symptom=value.get("symptom"),
+        pos=getattr(value, "pos", None) or SourcePos("<memory>"),
     )
 
 
@@ -199,7 +217,8 @@ def build_cause(m: PosMap, equipment: str, report: Report) -> Cause | None:
         component=m.get("component"),
         remedy=_text(m.get("remedy")),
         repair_min=m.get("repair_min"),
-        why=_texts(m.get("why")),
+        why=tuple(Text.of(w["text"] if _is_link(w) else w) for w in m.get("why") or ()),
+        why_evidence=tuple(_why_evidence(w) for w in m.get("why") or ()),
         description=_text(m.get("description")),
         validation=_text(m.get("validation")),
         parts=parts,

@@ -141,7 +141,16 @@ def _load_equipment_file(path: Path, report: _Collector) -> EquipmentKB | list[P
     equipment = build.build_equipment(eq_raw)
 
     def many(key: str, make: Callable[[PosMap], Any]) -> tuple[Any, ...]:
-        return tuple(x for x in (make(m) for m in body.get(key, ())) if x is not None)
+        out = []
+        for m in body.get(key, ()):
+            x = make(m)
+            if x is not None:
+                out.append(x)
+            elif isinstance(m.get("id"), str):
+                # refused while building (thresholds out of order…), already reported:
+                # references to it are not reported again as unknown
+                report.dropped.add(m["id"])
+        return tuple(out)
 
     return EquipmentKB(
         equipment=equipment,

@@ -38,6 +38,7 @@ __all__ = [
     "SourcePos",
     "Symptom",
     "Thresholds",
+    "WhyEvidence",
 ]
 
 CATEGORIES_5M = ("matiere", "machine", "methode", "main_oeuvre", "milieu", "mesure")
@@ -141,6 +142,9 @@ class Measurement:
     description: Text = field(default_factory=lambda: Text(()))
     equipment: str = ""
     pos: SourcePos = _NOWHERE
+    # extension: "difference" when the value is an interval (actual - setpoint,
+    # a rise): unit conversion then ignores the offsets (72 °F difference = 40 K)
+    quantity: str | None = None
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -181,6 +185,21 @@ class Part:
 
 
 @dataclass(frozen=True)
+class WhyEvidence:
+    """Extension: what supports one link of a cause's 5-Why chain.
+
+    A measurement (optionally in one state: the link is verified only by a
+    reading in that state, else by any abnormal reading of it) or a symptom
+    (verified when it was reported present).
+    """
+
+    measurement: str | None = None
+    state: str | None = None
+    symptom: str | None = None
+    pos: SourcePos = _NOWHERE
+
+
+@dataclass(frozen=True)
 class Cause:
     id: str
     name: Text
@@ -198,6 +217,8 @@ class Cause:
     mechanism: str | None = None  # extension: ISO 14224 mechanism code ("2.4")
     cause_class: str | None = None  # extension: ISO 14224 cause code ("3.4")
     equipment: str = ""
+    # extension: the evidence each ``why`` link names, aligned with ``why`` (None: none named)
+    why_evidence: tuple[WhyEvidence | None, ...] = ()
     pos: SourcePos = _NOWHERE
 
 
@@ -240,6 +261,31 @@ class Procedure:
     stop_machine: bool = False
     equipment: str = ""  # "" for a shared procedure file (extension)
     pos: SourcePos = _NOWHERE
+
+    @property
+    def release_step(self) -> int | None:
+        """The index of a lockout's release step (déconsignation), or None.
+
+        By convention (knowledge_base/README.md) the last step of a ``lockout``
+        procedure whose text names the déconsignation (``déconsignation``,
+        ``deconsignation``, in any language of the text) releases the lockout:
+        it is done after the measurement, not before it.
+        """
+        if self.kind != "lockout" or not self.steps:
+            return None
+        import unicodedata
+
+        for _, text in self.steps[-1].values:
+            folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore")
+            if b"deconsign" in folded:
+                return len(self.steps) - 1
+        return None
+
+    @property
+    def steps_before_work(self) -> tuple[Text, ...]:
+        """The steps to acknowledge before working: every step but the release."""
+        release = self.release_step
+        return self.steps if release is None else self.steps[:release]
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,17 @@ def check_references(
                     "measurement", measurements, eff.measurement, eff.pos, who
                 ):
                     state_ok(measurements[eff.measurement], str(eff.state), eff.pos, who)
+            for n, ev in enumerate(cause.why_evidence, start=1):
+                if ev is None:
+                    continue
+                link = f"{who}: why {n}"
+                if ev.symptom is not None:
+                    ref("symptom", symptoms, ev.symptom, ev.pos, link)
+                if ev.measurement is not None and ref(
+                    "measurement", measurements, ev.measurement, ev.pos, link
+                ):
+                    if ev.state is not None:
+                        state_ok(measurements[ev.measurement], ev.state, ev.pos, link)
         for r in e.rules:
             who = f"rule '{r.id}'"
             for cond in r.when:

@@ -109,11 +109,27 @@ MEASUREMENT = Obj(
         "normal": F("state"),
         "choices": F("list", item=F("str"), min_items=2),
         "description": TEXT,
+        "quantity": F(
+            "enum",
+            choices=("absolute", "difference"),
+            doc="'difference' when the value is an interval (actual - setpoint, a rise): "
+            "a unit typed is then converted without offset (72 °F difference = 40 K).",
+        ),
     },
 )
 EFFECT = Obj(
     "effect",
     {"p": F("prob", True), "symptom": F("id"), "measurement": F("id"), "state": F("state")},
+)
+WHY_LINK = Obj(
+    "why link",
+    {
+        "text": F("text", True),
+        "measurement": F("id", doc="The measurement whose reading supports this link."),
+        "state": F("state", doc="The state of that measurement that supports it."),
+        "symptom": F("id", doc="The symptom whose report supports this link."),
+    },
+    doc="A 5-Why link tied to the evidence that verifies it (extension).",
 )
 PART = Obj("part", {"ref": F("str", True), "name": TEXT, "qty": F("positive")})
 CAUSE = Obj(
@@ -127,7 +143,12 @@ CAUSE = Obj(
         "component": F("id"),
         "remedy": TEXT,
         "repair_min": F("nonneg"),
-        "why": F("list", item=TEXT),
+        "why": F(
+            "list",
+            item=F("why"),
+            doc="The 5-Why chain, symptom to cause: each link a text, or "
+            "{text, measurement[, state] | symptom} naming the evidence that verifies it.",
+        ),
         "description": TEXT,
         "validation": TEXT,
         "parts": F("list", item=PART),
@@ -273,9 +294,15 @@ def validate(
             del value[key]
             continue
         field_label = obj.name if key == "id" else f"{label}: {key}"
-        checked, ok = _check(spec, value[key], value.value_pos[key], field_label, report, dropped)
+        raw = value[key]
+        checked, ok = _check(spec, raw, value.value_pos[key], field_label, report, dropped)
         if ok:
             value[key] = checked
+        elif spec.required and _out_of_range(spec, raw):
+            # A required number out of its range (a prior of 1.5) is reported above and
+            # kept, so that the reference pass still checks the entity: one run reports
+            # every problem (the KB is refused anyway).
+            value[key] = float(raw)
         else:
             del value[key]
             keep = keep and not spec.required
@@ -313,6 +340,14 @@ def _safe_text(text: str, pos: SourcePos, label: str, report: Report) -> bool:
         "(terminal escape or bidirectional override); remove it",
     )
     return False
+def _out_of_range(spec: F, raw: Any) -> bool:
+    """``raw`` is a finite number refused only for its range (prob, positive, nonneg, sod)."""
+    return (
+        spec.kind in ("prob", "positive", "nonneg", "sod")
+        and isinstance(raw, int | float)
+        and not isinstance(raw, bool)
+        and math.isfinite(float(raw))
+    )
 
 
 def _suggest(key: str, obj: Obj) -> str:
@@ -400,6 +435,11 @@ def _check(
                 return None, False
             return dict(value), True
         return bad("text (a string or {en: ..., fr: ...})")
+    if kind == "why":
+        if isinstance(value, dict) and "text" in value:
+            checked = validate(WHY_LINK, value, pos, report, dropped)
+            return checked, checked is not None
+        return _check(TEXT, value, pos, label, report)
     if kind in ("str", "enum"):
         if not isinstance(value, str) or isinstance(value, bool):
             return bad("a string")
@@ -521,7 +561,9 @@ def json_schema() -> dict[str, Any]:
             "bool": {"type": "boolean"},
             "state": {"type": ["string", "boolean", "number"]},
         }
-        if spec.kind in simple:
+        if spec.kind == "why":
+            out = {"anyOf": [text, ref(WHY_LINK)]}
+        elif spec.kind in simple:
             out = dict(simple[spec.kind])
             if spec.kind in ("str", "code") and spec.max_len:
                 out["maxLength"] = spec.max_len

@@ -128,6 +128,9 @@ def build_report(
         audit=audit,
         tree_observations=b.tree_observation_lines(),
         history=history,
+        validation_pending=bool(
+            b.conclusion is not None and b.conclusion.root_cause is not None and b.validation is None
+        ),
     )
 
 
@@ -147,6 +150,25 @@ def _kb_changed(kb: KnowledgeBase, start: ev.SessionStarted, lang: str) -> list[
     return [] if current == start.kb_digest else [tr("report_doc.kb_changed", lang)]
 
 
+def _state_label(state: str | None, lang: str) -> str:
+    """A reading state in words (``low``, ``yes``); a choice state (no label) as it is.
+
+    Never the raw translation key of a state that has none (issue 10).
+    """
+    if not state:
+        return ""
+    key = f"report_doc.state.{state}"
+    text = tr(key, lang)
+    return state if text == key else text
+
+
+def _iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _equipment(kb: KnowledgeBase, equipment_id: str) -> EquipmentKB | None:
     try:
         return kb.equipment(equipment_id)
@@ -161,6 +183,7 @@ class _Alert:
     event: ev.AlertRaised
     ack: ev.AlertAcknowledged | None = None
     steps: int = 0
+    released: bool = False  # a lockout's release step done (LockoutReleased)
 
 
 class _Builder:
@@ -174,6 +197,7 @@ class _Builder:
         self.excluded: dict[str, str] = {}
         self.tree_observations: dict[tuple[str, str], bool] = {}
         self.notes: list[str] = []
+        self.note_rules: list[str] = []  # the rule of each note
         self.conclusion: ev.ConclusionReached | None = None
         self.why: list[WhyLine] = []
         self.category_5m: str | None = None
@@ -274,11 +298,15 @@ class _Builder:
                 actor=e.actor,
                 proposed=e.proposed,
                 undone=False,
+                taken_by=e.taken_by,
+                taken_by_habilitation=e.taken_by_habilitation,
+                typed=e.raw if e.typed_unit else "",
             )
         )
         self.last_measurement = e.measurement
 
     def _on_reading_undone(self, e: ev.ReadingUndone) -> None:
+        self._drop_notes_of(e.measurement)
         for i in range(len(self.readings) - 1, -1, -1):
             r = self.readings[i]
             if r.measurement == e.measurement and not r.undone:
@@ -287,6 +315,11 @@ class _Builder:
         self.last_measurement = None
 
     def _on_alert_raised(self, e: ev.AlertRaised) -> None:
+        # One alert, one acknowledgement: raised again while the same procedure is
+        # still pending (a rule and a critical reading of the same reading), it is
+        # the same alert (records written before issue 10 hold both events).
+        if any(a.event.procedure == e.procedure and a.ack is None for a in self.alerts):
+            return
         self.alerts.append(_Alert(e))
 
     def _find_alert(self, procedure: str) -> _Alert | None:
@@ -312,8 +345,29 @@ class _Builder:
         self.excluded.pop(e.cause, None)
 
     def _on_note_added(self, e: ev.NoteAdded) -> None:
-        if e.text not in self.notes:
-            self.notes.append(e.text)
+        text = e.text
+        rule = self._rule(e.rule)
+        if rule is not None and rule.then.note:
+            text = self._as_kb_text(e.text, [rule.then.note])  # in the report's language
+        if text not in self.notes:
+            self.notes.append(text)
+            self.note_rules.append(e.rule)
+
+    def _rule(self, rule_id: str) -> Any:
+        if not rule_id or self.eq is None:
+            return None
+        return next((r for r in self.eq.rules if r.id == rule_id), None)
+
+    def _drop_notes_of(self, measurement: str) -> None:
+        """An undone reading takes away the notes of the rules it made fire."""
+        if self.eq is None:
+            return
+        rules_on = {
+            r.id for r in self.eq.rules if any(c.measurement == measurement for c in r.when)
+        }
+        kept = [(n, r) for n, r in zip(self.notes, self.note_rules, strict=True) if r not in rules_on]
+        self.notes = [n for n, _ in kept]
+        self.note_rules = [r for _, r in kept]
 
     def _on_conclusion_reached(self, e: ev.ConclusionReached) -> None:
         self.conclusion = e
@@ -374,10 +428,27 @@ class _Builder:
                     return f"{r.name}: {tr('report_doc.not_available', self.lang)}"
                 value = _value_text(r.value, self.lang)
                 unit = f" {r.unit}" if r.unit and isinstance(r.value, int | float) else ""
-                state = f" ({tr('report_doc.state.' + r.state, self.lang)})" if r.state else ""
+                label = _state_label(r.state, self.lang)
+                state = f" ({label})" if label and label != value else ""
                 return f"{r.name} = {value}{unit}{state}"
+        if mid in self.kb.symptoms:
+            return self.symptom_name(mid)
         m = self.measurement(mid)
         return m.name.get(self.lang) if m else mid
+
+    def _steps_done(self, a: _Alert, proc: Any) -> int:
+        """Steps acknowledged; a lockout's release step (déconsignation) only once released."""
+        if proc is None or a.ack is None:
+            return a.steps
+        if a.ack.release_step is not None and not a.released:
+            return a.ack.release_step
+        return len(proc.steps)
+
+    def _on_lockout_released(self, e: ev.LockoutReleased) -> None:
+        for a in reversed(self.alerts):
+            if a.event.procedure == e.procedure and a.ack is not None:
+                a.released = True
+                break
 
     def alert_lines(self) -> list[AlertLine]:
         out = []
@@ -395,8 +466,9 @@ class _Builder:
                     acknowledged_at=ack.at if ack else None,
                     acknowledged_by=self._who(ack.actor) if ack else None,
                     steps=tuple(s.get(self.lang) for s in proc.steps) if proc else (),
-                    steps_acknowledged=len(proc.steps) if proc and ack else a.steps,
+                    steps_acknowledged=self._steps_done(a, proc),
                     stop_machine=proc.stop_machine if proc else False,
+                    previously_acknowledged=_iso(e.acknowledged_at),
                 )
             )
         return out

@@ -104,6 +104,8 @@ class AlertLine:
     steps: tuple[str, ...]
     steps_acknowledged: int
     stop_machine: bool
+    # raised again by a new reading after being acknowledged at this time (issue 10)
+    previously_acknowledged: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,9 @@ class ReadingLine:
     actor: str
     proposed: bool
     undone: bool
+    taken_by: str = ""  # the habilitated colleague who took it (outside the technician's)
+    taken_by_habilitation: str = ""
+    typed: str = ""  # what was typed, when in another unit than the KB's (converted)
 
 
 @dataclass(frozen=True)
@@ -285,6 +290,8 @@ class ReportData:
     audit: Audit | None = None  # None: the log did not come from a store
     tree_observations: tuple[TreeObservation, ...] = ()
     history: EquipmentHistory | None = None  # earlier interventions (None: no store at hand)
+    # a root cause was concluded and no validation test result is recorded (issue 10)
+    validation_pending: bool = False
 
 
 def to_json_data(value: Any) -> Any:

@@ -1,17 +1,35 @@
 """Formatting shared by the Markdown and HTML writers: numbers, times, values, thresholds.
 
 French readers get ``4,2`` and ``28/11/2026 14:05``; English readers ``4.2``
-and ``2026-11-28 14:05``. Times are shown in UTC, as recorded, and say so.
+and ``2026-11-28 14:05``. Times are recorded in UTC and shown in the local
+time zone of the machine that writes the report, with its offset (``UTC+01:00``),
+said once at the top of the report.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from diagnosis.i18n import format_datetime, format_number, format_percent, tr
 from diagnosis.report.data import ReadingLine
 
-__all__ = ["Fmt"]
+__all__ = ["Fmt", "utc_offset"]
+
+
+def _local(moment: datetime) -> datetime:
+    """``moment`` in the local time zone (a naive time is taken as UTC, as recorded)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def utc_offset(moment: datetime | None = None) -> str:
+    """``UTC+01:00``: the local offset at ``moment`` (now when None)."""
+    local = _local(moment) if moment is not None else datetime.now(UTC).astimezone()
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class Fmt:
@@ -31,12 +49,28 @@ class Fmt:
         return "" if p is None else format_percent(p, self.lang)
 
     def dt(self, moment: datetime | None) -> str:
-        return "" if moment is None else format_datetime(moment, self.lang)
+        return "" if moment is None else format_datetime(_local(moment), self.lang)
+
+    def offset(self, moment: datetime | None) -> str:
+        return utc_offset(moment)
+
+    def tz_note(self, moment: datetime | None) -> str:
+        """``Times are local (UTC+01:00).`` for the time zone of ``moment`` (the start)."""
+        return self.t("times_local", offset=utc_offset(moment))
+
+    def by(self, r: ReadingLine) -> str:
+        """Who recorded a reading, and the habilitated colleague who took it, if one did."""
+        if not r.taken_by:
+            return r.actor
+        taken = self.t("readings.taken_by", name=r.taken_by, habilitation=r.taken_by_habilitation)
+        return f"{r.actor} ({taken})"
 
     def time(self, moment: datetime | None, day: datetime | None = None) -> str:
         """``14:08:00``; with the date too when it is not the day of ``day`` (the start)."""
         if moment is None:
             return ""
+        moment = _local(moment)
+        day = _local(day) if day is not None else None
         if day is not None and moment.date() != day.date():
             return format_datetime(moment, self.lang, seconds=True)
         return moment.strftime("%H:%M:%S")
@@ -63,7 +97,10 @@ class Fmt:
         if isinstance(v, bool):
             return self.yes_no(v)
         if isinstance(v, int | float):
-            return self.num(float(v)) + (f" {r.unit}" if r.unit else "")
+            shown = self.num(float(v)) + (f" {r.unit}" if r.unit else "")
+            if r.typed:  # typed in another unit: what was typed, beside the converted value
+                shown += " " + self.t("readings.typed", raw=r.typed)
+            return shown
         return "" if v is None else str(v)
 
     def nominal(self, r: ReadingLine) -> str:
@@ -83,6 +120,13 @@ class Fmt:
             if value is not None:
                 parts.append(f"{label} {self.num(value)}")
         return " · ".join(parts)
+
+    def activity(self, code: str | None) -> str:
+        """An ISO 14224 activity code (``repair``) in words, in the report's language."""
+        if not code:
+            return ""
+        text = tr(f"activity.{code}", self.lang)
+        return code if text == f"activity.{code}" else text
 
     def kind(self, kind: str) -> str:
         return self.t(f"kind.{kind}") if kind else ""

@@ -7,12 +7,13 @@ it cannot inject HTML or break a table when the Markdown is rendered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.report.data import ReportData
-from diagnosis.report.fmt import Fmt
+from diagnosis.report.fmt import Fmt, utc_offset
 
 __all__ = ["render_markdown"]
 
@@ -20,9 +21,11 @@ __all__ = ["render_markdown"]
 def esc(text: object) -> str:
     """Escape a text for Markdown: HTML specials, table pipes, line breaks, emphasis."""
     s = "" if text is None else str(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in ("\\", "`", "*", "_", "[", "]", "|"):
+    # Backslash escapes, not HTML entities: the Markdown stays readable as plain text
+    # ("< 1 MΩ", "R&D"), and no tag or entity can be formed (issue 10).
+    for ch in ("\\", "`", "*", "_", "[", "]", "|", "<"):
         s = s.replace(ch, "\\" + ch)
+    s = re.sub(r"&(?=#?[A-Za-z0-9]+;)", r"\\&", s)  # only what would read as an entity
     return " ".join(s.split())
 
 
@@ -60,7 +63,10 @@ def render_markdown(r: ReportData) -> str:
         (f.t("field.started"), f.dt(r.started_at)),
         (f.t("field.ended"), f.dt(r.ended_at)),
         (f.t("field.duration"), f.minutes(r.duration_min)),
-        (f.t("field.status"), f.status(r.status)),
+        (
+            f.t("field.status"),
+            f.status(r.status) + (f.t("validation.pending_status") if r.validation_pending else ""),
+        ),
     ]
     add(_row([esc(f.t("field.field")), esc(f.t("field.value"))]))
     add("|---|---|")
@@ -68,7 +74,7 @@ def render_markdown(r: ReportData) -> str:
         if value:
             add(_row([esc(label), esc(value)]))
     add("")
-    add(f"*{esc(f.t('times_utc'))}*")
+    add(f"*{esc(f.tz_note(r.started_at))}*")
     add("")
     for warning in r.warnings:
         add(f"> **{esc(f.t('warning'))}**{k}{esc(warning)}")
@@ -98,6 +104,8 @@ def render_markdown(r: ReportData) -> str:
             if a.acknowledged_at
             else f.t("alerts.not_acknowledged")
         )
+        if a.previously_acknowledged is not None:
+            ack = f.t("alerts.raised_again", at=f.dt(a.previously_acknowledged)) + " " + ack
         add(
             f"- **{esc(a.name)}** ({esc(f.kind(a.kind))}), {esc(f.dt(a.raised_at))}{k}"
             f"{esc(a.reason or a.trigger)}. {esc(ack)}"
@@ -143,7 +151,7 @@ def render_markdown(r: ReportData) -> str:
                         esc(f.nominal(line)),
                         esc(f.thresholds(line)),
                         esc(line.instrument),
-                        esc(line.actor),
+                        esc(f.by(line)),
                     ]
                 )
             )
@@ -296,7 +304,7 @@ def render_markdown(r: ReportData) -> str:
     else:
         add(f"- {esc(f.t('remedy.action'))}{k}{esc(rem.text)}")
         if rem.activity:
-            add(f"- {esc(f.t('remedy.activity'))}{k}{esc(rem.activity)}")
+            add(f"- {esc(f.t('remedy.activity'))}{k}{esc(f.activity(rem.activity))}")
         add(f"- {esc(f.t('remedy.labour'))}{k}{esc(f.minutes(rem.labour_min))}")
         add(f"- {esc(f.t('remedy.downtime'))}{k}{esc(f.minutes(rem.downtime_min))}")
         if rem.expected_repair_min is not None:
@@ -313,7 +321,7 @@ def render_markdown(r: ReportData) -> str:
     add("")
     v = r.validation
     if v is None:
-        add(esc(f.t("validation.none")))
+        add(esc(f.t("validation.pending" if r.validation_pending else "validation.none")))
     else:
         verdict = f.t("validation.passed" if v.passed else "validation.failed")
         add(f"- {esc(v.test)}{k}**{esc(verdict)}** {esc(v.result)} ({esc(f.dt(v.at))})")
@@ -350,7 +358,7 @@ def render_markdown(r: ReportData) -> str:
     if r.audit is not None:
         add(f"*{esc(_audit_text(r, f))}*")
         add("")
-    add(f"*{esc(f.t('generated', at=f.dt(r.generated_at)))}*")
+    add(f"*{esc(f.t('generated', at=f.dt(r.generated_at), offset=utc_offset(r.generated_at)))}*")
     return "\n".join(out) + "\n"
 
 

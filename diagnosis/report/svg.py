@@ -15,11 +15,48 @@ from diagnosis.i18n import format_number, tr
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.report.data import Hypothesis, Named, RankingPoint
 
-__all__ = ["PALETTE", "fishbone_svg", "ranking_svg"]
+__all__ = ["CHAR_EM", "DASHES", "PALETTE", "fishbone_svg", "ranking_svg", "text_width"]
 
 # Colour-blind-safe (Okabe-Ito) series colours; grey is kept for _unknown.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 UNKNOWN_COLOUR = "#777777"
+# Each series also has its own dash pattern and marker, so that two lines that run
+# close together (the two leading causes) stay clearly different, in grey print too.
+DASHES = ("", "9,3", "2,3", "9,3,2,3", "5,2,5,6", "1,2")
+MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
+
+CHAR_EM = 0.62
+"""Width of one character, in em, used to fit labels: above the mean advance of
+DejaVu Sans / Liberation Sans (about 0.55 em), bold included (about 0.6 em)."""
+
+
+def text_width(text: str, font_size: float) -> float:
+    """A safe (wide) estimate of the width of ``text`` drawn at ``font_size`` px."""
+    return len(text) * CHAR_EM * font_size
+
+
+def _fit(name: str, suffix: str, width: float, font_size: float) -> str:
+    """``name`` shortened with "…" so that ``name + suffix`` fits in ``width`` px."""
+    chars = int(width / (CHAR_EM * font_size)) - len(suffix)
+    if chars <= 1:
+        return _short(name, 2) + suffix if width > 0 else ""
+    return _short(name, chars) + suffix
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}"/>'
+    if shape == "triangle":
+        return (
+            f'<polygon points="{x:.1f},{y - 4:.1f} {x - 4:.1f},{y + 3:.1f} {x + 4:.1f},{y + 3:.1f}" '
+            f'fill="{colour}"/>'
+        )
+    if shape == "diamond":
+        return (
+            f'<polygon points="{x:.1f},{y - 4:.1f} {x - 4:.1f},{y:.1f} {x:.1f},{y + 4:.1f} '
+            f'{x + 4:.1f},{y:.1f}" fill="{colour}"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
 
 
 def _x(text: str) -> str:
@@ -83,28 +120,32 @@ def ranking_svg(
     for row, named in enumerate(causes):
         cause, name = named.id, named.name
         if cause == "_unknown":
-            colour, dash = UNKNOWN_COLOUR, ' stroke-dasharray="5,3"'
+            colour, dash, shape = UNKNOWN_COLOUR, ' stroke-dasharray="5,3"', "none"
         else:
-            colour, dash = PALETTE[colour_index % len(PALETTE)], ""
+            k = colour_index % len(PALETTE)
+            colour, shape = PALETTE[k], MARKERS[k]
+            dash = f' stroke-dasharray="{DASHES[k]}"' if DASHES[k] else ""
             colour_index += 1
-        coords = []
-        for i, point in enumerate(points):
-            p = point.of(cause)
-            if p is not None:
-                coords.append(f"{px(i):.1f},{py(p):.1f}")
-        if len(coords) == 1:
-            cx, cy = coords[0].split(",")
-            out.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
-        elif coords:
+        xy = [
+            (px(i), py(p))
+            for i, point in enumerate(points)
+            if (p := point.of(cause)) is not None
+        ]
+        if len(xy) > 1:
+            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
             out.append(
                 f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} '
-                f'points="{" ".join(coords)}"/>'
+                f'points="{coords}" data-series="{row}"/>'
             )
+        for x, y in xy if shape != "none" or len(xy) == 1 else ():
+            out.append(_marker(shape if shape != "none" else "circle", x, y, colour))
         ly = top + 14 + row * 18
         out.append(
             f'<line x1="{left + pw + 12}" y1="{ly - 4}" x2="{left + pw + 30}" '
             f'y2="{ly - 4}" stroke="{colour}" stroke-width="2"{dash}/>'
         )
+        if shape != "none":
+            out.append(_marker(shape, left + pw + 21, ly - 4, colour))
         out.append(f'<text x="{left + pw + 34}" y="{ly}">{_x(_short(name, 28))}</text>')
     out.append("</svg>")
     return "\n".join(out)
@@ -129,7 +170,7 @@ def fishbone_svg(
     for h in hypotheses:
         by_family.setdefault(h.category_5m, []).append(h)
     line_h = 14
-    branch_h = 30 + line_h * per_branch
+    branch_h = 30 + line_h * (per_branch + 1)  # a last row for the "+N" note
     height = 2 * branch_h + 40
     spine_y = height / 2
     head_w = 150
@@ -176,11 +217,22 @@ def fishbone_svg(
         def on_branch(y: float, x0: float = x_start, x1: float = x_end, y0: float = y_tip) -> float:
             return x0 + (x1 - x0) * (y - y0) / (spine_y - y0)
 
+        def room(y: float, col: int = col) -> float:
+            """Free width left of this branch at ``y``: up to the previous branch line
+            (whose own labels lie left of it), or the picture's edge."""
+            right = on_branch(y - 4) - 14
+            if col == 0:
+                return right - 2
+            prev_end = margin + col_w * col - 10
+            prev = (prev_end - 50) + 50 * (y - 4 - y_tip) / (spine_y - y_tip)
+            return right - (prev + 6)
+
         for j, h in enumerate(shown):
             y = (y_tip + 16 + j * line_h) if upper else (y_tip - 18 - j * line_h)
-            label = _short(h.name, 22)
+            suffix = ""
             if h.probability is not None and h.excluded is None:
-                label += f" {format_number(round(h.probability * 100, 1), lang)} %"
+                suffix = f" {format_number(round(h.probability * 100, 1), lang)} %"
+            label = _fit(h.name, suffix, room(y), 10)
             style = ""
             if h.root:
                 style = ' font-weight="bold" fill="#B00020"'
@@ -197,9 +249,10 @@ def fishbone_svg(
             )
         if hidden > 0:
             y = (y_tip + 16 + per_branch * line_h) if upper else (y_tip - 18 - per_branch * line_h)
+            more = _fit(tr("report_doc.fishbone.more", lang, n=hidden), "", room(y), 10)
             out.append(
                 f'<text x="{on_branch(y - 4) - 14:.1f}" y="{y:.1f}" text-anchor="end" '
-                f'fill="#555">{_x(tr("report_doc.fishbone.more", lang, n=hidden))}</text>'
+                f'font-size="10" fill="#555">{_x(more)}</text>'
             )
     out.append("</svg>")
     return "\n".join(out)

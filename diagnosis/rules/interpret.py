@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from diagnosis.errors import SessionError
 from diagnosis.i18n import format_number, split_value_unit, tr
 from diagnosis.kb.model import Measurement
-from diagnosis.rules.units import convert, physical_floor
+from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
 __all__ = ["NOT_AVAILABLE", "Interpretation", "classify", "interpret", "is_not_available"]
 
@@ -92,6 +92,7 @@ class Interpretation:
     critical: bool
     available: bool
     raw: str
+    typed_unit: str = ""  # the unit typed when it is not the KB's (the value is converted)
 
 
 def classify(measurement: Measurement, value: float) -> tuple[str, bool]:
@@ -177,7 +178,7 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
             raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
         value, unit = parsed
         if unit and m.unit:
-            converted = convert(value, unit, m.unit)
+            converted = convert(value, unit, m.unit, difference=m.quantity == "difference")
             if converted is None:
                 raise SessionError(
                     tr("rules.error.bad_unit", lang, measurement=name, unit=unit, expected=m.unit)
@@ -200,7 +201,12 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
             )
         )
     state, critical = classify(m, value)
-    return Interpretation(value, m.unit, state, critical, True, text)
+    typed = ""
+    if isinstance(raw, str) and m.unit:
+        parsed_unit = (split_value_unit(text) or (0.0, ""))[1]
+        if parsed_unit and normalize_unit(parsed_unit) != normalize_unit(m.unit):
+            typed = parsed_unit
+    return Interpretation(value, m.unit, state, critical, True, text, typed)
 
 
 def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:

@@ -105,10 +105,14 @@ def _lookup(unit: str) -> tuple[str, float, float] | None:
     return _UNITS.get(text.lower())
 
 
-def convert(value: float, unit: str, target: str) -> float | None:
+def convert(value: float, unit: str, target: str, *, difference: bool = False) -> float | None:
     """``value`` in ``unit`` expressed in ``target``; None when they are not comparable.
 
-    Units equal once normalised (case-insensitive) need no table entry.
+    Units equal once normalised (case-insensitive) need no table entry. With
+    ``difference`` the value is an interval (a deviation, ``actual -
+    setpoint``: the KB's ``quantity: difference``), so the offsets of affine
+    units do not apply: 72 °F of difference is 40 K (40 °C of difference),
+    not 22 °C.
     """
     given, wanted = normalize_unit(unit), normalize_unit(target)
     if given == wanted or (
@@ -118,6 +122,8 @@ def convert(value: float, unit: str, target: str) -> float | None:
     source, dest = _lookup(unit), _lookup(target)
     if source is None or dest is None or source[0] != dest[0]:
         return None
+    if difference:
+        return value * source[1] / dest[1]
     base = value * source[1] + source[2]
     return (base - dest[2]) / dest[1]
 

@@ -72,11 +72,17 @@ class SessionBase:
 
     @property
     def technician(self) -> str:
-        return self._started.technician
+        """Who diagnoses now: the starter, or the colleague who resumed the session."""
+        return self._state.technician
 
     @property
     def habilitations(self) -> tuple[str, ...]:
-        return self._started.habilitations
+        return self._state.habilitations
+
+    @property
+    def colleagues(self) -> dict[str, tuple[str, ...]]:
+        """Habilitated colleagues at hand (name -> habilitations), see ColleagueJoined."""
+        return dict(self._state.colleagues)
 
     @property
     def symptoms(self) -> tuple[str, ...]:
@@ -100,7 +106,7 @@ class SessionBase:
 
     @property
     def max_steps(self) -> int | None:
-        return self._started.max_steps
+        return self._state.max_steps
 
     @property
     def kb_changed(self) -> bool:
@@ -270,7 +276,11 @@ class SessionBase:
 
     @property
     def stop_reason(self) -> str | None:
-        """``"confidence"``, ``"max_steps"``, ``"exhausted"`` or None (see module doc)."""
+        """``"confidence"``, ``"max_steps"``, ``"exhausted"``, ``"handover"`` or None.
+
+        See the module doc of :mod:`diagnosis.session.core`; the hand-over rule
+        is in :mod:`diagnosis.session.handover`.
+        """
         ranking = self.ranking()
         if (
             ranking
@@ -283,11 +293,43 @@ class SessionBase:
             return "max_steps"
         if not any(p.gain > MIN_GAIN for p in self._candidates()):
             return "exhausted"
+        if self.handover() is not None:
+            return "handover"
         return None
 
+    def handover(self) -> Any:
+        """The hand-over due now (:mod:`diagnosis.session.handover`), or None."""
+        from diagnosis.session.handover import handover_due
+
+        return handover_due(self._candidates(), self._state.colleagues, min_gain=MIN_GAIN)
+
     def alternatives(self) -> list[StepProposal]:
-        """Every measurement not answered yet, best first, habilitation gating applied."""
-        return list(self._candidates())
+        """Every measurement not answered yet, best first, habilitation gating applied.
+
+        A measurement answered *not available* is listed last (with no expected
+        information): it can still be taken later, and its reading then replaces
+        the *not available* one.
+        """
+        later = []
+        for r in self.readings:
+            if r.available or not self.equipment.has("measurement", r.measurement):
+                continue
+            m = self.equipment.measurement(r.measurement)
+            pre = prerequisites(m, self.habilitations)
+            later.append(
+                StepProposal(
+                    measurement=m,
+                    gain=0.0,
+                    cost_min=float(m.cost_min),
+                    score=0.0,
+                    lockout=pre.lockout,
+                    lockout_procedure=pre.lockout_procedure,
+                    habilitation=pre.habilitation,
+                    ppe=pre.ppe,
+                    habilitation_ok=pre.habilitation_ok,
+                )
+            )
+        return [*self._candidates(), *later]
 
     def _candidates(self) -> list[StepProposal]:
         evidence = self.evidence()
@@ -295,6 +337,7 @@ class SessionBase:
             *evidence.key(),
             tuple(r.measurement for r in self.readings),
             tuple(self._state.suggestions),
+            self.habilitations,
         )
         if self._candidates_cache is not None and self._candidates_cache[0] == key:
             return self._candidates_cache[1]

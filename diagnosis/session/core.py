@@ -53,7 +53,10 @@ from diagnosis.session.events import (
     AlertStepAcknowledged,
     CauseExcluded,
     CauseReinstated,
+    ColleagueJoined,
     Event,
+    HandedOver,
+    LockoutReleased,
     MeasurementProposed,
     MeasurementSuggested,
     NoteAdded,
@@ -61,6 +64,7 @@ from diagnosis.session.events import (
     RankingSnapshot,
     ReadingRecorded,
     ReadingUndone,
+    SessionResumed,
     SessionStarted,
     TreeObserved,
 )
@@ -205,17 +209,33 @@ class Session(RecordMixin):
             )
         return self.equipment.measurement(measurement_id)
 
-    def answer(self, measurement_id: str, raw: str | float | bool | None) -> Reading:
+    def answer(
+        self,
+        measurement_id: str,
+        raw: str | float | bool | None,
+        *,
+        taken_by: tuple[str, str] | None = None,
+    ) -> Reading:
         """Record a reading of ``measurement_id`` (see :func:`diagnosis.rules.interpret`).
+
+        Args:
+            measurement_id: the measurement answered.
+            raw: what was typed or read; None (or ``"n/a"``) for *not available*.
+            taken_by: ``(name, habilitation)`` of the habilitated colleague who
+                took the reading, for a measurement the technician's own
+                habilitations do not cover (recorded with the reading).
 
         Raises:
             SessionError: unknown measurement, bad value or unit (the log is
-                unchanged), an alert pending, or the session is closed.
+                unchanged), a reading outside the technician's habilitations
+                without a named colleague holding one that covers it, an alert
+                pending, or the session is closed.
         """
         self._check_open()
         self._check_no_alert()
         m = self._measurement(measurement_id)
         it = interpret(m, raw, self.lang)
+        taker = self.check_habilitation(m, taken_by) if it.available else None
         last = self._state.last_proposed
         proposed = bool(
             self._state.proposal_open and last is not None and last.measurement == measurement_id
@@ -231,11 +251,111 @@ class Session(RecordMixin):
                 available=it.available,
                 instrument=m.instrument.get(self.lang) or None,
                 proposed=proposed,
+                taken_by=taker[0] if taker else "",
+                taken_by_habilitation=taker[1] if taker else "",
+                typed_unit=it.typed_unit,
                 actor=self._actor(),
             )
         )
         self._update()
         return self.readings[-1]
+
+    def check_habilitation(
+        self, m: Measurement, taken_by: tuple[str, str] | None = None
+    ) -> tuple[str, str] | None:
+        """Who may take ``m``: None for the technician himself, else the colleague.
+
+        Raises:
+            SessionError: the technician's habilitations do not cover ``m`` and no
+                colleague is named, or the colleague's habilitation does not
+                cover it either (nothing is recorded).
+        """
+        from diagnosis.rules.habilitation import covers
+
+        need = m.requires.habilitation
+        if covers(self.habilitations, need):
+            return None
+        name = m.name.get(self.lang) or m.id
+        if taken_by is None or not taken_by[0].strip():
+            raise SessionError(
+                tr("session.error.habilitation_needed", self.lang, measurement=name, need=need)
+            )
+        who, held = taken_by[0].strip(), taken_by[1].strip()
+        if not covers([held], need):
+            raise SessionError(
+                tr(
+                    "session.error.colleague_not_habilitated",
+                    self.lang,
+                    measurement=name,
+                    need=need,
+                    colleague=who,
+                    held=held or "-",
+                )
+            )
+        return who, held
+
+    def join_colleague(self, name: str, habilitations: Sequence[str]) -> None:
+        """A habilitated colleague is at hand to take what the technician may not."""
+        self._check_open()
+        if not name.strip():
+            raise SessionError(tr("session.error.colleague_name", self.lang))
+        self._emit(
+            ColleagueJoined(
+                name=name.strip(), habilitations=tuple(habilitations), actor=self._actor()
+            )
+        )
+
+    def hand_over(self) -> HandedOver | None:
+        """Record the hand-over due now (see :mod:`diagnosis.session.handover`), if any.
+
+        The session stays open for a colleague to :meth:`resume`.
+        """
+        self._check_open()
+        due = self.handover()
+        if due is None:
+            return None
+        last = self._state.handed_over
+        if last is not None and last.measurement == due.measurement.measurement.id:
+            return last
+        best = due.best_allowed
+        event = HandedOver(
+            measurement=due.measurement.measurement.id,
+            habilitation=due.habilitation,
+            gain=due.measurement.gain,
+            best_allowed=best.measurement.id if best is not None else None,
+            best_allowed_gain=best.gain if best is not None else 0.0,
+            actor=self._actor(),
+        )
+        self._emit(event)
+        return event
+
+    def resume(
+        self,
+        *,
+        technician: str = "",
+        habilitations: Sequence[str] = (),
+        max_steps: int | None = None,
+    ) -> None:
+        """Take a stopped session up again (a SessionResumed event).
+
+        Args:
+            technician: who takes it over ("" keeps the current technician, and
+                ``habilitations`` are added to his).
+            habilitations: the habilitations of whoever goes on.
+            max_steps: readings allowed *from now on* (None: no limit).
+        """
+        self._check_open()
+        if max_steps is not None and max_steps < 1:
+            raise SessionError(tr("session.error.bad_max_steps", self.lang, value=max_steps))
+        total = len(self.readings) + max_steps if max_steps is not None else None
+        self._emit(
+            SessionResumed(
+                technician=technician.strip(),
+                habilitations=tuple(habilitations),
+                max_steps=total,
+                actor=technician.strip() or self._actor(),
+            )
+        )
 
     def not_available(self, measurement_id: str) -> Reading:
         """Record that ``measurement_id`` cannot be taken; the engine moves on."""
@@ -324,7 +444,9 @@ class Session(RecordMixin):
         self._update()
 
     # -------------------------------------------------------------------- alerts
-    def prepare(self, measurement_id: str) -> AlertRaised | None:
+    def prepare(
+        self, measurement_id: str, *, taken_by: tuple[str, str] | None = None
+    ) -> AlertRaised | None:
         """Raise the lockout procedure a measurement needs, before it is taken.
 
         The procedure is the measurement's ``requires.procedure``, else the
@@ -338,10 +460,15 @@ class Session(RecordMixin):
             no lockout procedure in the KB, or already raised).
 
         Raises:
-            SessionError: unknown measurement, or the session is closed.
+            SessionError: unknown measurement, a measurement outside the
+                technician's habilitations without a habilitated colleague
+                (``taken_by``, as in :meth:`answer`), or the session is closed.
         """
         self._check_open()
         m = self._measurement(measurement_id)
+        # The habilitation is checked before the lockout: nobody goes through a
+        # consignation to be told afterwards that he may not measure.
+        self.check_habilitation(m, taken_by)
         if not m.requires.lockout:
             return None
         procedure = m.requires.procedure or next(
@@ -358,12 +485,18 @@ class Session(RecordMixin):
 
         ``actor``: who acknowledges (default: the technician);
         :data:`~diagnosis.session.events.AUTOMATIC` for a scripted run.
+        A lockout's release step (déconsignation) is not a step to do before
+        the measurement: it is refused here and done by :meth:`release_lockout`.
         """
         alert = self._pending(procedure)
         steps = self._procedure_steps(alert.procedure)
         if not 0 <= step < max(steps, 1):
             raise SessionError(
                 tr("session.error.bad_step", self.lang, step=step + 1, procedure=procedure)
+            )
+        if step == self._release_step(procedure):
+            raise SessionError(
+                tr("session.error.release_before_work", self.lang, step=step + 1, procedure=procedure)
             )
         if step not in self.acknowledged_steps(procedure):
             self._emit(
@@ -373,10 +506,11 @@ class Session(RecordMixin):
     def acknowledge(self, procedure: str, *, actor: str | None = None) -> None:
         """Acknowledge a pending alert once each of its steps is acknowledged."""
         self._pending(procedure)
+        release = self._release_step(procedure)
         missing = [
             i + 1
             for i in range(self._procedure_steps(procedure))
-            if i not in self.acknowledged_steps(procedure)
+            if i not in self.acknowledged_steps(procedure) and i != release
         ]
         if missing:
             raise SessionError(
@@ -387,7 +521,39 @@ class Session(RecordMixin):
                     steps=", ".join(map(str, missing)),
                 )
             )
-        self._emit(AlertAcknowledged(procedure=procedure, actor=actor or self._actor()))
+        self._emit(
+            AlertAcknowledged(
+                procedure=procedure, release_step=release, actor=actor or self._actor()
+            )
+        )
+
+    @property
+    def applied_lockouts(self) -> list[str]:
+        """Lockout procedures applied and not released yet (their déconsignation is due)."""
+        return list(self._state.applied_lockouts)
+
+    def release_lockout(self, procedure: str, *, actor: str | None = None) -> None:
+        """Do the release step (déconsignation) of an applied lockout, after the measurement.
+
+        Raises:
+            SessionError: no such lockout applied, or one still pending.
+        """
+        self._check_no_alert()
+        if procedure not in self._state.applied_lockouts:
+            raise SessionError(tr("session.error.no_lockout_applied", self.lang, procedure=procedure))
+        step = self._release_step(procedure)
+        self._emit(
+            LockoutReleased(procedure=procedure, step=step or 0, actor=actor or self._actor())
+        )
+
+    def steps_to_acknowledge(self, procedure: str) -> tuple[int, ...]:
+        """The 0-based steps of ``procedure`` to acknowledge now (a lockout's release comes later)."""
+        release = self._release_step(procedure)
+        return tuple(i for i in range(self._procedure_steps(procedure)) if i != release)
+
+    def _release_step(self, procedure: str) -> int | None:
+        proc = self.kb.procedures.get(procedure)
+        return proc.release_step if proc is not None else None
 
     def _pending(self, procedure: str) -> AlertRaised:
         for alert in self._state.pending:
@@ -416,11 +582,25 @@ class Session(RecordMixin):
         for cause, rule in list(state.excluded.items()):
             if cause not in outcome.excluded and cause not in state.manual_excluded:
                 self._emit(CauseReinstated(cause=cause, rule=rule))
+        # One alert per procedure for what one update raised (a reading that both
+        # fires a rule and crosses on_critical for the same procedure: one alert);
+        # raised while the same procedure is still pending, it joins that alert
+        # (SessionState folds it in, the report shows one entry).
+        grouped: dict[str, list[tuple[str, str]]] = {}
         for due in outcome.alerts:
             if (due.procedure, due.trigger) not in state.raised_keys:
-                self._emit(
-                    AlertRaised(procedure=due.procedure, trigger=due.trigger, reason=due.reason)
+                grouped.setdefault(due.procedure, []).append((due.trigger, due.reason))
+        for procedure, keys in grouped.items():
+            acked = state.acknowledged_at.get(procedure)
+            self._emit(
+                AlertRaised(
+                    procedure=procedure,
+                    trigger=keys[0][0],
+                    reason=keys[0][1],
+                    also=tuple(keys[1:]),
+                    acknowledged_at=acked.isoformat() if acked is not None else "",
                 )
+            )
         for rule, text in outcome.notes:
             if rule not in state.noted_rules:
                 self._emit(NoteAdded(text=text.get(self.lang), rule=rule))

@@ -23,8 +23,11 @@ __all__ = [
     "CategorySet",
     "CauseExcluded",
     "CauseReinstated",
+    "ColleagueJoined",
     "ConclusionReached",
     "Event",
+    "HandedOver",
+    "LockoutReleased",
     "MeasurementProposed",
     "MeasurementSuggested",
     "NoteAdded",
@@ -35,6 +38,7 @@ __all__ = [
     "ReadingUndone",
     "RemedyRecorded",
     "SessionClosed",
+    "SessionResumed",
     "SessionStarted",
     "TreeObserved",
     "ValidationRecorded",
@@ -149,6 +153,13 @@ class ReadingRecorded(Event):
     available: bool = True
     instrument: str | None = None
     proposed: bool = True  # False when the technician chose to measure something else
+    # A reading outside the technician's habilitations, taken by a habilitated colleague:
+    # who, and the habilitation that covers it (issue 10: never silently around it).
+    taken_by: str = ""
+    taken_by_habilitation: str = ""
+    # A numeric answer typed in another unit: what was typed, before conversion
+    # (``raw`` keeps the whole text); empty when typed in the KB's unit.
+    typed_unit: str = ""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -165,6 +176,12 @@ class AlertRaised(Event):
     procedure: str
     trigger: str = ""  # rule id, or measurement id of a critical reading / prerequisite
     reason: str = ""
+    # Other (trigger, reason) that raised the same procedure from the same reading:
+    # one alert, one acknowledgement (issue 10).
+    also: tuple[tuple[str, str], ...] = ()
+    # When this procedure was last acknowledged in the session (ISO-8601), "" if never:
+    # raised again by a new reading, it says so.
+    acknowledged_at: str = ""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -178,6 +195,18 @@ class AlertStepAcknowledged(Event):
 class AlertAcknowledged(Event):
     type: ClassVar[str] = "alert_acknowledged"
     procedure: str
+    # A lockout acknowledged up to its release step (déconsignation), which is
+    # done after the measurement (LockoutReleased); None when there is none.
+    release_step: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LockoutReleased(Event):
+    """The release step (déconsignation) of a lockout, done after the measurement."""
+
+    type: ClassVar[str] = "lockout_released"
+    procedure: str
+    step: int  # 0-based index of the release step
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -279,6 +308,37 @@ class TreeObserved(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class ColleagueJoined(Event):
+    """A habilitated colleague is at hand to take the readings the technician may not."""
+
+    type: ClassVar[str] = "colleague_joined"
+    name: str
+    habilitations: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HandedOver(Event):
+    """The session stops and waits for a colleague (see :mod:`diagnosis.session.handover`)."""
+
+    type: ClassVar[str] = "handed_over"
+    measurement: str
+    habilitation: str = ""
+    gain: float = 0.0  # expected information of that measurement, bits
+    best_allowed: str | None = None  # the best measurement the technician may take
+    best_allowed_gain: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SessionResumed(Event):
+    """A stopped session taken up again, possibly by someone else, with a new step limit."""
+
+    type: ClassVar[str] = "session_resumed"
+    technician: str = ""
+    habilitations: tuple[str, ...] = ()
+    max_steps: int | None = None  # total readings allowed from now on; None: no limit
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionClosed(Event):
     type: ClassVar[str] = "session_closed"
     status: str = "done"  # done | abandoned
@@ -306,6 +366,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CauseReinstated,
         MeasurementSuggested,
         TreeObserved,
+        ColleagueJoined,
+        HandedOver,
+        SessionResumed,
+        LockoutReleased,
     )
 }
 
@@ -339,6 +403,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
                 value = tuple(nested(**v) for v in value)
             elif isinstance(value, dict):
                 value = nested(**value)
+        elif f.name in ("ranking", "also") and value is not None:
+            value = tuple((str(a), b if f.name == "also" else float(b)) for a, b in value)
         elif f.name == "ranking" and value is not None:
             value = tuple((str(c), float(p)) for c, p in value)
         elif isinstance(value, list):

@@ -86,10 +86,20 @@ class RecordMixin(SessionBase):
         self._emit(event)
         return event
 
+    @property
+    def validation_pending(self) -> bool:
+        """A root cause was concluded but no validation test result is recorded yet.
+
+        The record is then marked *validation pending* (report, ``history``)
+        until :meth:`record_validation` (issue 10).
+        """
+        c = self.conclusion
+        return c is not None and c.root_cause is not None and self.validation is None
+
     def suggested_why(self) -> list[WhyLink]:
         """The 5-Why chain prefilled from the concluded cause's ``why`` template."""
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()
-        return suggest_why(self.equipment, root, self.readings, self.lang)
+        return suggest_why(self.equipment, root, self.readings, self.lang, self.symptoms)
 
     def _root_cause_entity(self) -> Cause | None:
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()

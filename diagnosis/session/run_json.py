@@ -53,6 +53,13 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
                 "ranking": _ranking(snapshot),
             }
         )
+        if reading.taken_by:
+            steps[-1]["taken_by"] = {
+                "name": reading.taken_by,
+                "habilitation": reading.taken_by_habilitation,
+            }
+        if reading.typed_unit:
+            steps[-1]["typed"] = reading.raw
     conclusion = session.conclusion
     root = conclusion.root_cause if conclusion is not None else session.default_root_cause()
     why = (
@@ -93,4 +100,49 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         else [link.evidence for link in session.suggested_why()],
         "category_5m": category,
         "session": session.id,
+        "status": "open" if not session.closed else "done",
+        "handover": handover_json(session),
+        "validation_pending": session.validation_pending,
+    }
+
+
+def handover_json(session: RecordMixin) -> dict[str, Any] | None:
+    """The ``handover`` object of the run JSON: None unless the session stopped for one.
+
+    ``measurement`` and ``habilitation``: what the colleague should take and
+    the habilitation it needs; ``gain`` (bits) and ``gain_per_min``; the best
+    measurement the technician may take and its gain per minute (``best_allowed``),
+    the ``ratio`` of the two (the rule hands over below ``threshold``); the
+    ``ranking`` so far and what was ruled out (``excluded`` by rules or by the
+    technician, ``not_available`` measurements).
+    """
+    from diagnosis.session.handover import HANDOVER_MIN_GAIN, HANDOVER_RATIO
+
+    if session.stop_reason != "handover":
+        return None
+    due = session.handover()
+    if due is None:
+        return None
+    best = due.best_allowed
+    return {
+        "measurement": due.measurement.measurement.id,
+        "habilitation": due.habilitation,
+        "gain": round(due.measurement.gain, _DIGITS),
+        "gain_per_min": round(due.measurement.gain / max(due.measurement.cost_min, 1e-9), _DIGITS),
+        "cost_min": due.measurement.cost_min,
+        "lockout": due.measurement.lockout,
+        "best_allowed": None
+        if best is None
+        else {
+            "measurement": best.measurement.id,
+            "gain": round(best.gain, _DIGITS),
+            "gain_per_min": round(best.gain / max(best.cost_min, 1e-9), _DIGITS),
+        },
+        "ratio": round(due.ratio, _DIGITS),
+        "threshold": HANDOVER_RATIO,
+        "min_gain": HANDOVER_MIN_GAIN,
+        "ranking": _ranking(session.ranking()),
+        "excluded": sorted(session.excluded),
+        "not_available": [r.measurement for r in session.readings if not r.available],
+        "readings": len(session.readings),
     }

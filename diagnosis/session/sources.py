@@ -57,6 +57,9 @@ class AnswersFile:
     Values are numbers in the measurement's unit (``4.2`` or ``"4,2 bar"``),
     ``true``/``false`` (or yes/no/oui/non), a choice, or ``null`` / ``n/a`` for
     *not available*. A measurement the file does not hold is *not available*.
+    A reading taken by a habilitated colleague (a measurement outside the
+    technician's habilitations) is written as a mapping:
+    ``cv-dc-bus-ripple: {value: 3.1, taken_by: {name: Marc Petit, habilitation: BR}}``.
 
     Args:
         path: the file.
@@ -76,6 +79,7 @@ class AnswersFile:
         self.lang = lang
         self.values: dict[str, Raw] = {}
         self.lines: dict[str, int] = {}
+        self.taken_by: dict[str, tuple[str, str]] = {}  # measurement -> (name, habilitation)
         self._load()
         if equipment is not None:
             self.validate(equipment)
@@ -132,6 +136,8 @@ class AnswersFile:
         constructor = yaml.SafeLoader("")
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.MappingNode):
+                value_node = self._taken_by(str(key_node.value), value_node, line)
             if not isinstance(key_node, yaml.ScalarNode) or not isinstance(
                 value_node, yaml.ScalarNode
             ):
@@ -167,6 +173,32 @@ class AnswersFile:
         if isinstance(value, str) and find_unsafe(value) is not None:
             raise self._error(line, "session.answers.control_char", char=find_unsafe(value))
         return cast(Raw, value)
+
+    def _taken_by(self, key: str, node: yaml.MappingNode, line: int) -> yaml.Node:
+        """``{value: V, taken_by: {name: N, habilitation: H}}``: record who, return V's node."""
+        fields = {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        taker = fields.get("taken_by")
+        value = fields.get("value")
+        unknown = set(fields) - {"value", "taken_by"}
+        if value is None or unknown or not isinstance(taker, yaml.MappingNode):
+            raise self._error(line, "session.answers.bad_entry", measurement=key)
+        who = {
+            str(k.value): str(v.value)
+            for k, v in taker.value
+            if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)
+        }
+        name, hab = who.get("name", "").strip(), who.get("habilitation", "").strip()
+        if not name or not hab or set(who) - {"name", "habilitation"}:
+            raise self._error(line, "session.answers.bad_taken_by", measurement=key)
+        self.taken_by[key] = (name, hab)
+        return value
+
+    def colleagues(self) -> dict[str, tuple[str, ...]]:
+        """The colleagues the file names (``taken_by``): name -> habilitations."""
+        out: dict[str, tuple[str, ...]] = {}
+        for name, hab in self.taken_by.values():
+            out[name] = tuple(dict.fromkeys((*out.get(name, ()), hab)))
+        return out
 
     def validate(self, equipment: EquipmentKB) -> None:
         """Check every id and value against ``equipment`` (raises UsageError)."""

@@ -10,6 +10,7 @@ resume rely on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from diagnosis.kb.model import EquipmentKB
 from diagnosis.session.events import (
@@ -19,8 +20,11 @@ from diagnosis.session.events import (
     CategorySet,
     CauseExcluded,
     CauseReinstated,
+    ColleagueJoined,
     ConclusionReached,
     Event,
+    HandedOver,
+    LockoutReleased,
     MeasurementProposed,
     MeasurementSuggested,
     NoteAdded,
@@ -29,6 +33,7 @@ from diagnosis.session.events import (
     ReadingUndone,
     RemedyRecorded,
     SessionClosed,
+    SessionResumed,
     SessionStarted,
     TreeObserved,
     ValidationRecorded,
@@ -64,8 +69,19 @@ class SessionState:
     excluded: dict[str, str] = field(default_factory=dict)  # cause -> rule / reason
     manual_excluded: set[str] = field(default_factory=set)  # excluded by the technician
     notes: list[str] = field(default_factory=list)
+    note_rules: list[str] = field(default_factory=list)  # the rule of each note ("" if none)
     noted_rules: set[str] = field(default_factory=set)
     suggestions: list[str] = field(default_factory=list)
+    suggestion_rules: dict[str, str] = field(default_factory=dict)  # measurement -> rule
+    acknowledged_at: dict[str, datetime] = field(default_factory=dict)  # procedure -> last ack
+    # who diagnoses now (a session resumed by a colleague), and the step limit
+    technician: str = ""
+    habilitations: tuple[str, ...] = ()
+    max_steps: int | None = None
+    colleagues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> habilitations
+    handed_over: HandedOver | None = None  # the last hand-over, until resumed
+    # lockouts applied (acknowledged up to their release step) and not released yet
+    applied_lockouts: list[str] = field(default_factory=list)
     ranking: tuple[tuple[str, float], ...] = ()
     last_proposed: MeasurementProposed | None = None
     proposal_open: bool = False  # a proposal was made since the last answer / undo
@@ -78,6 +94,11 @@ class SessionState:
     closed: SessionClosed | None = None
     # fault tree id -> {gate or event id: observed state}
     tree_observations: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.technician = self.started.technician
+        self.habilitations = self.started.habilitations
+        self.max_steps = self.started.max_steps
 
     @property
     def readings(self) -> list[Reading]:
@@ -118,13 +139,26 @@ class SessionState:
             for k, reason in self.raised_keys.items()
             if reason == "lockout" or (k[1] != e.measurement and k[1] not in rules_on)
         }
+        # ... and the notes and suggestions of the rules it made fire go with it
+        # (the rules run again on what is left and raise them anew if they still hold).
+        kept = [(n, r) for n, r in zip(self.notes, self.note_rules, strict=True) if r not in rules_on]
+        self.notes = [n for n, _ in kept]
+        self.note_rules = [r for _, r in kept]
+        self.noted_rules -= rules_on
+        self.suggestions = [
+            m for m in self.suggestions if self.suggestion_rules.get(m, "") not in rules_on
+        ]
         self.proposal_open = False
         self.awaiting_snapshot = False
 
     def _on_alert_raised(self, e: AlertRaised) -> None:
-        self.pending.append(e)
-        self.alerts.append(e)
+        # The same procedure still pending: one alert, one acknowledgement.
+        if not any(a.procedure == e.procedure for a in self.pending):
+            self.pending.append(e)
+            self.alerts.append(e)
         self.raised_keys[(e.procedure, e.trigger)] = e.reason
+        for trigger, reason in e.also:
+            self.raised_keys[(e.procedure, trigger)] = reason
 
     def _on_alert_step_acknowledged(self, e: AlertStepAcknowledged) -> None:
         self.acked_steps.setdefault(e.procedure, set()).add(e.step)
@@ -132,6 +166,12 @@ class SessionState:
     def _on_alert_acknowledged(self, e: AlertAcknowledged) -> None:
         self.pending = [a for a in self.pending if a.procedure != e.procedure]
         self.acked_steps.pop(e.procedure, None)
+        self.acknowledged_at[e.procedure] = e.at
+        if e.release_step is not None and e.procedure not in self.applied_lockouts:
+            self.applied_lockouts.append(e.procedure)
+
+    def _on_lockout_released(self, e: LockoutReleased) -> None:
+        self.applied_lockouts = [p for p in self.applied_lockouts if p != e.procedure]
 
     def _on_cause_excluded(self, e: CauseExcluded) -> None:
         self.excluded[e.cause] = e.rule or e.reason
@@ -153,12 +193,14 @@ class SessionState:
 
     def _on_note_added(self, e: NoteAdded) -> None:
         self.notes.append(e.text)
+        self.note_rules.append(e.rule)
         if e.rule:
             self.noted_rules.add(e.rule)
 
     def _on_measurement_suggested(self, e: MeasurementSuggested) -> None:
         if e.measurement not in self.suggestions:
             self.suggestions.append(e.measurement)
+            self.suggestion_rules[e.measurement] = e.rule
 
     def _on_ranking_snapshot(self, e: RankingSnapshot) -> None:
         self.ranking = e.ranking
@@ -180,6 +222,21 @@ class SessionState:
 
     def _on_validation_recorded(self, e: ValidationRecorded) -> None:
         self.validation = e
+
+    def _on_colleague_joined(self, e: ColleagueJoined) -> None:
+        self.colleagues[e.name] = e.habilitations
+
+    def _on_handed_over(self, e: HandedOver) -> None:
+        self.handed_over = e
+
+    def _on_session_resumed(self, e: SessionResumed) -> None:
+        if e.technician:
+            self.technician = e.technician
+            self.habilitations = e.habilitations
+        elif e.habilitations:
+            self.habilitations = tuple(dict.fromkeys((*self.habilitations, *e.habilitations)))
+        self.max_steps = e.max_steps
+        self.handed_over = None
 
     def _on_session_closed(self, e: SessionClosed) -> None:
         self.closed = e

@@ -45,6 +45,9 @@ class Reading:
     available: bool
     at: datetime
     proposed: bool
+    taken_by: str = ""  # a habilitated colleague who took it for the technician
+    taken_by_habilitation: str = ""
+    typed_unit: str = ""  # the unit typed when not the KB's: ``raw`` is what was typed
 
     @classmethod
     def from_event(cls, event: ReadingRecorded) -> Reading:
@@ -58,6 +61,9 @@ class Reading:
             event.available,
             event.at,
             event.proposed,
+            event.taken_by,
+            event.taken_by_habilitation,
+            event.typed_unit,
         )
 
 

@@ -97,9 +97,13 @@ def intervention_rows(
                 "root_cause_probability": iv.root_cause_probability,
                 "root_cause_confirmed": iv.root_cause_confirmed,
                 "category_5m": iv.category_5m,
-                "why_chain": list(iv.why_chain),
+                # texts recorded in the session's language: in the export's language
+                # when they are the KB's (one language per file, issue 10)
+                "why_chain": [
+                    _in_lang(w, cause.why if cause else (), lang) for w in iv.why_chain
+                ],
                 "activity": iv.activity,
-                "remedy": iv.remedy,
+                "remedy": _in_lang(iv.remedy, (cause.remedy,) if cause else (), lang),
                 "parts": [{"ref": p.ref, "name": p.name, "qty": p.qty} for p in iv.parts],
                 "lockout_done": iv.lockout_done,
                 "alerts": list(iv.alerts),
@@ -113,6 +117,16 @@ def intervention_rows(
 
 # OWASP "CSV injection": a cell a spreadsheet would read as a formula starts with one of these
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _in_lang(recorded: str | None, texts: Any, lang: str) -> str | None:
+    """``recorded`` in ``lang`` when it is one of the KB ``texts`` in some language."""
+    if not recorded:
+        return recorded
+    for text in texts:
+        if text and recorded in dict(text.values).values():
+            return str(text.get(lang)) or recorded
+    return recorded
 
 
 def _csv_cell(value: Any) -> str:

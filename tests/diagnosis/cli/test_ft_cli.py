@@ -165,7 +165,7 @@ def test_render_dot_and_svg(
         assert "<svg" in svg.read_text(encoding="utf-8")
 
 
-def test_render_without_dot_keeps_the_dot_file(
+def test_render_without_dot_writes_nothing(
     yaml_tree: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -175,10 +175,16 @@ def test_render_without_dot_keeps_the_dot_file(
     target = tmp_path / "tree.png"
     code, _, err = run(["ft", "render", str(yaml_tree), "--to", "png", "-o", str(target)], capsys)
     assert code == 1
-    assert "graphviz 'dot' is not installed" in err
+    assert "graphviz 'dot' is not installed" in err and "--to text" in err
     assert err.strip().splitlines()[-1].startswith("diagnosis: error: cannot draw png")
-    assert (tmp_path / "tree.dot").read_text(encoding="utf-8").startswith("digraph")
-    assert not target.exists()
+    # no stray file (issue 10): neither the image nor a .dot beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in tmp_path.iterdir() if p.suffix not in (".dot", ".png")
+    )
+    assert not (tmp_path / "tree.dot").exists() and not target.exists()
+    svg = tmp_path / "tree.svg"
+    code, _, err = run(["ft", "render", str(yaml_tree), "--to", "svg", "-o", str(svg)], capsys)
+    assert code == 1 and not svg.exists() and not (tmp_path / "tree.dot").exists()
 
 
 def test_render_kb_tree_by_id(capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,8 +60,8 @@ causes:
       - {measurement: melt-temp, state: low, p: 0.9}
       - {measurement: heater-current, state: "false", p: 0.95}
     why:
-      - {en: Melt is too cold to fill the mould, fr: La matière est trop froide}
-      - {en: Zone 2 heater current is missing, fr: Pas de courant dans le collier zone 2}
+      - {text: {en: Melt is too cold to fill the mould, fr: La matière est trop froide}, measurement: melt-temp, state: low}
+      - {text: {en: Zone 2 heater current is missing, fr: Pas de courant dans le collier zone 2}, measurement: heater-current, state: "false"}
   - id: wet-granules
     name: {en: Wet granules, fr: Granulés humides}
     category_5m: matiere

@@ -114,10 +114,11 @@ def test_history_lists_the_run(
         "im-heater-z2-burnt",
         "WO-7",
     )
+    # a filter that matches nothing says so (issue 10), not "no saved session"
     code, out, _ = _cli(capsys, "history", "--db", db, "--equipment", "other")
-    assert code == 0 and "no saved session" in out
+    assert code == 0 and "no saved session matches these filters" in out
     code, out, _ = _cli(capsys, "history", "--db", db, "--since", "28/11/2099")
-    assert code == 0 and "no saved session" in out
+    assert code == 0 and "no saved session matches these filters" in out
     code, out, _ = _cli(capsys, "history", "--db", db, "--lang", "fr")
     assert session_id in out and "terminée" in out
     code, _, err = _cli(capsys, "history", "--db", db, "--since", "yesterday")
@@ -304,6 +305,16 @@ def test_sigkill_mid_session_then_resume(
     assert steps[: len(before)] == [r[0] for r in before]
     code, out, _ = _cli(capsys, "verify", "killed-1", "--db", db)
     assert code == 0
+    # Stopped by its step limit without a conclusion: still unfinished (issue 10, item 9).
+    code, out, _ = _cli(capsys, "history", "--db", db, "--unfinished", "--format", "json")
+    assert [s["id"] for s in json.loads(out)["sessions"]] == ["killed-1"]
+    assert data["status"] == "open" and data["stop_reason"] == "max_steps"
+    from diagnosis.kb import load_kb
+    from diagnosis.session import Session
+    from diagnosis.store import open_store
+
+    with open_store(db) as store:
+        Session.replay(load_kb(), store.events("killed-1"), sink=store).close("abandoned")
     code, out, _ = _cli(capsys, "history", "--db", db, "--unfinished", "--format", "json")
     assert json.loads(out)["sessions"] == []
     code, _, err = _cli(capsys, "resume", "killed-1", "--db", db, "--answers", str(answers))

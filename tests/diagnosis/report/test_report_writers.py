@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
@@ -46,7 +47,7 @@ def test_markdown_french_dates_numbers_and_colons() -> None:
     assert "| 14:14:00 | Courant collier | 0,1 A | bas | 4 A |" in md
     assert "- **Quoi** : short shots on mould 12" in md
     assert "**Collier chauffant grillé** : 97,0 %, confirmée par le technicien" in md
-    assert "Rapport généré le 28/11/2026 16:00 (UTC)" in md
+    assert "Rapport généré le 28/11/2026 16:00 (UTC+00:00)" in md
 
 
 def test_kb_text_is_escaped_everywhere() -> None:
@@ -55,7 +56,9 @@ def test_kb_text_is_escaped_everywhere() -> None:
     md = render(r, "md")
     assert isinstance(html, str) and isinstance(md, str)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "<script>" not in md and "&lt;script&gt;" in md
+    # Markdown escapes with backslashes, never HTML entities (issue 10)
+    assert re.search(r"(?<!\\)<script>", md) is None and "\\<script>" in md
+    assert "&lt;" not in md and "&amp;" not in md
     assert "\\|" in md  # a pipe cannot break a table
     data = json.loads(render(r, "json"))
     assert data["conclusion"]["name"] == EVIL  # JSON keeps the text as is
@@ -124,6 +127,7 @@ def test_json_is_versioned_and_complete() -> None:
         "audit",
         "tree_observations",
         "history",
+        "validation_pending",
     }
     assert set(data) == expected
 
@@ -193,3 +197,18 @@ def test_audit_line() -> None:
     assert isinstance(ok, str) and "17 events, hash chain intact" in ok
     bad = render(dataclasses.replace(r, audit=Audit(False, 17, 4)), "html")
     assert isinstance(bad, str) and "modified outside the application at event 4" in bad
+
+
+def test_times_are_local_with_their_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: a supervisor reads local times, and the report says which zone."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    md = render(_report("fr"), "md")
+    html = render(_report("en"), "html")
+    assert isinstance(md, str) and isinstance(html, str)
+    assert "| Début | 28/11/2026 15:05 |" in md  # 14:05 UTC, winter time
+    assert "*Heures locales (UTC+01:00).*" in md
+    assert "Rapport généré le 28/11/2026 17:00 (UTC+01:00)" in md
+    assert "Times are local (UTC+01:00)." in html and "Times are UTC" not in html

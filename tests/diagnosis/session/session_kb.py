@@ -17,6 +17,7 @@ from diagnosis.kb.model import (
     Rule,
     Symptom,
     Thresholds,
+    WhyEvidence,
 )
 
 
@@ -90,6 +91,12 @@ CAUSES = (
             t("Melt is too cold to fill the mould", "La matière est trop froide"),
             t("Zone 2 heater current is missing", "Pas de courant dans le collier zone 2"),
             t("Heater band burnt out", "Collier grillé"),
+        ),
+        # each link names its own evidence (issue 10: no word matching)
+        why_evidence=(
+            WhyEvidence(measurement="melt-temp", state="low"),
+            WhyEvidence(measurement="heater-current", state="false"),
+            None,
         ),
         remedy=t("Replace heater band", "Remplacer le collier"),
         equipment="test-press",

@@ -147,7 +147,9 @@ def test_not_available_is_recorded_and_skipped_by_the_planner() -> None:
     assert (r.available, r.value, r.state) == (False, None, None)
     nxt = s.proposal()
     assert nxt is not None and nxt.measurement.id != p.measurement.id
-    assert p.measurement.id not in {a.measurement.id for a in s.alternatives()}
+    # still listed, last and with no expected information, to be taken later (issue 10)
+    last = s.alternatives()[-1]
+    assert (last.measurement.id, last.gain) == (p.measurement.id, 0.0)
     assert p.measurement.id not in s.evidence().states
 
 
@@ -225,7 +227,6 @@ def test_habilitation_gating_marks_and_lowers_the_measurement() -> None:
         "lockout-press",
         False,
     )
-    # Once nothing else is informative, the gated measurement is still proposed, marked.
     for mid in ("granule-aspect", "melt-temp", "hyd-pressure", "oil-level"):
         without.answer(
             mid,
@@ -236,6 +237,17 @@ def test_habilitation_gating_marks_and_lowers_the_measurement() -> None:
                 "oil-level": "oui",
             }[mid],
         )
+    # Once nothing else is informative, the session hands over (issue 10) rather than
+    # proposing a measurement the technician may not take...
+    assert without.proposal() is None and without.stop_reason == "handover"
+    due = without.handover()
+    assert (due.measurement.measurement.id, due.habilitation, due.best_allowed) == (
+        "heater-current",
+        "BR",
+        None,
+    )
+    # ... unless a habilitated colleague is at hand: then it is proposed, marked.
+    without.join_colleague("Marc", ["BR"])
     last = without.proposal()
     assert last is not None and last.measurement.id == "heater-current"
     assert not last.habilitation_ok
