@@ -177,9 +177,12 @@ def test_verify_unknown_session_is_a_usage_error(
 def test_history_filter_matching_nothing_says_so(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = _cli(capsys, "history", "--db", db)
+    from diagnosis.store import open_store
+
+    open_store(db).close()  # an empty database (read commands refuse a missing one)
+    _code, out, _ = _cli(capsys, "history", "--db", db)
     assert "no saved session in" in out
-    code, out, _ = _cli(capsys, "history", "--db", db, "-e", CV, "--lang", "fr")
+    _code, out, _ = _cli(capsys, "history", "--db", db, "-e", CV, "--lang", "fr")
     assert "aucune session enregistrée ne correspond à ces filtres" in out
 
 
