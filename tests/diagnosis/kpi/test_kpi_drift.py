@@ -151,3 +151,16 @@ def test_cli_json_exit_code_and_start_diagnosis(
     assert "2 séries, 1 à traiter" in out
     only_temp = csv(tmp_path, series("cv-line-01", "cv-motor-temp", [55.0] * 5))
     assert main(["monitor", str(only_temp)]) == 0
+
+
+def test_long_series_is_sampled_for_the_trend(tmp_path: Path) -> None:
+    # 20 readings a day for 60 days: 1 200 pairs would be fine, 50 000 readings would not.
+    kb = load_kb()
+    rows = [
+        f"{(T0 + timedelta(minutes=k)).isoformat()},cv-line-01,cv-vib-motor-de,"
+        f"{1.0 + 0.02 * k / 1440:.6f},"
+        for k in range(0, 60 * 1440, 17)
+    ]
+    (doc,) = watch(read_readings(csv(tmp_path, rows), kb), kb)
+    assert doc["trend_readings"] == len(rows) > 2000
+    assert doc["slope_per_day"] == pytest.approx(0.02, rel=1e-3)
