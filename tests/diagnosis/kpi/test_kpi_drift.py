@@ -164,3 +164,17 @@ def test_long_series_is_sampled_for_the_trend(tmp_path: Path) -> None:
     (doc,) = watch(read_readings(csv(tmp_path, rows), kb), kb)
     assert doc["trend_readings"] == len(rows) > 2000
     assert doc["slope_per_day"] == pytest.approx(0.02, rel=1e-3)
+
+
+def test_semicolon_file_decimal_comma_and_psi(tmp_path: Path) -> None:
+    # pp-frl-pressure is in bar; 87 psi = 5.998 bar; French decimal commas in a ';' file.
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "timestamp;equipment;measurement;value;unit\n"
+        "02/03/2026 08:00;pp-cell-01;pp-frl-pressure;6,1;bar\n"
+        "2026-03-03T08:00:00+01:00;pp-cell-01;pp-frl-pressure;87;psi\n",
+        encoding="utf-8",
+    )
+    first, second = read_readings(path, load_kb())
+    assert first.value == pytest.approx(6.1)
+    assert second.value == pytest.approx(87 * 0.0689475729)
