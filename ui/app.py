@@ -201,6 +201,11 @@ class DiagnosisApp(App[None]):
 
         if self.session is not None:
             self.push_screen(ConclusionScreen(self.session))
+            from ui.screens.dashboard import recurrence_notice
+
+            notice = recurrence_notice(self)  # "third time in 90 days" (issue 13)
+            if notice:
+                self.notify(notice, severity="warning", timeout=15)
 
     def show_report(self) -> None:
         from diagnosis.ui.screens.report import ReportScreen

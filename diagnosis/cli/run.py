@@ -168,6 +168,12 @@ def run(
                 raise UsageError(str(exc)) from exc
         run_session(session, source)
         finish_scripted(session)
+        flag = ""
+        if store is not None:  # recurrence of the cause on this equipment (issue 13)
+            from diagnosis.kpi.history import report_history
+
+            history = report_history(store, list(session.events), knowledge, lang)
+            flag = history.flag if history is not None else ""
     finally:
         if store is not None:
             store.close()
@@ -175,6 +181,8 @@ def run(
         print(json.dumps(session.to_run_json(), indent=2, ensure_ascii=False))
     else:
         print(render_text(session, eq, lang, saved=store is not None, not_saved=not_saved))
+        if flag:
+            print(flag)
 
 
 def parse_colleague(text: str, lang: str) -> tuple[str, tuple[str, ...]]:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["Reading", "analyse_series", "read_readings", "watch"]
 
 COLUMNS = ("timestamp", "equipment", "measurement", "value")
+MAX_TREND_POINTS = 2000  # readings used for one trend (evenly spaced over the window)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,10 @@ def analyse_series(
     days = np.array([(r.at - first.at).total_seconds() / 86400.0 for r in recent])
     values = np.array([r.value for r in recent])
     doc["trend_readings"] = len(recent)
-    if len(recent) >= 3 and days[-1] > days[0]:
+    if len(recent) > MAX_TREND_POINTS:  # Theil–Sen is O(n²) in memory: keep an even sample
+        keep = np.linspace(0, len(recent) - 1, MAX_TREND_POINTS).round().astype(int)
+        days, values = days[keep], values[keep]
+    if len(days) >= 3 and days[-1] > days[0]:
         slope, _, low, high = theilslopes(values, days, alpha=confidence)
         slope, low, high = float(slope), float(low), float(high)
         x_mid, y_mid = float(np.median(days)), float(np.median(values))

@@ -81,3 +81,29 @@ async def test_flagged_drift_opens_a_prefilled_diagnosis(ui_kb, db_url, tmp_path
         assert session is not None and session.equipment.id == "ui-press-01"
         (reading,) = [r for r in session.readings if r.measurement == "melt-temp"]
         assert reading.value == 205.0 and reading.state == "low"
+
+
+async def test_conclusion_warns_of_a_recurrent_cause(ui_kb, db_url, tmp_path) -> None:
+    from ui.screens.conclusion import ConclusionScreen
+    from ui.screens.dashboard import prefilled_app
+
+    app = prefilled_app(
+        ui_kb, db=db_url, lang="en", equipment="ui-press-01", symptoms=["short-shot"],
+        answers={"melt-temp": "190"}, config_dir=tmp_path / "config",
+        report_dir=tmp_path / "reports",
+    )
+    now = datetime.now(UTC)
+    record(app.store, 1, now - timedelta(days=60), "heater-burnt", 200.0)
+    record(app.store, 2, now - timedelta(days=20), "heater-burnt", 195.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await settle(pilot)
+        assert app.session.ranking()[0][0] == "heater-burnt"
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConclusionScreen)
+        messages = [n.message for n in app._notifications]
+        assert (
+            "Heater band zone 2 burnt out: Third time in 90 days: look for the deeper cause"
+            in messages
+        )

@@ -21,7 +21,7 @@ from diagnosis.i18n import format_datetime, format_number
 from ui.screens.base import BaseScreen
 from ui.text import esc, kb_text
 
-__all__ = ["DashboardScreen", "prefilled_app"]
+__all__ = ["DashboardScreen", "prefilled_app", "recurrence_notice"]
 
 BAR = 20  # width of the Pareto bars, in cells
 
@@ -244,3 +244,21 @@ def prefilled_app(
             self.call_from_thread(self.session_started, session)
 
     return DriftApp(kb, db=db, lang=lang, **options)
+
+
+def recurrence_notice(app: Any) -> str:
+    """"Cause: Third time in 90 days: look for the deeper cause" for the app's session, or ""."""
+    from diagnosis.kpi.history import report_history
+
+    session = app.session
+    if session is None:
+        return ""
+    try:
+        history = report_history(app.store, list(session.events), app.kb, app.lang)
+    except (DiagnosisError, AttributeError):
+        return ""
+    if history is None or not history.flag or not history.cause:
+        return ""
+    found = app.kb.causes.get(history.cause)
+    name = kb_text(found.name, app.lang) if found is not None else history.cause
+    return f"{name}: {history.flag}"

@@ -151,3 +151,30 @@ def test_cli_json_exit_code_and_start_diagnosis(
     assert "2 séries, 1 à traiter" in out
     only_temp = csv(tmp_path, series("cv-line-01", "cv-motor-temp", [55.0] * 5))
     assert main(["monitor", str(only_temp)]) == 0
+
+
+def test_long_series_is_sampled_for_the_trend(tmp_path: Path) -> None:
+    # 20 readings a day for 60 days: 1 200 pairs would be fine, 50 000 readings would not.
+    kb = load_kb()
+    rows = [
+        f"{(T0 + timedelta(minutes=k)).isoformat()},cv-line-01,cv-vib-motor-de,"
+        f"{1.0 + 0.02 * k / 1440:.6f},"
+        for k in range(0, 60 * 1440, 17)
+    ]
+    (doc,) = watch(read_readings(csv(tmp_path, rows), kb), kb)
+    assert doc["trend_readings"] == len(rows) > 2000
+    assert doc["slope_per_day"] == pytest.approx(0.02, rel=1e-3)
+
+
+def test_semicolon_file_decimal_comma_and_psi(tmp_path: Path) -> None:
+    # pp-frl-pressure is in bar; 87 psi = 5.998 bar; French decimal commas in a ';' file.
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "timestamp;equipment;measurement;value;unit\n"
+        "02/03/2026 08:00;pp-cell-01;pp-frl-pressure;6,1;bar\n"
+        "2026-03-03T08:00:00+01:00;pp-cell-01;pp-frl-pressure;87;psi\n",
+        encoding="utf-8",
+    )
+    first, second = read_readings(path, load_kb())
+    assert first.value == pytest.approx(6.1)
+    assert second.value == pytest.approx(87 * 0.0689475729)

@@ -89,3 +89,22 @@ def test_report_shows_history_and_flag(tmp_path: Path, capsys: pytest.CaptureFix
     history = json.loads(capsys.readouterr().out)["history"]
     assert history["cause"] == "pp-cup-worn" and history["recurrence"] >= 3
     assert all(p["root_cause"] == "pp-cup-worn" for p in history["same_cause"])
+
+
+def test_run_prints_the_recurrence_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).parents[3] / "tests" / "ui"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("melt-temp: 205\nheater-current: false\ngranule-aspect: dry\n",
+                       encoding="utf-8")
+    args = ["run", "--kb", str(root / "kb"), "--fault-trees", str(root / "fault_trees"),
+            "--equipment", "ui-press-01", "--symptom", "short-shot", "--answers", str(answers),
+            "--habilitation", "BR", "--db", str(tmp_path / "runs.db")]
+    outputs = []
+    for _ in range(3):
+        assert main(args) == 0
+        outputs.append(capsys.readouterr().out)
+    assert "time in 90 days" not in outputs[0]
+    assert "Second time in 90 days: look for the deeper cause" in outputs[1]
+    assert "Third time in 90 days: look for the deeper cause" in outputs[2]
