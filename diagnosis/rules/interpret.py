@@ -188,7 +188,9 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
             raise SessionError(tr("rules.error.no_unit", lang, measurement=name, unit=unit))
     if not math.isfinite(value):
         raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
-    floor = physical_floor(m.unit)
+    floor = None if m.quantity == "difference" else physical_floor(m.unit)
+    if floor is not None and _kb_below(m, floor[0]):
+        floor = None  # the KB itself expects values below it: a deviation, a gauge reading
     if floor is not None and value < floor[0]:
         raise SessionError(
             tr(
@@ -207,6 +209,13 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
         if parsed_unit and normalize_unit(parsed_unit) != normalize_unit(m.unit):
             typed = parsed_unit
     return Interpretation(value, m.unit, state, critical, True, text, typed)
+
+
+def _kb_below(m: Measurement, floor: float) -> bool:
+    """Whether the KB's own nominal value or thresholds for ``m`` lie below ``floor``."""
+    t = m.thresholds
+    known = (m.nominal, t.low_critical, t.low_alarm, t.high_alarm, t.high_critical)
+    return any(v is not None and v < floor for v in known)
 
 
 def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:

@@ -247,11 +247,12 @@ def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Ra
     if state == "low":
         edge_c, edge_a = t.low_critical, t.low_alarm
         if critical and edge_c is not None:
-            return edge_c - span / 2
+            return _above_floor(m, edge_c - span / 2, edge_c)
         if edge_c is not None and edge_a is not None:
             return (edge_c + edge_a) / 2
         edge = edge_a if edge_a is not None else edge_c
-        return (edge if edge is not None else nominal) - span / 2
+        low = edge if edge is not None else nominal
+        return _above_floor(m, low - span / 2, low)
     edge_c, edge_a = t.high_critical, t.high_alarm
     if critical and edge_c is not None:
         return edge_c + span / 2
@@ -259,6 +260,16 @@ def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Ra
         return (edge_c + edge_a) / 2
     edge = edge_a if edge_a is not None else edge_c
     return (edge if edge is not None else nominal) + span / 2
+
+
+def _above_floor(m: Measurement, value: float, edge: float) -> float:
+    """``value``, or halfway between the physical floor and ``edge`` if it is below it."""
+    from diagnosis.rules.units import physical_floor
+
+    floor = None if m.quantity == "difference" else physical_floor(m.unit)
+    if floor is None or value >= floor[0] or edge < floor[0]:
+        return value
+    return (floor[0] + edge) / 2
 
 
 class SimulatedMachine:
