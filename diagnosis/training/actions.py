@@ -53,9 +53,9 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
     """
     path = Path(path)
 
-    def error(node: yaml.Node | None, key: str, **kw: object) -> UsageError:
+    def error(node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
-        return UsageError(f"{path}:{line}: " + tr(f"training.{key}", lang, **kw))
+        return UsageError(f"{path}:{line}: " + tr(f"training.{msg}", lang, **kw))
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -100,7 +100,7 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
             continue
         for key in data:
             if key not in ("conclude", "category_5m", "why"):
-                raise error(item, "actions.bad_key", key=key)
+                raise error(item, "actions.bad_key", name=key)
         whys: list[Why] = []
         raw_why = data.get("why") or []
         if isinstance(raw_why, str):

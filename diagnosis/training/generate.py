@@ -70,7 +70,7 @@ def generate_exercise(
     if needs:
         data["trainee"]["habilitations"] = ["BR"]
     minutes = sum(s.minutes for s in steps)
-    data["time_budget_min"] = max(15, int(math.ceil(minutes * 2 / 5.0)) * 5)
+    data["time_budget_min"] = max(15, math.ceil(minutes * 2 / 5.0) * 5)
     lockout = any(s.lockout for s in steps)
     data["level"] = "easy" if len(steps) <= 2 and not lockout else (
         "medium" if len(steps) <= 4 else "hard"

@@ -129,10 +129,10 @@ class _Src:
         self.path = path
         self.lang = lang
 
-    def error(self, node: yaml.Node | None, key: str, **kw: object) -> UsageError:
+    def error(self, node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
         col = node.start_mark.column + 1 if node is not None else 0
-        return UsageError(f"{self.path}:{line}:{col}: " + tr(f"training.load.{key}", self.lang, **kw))
+        return UsageError(f"{self.path}:{line}:{col}: " + tr(f"training.load.{msg}", self.lang, **kw))
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -142,7 +142,7 @@ class _Src:
             if not isinstance(k, yaml.ScalarNode):
                 raise self.error(k, "not_mapping", what=what)
             if k.value in out:
-                raise self.error(k, "duplicate", key=k.value)
+                raise self.error(k, "duplicate", name=k.value)
             out[str(k.value)] = (k, v)
         return out
 
@@ -170,7 +170,7 @@ class _Src:
         values = self.mapping(node, "text")
         for lang, (k, _) in values.items():
             if lang not in ("en", "fr"):
-                raise self.error(k, "bad_lang", lang=lang)
+                raise self.error(k, "bad_lang", code=lang)
         return Text.of({lang: self.string(v) for lang, (_, v) in values.items()})
 
     def number(self, node: yaml.Node, minimum: float = 0.0) -> float:
@@ -220,10 +220,10 @@ def load_exercise(
         top = src.mapping(root, "exercise")
     for key, (knode, _) in top.items():
         if key not in _TOP_KEYS:
-            raise src.error(knode, "unknown_key", key=key, known=", ".join(_TOP_KEYS))
+            raise src.error(knode, "unknown_key", name=key, known=", ".join(_TOP_KEYS))
     for key in ("id", "title", "level", "equipment", "symptoms"):
         if key not in top:
-            raise src.error(root, "missing_key", key=key)
+            raise src.error(root, "missing_key", name=key)
     if "causes" not in top and "outside_kb" not in top:
         raise src.error(root, "missing_cause")
 
@@ -240,7 +240,7 @@ def load_exercise(
     if "problem" in top:
         for key, (knode, vnode) in src.mapping(node("problem"), "problem").items():
             if key not in _PROBLEM_KEYS:
-                raise src.error(knode, "unknown_key", key=key, known=", ".join(_PROBLEM_KEYS))
+                raise src.error(knode, "unknown_key", name=key, known=", ".join(_PROBLEM_KEYS))
             problem[key] = src.text(vnode)
     readings: dict[str, str | float | bool | None] = {}
     reading_nodes: dict[str, yaml.Node] = {}
@@ -280,7 +280,7 @@ def load_exercise(
     if "trainee" in top:
         for key, (knode, vnode) in src.mapping(node("trainee"), "trainee").items():
             if key != "habilitations":
-                raise src.error(knode, "unknown_key", key=key, known="habilitations")
+                raise src.error(knode, "unknown_key", name=key, known="habilitations")
             habilitations = src.strings(vnode) if not _is_empty(vnode) else ()
     category = None
     if "category_5m" in top:

@@ -99,7 +99,8 @@ class PathStep:
     """One trainee reading, judged against the engine's value-of-information ranking then.
 
     ``verdict``: ``best`` (the engine's own choice), ``useful`` (informative),
-    ``redundant`` (could not change the ranking) or ``repeat`` (already read).
+    ``redundant`` (no expected information, or no outcome could change the
+    leading cause nor its side of the confidence threshold) or ``repeat`` (already read).
     """
 
     step: int
@@ -297,6 +298,26 @@ def _name(eq: EquipmentKB, kind: str, item: str, lang: str) -> str:
     return item
 
 
+def _cannot_change(session: Session, mid: str) -> bool:
+    """Whatever it reads, ``mid`` leaves the leading cause and its side of the confidence threshold."""
+    ranking = session.ranking()
+    if not ranking:
+        return True
+    top, p = ranking[0]
+    evidence = session.evidence()
+    model = session._diagnostic_model()  # the session's compiled network, reused
+    excluded = session.excluded
+    m = session.equipment.measurement(mid)
+    for state in m.states:
+        post = model.posteriors(evidence.with_state(mid, state))
+        head = next(((c, q) for c, q in post.ranking() if c not in excluded), None)
+        if head is None:
+            continue
+        if head[0] != top or (head[1] >= session.confidence) != (p >= session.confidence):
+            return False
+    return True
+
+
 def _redundancy_reason(session: Session, mid: str, lang: str) -> str:
     """Why a reading could not change the ranking: what the causes it tests had become."""
     eq = session.equipment
@@ -403,7 +424,7 @@ def assess(
                 verdict, critique = "best", tr("training.critique.best", lang)
             elif already:
                 verdict, critique = "repeat", tr("training.critique.repeat", lang)
-            elif gain <= MIN_GAIN:
+            elif gain <= MIN_GAIN or _cannot_change(before, mid):
                 verdict, critique = "redundant", _redundancy_reason(before, mid, lang)
             else:
                 verdict = "useful"
