@@ -30,7 +30,7 @@ __all__ = [
 
 def exercise_of(events: Sequence[Any]) -> dict[str, str] | None:
     """The exercise marker of a session's log, or None for an ordinary session."""
-    for event in events[:3]:
+    for event in events:
         if event.type == "note_added" and str(event.rule).startswith(NOTE + "exercise:"):
             return parse_marker(str(event.rule))
     return None
