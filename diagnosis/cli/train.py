@@ -68,17 +68,17 @@ def train(
     """With no command, open the exercise picker of the terminal UI."""
     if ctx.invoked_subcommand is not None:
         return
-    root = _ctx(ctx)
-    from diagnosis.ui.app import DiagnosisApp
+    import importlib
 
-    app = DiagnosisApp(
-        kb or root.get("kb"),
-        db=db or root.get("db"),
+    root = _ctx(ctx)
+    tui = importlib.import_module("diagnosis.cli.tui")  # the one CLI module that imports the UI
+    tui.launch(
         lang=lang or root.get("lang"),
+        kb=kb or root.get("kb"),
+        db=db or root.get("db"),
         training=True,
         exercises=exercises,
     )
-    app.run()
 
 
 @train_app.command("schema")

@@ -211,16 +211,33 @@ class TrainingRun:
             )
         if procedure in self.lockouts:
             return
+        self.begin_lockout(procedure)
+        for index in range(len(proc.steps)):
+            self.session.acknowledge_step(procedure, index)
+        self.end_lockout(procedure)
+
+    def begin_lockout(self, procedure: str) -> bool:
+        """Raise a lockout procedure the trainee is about to apply (then acknowledge its steps).
+
+        Returns False when it is already applied.
+        """
+        proc = self.kb.procedures.get(procedure)
+        if proc is None or proc.kind != "lockout":
+            known = ", ".join(p.id for p in self.session.equipment.procedures if p.kind == "lockout")
+            raise SessionError(
+                tr("training.run.not_lockout", self.lang, procedure=procedure, known=known)
+            )
+        if procedure in self.lockouts:
+            return False
         _emit(
             self.session,
             AlertRaised(procedure=procedure, trigger="training", reason="lockout", actor=self.trainee),
         )
-        for index in range(len(proc.steps)):
-            _emit(
-                self.session,
-                AlertStepAcknowledged(procedure=procedure, step=index, actor=self.trainee),
-            )
-        _emit(self.session, AlertAcknowledged(procedure=procedure, actor=self.trainee))
+        return True
+
+    def end_lockout(self, procedure: str) -> None:
+        """The lockout's steps are all acknowledged: it is applied."""
+        self.session.acknowledge(procedure)
         self.lockouts.append(procedure)
 
     def acknowledge(self, procedure: str) -> None:
