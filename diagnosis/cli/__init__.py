@@ -30,7 +30,7 @@ app = typer.Typer(
 )
 
 # Sub-command modules; each defines ``register(app: typer.Typer) -> None``.
-_MODULES = ("kb", "run", "store", "ft", "fmea", "tui", "train")
+_MODULES = ("kb", "run", "store", "ft", "fmea", "tui", "train", "serve")
 
 
 @app.callback()
