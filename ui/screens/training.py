@@ -96,6 +96,8 @@ class TrainingPickerScreen(BaseScreen[None]):
         for ex in self.exercises:
             label = f"{self.t('training.level.' + ex.level):<10} {ex.title.get(self.lang)}  ({ex.id})"
             listing.add_option(Option(label, id=ex.id))
+        if self.exercises:
+            listing.highlighted = 0
         self._show_mode()
         self.query_one("#trainee", Input).focus()
 
@@ -164,7 +166,10 @@ class ChooseDialog(BaseDialog[str | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#choices", OptionList).focus()
+        listing = self.query_one("#choices", OptionList)
+        listing.focus()
+        if self.items:
+            listing.highlighted = 0
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -269,6 +274,7 @@ class TrainingScreen(BaseScreen[None]):
         listing.border_title = self.t("training.ui.measurements")
         for m in self.session.equipment.measurements:
             listing.add_option(Option(self._measure_label(m), id=m.id))
+        listing.highlighted = 0
         listing.focus()
         self.refresh_view()
 
@@ -481,7 +487,11 @@ class TrainingScoreScreen(BaseScreen[None]):
         deductions.add_column("")
         for d in a.deductions:
             deductions.add_row(f"-{d.points} {d.code}", str(d.step), d.reason)
-        self.query_one("#deductions", Static).update(deductions)
+        self.query_one("#deductions", Static).update(
+            deductions
+            if a.deductions
+            else f"{self.t('training.debrief.deductions')}: {self.t('training.debrief.none')}"
+        )
         paths = Table(expand=True)
         paths.add_column(self.t("training.debrief.step"))
         paths.add_column(self.t("training.debrief.trainee_path"))
