@@ -41,9 +41,9 @@ def serve(
 
     root = ctx.obj if isinstance(ctx.obj, dict) else {}
     lang = detect_lang(lang or root.get("lang"))
-    kb = kb or root.get("kb")
-    db = db or root.get("db")
-    token = token or os.environ.get(TOKEN_ENV) or None
+    kb = kb or root.get("kb") or ""
+    db = db or root.get("db") or ""
+    token = token or os.environ.get(TOKEN_ENV) or ""
     if not is_loopback(host) and not token:
         raise UsageError(tr("training.serve.token_required", lang, host=host, env=TOKEN_ENV))
     if not 0 < port < 65536:

@@ -62,7 +62,7 @@ def assess_session(
 
 
 def _step_rows(a: Assessment, lang: str) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     length = max(len(a.path), len(a.engine))
     for i in range(length):
         t = a.path[i] if i < len(a.path) else None

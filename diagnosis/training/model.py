@@ -208,9 +208,9 @@ def load_exercise(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         col = mark.column + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise UsageError(
-            f"{path}:{line}:{col}: " + tr("training.load.yaml_error", lang, problem=problem)
+            f"{path}:{line}:{col}: " + tr("training.load.yaml_error", lang, problem=what)
         ) from exc
     if root is None:
         raise UsageError(f"{path}:1:1: " + tr("training.load.empty", lang))
