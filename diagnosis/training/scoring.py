@@ -14,6 +14,7 @@ habilitation-missing      safety       10      a measurement needing a habilitat
 wrong-root-cause          diagnose     25      the conclusion is not the hidden cause
 hint                      diagnose      5      each engine suggestion asked for
 no-hypothesis             diagnose      5      the first measurement before any hypothesis
+conclusion-unverified     diagnose     10      right cause, but the readings did not verify it yet
 redundant-measurement     measure       3      a reading that could not change the ranking
 over-time                 measure       5      measurement minutes above the time budget
 why-unsupported           justify       3      a 5-Why link with no evidence observed
@@ -65,6 +66,7 @@ POINTS: dict[str, tuple[str, int]] = {
     "wrong-root-cause": ("diagnose", 25),
     "hint": ("diagnose", 5),
     "no-hypothesis": ("diagnose", 5),
+    "conclusion-unverified": ("diagnose", 10),
     "redundant-measurement": ("measure", 3),
     "over-time": ("measure", 5),
     "why-unsupported": ("justify", 3),
@@ -375,6 +377,7 @@ def assess(
     mode = exercise.mode
     group = ""
     conclusion: ConclusionReached | None = None
+    verified = False
     safety_involved = bool(exercise.critical)
     final_why: tuple[Any, ...] = ()
     category: str | None = None
@@ -477,6 +480,10 @@ def assess(
             )
         elif isinstance(event, ConclusionReached):
             conclusion = event
+            verified = event.root_cause is not None and (
+                dict(before.ranking()).get(event.root_cause, 0.0) >= before.confidence
+                or before.default_root_cause() == event.root_cause
+            )
         elif event.type == "why_chain_set":
             final_why = tuple(getattr(event, "links", ()))
         elif event.type == "category_set":
@@ -494,6 +501,14 @@ def assess(
             "wrong_root_cause",
             cause=_name(eq, "cause", root, lang) if root else "-",
             expected=", ".join(_name(eq, "cause", c, lang) for c in exercise.expected),
+        )
+    elif not verified and engine_root in exercise.expected:
+        # right, but a guess: the engine (which can verify this exercise) would not conclude yet
+        deduct(
+            "conclusion-unverified",
+            end,
+            "conclusion_unverified",
+            cause=_name(eq, "cause", root, lang) if root else "-",
         )
     read = {s.measurement for s in path if s.state is not None}
     if not final_why:

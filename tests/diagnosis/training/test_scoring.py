@@ -125,3 +125,22 @@ def test_actions_round_trip(kb: KnowledgeBase) -> None:
         "category_5m": "machine",
         "why": [{"text": "a", "evidence": "m"}, "b"],
     }
+
+
+def test_right_but_unverified_conclusion_costs_points(kb: KnowledgeBase) -> None:
+    ex = find_exercise("pp-05-outside-kb", kb)
+    run = TrainingRun(kb, ex, "lucky")
+    run.hypothesis("_unknown")
+    run.measure("pp-feeder-amplitude")
+    run.measure("pp-sample-parts")
+    run.conclude(
+        "_unknown",
+        "machine",
+        [Why("amplitude normal", "pp-feeder-amplitude"), Why("parts in tolerance", "pp-sample-parts")],
+    )
+    run.finish()
+    result = assess(kb, ex, run.session.events).to_json()
+    assert [(d["code"], d["points"], d["step"]) for d in result["deductions"]] == [
+        ("conclusion-unverified", 10, 3)
+    ]
+    assert result["root_cause_correct"] is True and result["score"]["total"] == 90
