@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.errors import UsageError
-from diagnosis.i18n import tr
+from diagnosis.i18n import format_number, tr
 from diagnosis.kb.model import KnowledgeBase
 from diagnosis.training.model import Exercise, find_exercise
 from diagnosis.training.run import NOTE, parse_marker
@@ -71,22 +71,24 @@ def _step_rows(a: Assessment, lang: str) -> list[tuple[str, ...]]:
             (
                 str(i + 1),
                 t.measurement if t else "",
-                f"{_value(t.value)} {t.unit or ''}".strip() + (f" ({t.state})" if t and t.state else "")
+                f"{_value(t.value, lang)} {t.unit or ''}".strip() + (f" ({t.state})" if t and t.state else "")
                 if t
                 else "",
                 tr(f"training.debrief.verdict_{t.verdict}", lang) if t else "",
                 t.critique if t else "",
                 e.measurement if e else "",
-                f"{e.gain:.3f}" if e else "",
+                format_number(e.gain, lang, 3) if e else "",
             )
         )
     return rows
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "-" if value is None else str(value)
+def _value(value: Any, lang: str) -> str:
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else str(value).lower()
+    if isinstance(value, float):
+        return format_number(value, lang)
+    return str(value)
 
 
 def _header(lang: str) -> tuple[str, ...]:
@@ -240,6 +242,17 @@ def class_results(rows: Sequence[tuple[Assessment, str]]) -> dict[str, Any]:
     }
 
 
+def _date(iso: str, lang: str) -> str:
+    from datetime import datetime
+
+    from diagnosis.i18n import format_datetime
+
+    try:
+        return format_datetime(datetime.fromisoformat(iso), lang)
+    except ValueError:
+        return iso
+
+
 def results_csv(data: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -260,7 +273,7 @@ def results_csv(data: dict[str, Any]) -> str:
 
 def results_html(data: dict[str, Any], lang: str = "en") -> str:
     rows = [
-        (r["trainee"], r["group"], r["exercise"], r["date"][:16].replace("T", " "),
+        (r["trainee"], r["group"], r["exercise"], _date(r["date"], lang),
          f"{r['score']}/{r['max']}",
          tr("training.cli.correct" if r["root_cause_correct"] else "training.cli.wrong", lang),
          f"{r['minutes']:g} / {r['engine_minutes']:g}", " ".join(r["deductions"]))

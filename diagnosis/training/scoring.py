@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diagnosis.bayes.evidence import UNKNOWN
-from diagnosis.i18n import format_percent, tr
+from diagnosis.i18n import format_number, format_percent, tr
 from diagnosis.kb.model import EquipmentKB, KnowledgeBase
 from diagnosis.rules import prerequisites
 from diagnosis.session import MIN_GAIN, Session
@@ -434,9 +434,11 @@ def assess(
                 critique = tr(
                     "training.critique.useful",
                     lang,
-                    gain=f"{gain:.3f}",
+                    gain=format_number(gain, lang, 3),
+                    minutes=format_number(float(m.cost_min), lang),
                     best=_name(eq, "measurement", best.measurement.id, lang) if best else "-",
-                    best_gain=f"{best.gain:.3f}" if best else "-",
+                    best_gain=format_number(best.gain, lang, 3) if best else "-",
+                    best_minutes=format_number(best.cost_min, lang) if best else "-",
                 )
             if verdict in ("redundant", "repeat"):
                 deduct(
@@ -450,7 +452,14 @@ def assess(
             if needed is not None:
                 safety_involved = True
                 if needed not in lockouts:
-                    deduct("safety-lockout-skipped", step_now, "lockout_skipped", measurement=name, procedure=needed)
+                    proc = kb.procedures.get(needed)
+                    deduct(
+                        "safety-lockout-skipped",
+                        step_now,
+                        "lockout_skipped",
+                        measurement=name,
+                        procedure=(proc.name.get(lang) if proc is not None else "") or needed,
+                    )
             pre = prerequisites(m, habilitations)
             if pre.habilitation:
                 safety_involved = True
