@@ -34,7 +34,7 @@ from textual.widgets.option_list import Option
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_number, format_percent, tr
 from diagnosis.ui.screens.base import BaseDialog, BaseScreen
-from diagnosis.ui.text import kb_text
+from diagnosis.ui.text import esc, kb_text
 
 __all__ = ["TrainingPickerScreen", "TrainingScoreScreen", "TrainingScreen"]
 
@@ -300,8 +300,14 @@ class TrainingScreen(BaseScreen[None]):
         for alert in s.pending_alerts:
             proc = s.kb.procedures.get(alert.procedure)
             status.append("[b red]" + self.t("training.ui.alert_pending", procedure=kb_text(proc.name, lang) if proc else alert.procedure) + "[/]")
-        hyps = [n for n in s.notes if n]  # includes the exercise line and hypotheses
-        status += hyps[1:]
+        for event in s.events:
+            if event.type != "note_added":
+                continue
+            rule = str(event.rule)
+            if rule.startswith("training:hypothesis:"):
+                status.append(esc(str(event.text)))
+            elif not rule.startswith("training:") and self.run.mode == "learning":
+                status.append(f"[i]{esc(str(event.text))}[/i]")  # the KB's notes: not in exam mode
         if self.hint_text:
             status.append(self.hint_text)
         self.query_one("#status", Static).update("\n".join(status) or self.t("training.ui.start_hint"))
@@ -406,7 +412,7 @@ class TrainingScreen(BaseScreen[None]):
     def action_hint(self) -> None:
         best = self._guard(self.run.hint)
         if best is not None:
-            self.hint_text = self.t("training.ui.hint", measurement=f"{kb_text(best.measurement.name, self.lang)} ({best.measurement.id})")
+            self.hint_text = esc(self.t("training.ui.hint", measurement=f"{kb_text(best.measurement.name, self.lang)} ({best.measurement.id})"))
             self.refresh_view()
 
     def action_conclude(self) -> None:
