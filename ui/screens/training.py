@@ -290,10 +290,17 @@ class TrainingScreen(BaseScreen[None]):
     def refresh_view(self) -> None:
         s, ex, lang = self.session, self.run.exercise, self.lang
         eq = s.equipment
-        problem = [f"[b]{ex.title.get(lang)}[/b] ({self.t('training.mode.' + self.run.mode)})"]
-        problem += [f"{self.t('training.ui.qqoqcp.' + k)}: {v.get(lang)}" for k, v in ex.problem.items()]
+        problem = [f"[b]{esc(ex.title.get(lang))}[/b] ({self.t('training.mode.' + self.run.mode)})"]
+        problem += [
+            f"{self.t('training.ui.qqoqcp.' + k)}: {esc(v.get(lang))}" for k, v in ex.problem.items()
+        ]
         problem.append(
-            self.t("training.ui.symptoms", symptoms=", ".join(kb_text(eq.symptom(x).name, lang) for x in s.symptoms))
+            esc(
+                self.t(
+                    "training.ui.symptoms",
+                    symptoms=", ".join(kb_text(eq.symptom(x).name, lang) for x in s.symptoms),
+                )
+            )
         )
         self.query_one("#problem", Static).update("\n".join(problem))
         status = []
