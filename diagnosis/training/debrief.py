@@ -197,14 +197,23 @@ def debrief_html(a: Assessment, lang: str = "en") -> str:
 def class_results(rows: Sequence[tuple[Assessment, str]]) -> dict[str, Any]:
     """One row per trainee and exercise, class averages per competence, most missed steps.
 
+    A trainee who played an exercise several times has one row: the latest
+    attempt, with ``attempts`` and ``best`` (the best total).
+
     Args:
-        rows: (assessment, started-at ISO date) per exercise session.
+        rows: (assessment, started-at ISO date) per exercise session, oldest first.
     """
     out_rows = []
     sums: dict[str, list[float]] = {c: [] for c in COMPETENCES}
     missed: Counter[tuple[str, str]] = Counter()
     codes: Counter[str] = Counter()
+    attempts: dict[tuple[str, str], list[int]] = {}
+    latest: dict[tuple[str, str], tuple[Assessment, str]] = {}
     for a, when in rows:
+        key = (a.trainee, a.exercise.id)
+        attempts.setdefault(key, []).append(a.total)
+        latest[key] = (a, when)
+    for (trainee, exercise), (a, when) in latest.items():
         comps = a.competence_scores()
         out_rows.append(
             {
@@ -215,6 +224,8 @@ def class_results(rows: Sequence[tuple[Assessment, str]]) -> dict[str, Any]:
                 "mode": a.mode,
                 "score": a.total,
                 "max": a.maximum,
+                "attempts": len(attempts[(trainee, exercise)]),
+                "best": max(attempts[(trainee, exercise)]),
                 "root_cause_correct": a.root_cause_correct,
                 "minutes": a.minutes,
                 "engine_minutes": a.engine_minutes,

@@ -161,3 +161,17 @@ def test_generated_exercise_file_is_valid_yaml(tmp_path: Path, capsys: pytest.Ca
     capsys.readouterr()
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert data["causes"] == ["cv-belt-tension-low"] and data["trainee"]["habilitations"] == []
+
+
+def test_results_keep_one_row_per_trainee_and_exercise(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'class.db'}"
+    _play(capsys, tmp_path, "alice", CARELESS, db, group="B")
+    _play(capsys, tmp_path, "alice", PERFECT, db, group="B")
+    code, out, _ = _run(capsys, "train", "results", "--db", db, "--group", "B")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert [(r["trainee"], r["score"], r["attempts"], r["best"]) for r in rows] == [
+        ("alice", 100, 2, 100)
+    ]
