@@ -54,6 +54,8 @@ class DiagnosisApp(App[None]):
         config_dir: where UI preferences are kept (tests pass a temporary folder).
         report_dir: where reports are written.
         technician: sign in as this technician without asking (kiosk use, tests).
+        training: open the trainer mode's exercise picker instead of the sign-in.
+        exercises: the exercise folder (None: the bundled ``exercises/``).
     """
 
     CSS_PATH = "app.tcss"

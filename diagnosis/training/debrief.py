@@ -269,13 +269,14 @@ def results_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     comps = list(COMPETENCES)
     writer.writerow(
-        ["trainee", "group", "exercise", "date", "mode", "score", "max", "root_cause_correct",
+        ["trainee", "group", "exercise", "date", "mode", "score", "max", "attempts", "best",
+         "root_cause_correct",
          "minutes", "engine_minutes", *comps, "deductions", "session"]
     )
     for r in data["rows"]:
         writer.writerow(
             [r["trainee"], r["group"], r["exercise"], r["date"], r["mode"], r["score"], r["max"],
-             r["root_cause_correct"], r["minutes"], r["engine_minutes"],
+             r["attempts"], r["best"], r["root_cause_correct"], r["minutes"], r["engine_minutes"],
              *(f"{r['competences'][c]['score']}/{r['competences'][c]['max']}" if c in r["competences"] else "" for c in comps),
              " ".join(r["deductions"]), r["session"]]
         )
