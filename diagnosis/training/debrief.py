@@ -234,8 +234,8 @@ def class_results(rows: Sequence[tuple[Assessment, str]]) -> dict[str, Any]:
                 "session": a.session,
             }
         )
-        for key, value in comps.items():
-            sums[key].append(value["score"] / value["max"] if value["max"] else 0.0)
+        for comp, value in comps.items():
+            sums[comp].append(value["score"] / value["max"] if value["max"] else 0.0)
         taken = {s.measurement for s in a.path}
         for step in a.engine:
             if step.measurement not in taken:
