@@ -54,6 +54,8 @@ class DiagnosisApp(App[None]):
         config_dir: where UI preferences are kept (tests pass a temporary folder).
         report_dir: where reports are written.
         technician: sign in as this technician without asking (kiosk use, tests).
+        training: open the trainer mode's exercise picker instead of the sign-in.
+        exercises: the exercise folder (None: the bundled ``exercises/``).
     """
 
     CSS_PATH = "app.tcss"
@@ -77,8 +79,12 @@ class DiagnosisApp(App[None]):
         report_dir: Path | None = None,
         technician: str | None = None,
         habilitations: Sequence[str] = (),
+        training: bool = False,
+        exercises: str | Path | None = None,
     ) -> None:
         super().__init__()
+        self.training = training  # open the trainer mode's exercise picker (diagnosis train)
+        self.exercise_dir = exercises
         self.lang = detect_lang(lang)
         translate_bindings(self, self.lang)
         self.kb: KnowledgeBase = kb if isinstance(kb, KnowledgeBase) else _load_kb(kb)
@@ -102,6 +108,9 @@ class DiagnosisApp(App[None]):
         from diagnosis.ui.screens.technician import TechnicianScreen
 
         self.title = self.t("app.title")
+        if self.training:
+            self.show_training()
+            return
         self.push_screen(TechnicianScreen())
         if self._auto_sign_in:
             self.signed_in(self.technician, self.habilitations)
@@ -157,6 +166,12 @@ class DiagnosisApp(App[None]):
             self.resume(session_id)
         else:
             self.show_equipment()
+
+    def show_training(self) -> None:
+        """Trainer mode: the exercise picker (ui/screens/training.py)."""
+        from diagnosis.ui.screens.training import TrainingPickerScreen
+
+        self.push_screen(TrainingPickerScreen(self.exercise_dir))
 
     def show_equipment(self) -> None:
         from diagnosis.ui.screens.equipment import EquipmentScreen

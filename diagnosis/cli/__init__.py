@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 
 # Sub-command modules; each defines ``register(app: typer.Typer) -> None``.
-_MODULES = ("kb", "run", "store", "ft", "fmea", "tui", "kpi")
+_MODULES = ("kb", "run", "store", "ft", "fmea", "tui", "kpi", "train", "serve")
 
 
 @app.callback()

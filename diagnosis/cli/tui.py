@@ -11,7 +11,14 @@ import typer
 __all__ = ["launch", "launch_prefilled", "register"]
 
 
-def launch(lang: str | None = None, kb: str | None = None, db: str | None = None) -> None:
+def launch(
+    lang: str | None = None,
+    kb: str | None = None,
+    db: str | None = None,
+    *,
+    training: bool = False,
+    exercises: str | None = None,
+) -> None:
     """Load the KB, open the store and run the app until the technician quits.
 
     Raises:
@@ -20,7 +27,7 @@ def launch(lang: str | None = None, kb: str | None = None, db: str | None = None
     """
     from diagnosis.ui.app import DiagnosisApp
 
-    app = DiagnosisApp(kb, db=db, lang=lang)
+    app = DiagnosisApp(kb, db=db, lang=lang, training=training, exercises=exercises)
     app.run()
 
 

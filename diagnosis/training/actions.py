@@ -1,0 +1,159 @@
+"""The scripted trainee: a YAML list of actions, played on a :class:`TrainingRun`.
+
+Each action is one of ``{hypothesis: CAUSE}``, ``{lockout: PROCEDURE}``,
+``{measure: MEASUREMENT}``, ``{acknowledge: PROCEDURE}``, ``{hint: true}``,
+``{conclude: CAUSE, category_5m: FAMILY, why: [TEXT | {text, evidence}, …]}``.
+A bad file or an action the exercise refuses is a one-line ``file:line`` error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from diagnosis.errors import SessionError, UsageError
+from diagnosis.i18n import tr
+from diagnosis.training.run import TrainingRun, Why
+
+__all__ = ["KINDS", "Action", "load_actions", "play"]
+
+KINDS = ("hypothesis", "lockout", "measure", "acknowledge", "hint", "conclude")
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    arg: str = ""
+    line: int = 0
+    category_5m: str | None = None
+    why: tuple[Why, ...] = field(default_factory=tuple)
+
+    def to_yaml(self) -> dict[str, Any]:
+        if self.kind == "hint":
+            return {"hint": True}
+        if self.kind != "conclude":
+            return {self.kind: self.arg}
+        out: dict[str, Any] = {"conclude": self.arg}
+        if self.category_5m:
+            out["category_5m"] = self.category_5m
+        out["why"] = [
+            {"text": w.text, "evidence": w.evidence} if w.evidence else w.text for w in self.why
+        ]
+        return out
+
+
+def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
+    """Read an actions file.
+
+    Raises:
+        UsageError: unreadable file, YAML error, not a list, unknown action (``file:line``).
+    """
+    path = Path(path)
+
+    def error(node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
+        line = node.start_mark.line + 1 if node is not None else 0
+        return UsageError(f"{path}:{line}: " + tr(f"training.{msg}", lang, **kw))
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
+        ) from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UsageError(
+            f"{path}:{mark.line + 1 if mark else 0}: "
+            + tr("training.load.yaml_error", lang, problem=problem)
+        ) from exc
+    if root is None or not isinstance(root, yaml.SequenceNode):
+        raise error(root, "actions.not_list")
+    construct = yaml.SafeLoader("").construct_document
+    actions: list[Action] = []
+    for item in root.value:
+        line = item.start_mark.line + 1
+        data = construct(item)
+        if isinstance(data, str) and data == "hint":
+            data = {"hint": True}
+        if not isinstance(data, dict):
+            raise error(item, "actions.bad_action")
+        kinds = [k for k in data if k in KINDS]
+        if len(kinds) != 1:
+            raise error(item, "actions.bad_action")
+        kind = kinds[0]
+        if kind != "conclude" and len(data) != 1:
+            raise error(item, "actions.bad_action")
+        value = data[kind]
+        if kind == "hint":
+            actions.append(Action("hint", line=line))
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise error(item, "load.not_string")
+        if kind != "conclude":
+            actions.append(Action(kind, value.strip(), line))
+            continue
+        for key in data:
+            if key not in ("conclude", "category_5m", "why"):
+                raise error(item, "actions.bad_key", name=key)
+        whys: list[Why] = []
+        raw_why = data.get("why") or []
+        if isinstance(raw_why, str):
+            raw_why = [raw_why]
+        if not isinstance(raw_why, list):
+            raise error(item, "load.not_list")
+        for link in raw_why:
+            if isinstance(link, dict) and isinstance(link.get("text"), str):
+                evidence = link.get("evidence")
+                whys.append(Why(link["text"], str(evidence) if evidence else None))
+            elif isinstance(link, str | int | float) and not isinstance(link, bool):
+                whys.append(Why(str(link)))
+            else:
+                raise error(item, "load.not_string")
+        category = data.get("category_5m")
+        actions.append(
+            Action(
+                "conclude",
+                value.strip(),
+                line,
+                str(category) if category is not None else None,
+                tuple(whys),
+            )
+        )
+    for index, action in enumerate(actions):
+        if action.kind == "conclude" and index != len(actions) - 1:
+            raise UsageError(f"{path}:{actions[index + 1].line}: " + tr("training.actions.after_conclusion", lang))
+    if not actions or actions[-1].kind != "conclude":
+        raise UsageError(f"{path}:{root.end_mark.line + 1}: " + tr("training.actions.no_conclusion", lang))
+    return actions
+
+
+def play(run: TrainingRun, actions: list[Action], source: str = "") -> None:
+    """Play every action on ``run``, then close it (score note recorded).
+
+    Raises:
+        UsageError: an action the session refuses (unknown id, no such alert…),
+            naming ``source:line``; what was recorded before stays recorded.
+    """
+    for action in actions:
+        try:
+            if action.kind == "hypothesis":
+                run.hypothesis(action.arg)
+            elif action.kind == "lockout":
+                run.lockout(action.arg)
+            elif action.kind == "measure":
+                run.measure(action.arg)
+            elif action.kind == "acknowledge":
+                run.acknowledge(action.arg)
+            elif action.kind == "hint":
+                run.hint()
+            else:
+                run.conclude(action.arg, action.category_5m, action.why)
+        except SessionError as exc:
+            raise UsageError(f"{source}:{action.line}: {exc}") from exc
+    run.finish()

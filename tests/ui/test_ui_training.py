@@ -1,0 +1,152 @@
+"""Trainer mode in the TUI: picker, hypotheses, lockout, alert, hint, conclusion, score."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from diagnosis.kb.loader import load_kb
+from diagnosis.ui.screens.training import (
+    ChooseDialog,
+    TrainingPickerScreen,
+    TrainingScoreScreen,
+    TrainingScreen,
+    WhyDialog,
+)
+
+
+def _static(app: Any, selector: str) -> str:
+    """The text a Static shows (markup, a string or a Rich table), as plain text."""
+    from rich.console import Console
+    from rich.text import Text
+
+    content = app.screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        content = Text.from_markup(content)
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(content)
+    return console.export_text()
+
+
+async def _choose(pilot: Any, selector: str, option_id: str) -> None:
+    listing = pilot.app.screen.query_one(selector, OptionList)
+    listing.focus()
+    index = next(i for i in range(listing.option_count) if listing.get_option_at_index(i).id == option_id)
+    listing.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def _start(pilot: Any, exercise: str, name: str = "Alice", exam: bool = False) -> None:
+    app = pilot.app
+    assert isinstance(app.screen, TrainingPickerScreen)
+    app.screen.query_one("#trainee", Input).value = name
+    if exam:
+        await pilot.press("f2")
+    await _choose(pilot, "#exercises", exercise)
+    assert isinstance(app.screen, TrainingScreen)
+
+
+async def _conclude(pilot: Any, cause: str, family: str, links: list[tuple[str, str]]) -> None:
+    await pilot.press("c")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ChooseDialog)
+    await _choose(pilot, "#choices", cause)
+    await _choose(pilot, "#choices", family)
+    assert isinstance(pilot.app.screen, WhyDialog)
+    for i, (text, evidence) in enumerate(links):
+        pilot.app.screen.query_one(f"#why-{i}", Input).value = text
+        pilot.app.screen.query_one(f"#ev-{i}", Input).value = evidence
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+@pytest.fixture
+def bundled_app(make_app: Callable[..., Any]) -> Callable[..., Any]:
+    def make(**kwargs: Any) -> Any:
+        return make_app(kb=load_kb(None), training=True, **kwargs)
+
+    return make
+
+
+async def test_trainee_plays_an_easy_exercise_to_full_marks(bundled_app: Callable[..., Any]) -> None:
+    app = bundled_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await _start(pilot, "pp-01-cup-worn")
+        assert "%" in _static(app, "#causes")  # learning mode shows the ranking
+        await pilot.press("h")
+        await pilot.pause()
+        await _choose(pilot, "#choices", "pp-cup-worn")
+        await _choose(pilot, "#measurements", "pp-cup-condition")
+        assert "worn" in _static(app, "#training-readings")
+        await _conclude(pilot, "pp-cup-worn", "machine", [("the cup lip is worn", "pp-cup-condition")])
+        assert isinstance(app.screen, TrainingScoreScreen)
+        assert "Score: 70/70 — root cause correct" in _static(app, "#score")
+        run = app.screen.run
+        assert run.session.closed
+        stored = app.store.events(run.session.id)
+        assert stored[-1].type == "session_closed"
+        await pilot.press("escape")
+        assert isinstance(app.screen, TrainingPickerScreen)
+
+
+async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]) -> None:
+    app = bundled_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await _start(pilot, "cv-03-bearing-critical", name="Bob")
+        screen = app.screen
+        await pilot.press("h")
+        await pilot.pause()
+        await _choose(pilot, "#choices", "cv-motor-bearing-de-worn")
+        await _choose(pilot, "#measurements", "cv-vib-motor-de")
+        assert "Alert pending" in _static(app, "#status")
+        await pilot.press("a")
+        await pilot.pause()
+        for _ in range(12):  # each step, then the whole procedure
+            if app.screen is screen:
+                break
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+        assert app.screen is screen and not screen.session.pending_alerts
+        await pilot.press("i")
+        await pilot.pause()
+        assert "Hint (costs points)" in _static(app, "#status")
+        await pilot.press("l")
+        await pilot.pause()
+        await _choose(pilot, "#choices", "cv-lockout")
+        for _ in range(12):
+            if app.screen is screen:
+                break
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+        assert screen.run.lockouts == ["cv-lockout"]
+        await _choose(pilot, "#measurements", "cv-env-motor-de")
+        await pilot.press("a")
+        await pilot.pause()
+        for _ in range(12):
+            if app.screen is screen:
+                break
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+        await _conclude(pilot, "cv-motor-bearing-de-worn", "machine", [("vibration high", "cv-vib-motor-de")])
+        text = _static(app, "#score")
+        assert "Score: 95/100" in text  # the hint costs 5 points
+        assert "hint" in _static(app, "#deductions")
+
+
+async def test_exam_mode_hides_the_ranking_and_refuses_hints(bundled_app: Callable[..., Any]) -> None:
+    app = bundled_app(lang="fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await _start(pilot, "pp-02-valve-coil", exam=True)
+        assert app.screen.run.mode == "exam"
+        assert "%" not in _static(app, "#causes")
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen.run.session.notes[1:] == []  # no hint recorded
+        assert "Mode examen" in _static(app, "#problem") or "mode examen" in _static(app, "#problem")
