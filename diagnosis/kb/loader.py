@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +37,28 @@ __all__ = [
     "load_kb",
 ]
 
-_REPO = Path(__file__).resolve().parents[2]
 _SUFFIXES = (".yaml", ".yml")
+
+
+def _bundled(name: str) -> Path:
+    """A data folder shipped inside the package (``diagnosis/data/<name>``).
+
+    In the repository ``diagnosis/data/knowledge_base`` and
+    ``diagnosis/data/fault_trees`` are links to the top-level folders; a wheel
+    holds the folders themselves, so an installed program (``pip install``,
+    ``pipx``) finds its own knowledge base wherever it is installed.
+    """
+    return Path(str(resources.files("diagnosis.data").joinpath(name)))
 
 
 def bundled_kb_dir() -> Path:
     """The knowledge base shipped with the program."""
-    return _REPO / "knowledge_base"
+    return _bundled("knowledge_base")
 
 
 def bundled_fault_tree_dir() -> Path:
-    return _REPO / "fault_trees"
+    """The fault trees shipped with the program (beside the bundled knowledge base)."""
+    return _bundled("fault_trees")
 
 
 def _files(folder: Path) -> list[Path]:
