@@ -72,8 +72,7 @@ def test_bundled_kb_cause_path_in_the_fault_tree(real_dot: None) -> None:
 
     kb = load_kb()
     eq = kb.equipment("injection-press-01")
-    if not eq.has("cause", "im-check-ring-worn"):
-        pytest.skip("the bundled KB no longer has the check-ring cause")
+    assert eq.has("cause", "im-check-ring-worn")
     machine = SimulatedMachine(eq, "im-check-ring-worn")
     session = Session.start(kb, eq.id, list(machine.symptoms), technician="bob")
     run_session(session, machine)
