@@ -17,10 +17,8 @@ __all__ = ["load_kb", "open_store", "session_class"]
 
 def session_class() -> Any:
     """``diagnosis.session.Session``."""
-    try:
-        from diagnosis.session import Session
-    except ImportError:  # the package may not re-export it yet
-        from diagnosis.session.core import Session
+    from diagnosis.session.core import Session
+
     return Session
 
 
