@@ -29,10 +29,13 @@ from typing import TYPE_CHECKING
 
 from diagnosis._lazy import lazy_attributes
 
+# Eager: ``from_kb`` is also a submodule's name, which the import system would
+# set on the package the moment the submodule loads (a lazy name would lose).
+from diagnosis.faulttree.from_kb import from_kb, to_kb_yaml
+
 if TYPE_CHECKING:
     from diagnosis.faulttree.analysis import Analysis, CutSet, Importance, analyze
     from diagnosis.faulttree.evidence import cause_path, linked_causes, tree_factor
-    from diagnosis.faulttree.from_kb import from_kb, to_kb_yaml
     from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent, Location
     from diagnosis.faulttree.opsa_mef_reader import read_mef
     from diagnosis.faulttree.opsa_mef_writer import write_mef
@@ -67,8 +70,6 @@ __getattr__ = lazy_attributes(
         "cause_path": "diagnosis.faulttree.evidence",
         "linked_causes": "diagnosis.faulttree.evidence",
         "tree_factor": "diagnosis.faulttree.evidence",
-        "from_kb": "diagnosis.faulttree.from_kb",
-        "to_kb_yaml": "diagnosis.faulttree.from_kb",
         "BasicEvent": "diagnosis.faulttree.model",
         "FaultTree": "diagnosis.faulttree.model",
         "GateNode": "diagnosis.faulttree.model",

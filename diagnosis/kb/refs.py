@@ -117,9 +117,18 @@ def check_references(
                     "measurement", measurements, eff.measurement, eff.pos, who
                 ):
                     state_ok(measurements[eff.measurement], str(eff.state), eff.pos, who)
+        derived = {f.id for r in e.rules for f in r.then.derive}
         for r in e.rules:
             who = f"rule '{r.id}'"
             for cond in r.when:
+                if cond.finding is not None:
+                    if cond.finding not in derived:
+                        report(
+                            cond.pos,
+                            f"{who}: unknown finding '{cond.finding}' (no rule of "
+                            f"'{e.id}' derives it)",
+                        )
+                    continue
                 _check_condition(cond, symptoms | set(ignore), measurements, who, report, ignore)
             for cid in r.then.exclude:
                 ref("cause", causes, cid, r.pos, f"{who}: exclude")

@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING
 
 from diagnosis._lazy import lazy_attributes
 
+# Eager: ``interpret`` is also a submodule's name, which the import system would
+# set on the package the moment the submodule loads (a lazy name would lose).
+from diagnosis.rules.interpret import Interpretation, classify, interpret, is_not_available
+
 if TYPE_CHECKING:
     from diagnosis.rules.engine import (
         AlertDue,
@@ -31,7 +35,6 @@ if TYPE_CHECKING:
         parse_habilitation,
         prerequisites,
     )
-    from diagnosis.rules.interpret import Interpretation, classify, interpret, is_not_available
     from diagnosis.rules.units import convert
 
 __all__ = [
@@ -66,10 +69,6 @@ __getattr__ = lazy_attributes(
         "covers": "diagnosis.rules.habilitation",
         "parse_habilitation": "diagnosis.rules.habilitation",
         "prerequisites": "diagnosis.rules.habilitation",
-        "Interpretation": "diagnosis.rules.interpret",
-        "classify": "diagnosis.rules.interpret",
-        "interpret": "diagnosis.rules.interpret",
-        "is_not_available": "diagnosis.rules.interpret",
         "convert": "diagnosis.rules.units",
     },
 )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import ast
 import importlib
 import json
+import pkgutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -227,6 +229,10 @@ def test_lazy_packages_serve_exactly_their_declared_names(name: str) -> None:
         assert getattr(package, attr) is not None, f"diagnosis.{name}.{attr}"
     with pytest.raises(AttributeError):
         getattr(package, "no_such_name")  # noqa: B009
+    for sub in pkgutil.iter_modules(package.__path__):  # a submodule must not shadow a name
+        importlib.import_module(f"diagnosis.{name}.{sub.name}")
+    for attr in package.__all__:
+        assert not isinstance(getattr(package, attr), types.ModuleType), attr
 
 
 def test_public_surfaces_are_declared() -> None:
