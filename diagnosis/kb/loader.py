@@ -14,7 +14,12 @@ Extension (documented in ``knowledge_base/README.md``): a KB file without
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -248,7 +253,7 @@ _CACHE: dict[tuple[str, str | None, str], KnowledgeBase] = {}
 def load_kb(
     kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None = None
 ) -> KnowledgeBase:
-    """Load a valid KB (cached by folder and content digest).
+    """Load a valid KB (cached by folder and content digest, in memory and on disk).
 
     Raises:
         KnowledgeBaseError: with every problem found.
@@ -262,11 +267,73 @@ def load_kb(
     )
     if key in _CACHE:
         return _CACHE[key]
-    kb, problems = check_kb(kb_path, ft_path)
+    cached = _disk_cache(key)
+    kb = _read_cached(cached) if cached is not None else None
     if kb is None:
-        raise KnowledgeBaseError(problems)
+        kb, problems = check_kb(kb_path, ft_path)
+        if kb is None:
+            raise KnowledgeBaseError(problems)
+        if cached is not None:
+            _write_cached(cached, kb)
     _CACHE[key] = kb
     return kb
+
+
+def _disk_cache(key: tuple[str, str | None, str]) -> Path | None:
+    """Where a valid KB with this key is kept between runs (None: ``DIAGNOSIS_CACHE=off``).
+
+    The key holds the folders, the digest of every file's name and content, the
+    program and Python versions and the source of the KB package itself (the
+    classes a pickle rebuilds): any edit, upgrade or other KB is a miss.
+    ``DIAGNOSIS_CACHE`` may name another folder (default: the user's cache folder).
+    """
+    setting = os.environ.get("DIAGNOSIS_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        from platformdirs import user_cache_dir
+
+        folder = Path(user_cache_dir("diagnosis", appauthor=False))
+    from diagnosis import __version__
+
+    name = "\0".join([*map(str, key), __version__, sys.version, _code_digest()])
+    return folder / "kb" / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".pickle")
+
+
+@functools.cache
+def _code_digest() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [*sorted(here.glob("*.py")), here.parent / "i18n.py"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cached(path: Path) -> KnowledgeBase | None:
+    """The KB pickled at ``path`` by :func:`_write_cached` (None when absent or unreadable)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        kb = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # a damaged or foreign file: validate the KB again
+    return kb if isinstance(kb, KnowledgeBase) else None
+
+
+def _write_cached(path: Path, kb: KnowledgeBase) -> None:
+    """Keep ``kb`` for the next run; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(kb, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        return
 
 
 def load_fault_tree_file(path: str | Path) -> FaultTreeDef:
