@@ -217,8 +217,14 @@ def inspect_kb(
     """Like :func:`check_kb`, but also return what did load of an invalid KB.
 
     The partial KB is for counting and reporting only: never diagnose with it.
+    A valid KB is kept on disk (:func:`_disk_cache`): the same files, read by
+    the same program from the same folder, are not parsed and checked again.
     """
     kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
+    cached = _disk_cache(_key(kb_path, ft_path))
+    known = _read_cached(cached) if cached is not None else None
+    if known is not None:
+        return known, []
     report = _Collector()
     equipments: list[EquipmentKB] = []
     shared: list[Procedure] = []
@@ -244,7 +250,17 @@ def inspect_kb(
         root=str(kb_path),
         fault_tree_root=str(ft_path) if ft_path else None,
     )
+    if not report.problems and cached is not None:
+        _write_cached(cached, kb)
     return kb, sorted(set(report.problems))
+
+
+def _key(kb_path: Path, ft_path: Path | None) -> tuple[str, str | None, str]:
+    return (
+        str(kb_path.resolve()),
+        str(ft_path.resolve()) if ft_path else None,
+        kb_digest(kb_path, ft_path),
+    )
 
 
 _CACHE: dict[tuple[str, str | None, str], KnowledgeBase] = {}
@@ -260,21 +276,12 @@ def load_kb(
         UsageError: a folder does not exist.
     """
     kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
-    key = (
-        str(kb_path.resolve()),
-        str(ft_path.resolve()) if ft_path else None,
-        kb_digest(kb_path, ft_path),
-    )
+    key = _key(kb_path, ft_path)
     if key in _CACHE:
         return _CACHE[key]
-    cached = _disk_cache(key)
-    kb = _read_cached(cached) if cached is not None else None
+    kb, problems = check_kb(kb_path, ft_path)
     if kb is None:
-        kb, problems = check_kb(kb_path, ft_path)
-        if kb is None:
-            raise KnowledgeBaseError(problems)
-        if cached is not None:
-            _write_cached(cached, kb)
+        raise KnowledgeBaseError(problems)
     _CACHE[key] = kb
     return kb
 
@@ -283,8 +290,9 @@ def _disk_cache(key: tuple[str, str | None, str]) -> Path | None:
     """Where a valid KB with this key is kept between runs (None: ``DIAGNOSIS_CACHE=off``).
 
     The key holds the folders, the digest of every file's name and content, the
-    program and Python versions and the source of the KB package itself (the
-    classes a pickle rebuilds): any edit, upgrade or other KB is a miss.
+    program and Python versions, the source of the KB package itself (the
+    classes a pickle rebuilds) and the working folder (positions name files
+    relative to it): any edit, upgrade or other KB is a miss.
     ``DIAGNOSIS_CACHE`` may name another folder (default: the user's cache folder).
     """
     setting = os.environ.get("DIAGNOSIS_CACHE", "")
@@ -298,7 +306,8 @@ def _disk_cache(key: tuple[str, str | None, str]) -> Path | None:
         folder = Path(user_cache_dir("diagnosis", appauthor=False))
     from diagnosis import __version__
 
-    name = "\0".join([*map(str, key), __version__, sys.version, _code_digest()])
+    parts = [*map(str, key), __version__, sys.version, _code_digest(), str(Path.cwd())]
+    name = "\0".join(parts)
     return folder / "kb" / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".pickle")
 
 

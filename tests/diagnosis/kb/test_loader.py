@@ -98,7 +98,8 @@ def test_a_valid_kb_is_kept_on_disk_between_runs(
     def no_check(*args: object) -> None:
         raise AssertionError("validated again")
 
-    monkeypatch.setattr(loader, "check_kb", no_check)
+    monkeypatch.setattr(loader, "_load_equipment_file", no_check)
+    assert check_kb(kb_dir) == (first, [])  # kb check too
     again = load_kb(kb_dir)  # from the disk cache
     assert again == first and again is not first
     monkeypatch.undo()
