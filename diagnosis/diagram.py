@@ -17,10 +17,12 @@ import html
 import re
 import shutil
 from collections.abc import Iterable
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from diagnosis.errors import ExportError
+
+if TYPE_CHECKING:
+    import graphviz
 
 __all__ = ["FORMATS", "digraph", "have_dot", "html_label", "node_name", "render", "text_label"]
 
@@ -36,6 +38,8 @@ def have_dot() -> bool:
 
 def digraph(name: str, **attrs: str) -> graphviz.Digraph:
     """A directed graph named ``name``; ``attrs`` are graph attributes (``rankdir="TB"``…)."""
+    import graphviz  # here, not at import: a report without diagrams does not need it
+
     return graphviz.Digraph(node_name(name), graph_attr=attrs)
 
 
@@ -58,6 +62,8 @@ def text_label(text: str) -> str:
     :func:`graphviz.escape` makes backslashes literal and stops a ``<...>``
     text being read as an HTML-like label.
     """
+    import graphviz
+
     escaped = graphviz.escape(text.replace("\r\n", "\n"))
     return graphviz.nohtml(escaped.replace("\n", "\\n"))
 
@@ -97,6 +103,8 @@ def render(source: str | graphviz.Digraph, fmt: str) -> bytes:
     )
     if not have_dot():
         raise ExportError(missing)
+    import graphviz
+
     text = source.source if isinstance(source, graphviz.Digraph) else source
     try:
         return graphviz.pipe("dot", fmt, text.encode("utf-8"), quiet=True)

@@ -14,13 +14,15 @@ from __future__ import annotations
 import itertools
 import textwrap
 from collections.abc import Mapping, Sequence
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from diagnosis.diagram import digraph, html_label, node_name, text_label
 from diagnosis.faulttree.model import FaultTree, GateNode
 from diagnosis.i18n import DEFAULT_LANG, format_number, tr
 from diagnosis.kb.model import FaultTreeDef
+
+if TYPE_CHECKING:
+    import graphviz
 
 __all__ = ["draw", "gate_symbol", "to_dot", "to_text"]
 

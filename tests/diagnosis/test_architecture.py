@@ -203,7 +203,7 @@ HEAVY = (*ENGINE_LIBS, "networkx")
         ("import diagnosis.session.events", (*HEAVY, "diagnosis.bayes", "diagnosis.kb.loader")),
         ("import diagnosis.kb.loader", (*ENGINE_LIBS, "diagnosis.session", "diagnosis.bayes")),
         ("import diagnosis.report.markdown", (*HEAVY, "diagnosis.bayes", "diagnosis.faulttree")),
-        ("import diagnosis.report.build", (*HEAVY, "diagnosis.bayes", "diagnosis.faulttree.bdd")),
+        ("import diagnosis.report.build", (*HEAVY, "diagnosis.bayes", "diagnosis.faulttree.bdd", "graphviz")),
         ("import diagnosis.cli", (*HEAVY, "diagnosis.kb.loader", "yaml", "graphviz")),
         ("import diagnosis.kb, diagnosis.session, diagnosis.bayes, diagnosis.rules", HEAVY),
         ("import diagnosis.faulttree", (*HEAVY, "diagnosis.faulttree.analysis")),
