@@ -65,7 +65,8 @@ def text_label(text: str) -> str:
     import graphviz
 
     escaped = graphviz.escape(text.replace("\r\n", "\n"))
-    return graphviz.nohtml(escaped.replace("\n", "\\n"))
+    label: str = graphviz.nohtml(escaped.replace("\n", "\\n"))  # a str, marked "not HTML"
+    return label
 
 
 def html_label(rows: Iterable[str], bold: Iterable[int] = ()) -> str:
@@ -107,7 +108,8 @@ def render(source: str | graphviz.Digraph, fmt: str) -> bytes:
 
     text = source.source if isinstance(source, graphviz.Digraph) else source
     try:
-        return graphviz.pipe("dot", fmt, text.encode("utf-8"), quiet=True)
+        image: bytes = graphviz.pipe("dot", fmt, text.encode("utf-8"), quiet=True)
+        return image
     except graphviz.ExecutableNotFound as exc:
         raise ExportError(missing) from exc
     except graphviz.CalledProcessError as exc:

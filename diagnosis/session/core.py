@@ -424,8 +424,8 @@ class Session(RecordMixin):
                 name = next(
                     f.name for r in self.equipment.rules for f in r.then.derive if f.id == finding
                 )
-                text = tr("session.finding", self.lang, name=name.get(self.lang) or finding)
-                self._emit(NoteAdded(text=text, rule=key))
+                said = tr("session.finding", self.lang, name=name.get(self.lang) or finding)
+                self._emit(NoteAdded(text=said, rule=key))
         answered = {r.measurement for r in self.readings}
         for mid, rule in outcome.suggestions:
             if (
