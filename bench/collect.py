@@ -12,13 +12,20 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).parent
-PARTS = ("results_reasoning.md", "results_faulttree.md")
+PARTS = (
+    "results_reasoning.md",
+    "results_faulttree.md",
+    "results_startup_intro.md",
+    "results_startup_before.md",
+    "results_startup.md",
+)
 HEADER = """# Benchmark results
 
 Measured on this project's machine (2 cores, 24 GiB). Each benchmark compares
 side by side in one run; ratios matter more than absolute times. Regenerate
 with `python bench/bench_reasoning.py`, `python bench/bench_faulttree.py`,
-then `python bench/collect.py` (needs `pip install -e '.[bench]'` for pyAgrum).
+`python bench/bench_startup.py`, then `python bench/collect.py` (needs
+`pip install -e '.[bench]'` for pyAgrum).
 """
 
 

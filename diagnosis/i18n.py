@@ -81,7 +81,9 @@ def catalog(lang: str) -> Mapping[str, str]:
     folder = _LOCALES / (lang if lang in LANGS else DEFAULT_LANG)
     merged: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's C loader when PyYAML has it: the catalogs are read at each start.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         _flatten(data, "", merged)
     return merged
 

@@ -7,20 +7,22 @@ stays cheap and tests can build the app without compiling anything.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.faulttree.analysis import Analysis
+    from diagnosis.fmea import FmeaResult
+    from diagnosis.kb.model import FaultTreeDef, KnowledgeBase
+    from diagnosis.session.core import Session
+    from diagnosis.store.base import Store
 
 __all__ = ["load_kb", "open_store", "session_class"]
 
 
-def session_class() -> Any:
+def session_class() -> type[Session]:
     """``diagnosis.session.Session``."""
-    try:
-        from diagnosis.session import Session
-    except ImportError:  # the package may not re-export it yet
-        from diagnosis.session.core import Session
+    from diagnosis.session.core import Session
+
     return Session
 
 
@@ -31,14 +33,14 @@ def load_kb(folder: str | Path | None, fault_trees: str | Path | None = None) ->
     return _load(folder, fault_trees)
 
 
-def open_store(url: str | None) -> Any:
+def open_store(url: str | None) -> Store:
     """The event store at ``url`` (None: the default store)."""
     from diagnosis.store import open_store as _open
 
     return _open(url)
 
 
-def analyze_tree(tree: Any, lang: str = "en") -> Any:
+def analyze_tree(tree: FaultTreeDef, lang: str = "en") -> Analysis:
     """Cut sets, exact probability and importance of a KB fault tree (``FaultTreeDef``)."""
     from diagnosis.faulttree.analysis import analyze
     from diagnosis.faulttree.from_kb import from_kb
@@ -46,7 +48,7 @@ def analyze_tree(tree: Any, lang: str = "en") -> Any:
     return analyze(from_kb(tree, lang))
 
 
-def fmea_rows(kb: KnowledgeBase, equipment: str | None) -> list[Any]:
+def fmea_rows(kb: KnowledgeBase, equipment: str | None) -> list[FmeaResult]:
     """FMEA results (``line``, ``equipment``, ``rpn``, ``ap``, ``criticality``…), by priority."""
     from diagnosis.fmea import fmea_table
 

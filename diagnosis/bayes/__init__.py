@@ -8,8 +8,15 @@ fast exact path (``diagnosis.bayes.exact``, numpy only);
 reference path, imported lazily; ``diagnosis.bayes.export`` writes BIF / XMLBIF.
 """
 
-from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
-from diagnosis.bayes.model import NONE, DiagnosticModel, compile_equipment
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from diagnosis._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
+    from diagnosis.bayes.model import NONE, DiagnosticModel, compile_equipment
 
 __all__ = [
     "NONE",
@@ -20,3 +27,17 @@ __all__ = [
     "Posteriors",
     "compile_equipment",
 ]
+
+
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "UNKNOWN": "diagnosis.bayes.evidence",
+        "CauseFactor": "diagnosis.bayes.evidence",
+        "Evidence": "diagnosis.bayes.evidence",
+        "Posteriors": "diagnosis.bayes.evidence",
+        "NONE": "diagnosis.bayes.model",
+        "DiagnosticModel": "diagnosis.bayes.model",
+        "compile_equipment": "diagnosis.bayes.model",
+    },
+)

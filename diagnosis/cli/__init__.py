@@ -10,12 +10,21 @@ and its exit code; a usage error exits 2; no traceback reaches the user.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sys
 from collections.abc import Sequence
 
 import typer
 
+from diagnosis import __version__
+from diagnosis.cli import fmea as _fmea
+from diagnosis.cli import ft as _ft
+from diagnosis.cli import kb as _kb
+from diagnosis.cli import kpi as _kpi
+from diagnosis.cli import run as _run
+from diagnosis.cli import serve as _serve
+from diagnosis.cli import store as _store
+from diagnosis.cli import train as _train
+from diagnosis.cli import tui as _tui
 from diagnosis.errors import DiagnosisError
 
 __all__ = ["app", "main"]
@@ -25,18 +34,29 @@ app = typer.Typer(
     help="Guided diagnostic expert system for productive maintenance.",
     no_args_is_help=False,
     invoke_without_command=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-# Sub-command modules; each defines ``register(app: typer.Typer) -> None``.
-_MODULES = ("kb", "run", "store", "ft", "fmea", "tui", "kpi", "train", "serve")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"diagnosis {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _root(
     ctx: typer.Context,
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
     lang: str = typer.Option(None, "--lang", help="Language: en or fr (default: the locale)."),
     kb: str = typer.Option(None, "--kb", help="Knowledge-base folder (default: the bundled one)."),
     db: str = typer.Option(
@@ -46,22 +66,13 @@ def _root(
     """With no command, open the terminal UI on the bundled knowledge base."""
     ctx.obj = {"lang": lang, "kb": kb, "db": db}
     if ctx.invoked_subcommand is None:
-        tui = importlib.import_module("diagnosis.cli.tui")
-        tui.launch(lang=lang, kb=kb, db=db)
+        _tui.launch(lang=lang, kb=kb, db=db)
 
 
-def _register() -> None:
-    for name in _MODULES:
-        try:
-            module = importlib.import_module(f"diagnosis.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"diagnosis.cli.{name}":
-                continue
-            raise
-        module.register(app)
-
-
-_register()
+# Each sub-command module defines ``register(app: typer.Typer) -> None``; they
+# import their heavy libraries inside the commands, so importing them is cheap.
+for _module in (_kb, _run, _store, _ft, _fmea, _tui, _kpi, _train, _serve):
+    _module.register(app)
 
 
 def _tolerant_streams() -> None:

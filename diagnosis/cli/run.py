@@ -130,14 +130,10 @@ def run(
     source = AnswersFile(answers, eq, lang)
 
     store: Any = None
-    not_saved = ""
     if not no_save:
-        try:
-            from diagnosis.store import open_store
-        except ImportError as exc:  # the store is optional at this stage of the project
-            not_saved = str(exc)
-        else:
-            store = open_store(db, kb=knowledge)
+        from diagnosis.store import open_store
+
+        store = open_store(db, kb=knowledge)
     habilitations = list(habilitation or [])
     if technician and not habilitations and store is not None:
         # what this technician declared at their latest session start (the event log;
@@ -180,7 +176,7 @@ def run(
     if fmt == "json":
         print(json.dumps(session.to_run_json(), indent=2, ensure_ascii=False))
     else:
-        print(render_text(session, eq, lang, saved=store is not None, not_saved=not_saved))
+        print(render_text(session, eq, lang, saved=store is not None))
         if flag:
             print(flag)
 
@@ -216,9 +212,7 @@ def _name(eq: EquipmentKB, cause: str, lang: str) -> str:
     return tr("session.run.unknown_cause", lang)
 
 
-def render_text(
-    session: Session, eq: EquipmentKB, lang: str, *, saved: bool = True, not_saved: str = ""
-) -> str:
+def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = True) -> str:
     """The human-readable report of a scripted run, in ``lang``."""
     from diagnosis.bayes.evidence import UNKNOWN
     from diagnosis.i18n import format_number, format_percent, tr
@@ -375,7 +369,7 @@ def render_text(
         out.append(tr("session.run.session", lang, session=session.id))
     else:
         out.append(
-            tr("session.run.not_saved", lang, session=session.id, reason=not_saved or "--no-save")
+            tr("session.run.not_saved", lang, session=session.id, reason="--no-save")
         )
     return "\n".join(out)
 

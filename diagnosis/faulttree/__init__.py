@@ -23,12 +23,22 @@ Layout (model, analyses and writers kept apart, as in SCRAM)::
 (0.02, [('a', 'b')])
 """
 
-from diagnosis.faulttree.analysis import Analysis, CutSet, Importance, analyze
-from diagnosis.faulttree.evidence import cause_path, linked_causes, tree_factor
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from diagnosis._lazy import lazy_attributes
+
+# Eager: ``from_kb`` is also a submodule's name, which the import system would
+# set on the package the moment the submodule loads (a lazy name would lose).
 from diagnosis.faulttree.from_kb import from_kb, to_kb_yaml
-from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent, Location
-from diagnosis.faulttree.opsa_mef_reader import read_mef
-from diagnosis.faulttree.opsa_mef_writer import write_mef
+
+if TYPE_CHECKING:
+    from diagnosis.faulttree.analysis import Analysis, CutSet, Importance, analyze
+    from diagnosis.faulttree.evidence import cause_path, linked_causes, tree_factor
+    from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent, Location
+    from diagnosis.faulttree.opsa_mef_reader import read_mef
+    from diagnosis.faulttree.opsa_mef_writer import write_mef
 
 __all__ = [
     "Analysis",
@@ -48,3 +58,24 @@ __all__ = [
     "tree_factor",
     "write_mef",
 ]
+
+
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "Analysis": "diagnosis.faulttree.analysis",
+        "CutSet": "diagnosis.faulttree.analysis",
+        "Importance": "diagnosis.faulttree.analysis",
+        "analyze": "diagnosis.faulttree.analysis",
+        "cause_path": "diagnosis.faulttree.evidence",
+        "linked_causes": "diagnosis.faulttree.evidence",
+        "tree_factor": "diagnosis.faulttree.evidence",
+        "BasicEvent": "diagnosis.faulttree.model",
+        "FaultTree": "diagnosis.faulttree.model",
+        "GateNode": "diagnosis.faulttree.model",
+        "HouseEvent": "diagnosis.faulttree.model",
+        "Location": "diagnosis.faulttree.model",
+        "read_mef": "diagnosis.faulttree.opsa_mef_reader",
+        "write_mef": "diagnosis.faulttree.opsa_mef_writer",
+    },
+)

@@ -1,4 +1,4 @@
-"""Draw a fault tree: DOT source for graphviz, and a text tree for the terminal.
+"""Draw a fault tree: a graphviz graph (DOT source), and a text tree for the terminal.
 
 The DOT form follows the usual fault-tree look: each gate is a box holding
 its description, id and probability, above its logic symbol (AND, OR, k/n,
@@ -14,11 +14,15 @@ from __future__ import annotations
 import itertools
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from diagnosis.diagram import dot_html, dot_id, dot_string
+from diagnosis.diagram import digraph, html_label, node_name, text_label
 from diagnosis.faulttree.model import FaultTree, GateNode
 from diagnosis.i18n import DEFAULT_LANG, format_number, tr
 from diagnosis.kb.model import FaultTreeDef
+
+if TYPE_CHECKING:
+    import graphviz
 
 __all__ = ["draw", "gate_symbol", "to_dot", "to_text"]
 
@@ -31,8 +35,7 @@ _SHAPES = {
     "atleast": "hexagon",
     "not": "circle",
 }
-_HIGHLIGHT = "#c0392b"
-_HL_EDGE = f' [color="{_HIGHLIGHT}", penwidth=2.5]'
+_HIGHLIGHT = {"color": "#c0392b", "penwidth": "2.5"}
 
 
 def gate_symbol(gate: GateNode) -> str:
@@ -52,7 +55,7 @@ def to_dot(
     highlight: Sequence[str] = (),
     lang: str = DEFAULT_LANG,
 ) -> str:
-    """DOT source of ``tree``.
+    """DOT source of ``tree``, built with the ``graphviz`` package (which quotes and escapes).
 
     Args:
         tree: the fault tree.
@@ -62,52 +65,55 @@ def to_dot(
     """
     hl = set(highlight)
     hl_edges = set(itertools.pairwise(highlight))
-    lines = [
-        f"digraph {dot_id(tree.id)} {{",
-        "  rankdir=TB; nodesep=0.3; ranksep=0.35;",
-        '  node [fontname="Helvetica", fontsize=10];',
-        "  edge [arrowhead=none];",
-    ]
+    graph = digraph(tree.id, rankdir="TB", nodesep="0.3", ranksep="0.35")
+    graph.attr("node", fontname="Helvetica", fontsize="10")
+    graph.attr("edge", arrowhead="none")
     for g in tree.gates:
-        colour = f', color="{_HIGHLIGHT}", penwidth=2.5' if g.id in hl else ""
-        title = dot_html(_wrap(g.name)) if g.name else ""
+        colour = _HIGHLIGHT if g.id in hl else {}
         p = _p(gate_probs.get(g.id) if gate_probs else None, lang)
-        rows = [r for r in (title, f"<B>{dot_html(g.id)}</B>", dot_html(p)) if r]
-        label = "<" + "<BR/>".join(rows) + ">"
-        lines.append(f"  {dot_id(g.id)} [shape=box, label={label}{colour}];")
-        sym = dot_id(g.id + " (gate)")  # MEF and KB ids hold no spaces
-        lines.append(
-            f"  {sym} [shape={_SHAPES[g.type]}, label={dot_string(gate_symbol(g))}, "
-            f"width=0.5, height=0.4, fixedsize=true, fontsize=8{colour}];"
+        label = html_label((_wrap(g.name), g.id, p), bold=(1,))
+        graph.node(node_name(g.id), label, shape="box", **colour)
+        sym = node_name(g.id + " (gate)")
+        graph.node(
+            sym,
+            text_label(gate_symbol(g)),
+            shape=_SHAPES[g.type],
+            width="0.5",
+            height="0.4",
+            fixedsize="true",
+            fontsize="8",
+            **colour,
         )
-        hl_attr = f' [color="{_HIGHLIGHT}", penwidth=2.5]' if g.id in hl else ""
-        lines.append(f"  {dot_id(g.id)} -> {sym}{hl_attr};")
+        graph.edge(node_name(g.id), sym, **colour)
         for i in g.inputs:
-            attrs = f' [color="{_HIGHLIGHT}", penwidth=2.5]' if (g.id, i) in hl_edges else ""
-            lines.append(f"  {sym} -> {dot_id(i)}{attrs};")
+            graph.edge(sym, node_name(i), **(_HIGHLIGHT if (g.id, i) in hl_edges else {}))
     for e in tree.basic_events:
-        colour = f', color="{_HIGHLIGHT}", penwidth=2.5' if e.id in hl else ""
-        lines += _leaf(e.id, e.name, _p(e.probability, lang), "circle", colour)
+        colour = _HIGHLIGHT if e.id in hl else {}
+        _leaf(graph, e.id, e.name, _p(e.probability, lang), "circle", colour)
     for h in tree.house_events:
         state = tr("ft.render.house_true" if h.state else "ft.render.house_false", lang)
-        lines += _leaf(h.id, h.name, state, "house", "")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        _leaf(graph, h.id, h.name, state, "house", {})
+    return str(graph.source)
 
 
 def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(text, width)) if text else ""
 
 
-def _leaf(nid: str, name: str, detail: str, symbol: str, colour: str) -> list[str]:
+def _leaf(
+    graph: graphviz.Digraph,
+    nid: str,
+    name: str,
+    detail: str,
+    symbol: str,
+    colour: Mapping[str, str],
+) -> None:
     """A described event: a box with its text above a small event symbol."""
-    rows = [r for r in (dot_html(_wrap(name)), f"<B>{dot_html(nid)}</B>", dot_html(detail)) if r]
-    sym = dot_id(nid + " (symbol)")
-    return [
-        f"  {dot_id(nid)} [shape=box, style=rounded, label=<{'<BR/>'.join(rows)}>{colour}];",
-        f'  {sym} [shape={symbol}, label="", width=0.3, height=0.3, fixedsize=true{colour}];',
-        f"  {dot_id(nid)} -> {sym}{_HL_EDGE if colour else ''};",
-    ]
+    label = html_label((_wrap(name), nid, detail), bold=(1,))
+    graph.node(node_name(nid), label, shape="box", style="rounded", **colour)
+    sym = node_name(nid + " (symbol)")
+    graph.node(sym, "", shape=symbol, width="0.3", height="0.3", fixedsize="true", **colour)
+    graph.edge(node_name(nid), sym, **colour)
 
 
 def to_text(

@@ -18,6 +18,7 @@ from diagnosis.kb.model import (
     Effect,
     Equipment,
     FaultTreeDef,
+    Finding,
     FmeaLine,
     FtEvent,
     Gate,
@@ -235,9 +236,18 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
     conditions = []
     for c in m["when"]:
         has_s, has_m = "symptom" in c.key_pos, "measurement" in c.key_pos
+        has_f = "finding" in c.key_pos
         tests = [k for k in ("state", "below", "above") if k in c.key_pos]
+        if has_f:
+            if has_s or has_m or tests or "present" in c.key_pos:
+                report(c.key_pos["finding"], f"{label}: a finding condition takes no other field")
+                continue
+            conditions.append(Condition(finding=c["finding"], pos=c.pos))
+            continue
         if has_s == has_m:
-            report(c.pos, f"{label}: a condition names either a symptom or a measurement")
+            report(
+                c.pos, f"{label}: a condition names either a symptom, a measurement or a finding"
+            )
             continue
         if has_m and len(tests) != 1:
             report(
@@ -262,9 +272,10 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
             )
         )
     then = m["then"]
-    if not any(k in then.key_pos for k in ("exclude", "alert", "suggest", "note")):
+    if not any(k in then.key_pos for k in ("exclude", "alert", "suggest", "note", "derive")):
         report(
-            then.pos, f"{label}: 'then' needs at least one action (exclude, alert, suggest, note)"
+            then.pos,
+            f"{label}: 'then' needs at least one action (exclude, alert, suggest, note, derive)",
         )
         return None
     action = Action(
@@ -272,6 +283,9 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
         alert=then.get("alert"),
         suggest=tuple(then.get("suggest", ())),
         note=_text(then.get("note")),
+        derive=tuple(
+            Finding(id=f["id"], name=_text(f["name"]), pos=f.pos) for f in then.get("derive", ())
+        ),
     )
     return Rule(id=m["id"], when=tuple(conditions), then=action, equipment=equipment, pos=m.pos)
 

@@ -14,8 +14,14 @@ Extension (documented in ``knowledge_base/README.md``): a KB file without
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +43,28 @@ __all__ = [
     "load_kb",
 ]
 
-_REPO = Path(__file__).resolve().parents[2]
 _SUFFIXES = (".yaml", ".yml")
+
+
+def _bundled(name: str) -> Path:
+    """A data folder shipped inside the package (``diagnosis/data/<name>``).
+
+    In the repository ``diagnosis/data/knowledge_base`` and
+    ``diagnosis/data/fault_trees`` are links to the top-level folders; a wheel
+    holds the folders themselves, so an installed program (``pip install``,
+    ``pipx``) finds its own knowledge base wherever it is installed.
+    """
+    return Path(str(resources.files("diagnosis.data").joinpath(name)))
 
 
 def bundled_kb_dir() -> Path:
     """The knowledge base shipped with the program."""
-    return _REPO / "knowledge_base"
+    return _bundled("knowledge_base")
 
 
 def bundled_fault_tree_dir() -> Path:
-    return _REPO / "fault_trees"
+    """The fault trees shipped with the program (beside the bundled knowledge base)."""
+    return _bundled("fault_trees")
 
 
 def _files(folder: Path) -> list[Path]:
@@ -229,8 +246,14 @@ def inspect_kb(
     """Like :func:`check_kb`, but also return what did load of an invalid KB.
 
     The partial KB is for counting and reporting only: never diagnose with it.
+    A valid KB is kept on disk (:func:`_disk_cache`): the same files, read by
+    the same program from the same folder, are not parsed and checked again.
     """
     kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
+    cached = _disk_cache(_key(kb_path, ft_path))
+    known = _read_cached(cached) if cached is not None else None
+    if known is not None:
+        return known, []
     report = _Collector()
     equipments: list[EquipmentKB] = []
     shared: list[Procedure] = []
@@ -257,7 +280,17 @@ def inspect_kb(
         root=str(kb_path),
         fault_tree_root=str(ft_path) if ft_path else None,
     )
+    if not report.problems and cached is not None:
+        _write_cached(cached, kb)
     return kb, sorted(set(report.problems))
+
+
+def _key(kb_path: Path, ft_path: Path | None) -> tuple[str, str | None, str]:
+    return (
+        str(kb_path.resolve()),
+        str(ft_path.resolve()) if ft_path else None,
+        kb_digest(kb_path, ft_path),
+    )
 
 
 _CACHE: dict[tuple[str, str | None, str], KnowledgeBase] = {}
@@ -266,18 +299,14 @@ _CACHE: dict[tuple[str, str | None, str], KnowledgeBase] = {}
 def load_kb(
     kb_dir: str | Path | None = None, fault_tree_dir: str | Path | None = None
 ) -> KnowledgeBase:
-    """Load a valid KB (cached by folder and content digest).
+    """Load a valid KB (cached by folder and content digest, in memory and on disk).
 
     Raises:
         KnowledgeBaseError: with every problem found.
         UsageError: a folder does not exist.
     """
     kb_path, ft_path = _resolve_dirs(kb_dir, fault_tree_dir)
-    key = (
-        str(kb_path.resolve()),
-        str(ft_path.resolve()) if ft_path else None,
-        kb_digest(kb_path, ft_path),
-    )
+    key = _key(kb_path, ft_path)
     if key in _CACHE:
         return _CACHE[key]
     kb, problems = check_kb(kb_path, ft_path)
@@ -285,6 +314,65 @@ def load_kb(
         raise KnowledgeBaseError(problems)
     _CACHE[key] = kb
     return kb
+
+
+def _disk_cache(key: tuple[str, str | None, str]) -> Path | None:
+    """Where a valid KB with this key is kept between runs (None: ``DIAGNOSIS_CACHE=off``).
+
+    The key holds the folders, the digest of every file's name and content, the
+    program and Python versions, the source of the KB package itself (the
+    classes a pickle rebuilds) and the working folder (positions name files
+    relative to it): any edit, upgrade or other KB is a miss.
+    ``DIAGNOSIS_CACHE`` may name another folder (default: the user's cache folder).
+    """
+    setting = os.environ.get("DIAGNOSIS_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        from platformdirs import user_cache_dir
+
+        folder = Path(user_cache_dir("diagnosis", appauthor=False))
+    from diagnosis import __version__
+
+    parts = [*map(str, key), __version__, sys.version, _code_digest(), str(Path.cwd())]
+    name = "\0".join(parts)
+    return folder / "kb" / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".pickle")
+
+
+@functools.cache
+def _code_digest() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [*sorted(here.glob("*.py")), here.parent / "i18n.py"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cached(path: Path) -> KnowledgeBase | None:
+    """The KB pickled at ``path`` by :func:`_write_cached` (None when absent or unreadable)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        kb = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # a damaged or foreign file: validate the KB again
+    return kb if isinstance(kb, KnowledgeBase) else None
+
+
+def _write_cached(path: Path, kb: KnowledgeBase) -> None:
+    """Keep ``kb`` for the next run; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(kb, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        return
 
 
 def load_fault_tree_file(path: str | Path) -> FaultTreeDef:

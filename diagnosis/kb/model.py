@@ -26,6 +26,7 @@ __all__ = [
     "Equipment",
     "EquipmentKB",
     "FaultTreeDef",
+    "Finding",
     "FmeaLine",
     "FtEvent",
     "Gate",
@@ -224,7 +225,10 @@ class Cause:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of a rule; exactly one of the shapes of kb-format.md."""
+    """One condition of a rule; exactly one of the shapes of kb-format.md.
+
+    ``finding`` (extension) matches a named finding that another rule derived.
+    """
 
     symptom: str | None = None
     present: bool = True
@@ -232,6 +236,16 @@ class Condition:
     state: str | None = None
     below: float | None = None
     above: float | None = None
+    finding: str | None = None  # extension: a finding derived by another rule
+    pos: SourcePos = _NOWHERE
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A named finding a rule derives (extension): other rules match it by id."""
+
+    id: str
+    name: Text
     pos: SourcePos = _NOWHERE
 
 
@@ -241,6 +255,7 @@ class Action:
     alert: str | None = None
     suggest: tuple[str, ...] = ()
     note: Text = field(default_factory=lambda: Text(()))
+    derive: tuple[Finding, ...] = ()  # extension: named findings this rule establishes
 
 
 @dataclass(frozen=True)

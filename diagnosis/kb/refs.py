@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-import networkx as nx
-
 from diagnosis.kb.model import (
     Condition,
     EquipmentKB,
@@ -90,13 +88,13 @@ def check_references(
 
     for e in equipments:
         comps = {c.id for c in e.equipment.components}
-        graph = nx.DiGraph()
+        graph: dict[str, list[str]] = {}
         for comp in e.equipment.components:
             if (
                 ref("component", comps, comp.parent, comp.pos, f"component '{comp.id}'")
                 and comp.parent
             ):
-                graph.add_edge(comp.id, comp.parent)
+                graph.setdefault(comp.id, []).append(comp.parent)
         for cycle in _cycles(graph):
             head = e.equipment.component(cycle[0])
             report(
@@ -128,9 +126,18 @@ def check_references(
                 ):
                     if ev.state is not None:
                         state_ok(measurements[ev.measurement], ev.state, ev.pos, link)
+        derived = {f.id for r in e.rules for f in r.then.derive}
         for r in e.rules:
             who = f"rule '{r.id}'"
             for cond in r.when:
+                if cond.finding is not None:
+                    if cond.finding not in derived:
+                        report(
+                            cond.pos,
+                            f"{who}: unknown finding '{cond.finding}' (no rule of "
+                            f"'{e.id}' derives it)",
+                        )
+                    continue
                 _check_condition(cond, symptoms | set(ignore), measurements, who, report, ignore)
             for cid in r.then.exclude:
                 ref("cause", causes, cid, r.pos, f"{who}: exclude")
@@ -172,9 +179,39 @@ def _check_condition(
         report(cond.pos, f"{who}: below/above need a numeric measurement, '{m.id}' is {m.kind}")
 
 
-def _cycles(graph: nx.DiGraph) -> list[list[str]]:
+def _has_cycle(graph: dict[str, list[str]]) -> bool:
+    """Depth-first search (iterative: deep trees must not hit the recursion limit)."""
+    done: set[str] = set()
+    for root in graph:
+        if root in done:
+            continue
+        on_path = {root}
+        stack = [(root, iter(graph.get(root, ())))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(node)
+                done.add(node)
+            elif child in on_path:
+                return True
+            elif child not in done:
+                on_path.add(child)
+                stack.append((child, iter(graph.get(child, ()))))
+    return False
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Up to five cycles of ``graph`` (networkx lists them; a valid KB has none, so it is
+    imported only when there is one to list, which keeps ``kb check`` quick to start)."""
+    if not _has_cycle(graph):
+        return []
+    import networkx as nx
+
+    digraph = nx.DiGraph([(a, b) for a, targets in graph.items() for b in targets])
     try:
-        return [list(c) for c in nx.simple_cycles(graph)][:5]
+        return [list(c) for c in nx.simple_cycles(digraph)][:5]
     except nx.NetworkXException:
         return []
 
@@ -192,13 +229,13 @@ def _check_tree(
     nodes = {g.id for g in t.gates} | {e.id for e in t.events} | set(ignore)
     if t.top not in nodes:
         report(t.pos, f"{who}: top '{t.top}' is not a gate or event of this tree")
-    graph = nx.DiGraph()
+    graph: dict[str, list[str]] = {}
     for g in t.gates:
         for i in g.inputs:
             if i not in nodes:
                 report(g.pos, f"gate '{g.id}': unknown input '{i}'")
             else:
-                graph.add_edge(g.id, i)
+                graph.setdefault(g.id, []).append(i)
     order = {g.id: i for i, g in enumerate(t.gates)}
     for found in _cycles(graph):
         start = min(range(len(found)), key=lambda i: order.get(found[i], len(order)))

@@ -166,7 +166,13 @@ CONDITION = Obj(
         "state": F("state"),
         "below": F("number"),
         "above": F("number"),
+        "finding": F("id", doc="Extension: a named finding that another rule derives"),
     },
+)
+FINDING = Obj(
+    "finding",
+    {"id": _ID, "name": F("text", True), "description": TEXT},
+    doc="Extension: a named finding, matched by other rules' {finding: ID} conditions",
 )
 ACTION = Obj(
     "action",
@@ -175,6 +181,11 @@ ACTION = Obj(
         "alert": F("id"),
         "suggest": F("list", item=F("id")),
         "note": TEXT,
+        "derive": F(
+            "list",
+            item=FINDING,
+            doc="Extension: named findings this rule establishes (other rules use them)",
+        ),
     },
 )
 RULE = Obj(

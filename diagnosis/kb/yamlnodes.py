@@ -1,6 +1,7 @@
 """Safe YAML reading that keeps the position of every mapping, sequence and value.
 
-PyYAML's ``SafeLoader`` composes the node graph (marks included); we convert
+PyYAML's safe loader (libyaml's C parser when present) composes the node graph
+(marks included); we convert
 nodes ourselves so that every value keeps its ``file:line:column``. Any tag
 outside the YAML core schema (``!!python/object``, ``!custom``…) is reported
 as a problem and never constructed, let alone executed.
@@ -19,9 +20,16 @@ from diagnosis.kb.yamllimits import scan_limits
 
 __all__ = ["REJECTED", "PosList", "PosMap", "compose_file", "pos_of"]
 
+# libyaml's parser (PyYAML's C binding) composes the same nodes, marks included,
+# several times faster; PyYAML without libyaml falls back to the Python parser.
+_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
+
 REJECTED: object = object()
 """Stands for a value that was reported and refused (an unsafe tag): no further error."""
 
+_STR = "tag:yaml.org,2002:str"
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -73,7 +81,13 @@ def compose_file(text: str, file: str, report: Report) -> Any:
         report(SourcePos(file, limit.line, limit.column), limit.message)
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            if _LOADER is yaml.SafeLoader:
+                raise
+            # A broken file: the Python parser again, for its clearer messages.
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:  # pragma: no cover - scan_limits bounds the depth first
         report(SourcePos(file, 1, 1), "nested too deep")
         return None
@@ -140,6 +154,9 @@ def _convert(
             seq.append(_convert(item, file, report, constructor, seen))
             seq.item_pos.append(_mark(file, item))
         return seq
+    if node.tag == _STR:  # most values: the text as written (what construct_object gives)
+        seen[id(node)] = node.value
+        return node.value
     return _scalar(node, pos, report, constructor, seen)
 
 

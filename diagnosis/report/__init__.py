@@ -6,10 +6,14 @@ a quality engineer or a CMMS needs; ``render(report, fmt)`` only formats it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from diagnosis._lazy import lazy_attributes
 from diagnosis.errors import ExportError
-from diagnosis.i18n import tr
-from diagnosis.report.build import build_report
-from diagnosis.report.data import REPORT_VERSION, Audit, ReportData
+
+if TYPE_CHECKING:
+    from diagnosis.report.build import build_report
+    from diagnosis.report.data import REPORT_VERSION, Audit, ReportData
 
 __all__ = ["FORMATS", "REPORT_VERSION", "Audit", "ReportData", "build_report", "render"]
 
@@ -39,4 +43,17 @@ def render(report: ReportData, fmt: str) -> str | bytes:
         from diagnosis.report.pdf import html_to_pdf
 
         return html_to_pdf(render_html(report), report.lang)
+    from diagnosis.i18n import tr
+
     raise ExportError(tr("report_doc.bad_format", report.lang, fmt=fmt, formats=", ".join(FORMATS)))
+
+
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "build_report": "diagnosis.report.build",
+        "REPORT_VERSION": "diagnosis.report.data",
+        "Audit": "diagnosis.report.data",
+        "ReportData": "diagnosis.report.data",
+    },
+)

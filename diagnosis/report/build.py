@@ -141,11 +141,11 @@ def _kb_changed(kb: KnowledgeBase, start: ev.SessionStarted, lang: str) -> list[
     """A warning when the KB files differ from those the session ran on."""
     if not start.kb_digest or not kb.root:
         return []
-    try:
-        from diagnosis.kb.loader import kb_digest
+    from diagnosis.kb.loader import kb_digest
 
+    try:
         current = kb_digest(kb.root, kb.fault_tree_root)
-    except Exception:  # an unreadable KB folder: nothing to compare
+    except OSError:  # an unreadable or removed KB folder: nothing to compare
         return []
     return [] if current == start.kb_digest else [tr("report_doc.kb_changed", lang)]
 

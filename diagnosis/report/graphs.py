@@ -1,61 +1,46 @@
-"""Graphviz diagrams of a report: the 5-Why chain and the root cause's fault-tree path.
+"""Graphviz diagrams of a report: the 5-Why chain (the fault-tree path is drawn by
+``diagnosis.faulttree.render``).
 
-The DOT text is built here from the report data; the rendering goes through
-``diagnosis.diagram`` (``have_dot()``, ``render(dot, "svg")``), the one
-adapter of the project that runs graphviz. Without ``dot`` (or without that
-module) the functions return None and the writers show text diagrams with a
-note.
+The graphs are built here from the report data with the ``graphviz`` package
+(through ``diagnosis.diagram``, the one adapter of the project that runs
+graphviz: it quotes, escapes and renders). Without the ``dot`` program the
+writers show text diagrams with a note; any other error surfaces.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from diagnosis import diagram
+from diagnosis.errors import ExportError
+from diagnosis.report.data import ReportData
 
-from diagnosis.report.data import FaultTreePath, ReportData
-
-__all__ = ["dot_available", "fault_tree_dot", "render_svg", "why_dot"]
-
-
-def _diagram(name: str) -> Any:
-    try:
-        module = importlib.import_module("diagnosis.diagram")
-    except ImportError:
-        return None
-    return getattr(module, name, None)
+__all__ = ["dot_available", "render_svg", "why_dot"]
 
 
 def dot_available() -> bool:
-    """Graphviz ``dot`` can be run (through ``diagnosis.diagram``)."""
-    have = _diagram("have_dot")
-    try:
-        return bool(have()) if have is not None else False
-    except Exception:  # a broken graphviz install must not cost the report
-        return False
+    """Graphviz ``dot`` can be run (``diagnosis.diagram.have_dot``)."""
+    return diagram.have_dot()
 
 
 def render_svg(dot: str) -> str | None:
-    """The inline SVG of ``dot`` (XML declaration and DOCTYPE removed), or None."""
-    render = _diagram("render")
-    if render is None or not dot_available():
+    """The inline SVG of ``dot`` (XML declaration and DOCTYPE removed).
+
+    None when ``dot`` is missing or fails on this graph (the writers then show
+    the text diagram with a note).
+    """
+    if not dot_available():
         return None
     try:
-        out = render(dot, "svg")
-    except Exception:
+        out = diagram.render(dot, "svg")
+    except ExportError:
         return None
-    text = out.decode("utf-8") if isinstance(out, bytes) else str(out)
+    text = out.decode("utf-8")
     start = text.find("<svg")
     return text[start:] if start >= 0 else None
 
 
-def _q(text: str) -> str:
-    """A DOT double-quoted string (graphviz escapes it again in its SVG output)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
 def _label(text: str) -> str:
-    """A DOT label: wrapped, quoted, lines joined with DOT's ``\\n``."""
-    return '"' + "\\n".join(_q(line)[1:-1] for line in _wrap(text).split("\n")) + '"'
+    """A plain DOT label: wrapped, escaped (lines joined with DOT's ``\\n``)."""
+    return diagram.text_label(_wrap(text))
 
 
 def _wrap(text: str, width: int = 40) -> str:
@@ -78,37 +63,19 @@ def why_dot(r: ReportData, why_label: str) -> str | None:
     if not r.why:
         return None
     problem = ", ".join(s.name for s in r.problem.symptoms) or r.problem.what or r.equipment_name
-    lines = [
-        "digraph why {",
-        '  rankdir=TB; node [shape=box, style="rounded", fontname="Helvetica", fontsize=10];',
-        '  edge [fontname="Helvetica", fontsize=9];',
-        f'  p [label={_label(problem)}, style="filled", fillcolor="#fff4e5"];',
-    ]
+    graph = diagram.digraph("why", rankdir="TB")
+    graph.attr("node", shape="box", style="rounded", fontname="Helvetica", fontsize="10")
+    graph.attr("edge", fontname="Helvetica", fontsize="9")
+    graph.node("p", _label(problem), style="filled", fillcolor="#fff4e5")
     previous = "p"
     for i, link in enumerate(r.why, start=1):
         text = link.text + (f"\n[{link.evidence_text}]" if link.evidence_text else "")
-        lines.append(f"  w{i} [label={_label(text)}];")
-        lines.append(f"  {previous} -> w{i} [label={_q(f'{why_label} {i}')}];")
+        graph.node(f"w{i}", _label(text))
+        graph.edge(previous, f"w{i}", label=diagram.text_label(f"{why_label} {i}"))
         previous = f"w{i}"
     if r.conclusion is not None and r.conclusion.root_cause:
-        lines.append(
-            f'  root [label={_label(r.conclusion.name)}, style="filled,bold", fillcolor="#fde2e2"];'
+        graph.node(
+            "root", _label(r.conclusion.name), style="filled,bold", fillcolor="#fde2e2"
         )
-        lines.append(f"  {previous} -> root;")
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def fault_tree_dot(path: FaultTreePath) -> str:
-    """The path from the basic event (highlighted) up to the top event."""
-    lines = [
-        "digraph path {",
-        '  rankdir=BT; node [shape=box, fontname="Helvetica", fontsize=10];',
-    ]
-    for i, node in enumerate(path.path):
-        style = ', shape=ellipse, style="filled,bold", fillcolor="#fde2e2"' if i == 0 else ""
-        lines.append(f"  n{i} [label={_label(node.name)}{style}];")
-        if i:
-            lines.append(f"  n{i - 1} -> n{i};")
-    lines.append("}")
-    return "\n".join(lines)
+        graph.edge(previous, "root")
+    return str(graph.source)

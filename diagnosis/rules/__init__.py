@@ -12,16 +12,30 @@
 
 from __future__ import annotations
 
-from diagnosis.rules.engine import AlertDue, Observation, RulesEngine, RulesOutcome, rules_engine
-from diagnosis.rules.habilitation import (
-    Habilitation,
-    Prerequisites,
-    covers,
-    parse_habilitation,
-    prerequisites,
-)
+from typing import TYPE_CHECKING
+
+from diagnosis._lazy import lazy_attributes
+
+# Eager: ``interpret`` is also a submodule's name, which the import system would
+# set on the package the moment the submodule loads (a lazy name would lose).
 from diagnosis.rules.interpret import Interpretation, classify, interpret, is_not_available
-from diagnosis.rules.units import convert
+
+if TYPE_CHECKING:
+    from diagnosis.rules.engine import (
+        AlertDue,
+        Observation,
+        RulesEngine,
+        RulesOutcome,
+        rules_engine,
+    )
+    from diagnosis.rules.habilitation import (
+        Habilitation,
+        Prerequisites,
+        covers,
+        parse_habilitation,
+        prerequisites,
+    )
+    from diagnosis.rules.units import convert
 
 __all__ = [
     "AlertDue",
@@ -40,3 +54,21 @@ __all__ = [
     "prerequisites",
     "rules_engine",
 ]
+
+
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "AlertDue": "diagnosis.rules.engine",
+        "Observation": "diagnosis.rules.engine",
+        "RulesEngine": "diagnosis.rules.engine",
+        "RulesOutcome": "diagnosis.rules.engine",
+        "rules_engine": "diagnosis.rules.engine",
+        "Habilitation": "diagnosis.rules.habilitation",
+        "Prerequisites": "diagnosis.rules.habilitation",
+        "covers": "diagnosis.rules.habilitation",
+        "parse_habilitation": "diagnosis.rules.habilitation",
+        "prerequisites": "diagnosis.rules.habilitation",
+        "convert": "diagnosis.rules.units",
+    },
+)

@@ -7,6 +7,9 @@ patterns are the rule's conditions over two kinds of facts,
 
 * ``SymptomFact(symptom=ID, present=True|False)``: reported present / absent;
 * ``ReadingFact(measurement=ID, state=S, value=V, critical=B)``: an answer;
+* ``FindingFact(finding=ID)``: a named finding, asserted by a rule whose
+  ``then`` has ``derive`` (KB extension) and matched by other rules'
+  ``{finding: ID}`` conditions: the engine chains rules forward;
 
 plus one built-in rule, *a critical reading fires its ``on_critical``
 procedure*. :meth:`RulesEngine.evaluate` declares the current facts, runs the
@@ -22,13 +25,17 @@ Semantics worth knowing:
 * Safety first: a critical reading whose measurement has no ``on_critical``,
   and a reported *safety*-category symptom that no KB rule alerts on, raise
   the equipment's first ``alert`` procedure (when it has one).
-* The outcome is a pure function of the facts, so it is recomputed from
-  scratch after each answer (and after an undo).
+* The outcome is a pure function of the facts. Every pattern is positive
+  (a fact is there with these values), so while facts are only added (the
+  usual step: one more answer) the engine keeps its working memory and only
+  the new facts are declared; when a fact goes or changes (an undo, a
+  corrected answer) it is reset and everything is declared again.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,12 +83,17 @@ class RulesOutcome:
     suggestions: tuple[tuple[str, str], ...] = ()  # (measurement id, rule id)
     notes: tuple[tuple[str, Text], ...] = ()  # (rule id, text)
     fired: tuple[str, ...] = ()  # rule ids
+    findings: tuple[tuple[str, str], ...] = ()  # (finding id, first rule deriving it)
 
 
 @dataclass
 class _Fired:
     rules: set[str] = field(default_factory=set)
     critical: set[str] = field(default_factory=set)
+
+
+_FactKey = tuple[Any, ...]
+_SEEN_MAX = 256
 
 
 class RulesEngine:
@@ -101,8 +113,14 @@ class RulesEngine:
         conditions = [c for rule in equipment.rules for c in rule.when]
         self._symptoms_used = frozenset(c.symptom for c in conditions if c.symptom)
         self._measurements_used = frozenset(c.measurement for c in conditions if c.measurement)
-        # Building experta's Rete network costs ~50 ms: build it once, reset it per run.
+        # Building experta's Rete network costs ~50 ms: build it once; keep its
+        # working memory while facts are only added (see the module notes).
         self._engine: Any = None
+        self._fired = _Fired()
+        self._declared: set[_FactKey] = set()
+        # What fired, by set of facts (the outcome is a pure function of them): a
+        # session start with the same symptoms, or an undo, costs no rule run.
+        self._seen: OrderedDict[frozenset[_FactKey], _Fired] = OrderedDict()
         self._run_lock = threading.Lock()
 
     def evaluate(
@@ -121,46 +139,52 @@ class RulesEngine:
             InferenceError: the rule engine failed.
         """
         facts = _fact_classes()
-        fired = _Fired()
         with self._run_lock:
-            return self._evaluate(facts, fired, symptoms, observations)
+            return self._evaluate(facts, symptoms, observations)
 
     def _evaluate(
         self,
         facts: dict[str, Any],
-        fired: _Fired,
         symptoms: Mapping[str, bool],
         observations: Iterable[Observation],
     ) -> RulesOutcome:
+        # Only the facts some rule can match are declared.
+        keys: list[_FactKey] = [
+            ("symptom", sid, bool(present))
+            for sid, present in sorted(symptoms.items())
+            if sid in self._symptoms_used
+        ]
+        keys.extend(
+            ("reading", obs.measurement, obs.state, _value_key(obs.value), bool(obs.critical))
+            for obs in observations
+            if obs.critical or obs.measurement in self._measurements_used
+        )
+        key = frozenset(keys)
+        seen = self._seen.get(key)
+        if seen is not None:
+            self._seen.move_to_end(key)
+            return self._outcome(seen, symptoms)
         try:
-            if self._engine is None:
-                self._engine = self._engine_class(fired)
-            engine = self._engine
-            engine.fired = fired
-            engine.reset()
-            # Only the facts some rule can match are declared, all at once (experta
-            # updates its agenda once per declare call).
-            declared = [
-                facts["symptom"](symptom=sid, present=bool(present))
-                for sid, present in sorted(symptoms.items())
-                if sid in self._symptoms_used
-            ]
-            declared.extend(
-                facts["reading"](
-                    measurement=obs.measurement,
-                    state=obs.state,
-                    value=obs.value,
-                    critical=bool(obs.critical),
-                )
-                for obs in observations
-                if obs.critical or obs.measurement in self._measurements_used
-            )
-            if declared:
-                engine.declare(*declared)
-            engine.run()
+            if self._engine is None or not self._declared <= key:
+                # First run, or a fact went or changed: start again from no fact.
+                if self._engine is None:
+                    self._engine = self._engine_class(self._fired)
+                self._fired = _Fired()
+                self._engine.fired = self._fired
+                self._engine.reset()
+                self._declared = set()
+            new = [k for k in dict.fromkeys(keys) if k not in self._declared]
+            if new:  # all at once: experta updates its agenda once per declare call
+                self._engine.declare(*(_fact(facts, k) for k in new))
+                self._engine.run()
+                self._declared.update(new)
         except Exception as exc:  # experta raises bare exceptions of its own
+            self._engine, self._declared = None, set()
             raise InferenceError(f"rule engine failed on {self.equipment.id}: {exc}") from exc
-        return self._outcome(fired, symptoms)
+        self._seen[key] = _Fired(set(self._fired.rules), set(self._fired.critical))
+        while len(self._seen) > _SEEN_MAX:
+            self._seen.popitem(last=False)
+        return self._outcome(self._fired, symptoms)
 
     def _outcome(self, fired: _Fired, symptoms: Mapping[str, bool]) -> RulesOutcome:
         excluded: dict[str, str] = {}
@@ -168,11 +192,14 @@ class RulesEngine:
         suggestions: list[tuple[str, str]] = []
         notes: list[tuple[str, Text]] = []
         order: list[str] = []
+        findings: dict[str, str] = {}
         alerted_symptoms: set[str] = set()
         for rule in self.equipment.rules:
             if rule.id not in fired.rules:
                 continue
             order.append(rule.id)
+            for finding in rule.then.derive:
+                findings.setdefault(finding.id, rule.id)
             for cause in rule.then.exclude:
                 excluded.setdefault(cause, rule.id)
             if rule.then.alert:
@@ -194,7 +221,14 @@ class RulesEngine:
                     and s.id not in alerted_symptoms
                 ):
                     alerts.append(AlertDue(self.fallback_alert, s.id, "safety_symptom"))
-        return RulesOutcome(excluded, tuple(alerts), tuple(suggestions), tuple(notes), tuple(order))
+        return RulesOutcome(
+            excluded,
+            tuple(alerts),
+            tuple(suggestions),
+            tuple(notes),
+            tuple(order),
+            tuple(findings.items()),
+        )
 
 
 _lock = threading.Lock()
@@ -208,7 +242,20 @@ def _fact_classes() -> dict[str, Any]:
             ex = import_experta()
             _FACTS["symptom"] = type("SymptomFact", (ex.Fact,), {})
             _FACTS["reading"] = type("ReadingFact", (ex.Fact,), {})
+            _FACTS["finding"] = type("FindingFact", (ex.Fact,), {})
         return _FACTS
+
+
+def _value_key(value: float | bool | str | None) -> tuple[str, float | bool | str | None]:
+    """A reading's value in a fact key: 1 and True (or 1.0) must not be the same fact."""
+    return (type(value).__name__, value)
+
+
+def _fact(facts: dict[str, Any], key: _FactKey) -> Any:
+    if key[0] == "symptom":
+        return facts["symptom"](symptom=key[1], present=key[2])
+    _, measurement, state, (_, value), critical = key
+    return facts["reading"](measurement=measurement, state=state, value=value, critical=critical)
 
 
 def _is_number(value: object) -> bool:
@@ -218,6 +265,8 @@ def _is_number(value: object) -> bool:
 def _pattern(cond: Condition) -> Any:
     ex = import_experta()
     facts = _fact_classes()
+    if cond.finding is not None:
+        return facts["finding"](finding=cond.finding)
     if cond.symptom is not None:
         return facts["symptom"](symptom=cond.symptom, present=bool(cond.present))
     if cond.state is not None:
@@ -235,6 +284,20 @@ def _pattern(cond: Condition) -> Any:
     raise InferenceError(f"rule condition without a test at {cond.pos}")
 
 
+def _any_order(agenda: Any, added: Iterable[Any], removed: Iterable[Any]) -> None:
+    """The agenda update of a strategy without priorities: every activation fires, in no set order.
+
+    The outcome is read from the set of rules that fired (in KB order), never
+    from the firing order, so experta's default depth strategy (which sorts
+    the agenda through an ``lru_cache`` over activations: most of a step's
+    rule time) buys nothing here.
+    """
+    for activation in removed:
+        if activation in agenda.activations:
+            agenda.activations.remove(activation)
+    agenda.activations.extend(added)
+
+
 def _compile(equipment: EquipmentKB) -> Any:
     """Build the KnowledgeEngine subclass holding this equipment's rules."""
     ex = import_experta()
@@ -243,19 +306,37 @@ def _compile(equipment: EquipmentKB) -> Any:
     def init(self: Any, fired: _Fired) -> None:
         ex.KnowledgeEngine.__init__(self)
         self.fired = fired
+        # experta finds its DefFacts (the initial fact) with inspect.getmembers at
+        # every reset: a third of a reset with this many rules. They never change.
+        self._deffacts = ex.KnowledgeEngine.get_deffacts(self)
 
-    attrs: dict[str, Any] = {"__init__": init}
+    def get_deffacts(self: Any) -> list[Any]:
+        return list(self._deffacts)
 
-    def make_action(rule_id: str) -> Callable[[Any], None]:
+    strategy = type(
+        "AnyOrder",
+        (ex.abstract.Strategy,),
+        {"_update_agenda": lambda self, agenda, added, removed: _any_order(agenda, added, removed)},
+    )
+    attrs: dict[str, Any] = {
+        "__init__": init,
+        "__strategy__": strategy,
+        "get_deffacts": get_deffacts,
+    }
+
+    def make_action(rule_id: str, derive: tuple[str, ...]) -> Callable[[Any], None]:
         def action(self: Any) -> None:
             self.fired.rules.add(rule_id)
+            for finding in derive:  # forward chaining: rules matching it fire in this run
+                self.declare(facts["finding"](finding=finding))
 
         action.__name__ = f"kb_rule_{len(attrs)}"
         return action
 
     for index, rule in enumerate(equipment.rules):
         patterns = [_pattern(c) for c in rule.when]
-        attrs[f"kb_rule_{index}"] = ex.Rule(*patterns)(make_action(rule.id))
+        derive = tuple(f.id for f in rule.then.derive)
+        attrs[f"kb_rule_{index}"] = ex.Rule(*patterns)(make_action(rule.id, derive))
 
     def critical(self: Any, m: str) -> None:
         self.fired.critical.add(m)

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from diagnosis.store.base import (
-    Intervention,
-    PartLine,
-    SessionSummary,
-    Store,
-    Technician,
-    VerifyResult,
-)
-from diagnosis.store.projection import CauseCodes
+from diagnosis._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.store.base import (
+        Intervention,
+        PartLine,
+        SessionSummary,
+        Store,
+        Technician,
+        VerifyResult,
+    )
+    from diagnosis.store.projection import CauseCodes
 
 __all__ = [
     "Intervention",
@@ -76,3 +77,17 @@ def open_store(
     return open_sql_store(
         url or default_url(), codes, read_only=read_only, must_exist=must_exist
     )
+
+
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "Intervention": "diagnosis.store.base",
+        "PartLine": "diagnosis.store.base",
+        "SessionSummary": "diagnosis.store.base",
+        "Store": "diagnosis.store.base",
+        "Technician": "diagnosis.store.base",
+        "VerifyResult": "diagnosis.store.base",
+        "CauseCodes": "diagnosis.store.projection",
+    },
+)

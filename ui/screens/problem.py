@@ -32,6 +32,7 @@ from diagnosis.ui.text import esc, kb_text, translate_bindings
 
 if TYPE_CHECKING:
     from diagnosis.session import Session
+    from diagnosis.session.events import ProblemStatement
 
 __all__ = ["QQOQCP_FIELDS", "ProblemScreen"]
 
@@ -216,7 +217,11 @@ class ProblemScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="start")
     def _start(
-        self, symptoms: list[str], absent: list[str], problem: object, work_order: str | None
+        self,
+        symptoms: list[str],
+        absent: list[str],
+        problem: ProblemStatement,
+        work_order: str | None,
     ) -> None:
         from diagnosis.ui.engine import session_class
 

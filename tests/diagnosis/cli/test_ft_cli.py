@@ -13,9 +13,8 @@ from diagnosis.cli import main
 from diagnosis.kb.loader import load_fault_tree_file
 
 REPO = Path(__file__).resolve().parents[3]
-OPSA = REPO.parent / "shared" / "opsa"
+OPSA = REPO / "tests" / "diagnosis" / "faulttree" / "data" / "opsa"
 TWO_TRAIN = OPSA / "scram_two_train_probs.xml"
-needs_opsa = pytest.mark.skipif(not TWO_TRAIN.is_file(), reason=f"{OPSA} not found")
 
 YAML_TREE = """format: 1
 fault_tree:
@@ -63,7 +62,6 @@ def test_analyze_yaml_json(yaml_tree: Path, capsys: pytest.CaptureFixture[str]) 
     assert doc["importance"]["ev-pump-a"]["birnbaum"] == pytest.approx(0.2 * (1 - p_valve))
 
 
-@needs_opsa
 def test_analyze_mef_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["ft", "analyze", str(TWO_TRAIN), "--lang", "en"], capsys)
     assert code == 0
@@ -72,7 +70,6 @@ def test_analyze_mef_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "PumpOne . PumpTwo" in out
 
 
-@needs_opsa
 def test_analyze_limits(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         ["ft", "analyze", str(TWO_TRAIN), "--max-order", "1", "--format", "json"], capsys
@@ -130,7 +127,6 @@ def test_export_then_analyze_round_trip(
     assert ja["cut_sets"] == jb["cut_sets"]
 
 
-@needs_opsa
 def test_import_writes_valid_kb_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "two-train.yaml"
     code, _, _ = run(
@@ -189,8 +185,7 @@ def test_render_without_dot_writes_nothing(
 
 def test_render_kb_tree_by_id(capsys: pytest.CaptureFixture[str]) -> None:
     trees = sorted((REPO / "fault_trees").glob("*.yaml"))
-    if not trees:
-        pytest.skip("no bundled fault tree")
+    assert trees
     tree_id = load_fault_tree_file(trees[0]).id
     code, out, _ = run(["ft", "render", tree_id], capsys)
     assert code == 0 and "[" in out.splitlines()[0]

@@ -35,13 +35,13 @@ def test_gate_probabilities() -> None:
 
 def test_dot_source_shapes_labels_and_highlight() -> None:
     dot = to_dot(tree(), gate_probabilities(tree()), highlight=["top", "g", "a"])
-    assert dot.startswith('digraph "ft" {')
+    assert dot.startswith("digraph ft {")
     assert 'label="2/3"' in dot and "shape=hexagon" in dot
-    assert 'label="OR"' in dot and "shape=invtriangle" in dot
+    assert "label=OR" in dot and "shape=invtriangle" in dot
     assert "Line &quot;stops&quot;" in dot  # HTML-escaped label
     assert "p = 0.5" in dot
-    assert '"g (gate)" -> "a" [color="#c0392b", penwidth=2.5];' in dot
-    assert '"g (gate)" -> "b";' in dot
+    assert '"g (gate)" -> a [color="#c0392b" penwidth=2.5]' in dot
+    assert '"g (gate)" -> b\n' in dot
     assert "shape=house" in dot
 
 
@@ -55,8 +55,17 @@ def test_text_tree_marks_path_and_shared_nodes() -> None:
 
 
 def test_escaping_helpers() -> None:
-    assert diagram.dot_string('a "b"\\\nc') == '"a \\"b\\"\\\\\\nc"'
-    assert diagram.dot_html("<a & b>") == "&lt;a &amp; b&gt;"
+    graph = diagram.digraph("t")
+    graph.node("n", diagram.text_label('a "b"\\\nc'))
+    assert 'n [label="a \\"b\\"\\\\\\nc"]' in graph.source
+    assert diagram.html_label(["<a & b>", "", "x"], bold=(2,)) == "<&lt;a &amp; b&gt;<BR/><B>x</B>>"
+
+
+def test_ids_that_dot_would_misread_get_stand_in_names() -> None:
+    tree = FaultTree("t:1", "top:x", (GateNode("top:x", "or", ("a:b",)),), (BasicEvent("a:b", 0.1),))
+    dot = to_dot(tree)
+    assert "a:b" not in dot.replace("<B>a:b</B>", "")
+    assert f"{diagram.node_name('top:x (gate)')} -> {diagram.node_name('a:b')}" in dot
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' is not installed")
@@ -97,6 +106,6 @@ def test_draw_api_for_reports() -> None:
     )
     text = draw(definition, "text", cause="c-a").decode("utf-8")
     assert text.splitlines()[:2] == ["* top  [OR]  p = 0.28", "├─ * a  p = 0.1"]
-    assert draw(definition, "dot").startswith(b'digraph "ft"')
+    assert draw(definition, "dot").startswith(b"digraph ft {")
     with pytest.raises(ExportError, match="unknown diagram format 'bmp'"):
         draw(definition, "bmp")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -76,8 +77,53 @@ def test_digest_changes_with_content(tmp_path: Path) -> None:
 
 
 def test_bundled_kb_checks_clean() -> None:
-    if not any(bundled_kb_dir().glob("*.yaml")):
-        pytest.skip("no bundled KB yet")
+    assert any(bundled_kb_dir().glob("*.yaml"))
     kb, problems = check_kb()
     assert problems == []
     assert kb is not None and len(kb.equipments) >= 1
+
+
+def test_a_valid_kb_is_kept_on_disk_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diagnosis.kb import loader
+
+    monkeypatch.setenv("DIAGNOSIS_CACHE", str(tmp_path / "cache"))
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(bundled_kb_dir(), kb_dir)
+    first = load_kb(kb_dir)
+    assert len(list((tmp_path / "cache" / "kb").glob("*.pickle"))) == 1
+    loader._CACHE.clear()
+
+    def no_check(*args: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(loader, "_load_equipment_file", no_check)
+    assert check_kb(kb_dir) == (first, [])  # kb check too
+    again = load_kb(kb_dir)  # from the disk cache
+    assert again == first and again is not first
+    monkeypatch.undo()
+    monkeypatch.setenv("DIAGNOSIS_CACHE", str(tmp_path / "cache"))
+    loader._CACHE.clear()
+    path = next(kb_dir.glob("*.yaml"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert load_kb(kb_dir) == first  # a miss: validated and kept again
+    assert len(list((tmp_path / "cache" / "kb").glob("*.pickle"))) == 2
+    (tmp_path / "cache" / "kb").joinpath("x.pickle").write_bytes(b"garbage")
+    monkeypatch.setenv("DIAGNOSIS_CACHE", "off")
+    loader._CACHE.clear()
+    assert load_kb(kb_dir) == first
+    assert len(list((tmp_path / "cache" / "kb").glob("*.pickle"))) == 3  # nothing written
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from diagnosis.kb import loader
+
+    monkeypatch.setenv("DIAGNOSIS_CACHE", str(tmp_path / "cache"))
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(bundled_kb_dir(), kb_dir)
+    first = load_kb(kb_dir)
+    (path,) = (tmp_path / "cache" / "kb").glob("*.pickle")
+    path.write_bytes(b"not a pickle")
+    loader._CACHE.clear()
+    assert load_kb(kb_dir) == first

@@ -126,15 +126,12 @@ def test_fmea_action_priority_from_the_fmea_helper(
     class Risk:
         line = Line()
         ap = "M"
+        criticality = 16
+        act = True
 
-    real = links._optional
-
-    def fake(module: str, name: str) -> Any:
-        if (module, name) == ("diagnosis.fmea", "fmea_for_cause"):
-            return lambda kb, cause: [Risk()] if cause == "heater" else []
-        return real(module, name)
-
-    monkeypatch.setattr(links, "_optional", fake)
+    monkeypatch.setattr(
+        links, "fmea_for_cause", lambda kb, cause: [Risk()] if cause == "heater" else []
+    )
     (risk,) = build_report(kb, make_events()).fmea
     assert risk.ap == "M"
 
@@ -165,9 +162,7 @@ def test_a_log_without_start_is_an_export_error(kb: KnowledgeBase) -> None:
         build_report(kb, make_events()[1:])
 
 
-def test_fault_tree_path_when_the_fault_tree_helper_provides_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_fault_tree_path_from_the_fault_tree_package() -> None:
     tree = FaultTreeDef(
         id="ft-press",
         top="g-top",
@@ -184,14 +179,6 @@ def test_fault_tree_path_when_the_fault_tree_helper_provides_it(
     )
     base = make_kb()
     kb = KnowledgeBase(equipments=base.equipments, fault_trees=(tree,))
-    real = links._optional
-
-    def fake(module: str, name: str) -> Any:
-        if (module, name) == ("diagnosis.faulttree", "cause_path"):
-            return lambda t, cause: ["g-top", "g-heat", "e-heater"] if cause == "heater" else []
-        return real(module, name)
-
-    monkeypatch.setattr(links, "_optional", fake)
     r = build_report(kb, make_events(), diagrams=False)
     assert r.fault_tree is not None
     assert [(n.id, n.name) for n in r.fault_tree.path] == [

@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import types
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
 from report_samples import make_events, make_kb
 
+from diagnosis import diagram
 from diagnosis.report import build_report, render
-from diagnosis.report.data import FaultTreePath, Named
-from diagnosis.report.graphs import fault_tree_dot, why_dot
+from diagnosis.report.graphs import why_dot
 
 NOW = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 EVIL = '<script>alert("x")</script> "quoted" \\ back'
 
 
 @pytest.fixture
-def real_dot(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in for diagnosis.diagram that runs the real ``dot``."""
+def real_dot() -> None:
+    """The real ``dot`` program (graphviz), or a skip naming it."""
     if shutil.which("dot") is None:
-        pytest.skip("graphviz dot is not installed")
-    fake = types.ModuleType("diagnosis.diagram")
-
-    def render(dot: str, fmt: str) -> bytes:
-        return subprocess.run(
-            ["dot", f"-T{fmt}"], input=dot.encode(), capture_output=True, check=True
-        ).stdout
-
-    fake.have_dot = lambda: True  # type: ignore[attr-defined]
-    fake.render = render  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "diagnosis.diagram", fake)
+        pytest.skip("graphviz 'dot' is not installed")
 
 
 def test_why_and_fault_tree_dot_text() -> None:
@@ -42,12 +29,21 @@ def test_why_and_fault_tree_dot_text() -> None:
     dot = why_dot(r, "why")
     assert dot is not None
     assert 'p [label="Short shots"' in dot
-    assert 'w2 [label="zone 2 heater gives no heat\\n[Heater current = 0.1 A (low)]"];' in dot
-    assert 'w1 -> w2 [label="why 2"];' in dot and "w2 -> root;" in dot
-    path = FaultTreePath("ft", "Tree", (Named("e", EVIL), Named("top", "Top")))
-    text = fault_tree_dot(path)
-    # quotes and the backslash are escaped for DOT (the label then wraps before "back")
-    assert '\\"quoted\\"' in text and '\\\\\\nback"' in text
+    assert 'w2 [label="zone 2 heater gives no heat\\n[Heater current = 0.1 A (low)]"]' in dot
+    assert 'w1 -> w2 [label="why 2"]' in dot and "w2 -> root" in dot
+
+
+def test_dot_labels_are_escaped_by_the_graphviz_package() -> None:
+    graph = diagram.digraph("t")
+    graph.node("a", diagram.text_label(EVIL + "\nline 2"))
+    graph.node("b", diagram.html_label([EVIL, "id"], bold=(1,)))
+    graph.edge("a", "b")
+    text = graph.source
+    # quotes and the backslash escaped for DOT; a line break is DOT's \n; not an HTML label
+    assert 'a [label="<script>alert(\\"x\\")</script> \\"quoted\\" \\\\ back\\nline 2"]' in text
+    # the HTML-like label escapes markup and bolds the id
+    assert "&lt;script&gt;" in text and "<B>id</B>" in text and "<script>" not in text.split("b [")[1]
+    assert diagram.node_name("a:b") != "a:b" and diagram.node_name("g (gate)") == "g (gate)"
 
 
 def test_html_draws_graphviz_diagrams_and_escapes(real_dot: None) -> None:
@@ -64,9 +60,7 @@ def test_html_draws_graphviz_diagrams_and_escapes(real_dot: None) -> None:
 def test_without_dot_text_and_no_note(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without graphviz the diagrams are text; the report for a supervisor never says
     "Graphviz is not available" (issue 10)."""
-    fake = types.ModuleType("diagnosis.diagram")
-    fake.have_dot = lambda: False  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "diagnosis.diagram", fake)
+    monkeypatch.setattr(diagram, "have_dot", lambda: False)
     r = build_report(make_kb(), make_events(), now=NOW)
     assert not r.diagrams
     html = render(r, "html")
@@ -81,8 +75,7 @@ def test_bundled_kb_cause_path_in_the_fault_tree(real_dot: None) -> None:
 
     kb = load_kb()
     eq = kb.equipment("injection-press-01")
-    if not eq.has("cause", "im-check-ring-worn"):
-        pytest.skip("the bundled KB no longer has the check-ring cause")
+    assert eq.has("cause", "im-check-ring-worn")
     machine = SimulatedMachine(eq, "im-check-ring-worn")
     session = Session.start(kb, eq.id, list(machine.symptoms), technician="bob")
     run_session(session, machine)
