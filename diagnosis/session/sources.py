@@ -215,11 +215,12 @@ def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Ra
     if state == "low":
         edge_c, edge_a = t.low_critical, t.low_alarm
         if critical and edge_c is not None:
-            return edge_c - span / 2
+            return _above_floor(m, edge_c - span / 2, edge_c)
         if edge_c is not None and edge_a is not None:
             return (edge_c + edge_a) / 2
         edge = edge_a if edge_a is not None else edge_c
-        return (edge if edge is not None else nominal) - span / 2
+        edge = edge if edge is not None else nominal
+        return _above_floor(m, edge - span / 2, edge)
     edge_c, edge_a = t.high_critical, t.high_alarm
     if critical and edge_c is not None:
         return edge_c + span / 2
@@ -227,6 +228,17 @@ def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Ra
         return (edge_c + edge_a) / 2
     edge = edge_a if edge_a is not None else edge_c
     return (edge if edge is not None else nominal) + span / 2
+
+
+def _above_floor(m: Measurement, value: float, edge: float) -> float:
+    """``value``, or halfway between the physical floor and ``edge`` when it is below
+    the floor (no simulated insulation resistance of -24 MΩ)."""
+    from diagnosis.rules.interpret import physical_floor_of
+
+    floor = physical_floor_of(m)
+    if floor is None or value >= floor:
+        return value
+    return (floor + edge) / 2
 
 
 class SimulatedMachine:
