@@ -182,6 +182,9 @@ def history(
                 format_number(r.steps, lang),
             ]
         )
+    from diagnosis.textsafety import printable
+
+    table = [[printable(cell) for cell in row] for row in table]  # no terminal escapes
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

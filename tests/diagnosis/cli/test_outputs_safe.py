@@ -248,3 +248,19 @@ def test_too_long_value_is_refused_before_writing(
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0
     engine.dispose()
+
+
+def test_control_characters_in_names_are_refused_or_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plant.db"
+    code, _, err = _cli(
+        capsys, "run", "-e", EQ, "-s", "im-short-shot", "--answers", str(_answers(tmp_path)),
+        "--db", str(path), "--technician", "Ana\u202e", "--lang", "en",
+    )
+    assert code == 2 and "--technician: contains the control character U+202E" in err
+    assert "\u202e" not in err
+    from diagnosis.cli.store import history  # noqa: F401  (the text table goes through printable)
+    from diagnosis.textsafety import printable
+
+    assert printable("Ana\x1b[2J") == "Ana\\x1b[2J"
