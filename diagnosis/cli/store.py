@@ -260,7 +260,12 @@ def export_interventions(
     knowledge = _kb(ctx, kb, fault_trees)
     with _open(db, read=True) as store:
         items = store.interventions(since=start, equipment=equipment)
-    rows = intervention_rows(items, knowledge, lang)
+        # a row whose record was edited behind the application's back is flagged, not hidden
+        audit = {iv.session_id: store.verify(iv.session_id).ok for iv in items}
+    for sid, ok in audit.items():
+        if not ok:
+            print(_t("export_tampered", lang, session=sid), file=sys.stderr)
+    rows = intervention_rows(items, knowledge, lang, audit)
     text = interventions_json(rows) if to == "json" else interventions_csv(rows)
     _write(text, output, lang, force)
 

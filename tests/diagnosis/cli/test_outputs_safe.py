@@ -264,3 +264,19 @@ def test_control_characters_in_names_are_refused_or_escaped(
     from diagnosis.textsafety import printable
 
     assert printable("Ana\x1b[2J") == "Ana\\x1b[2J"
+
+
+def test_a_forged_row_is_flagged_in_the_cmms_export(
+    db_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(capsys, "export", "interventions", "--db", str(db_file))
+    assert code == 0 and err == ""
+    assert next(csv.DictReader(io.StringIO(out)))["audit_ok"] == "true"
+    engine = sa.create_engine(f"sqlite:///{db_file}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE interventions SET lockout_done = true"))
+    engine.dispose()
+    code, out, err = _cli(capsys, "export", "interventions", "--db", str(db_file))
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and (row["lockout_done"], row["audit_ok"]) == ("true", "false")
+    assert f"session {_session(db_file)} fails diagnosis verify" in err
