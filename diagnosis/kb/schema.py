@@ -127,7 +127,7 @@ CAUSE = Obj(
         "component": F("id"),
         "remedy": TEXT,
         "repair_min": F("nonneg"),
-        "why": F("list", item=TEXT),
+        "why": F("list", item=F("text", True)),
         "description": TEXT,
         "validation": TEXT,
         "parts": F("list", item=PART),

@@ -154,3 +154,10 @@ def test_kb_check_applies_the_analysis_validator(tmp_path: Path) -> None:
     (tmp_path / "one.yaml").write_text(tree, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="an input is listed twice"):
         load_fault_tree_file(tmp_path / "one.yaml")
+
+
+def test_empty_why_template_link_is_refused(tmp_path: Path) -> None:
+    """An empty 5-Why link would fail the record at the end of a scripted run."""
+    text = BASE.replace("    prior: 0.1\n", "    prior: 0.1\n    why: [\"melt too cold\", \"\"]\n")
+    problems = _problems(tmp_path, text)
+    assert problems == ["12:28: cause 'c1': why: text is empty"]
