@@ -62,8 +62,12 @@ def _open(db: str | None, kb: KnowledgeBase | None = None, *, read: bool = False
         return open_store(db, kb=kb)
     named = db or os.environ.get("DIAGNOSIS_DB")
     path = sqlite_path(normalize_url(named or default_url()))
-    if named is None and path is not None and not path.exists():
-        return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
+    if path is not None and not path.is_file():
+        if named is None:
+            return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
+        from diagnosis.i18n import detect_lang, tr
+
+        raise UsageError(tr("store.no_such_db", detect_lang(), path=str(path)))
     return open_store(named, kb=kb, read_only=True)
 
 

@@ -148,7 +148,7 @@ def test_mistyped_db_is_refused_by_read_commands(
         "export": ["export", "interventions"],
     }[command]
     code, _, err = _cli(capsys, *args, "--db", str(missing))
-    assert code == 1 and f"no database at {missing}" in err
+    assert code == 2 and f"no database at {missing}" in err
     assert not missing.exists()
 
 
