@@ -98,6 +98,12 @@ def run(
         raise UsageError(tr("session.run.usage.bad_confidence", lang, value=confidence))
     if max_steps is not None and max_steps < 1:
         raise UsageError(tr("session.run.usage.bad_max_steps", lang, value=max_steps))
+    from diagnosis.textsafety import find_unsafe
+
+    for option, value in (("--technician", technician), ("--work-order", work_order)):
+        bad = find_unsafe(value or "")
+        if bad is not None:
+            raise UsageError(tr("session.run.usage.control_char", lang, option=option, char=bad))
     symptoms = list(symptom or [])
     if not symptoms:
         raise UsageError(tr("session.run.usage.no_symptom", lang))

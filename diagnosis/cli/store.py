@@ -62,8 +62,12 @@ def _open(db: str | None, kb: KnowledgeBase | None = None, *, read: bool = False
         return open_store(db, kb=kb)
     named = db or os.environ.get("DIAGNOSIS_DB")
     path = sqlite_path(normalize_url(named or default_url()))
-    if named is None and path is not None and not path.exists():
-        return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
+    if path is not None and not path.is_file():
+        if named is None:
+            return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
+        from diagnosis.i18n import detect_lang, tr
+
+        raise UsageError(tr("store.no_such_db", detect_lang(), path=str(path)))
     return open_store(named, kb=kb, read_only=True)
 
 
@@ -189,6 +193,9 @@ def history(
                 format_number(r.steps, lang),
             ]
         )
+    from diagnosis.textsafety import printable
+
+    table = [[printable(cell) for cell in row] for row in table]  # no terminal escapes
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -267,7 +274,12 @@ def export_interventions(
     knowledge = _kb(ctx, kb, fault_trees)
     with _open(db, read=True) as store:
         items = store.interventions(since=start, equipment=equipment)
-    rows = intervention_rows(items, knowledge, lang)
+        # a row whose record was edited behind the application's back is flagged, not hidden
+        audit = {iv.session_id: store.verify(iv.session_id).ok for iv in items}
+    for sid, ok in audit.items():
+        if not ok:
+            print(_t("export_tampered", lang, session=sid), file=sys.stderr)
+    rows = intervention_rows(items, knowledge, lang, audit)
     text = interventions_json(rows) if to == "json" else interventions_csv(rows)
     _write(text, output, lang, force)
 

@@ -260,18 +260,34 @@ def inspect_kb(
     files = _files(kb_path)
     if not files:
         report(SourcePos(_display(kb_path)), "no knowledge-base files (*.yaml) in this folder")
+    unreadable = False  # an equipment file that could not be read at all
     for path in files:
+        before = len(report.problems)
         loaded = _load_equipment_file(path, report)
         if isinstance(loaded, EquipmentKB):
             equipments.append(loaded)
         elif loaded:
             shared.extend(loaded)
+        elif len(report.problems) > before:
+            unreadable = True
     trees = [
         t
         for t in (_load_tree(p, report) for p in (_files(ft_path) if ft_path else []))
         if t is not None
     ]
-    check_references(equipments, shared, trees, report, ignore=report.dropped)
+    refs_report: Callable[[SourcePos, str], None] = report
+    if unreadable:
+        # the equipment and causes of an unreadable file are unknown, not missing:
+        # one mistake, one message (no cascade from the fault trees that name them)
+        def refs_report(pos: SourcePos, message: str) -> None:
+            if not (
+                pos.file in tree_files
+                and ("unknown equipment" in message or "unknown cause" in message)
+            ):
+                report(pos, message)
+
+    tree_files = {t.pos.file for t in trees}
+    check_references(equipments, shared, trees, refs_report, ignore=report.dropped)
     _check_analysable(trees, report)
     kb = KnowledgeBase(
         equipments=tuple(equipments),

@@ -71,12 +71,13 @@ def scan_limits(
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             mark = event.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > max_depth:
                     return Limit(
-                        mark.line + 1,
-                        mark.column + 1,
+                        line,
+                        column,
                         f"nested more than {max_depth} levels deep",
                     )
                 if event.anchor is not None:
@@ -97,11 +98,11 @@ def scan_limits(
                 counts[-1] += 1
                 total += 1
             elif isinstance(event, yaml.AliasEvent):
-                anchor = event.anchor
+                anchor = str(event.anchor)
                 if anchor in open_anchors:
                     return Limit(
-                        mark.line + 1,
-                        mark.column + 1,
+                        line,
+                        column,
                         f"alias *{anchor} refers to a collection that contains it (recursive)",
                     )
                 size = sizes.get(anchor, 1)
@@ -109,8 +110,8 @@ def scan_limits(
                 total += size
             if total > max_values:
                 return Limit(
-                    mark.line + 1,
-                    mark.column + 1,
+                    line,
+                    column,
                     f"more than {max_values:,} values once aliases are expanded "
                     "(an alias bomb?); write the values out",
                 )

@@ -41,7 +41,14 @@ from diagnosis.i18n import format_number, split_value_unit, tr
 from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
-__all__ = ["NOT_AVAILABLE", "Interpretation", "classify", "interpret", "is_not_available"]
+__all__ = [
+    "NOT_AVAILABLE",
+    "Interpretation",
+    "classify",
+    "interpret",
+    "is_not_available",
+    "physical_floor_of",
+]
 
 NOT_AVAILABLE = frozenset(
     {
@@ -188,9 +195,7 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
             raise SessionError(tr("rules.error.no_unit", lang, measurement=name, unit=unit))
     if not math.isfinite(value):
         raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
-    floor = None if m.quantity == "difference" else physical_floor(m.unit)
-    if floor is not None and _kb_below(m, floor[0]):
-        floor = None  # the KB itself expects values below it: a deviation, a gauge reading
+    floor = _floor(m)
     if floor is not None and value < floor[0]:
         raise SessionError(
             tr(
@@ -211,11 +216,23 @@ def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
     return Interpretation(value, m.unit, state, critical, True, text, typed)
 
 
-def _kb_below(m: Measurement, floor: float) -> bool:
-    """Whether the KB's own nominal value or thresholds for ``m`` lie below ``floor``."""
+def _floor(m: Measurement) -> tuple[float, str] | None:
+    """The physical floor of ``m``'s unit, unless the KB itself goes below it (a
+    measurement of a difference, such as a temperature rise in K, may be negative)."""
+    floor = None if m.quantity == "difference" else physical_floor(m.unit)
+    if floor is None:
+        return None
     t = m.thresholds
-    known = (m.nominal, t.low_critical, t.low_alarm, t.high_alarm, t.high_critical)
-    return any(v is not None and v < floor for v in known)
+    given = [m.nominal, t.low_critical, t.low_alarm, t.high_alarm, t.high_critical]
+    if any(v is not None and v < floor[0] for v in given):
+        return None
+    return floor
+
+
+def physical_floor_of(measurement: Measurement) -> float | None:
+    """The lowest reading :func:`interpret` accepts for ``measurement`` (None: no floor)."""
+    floor = _floor(measurement)
+    return None if floor is None else floor[0]
 
 
 def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:

@@ -130,12 +130,11 @@ def convert(value: float, unit: str, target: str, *, difference: bool = False) -
 
 # Dimension -> lowest physical value in the base unit: a reading below it is a typing
 # or instrument error, never a measurement (refused, not classified).
+# (A mass or a duration is often measured as a signed deviation: no floor for them.)
 _FLOOR: dict[str, float] = {
     "temperature": -273.15,  # absolute zero
     "resistance": 0.0,
-    "mass": 0.0,
     "frequency": 0.0,
-    "time": 0.0,
 }
 
 

@@ -80,12 +80,15 @@ class AnswersFile:
         self.values: dict[str, Raw] = {}
         self.lines: dict[str, int] = {}
         self.taken_by: dict[str, tuple[str, str]] = {}  # measurement -> (name, habilitation)
+        self.columns: dict[str, int] = {}  # column of each value, for messages
+        self._key_columns: dict[str, int] = {}
         self._load()
         if equipment is not None:
             self.validate(equipment)
 
-    def _error(self, line: int, key: str, **kw: object) -> UsageError:
-        return UsageError(f"{self.path}:{line}: " + tr(key, self.lang, **kw))
+    def _error(self, line: int, key: str, column: int | None = None, **kw: object) -> UsageError:
+        where = f"{line}:{column}" if column else str(line)
+        return UsageError(f"{self.path}:{where}: " + tr(key, self.lang, **kw))
 
     def _load(self) -> None:
         try:
@@ -132,7 +135,9 @@ class AnswersFile:
         if node is None:
             return
         if not isinstance(node, yaml.MappingNode):
-            raise self._error(node.start_mark.line + 1, "session.answers.not_mapping")
+            raise self._error(
+                node.start_mark.line + 1, "session.answers.not_mapping", node.start_mark.column + 1
+            )
         constructor = yaml.SafeLoader("")
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
@@ -141,24 +146,30 @@ class AnswersFile:
             if not isinstance(key_node, yaml.ScalarNode) or not isinstance(
                 value_node, yaml.ScalarNode
             ):
-                raise self._error(line, "session.answers.not_scalar")
+                raise self._error(line, "session.answers.not_scalar", _col(value_node))
             key = printable(str(key_node.value))
             if key in self.values or key in self.lines:
                 raise self._error(
-                    line, "session.answers.duplicate", measurement=key, first=self.lines[key]
+                    line,
+                    "session.answers.duplicate",
+                    _col(key_node),
+                    measurement=key,
+                    first=self.lines[key],
                 )
             value = self._scalar(value_node, constructor)
             self.values[key] = value
             self.lines[key] = line
+            self.columns[key] = _col(value_node)
+            self._key_columns[key] = _col(key_node)
 
     def _scalar(self, node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Raw:
         """One answer: a YAML number, boolean, null, else the text as written."""
         line = node.start_mark.line + 1
         if node.tag not in _PLAIN_TAGS:
-            raise self._error(line, "session.answers.bad_tag", tag=printable(node.tag))
+            raise self._error(line, "session.answers.bad_tag", _col(node), tag=printable(node.tag))
         raw = str(node.value)
         if len(raw) > _MAX_ANSWER:
-            raise self._error(line, "session.answers.too_long", n=_MAX_ANSWER)
+            raise self._error(line, "session.answers.too_long", _col(node), n=_MAX_ANSWER)
         try:
             value: Any = constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError, TypeError):
@@ -171,7 +182,9 @@ class AnswersFile:
         elif not isinstance(value, str | float | bool | type(None)):
             value = raw  # a date: the text as typed
         if isinstance(value, str) and find_unsafe(value) is not None:
-            raise self._error(line, "session.answers.control_char", char=find_unsafe(value))
+            raise self._error(
+                line, "session.answers.control_char", _col(node), char=find_unsafe(value)
+            )
         return cast(Raw, value)
 
     def _taken_by(self, key: str, node: yaml.MappingNode, line: int) -> yaml.Node:
@@ -207,6 +220,7 @@ class AnswersFile:
                 raise self._error(
                     self.lines[key],
                     "session.answers.unknown_measurement",
+                    self._key_columns.get(key),
                     measurement=key,
                     equipment=equipment.id,
                 )
@@ -214,11 +228,18 @@ class AnswersFile:
                 interpret(equipment.measurement(key), value, self.lang)
             except SessionError as exc:
                 raise self._error(
-                    self.lines[key], "session.answers.bad_value", problem=str(exc)
+                    self.lines[key],
+                    "session.answers.bad_value",
+                    self.columns.get(key),
+                    problem=str(exc),
                 ) from exc
 
     def read(self, measurement: Measurement) -> Raw:
         return self.values.get(measurement.id)
+
+
+def _col(node: yaml.Node) -> int:
+    return int(node.start_mark.column) + 1
 
 
 def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Raw:
@@ -263,13 +284,14 @@ def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Ra
 
 
 def _above_floor(m: Measurement, value: float, edge: float) -> float:
-    """``value``, or halfway between the physical floor and ``edge`` if it is below it."""
-    from diagnosis.rules.units import physical_floor
+    """``value``, or halfway between the physical floor and ``edge`` when it is below
+    the floor (no simulated insulation resistance of -24 MΩ)."""
+    from diagnosis.rules.interpret import physical_floor_of
 
-    floor = None if m.quantity == "difference" else physical_floor(m.unit)
-    if floor is None or value >= floor[0] or edge < floor[0]:
+    floor = physical_floor_of(m)
+    if floor is None or value >= floor:
         return value
-    return (floor[0] + edge) / 2
+    return (floor + edge) / 2
 
 
 class SimulatedMachine:

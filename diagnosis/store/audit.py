@@ -99,9 +99,9 @@ def verify_rows(
             if stored != value:
                 return bad(seq, "projection", f"interventions.{column}")
     if conclusions is not None and parts is not None and intervention is not None:
-        expected = rebuild(parsed)
-        if expected is not None:
-            found = compare(expected, len(rows), head, intervention, conclusions, parts)
+        projection = rebuild(parsed)
+        if projection is not None:
+            found = compare(projection, len(rows), head, intervention, conclusions, parts)
             if found is not None:
                 return bad(found[0], "projection", found[1])
     return VerifyResult(session_id, True, len(rows), head=prev if rows else None)

@@ -55,13 +55,21 @@ INTERVENTION_COLUMNS: tuple[str, ...] = (
     "validation_test",
     "validation_passed",
     "validation_result",
+    "audit_ok",
 )
 
 
 def intervention_rows(
-    items: list[Intervention], kb: KnowledgeBase | None, lang: str = "en"
+    items: list[Intervention],
+    kb: KnowledgeBase | None,
+    lang: str = "en",
+    audit: dict[str, bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """The CMMS rows (``docs/cmms-export.md``): ISO 8601 times, codes filled from the KB."""
+    """The CMMS rows (``docs/cmms-export.md``): ISO 8601 times, codes filled from the KB.
+
+    ``audit``: session id -> whether ``verify`` found its record intact (the
+    ``audit_ok`` column; empty when not checked).
+    """
     rows = []
     for iv in items:
         cause = kb.causes.get(iv.root_cause) if kb and iv.root_cause else None
@@ -110,6 +118,7 @@ def intervention_rows(
                 "validation_test": iv.validation_test,
                 "validation_passed": iv.validation_passed,
                 "validation_result": iv.validation_result,
+                "audit_ok": None if audit is None else audit.get(iv.session_id),
             }
         )
     return rows

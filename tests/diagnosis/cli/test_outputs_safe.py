@@ -148,7 +148,7 @@ def test_mistyped_db_is_refused_by_read_commands(
         "export": ["export", "interventions"],
     }[command]
     code, _, err = _cli(capsys, *args, "--db", str(missing))
-    assert code == 1 and f"no database at {missing}" in err
+    assert code == 2 and f"no database at {missing}" in err
     assert not missing.exists()
 
 
@@ -248,3 +248,35 @@ def test_too_long_value_is_refused_before_writing(
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0
     engine.dispose()
+
+
+def test_control_characters_in_names_are_refused_or_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plant.db"
+    code, _, err = _cli(
+        capsys, "run", "-e", EQ, "-s", "im-short-shot", "--answers", str(_answers(tmp_path)),
+        "--db", str(path), "--technician", "Ana\u202e", "--lang", "en",
+    )
+    assert code == 2 and "--technician: contains the control character U+202E" in err
+    assert "\u202e" not in err
+    from diagnosis.cli.store import history  # noqa: F401  (the text table goes through printable)
+    from diagnosis.textsafety import printable
+
+    assert printable("Ana\x1b[2J") == "Ana\\x1b[2J"
+
+
+def test_a_forged_row_is_flagged_in_the_cmms_export(
+    db_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(capsys, "export", "interventions", "--db", str(db_file))
+    assert code == 0 and err == ""
+    assert next(csv.DictReader(io.StringIO(out)))["audit_ok"] == "true"
+    engine = sa.create_engine(f"sqlite:///{db_file}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE interventions SET lockout_done = true"))
+    engine.dispose()
+    code, out, err = _cli(capsys, "export", "interventions", "--db", str(db_file))
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and (row["lockout_done"], row["audit_ok"]) == ("true", "false")
+    assert f"session {_session(db_file)} fails diagnosis verify" in err

@@ -352,13 +352,13 @@ def test_text_output_in_english(
             ["-e", "test-press", "-s", "short-shot"],
             "melt-temp: 1\nfoo: 2\n",
             2,
-            "answers.yaml:2: unknown measurement 'foo'",
+            "answers.yaml:2:1: unknown measurement 'foo'",
         ),
         (
             ["-e", "test-press", "-s", "short-shot"],
             "oil-level: 1\nmelt-temp: chaud\n",
             2,
-            "answers.yaml:2: Melt temperature at nozzle: 'chaud' is not a number",
+            "answers.yaml:2:12: Melt temperature at nozzle: 'chaud' is not a number",
         ),
     ],
 )

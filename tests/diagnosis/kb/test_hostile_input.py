@@ -154,3 +154,19 @@ def test_kb_check_applies_the_analysis_validator(tmp_path: Path) -> None:
     (tmp_path / "one.yaml").write_text(tree, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="an input is listed twice"):
         load_fault_tree_file(tmp_path / "one.yaml")
+
+
+def test_empty_why_template_link_is_refused(tmp_path: Path) -> None:
+    """An empty 5-Why link would fail the record at the end of a scripted run."""
+    text = BASE.replace("    prior: 0.1\n", "    prior: 0.1\n    why: [\"melt too cold\", \"\"]\n")
+    problems = _problems(tmp_path, text)
+    assert problems == ["12:28: cause 'c1': why: text is empty"]
+
+
+def test_an_unreadable_equipment_file_is_one_message_not_a_cascade(tmp_path: Path) -> None:
+    """Fault trees naming the equipment of an unreadable file add no 'unknown' messages."""
+    tree = TREE.format(k="k: 1, ").replace("  top: g1\n", "  top: g1\n  equipment: eq\n")
+    tree = tree.replace("{id: e1, probability: 0.1}", "{id: e1, probability: 0.1, cause: c1}")
+    assert _problems(tmp_path, "format: 1\nequipment: [oops\n", tree) == [
+        "3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"
+    ]

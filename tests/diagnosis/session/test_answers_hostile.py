@@ -39,23 +39,23 @@ def _error(tmp_path: Path, text: str) -> str:
         ("melt-temp: " + "[" * 3000 + "]" * 3000 + "\n",
          "F:1:19: YAML error: nested more than 8 levels deep"),
         ("melt-temp: !custom 12\n",
-         "F:1: YAML tag !custom is not allowed in an answers file (plain values only)"),
+         "F:1:12: YAML tag !custom is not allowed in an answers file (plain values only)"),
         ("melt-temp: !!python/object/apply:os.system ['true']\n",
-         "F:1: each answer must be 'measurement-id: value' with a single value"),
-        ("melt-temp: !!float abc\n", "F:1: Melt temperature at nozzle: 'abc' is not a number"),
-        ("melt-temp: 2001-02-30\n", "F:1: Melt temperature at nozzle: unit '-02-30' cannot be read as °C"),
+         "F:1:12: each answer must be 'measurement-id: value' with a single value"),
+        ("melt-temp: !!float abc\n", "F:1:12: Melt temperature at nozzle: 'abc' is not a number"),
+        ("melt-temp: 2001-02-30\n", "F:1:12: Melt temperature at nozzle: unit '-02-30' cannot be read as °C"),
         ("melt-temp: " + "9" * 5000 + "\n",
-         "F:1: an answer is longer than 200 characters"),
-        ("melt-temp: 1.0e+999\n", "F:1: Melt temperature at nozzle: 'inf' is not a number"),
-        ('melt-temp: "\\e[2J205"\n', "F:1: an answer contains the control character U+001B "
+         "F:1:12: an answer is longer than 200 characters"),
+        ("melt-temp: 1.0e+999\n", "F:1:12: Melt temperature at nozzle: 'inf' is not a number"),
+        ('melt-temp: "\\e[2J205"\n', "F:1:12: an answer contains the control character U+001B "
          "(terminal escape or bidirectional override)"),
-        ("melt-temp: -300\n", "F:1: Melt temperature at nozzle: '-300' is below the physical limit, "
+        ("melt-temp: -300\n", "F:1:12: Melt temperature at nozzle: '-300' is below the physical limit, "
          "absolute zero (-273.15 °C): check the reading and its unit"),
-        ("melt-temp: '-5 K'\n", "F:1: Melt temperature at nozzle: '-5 K' is below the physical limit, "
+        ("melt-temp: '-5 K'\n", "F:1:12: Melt temperature at nozzle: '-5 K' is below the physical limit, "
          "absolute zero (-273.15 °C): check the reading and its unit"),
-        ("melt-temp: -1.0e+308\n", "F:1: Melt temperature at nozzle: '-1e+308' is below the physical "
+        ("melt-temp: -1.0e+308\n", "F:1:12: Melt temperature at nozzle: '-1e+308' is below the physical "
          "limit, absolute zero (-273.15 °C): check the reading and its unit"),
-        ("melt-temp: '1,500'\n", "F:1: Melt temperature at nozzle: '1,500' is ambiguous (a thousands "
+        ("melt-temp: '1,500'\n", "F:1:12: Melt temperature at nozzle: '1,500' is ambiguous (a thousands "
          "separator or a decimal comma?): write 1500 or 1.5"),
     ],
     ids=["alias-bomb", "deep", "custom-tag", "python-tag", "float-abc", "date",

@@ -43,3 +43,24 @@ def test_refused_write_then_resume_finishes(tmp_path: Path, capsys: pytest.Captu
         (summary,) = again.sessions()
     assert result.ok and result.head is not None
     assert summary.status == "done"
+
+
+def test_too_long_values_are_refused_alike_on_sqlite_and_postgresql(db_url: str) -> None:
+    """PostgreSQL enforces varchar(n), SQLite does not: the store refuses first, on both."""
+    import dataclasses
+
+    from store_samples import make_events
+
+    from diagnosis.session.events import ReadingRecorded
+
+    events = make_events()
+    with open_store(db_url) as store:
+        for event in events[:3]:
+            store.append("sess-1", event)
+        long_unit = dataclasses.replace(events[3], unit="u" * 41)
+        assert isinstance(long_unit, ReadingRecorded)
+        with pytest.raises(StoreError, match=r"readings\.unit: 41 characters"):
+            store.append("sess-1", long_unit)
+        store.append("sess-1", events[3])  # the session goes on
+        assert len(store.events("sess-1")) == 4
+        assert store.verify("sess-1").ok

@@ -33,7 +33,7 @@ CASES: list[tuple[str, str, tuple[str, str | None]]] = [
     ("sessions.steps", "UPDATE sessions SET steps = 7", ("projection", "sessions.steps")),
     ("interventions.technician", "UPDATE interventions SET technician = 'bob'", ("projection", "interventions.technician")),
     ("interventions.work_order", "UPDATE interventions SET work_order = 'WO-1'", ("projection", "interventions.work_order")),
-    ("interventions.lockout_done", "UPDATE interventions SET lockout_done = 0", ("projection", "interventions.lockout_done")),
+    ("interventions.lockout_done", "UPDATE interventions SET lockout_done = false", ("projection", "interventions.lockout_done")),
     ("interventions.habilitations", "UPDATE interventions SET habilitations = '[\"BR\", \"B2V\"]'", ("projection", "interventions.habilitations")),
     ("interventions.alerts", "UPDATE interventions SET alerts = '[]'", ("projection", "interventions.alerts")),
     ("interventions.start_time", "UPDATE interventions SET start_time = '2020-01-01 00:00:00.000000'", ("projection", "interventions.start_time")),
@@ -84,11 +84,11 @@ def test_an_untouched_session_verifies_with_its_head(sqlite_url: str) -> None:
 
 @pytest.mark.parametrize(("name", "sql", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_tampered_projection_or_event_is_detected(
-    sqlite_url: str, name: str, sql: str, expected: tuple[str, str | None]
+    db_url: str, name: str, sql: str, expected: tuple[str, str | None]
 ) -> None:
-    _filled(sqlite_url)
-    _sql(sqlite_url, sql)
-    ok, reason, detail = _verify(sqlite_url)
+    _filled(db_url)
+    _sql(db_url, sql)
+    ok, reason, detail = _verify(db_url)
     assert (ok, reason, detail) == (False, *expected)
 
 
