@@ -23,7 +23,7 @@ def test_completion_of_commands(
     monkeypatch.setenv("COMP_WORDS", "diagnosis k")
     monkeypatch.setenv("COMP_CWORD", "1")
     assert main([]) == 0
-    assert capsys.readouterr().out.split() == ["kb"]
+    assert capsys.readouterr().out.split() == ["kb", "kpi"]
 
 
 def test_help_offers_completion_install(capsys: pytest.CaptureFixture[str]) -> None:
