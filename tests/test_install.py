@@ -91,7 +91,7 @@ def test_the_wheel_holds_one_package_with_its_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"diagnosis"}
-    for bundled in ("knowledge_base", "fault_trees"):
+    for bundled in ("knowledge_base", "fault_trees", "exercises"):
         expected = sorted(p.name for p in (REPO / bundled).glob("*.yaml"))
         prefix = f"diagnosis/data/{bundled}/"
         got = sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
@@ -131,6 +131,9 @@ def test_installed_program_finds_its_knowledge_base(
     assert version.returncode == 0 and version.stdout.strip().startswith("diagnosis 0.")
     main = _run([bin_dir / "python", "-m", "diagnosis", "--help"], work, env)
     assert main.returncode == 0 and "--install-completion" in main.stdout
+    listed = _run([bin_dir / "diagnosis", "train", "list", "--format", "json"], work, env)
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == len(list((REPO / "exercises").glob("*.yaml")))
 
 
 def test_installed_program_runs_a_diagnosis_and_a_fault_tree(

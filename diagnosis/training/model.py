@@ -34,7 +34,6 @@ __all__ = [
 
 LEVELS = ("easy", "medium", "hard")
 MODES = ("learning", "exam")
-_REPO = Path(__file__).resolve().parents[2]
 _PROBLEM_KEYS = ("who", "what", "where", "when", "how", "why", "how_much")
 _TOP_KEYS = (
     "id",
@@ -56,8 +55,14 @@ _TOP_KEYS = (
 
 
 def bundled_exercise_dir() -> Path:
-    """The exercises shipped with the program (``exercises/`` beside ``knowledge_base/``)."""
-    return _REPO / "exercises"
+    """The exercises shipped with the program (``exercises/`` beside ``knowledge_base/``).
+
+    In the repository ``diagnosis/data/exercises`` links to the top-level
+    folder; a wheel carries the folder itself (``importlib.resources``).
+    """
+    from importlib import resources
+
+    return Path(str(resources.files("diagnosis.data").joinpath("exercises")))
 
 
 @dataclass(frozen=True)
