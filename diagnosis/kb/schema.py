@@ -450,7 +450,7 @@ def _check(
         if isinstance(value, dict) and "text" in value:
             checked = validate(WHY_LINK, value, pos, report, dropped)
             return checked, checked is not None
-        return _check(TEXT, value, pos, label, report)
+        return _check(F("text", True), value, pos, label, report)  # an empty link says nothing
     if kind in ("str", "enum"):
         if not isinstance(value, str) or isinstance(value, bool):
             return bad("a string")
