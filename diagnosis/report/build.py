@@ -40,6 +40,7 @@ from diagnosis.report.data import (
 from diagnosis.report.graphs import dot_available
 from diagnosis.report.links import fault_tree_path, fmea_risks
 from diagnosis.session import events as ev
+from diagnosis.session.why import link_in
 
 __all__ = ["CHART_CAUSES", "build_report"]
 
@@ -365,7 +366,7 @@ class _Builder:
         templates = self._cause_texts("why")
         self.why = [
             WhyLine(
-                self._as_kb_text(link.text, templates),
+                link_in(link.text, templates, self.lang),
                 link.evidence,
                 self._evidence_text(link.evidence),
             )
