@@ -320,9 +320,9 @@ def resume(
     lang: str | None = _LANG,
 ) -> None:
     """Resume an unfinished session from the store (scripted with --answers, like `run`)."""
+    from diagnosis.cli.run import parse_colleague
     from diagnosis.errors import SessionError
     from diagnosis.session import AnswersFile, Session, run_session
-    from diagnosis.cli.run import parse_colleague
     from diagnosis.session.runner import finish_scripted
 
     lang, db = _ctx(ctx, lang, db)

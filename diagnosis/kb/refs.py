@@ -123,11 +123,11 @@ def check_references(
                 link = f"{who}: why {n}"
                 if ev.symptom is not None:
                     ref("symptom", symptoms, ev.symptom, ev.pos, link)
-                if ev.measurement is not None and ref(
+                known = ev.measurement is not None and ref(
                     "measurement", measurements, ev.measurement, ev.pos, link
-                ):
-                    if ev.state is not None:
-                        state_ok(measurements[ev.measurement], ev.state, ev.pos, link)
+                )
+                if known and ev.measurement is not None and ev.state is not None:
+                    state_ok(measurements[ev.measurement], ev.state, ev.pos, link)
         for r in e.rules:
             who = f"rule '{r.id}'"
             for cond in r.when:

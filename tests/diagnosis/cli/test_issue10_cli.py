@@ -177,9 +177,9 @@ def test_verify_unknown_session_is_a_usage_error(
 def test_history_filter_matching_nothing_says_so(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = _cli(capsys, "history", "--db", db)
+    _, out, _ = _cli(capsys, "history", "--db", db)
     assert "no saved session in" in out
-    code, out, _ = _cli(capsys, "history", "--db", db, "-e", CV, "--lang", "fr")
+    _, out, _ = _cli(capsys, "history", "--db", db, "-e", CV, "--lang", "fr")
     assert "aucune session enregistrée ne correspond à ces filtres" in out
 
 
@@ -204,7 +204,7 @@ def _broken_kb(tmp_path: Path) -> Path:
     (kb / "injection-press-01.yaml").write_text(text, encoding="utf-8")
     tree = trees / "im-ft-short-shot.yaml"
     tree_text = tree.read_text(encoding="utf-8")
-    tree.write_text(re.sub(r"cause: im-[a-z0-9-]+", "cause: im-no-such-cause", tree_text, 1))
+    tree.write_text(re.sub(r"cause: im-[a-z0-9-]+", "cause: im-no-such-cause", tree_text, count=1))
     return kb
 
 
@@ -214,7 +214,7 @@ def test_kb_check_reports_every_problem_in_one_run(
     """Before: the bad prior hid the dangling reference of its cause, and the threshold
     order produced 'unknown measurement' at three correct references."""
     kb = _broken_kb(tmp_path)
-    code, out, err = _cli(capsys, "kb", "check", "--kb", str(kb), "--format", "json")
+    code, out, _ = _cli(capsys, "kb", "check", "--kb", str(kb), "--format", "json")
     assert code == 1
     messages = [e["message"] for e in json.loads(out)["errors"]]
     assert any("thresholds must be strictly increasing" in m for m in messages)

@@ -62,7 +62,7 @@ def test_fishbone_labels_never_overlap(lang: str) -> None:
     boxes, width, height = _boxes(fishbone_svg(hypotheses, effect, lang))
     assert len(boxes) > 30
     for text, left, right, top, bottom in boxes:
-        assert 0 <= left and right <= width and 0 <= top and bottom <= height, text
+        assert left >= 0 and right <= width and top >= 0 and bottom <= height, text
     overlaps = [
         (a[0], b[0])
         for a, b in itertools.combinations(boxes, 2)

@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 
 import pytest
+from session_kb import make_equipment, t
 
 from diagnosis.errors import SessionError
 from diagnosis.i18n import Text
@@ -17,7 +18,6 @@ from diagnosis.kb.model import (
     EquipmentKB,
     KnowledgeBase,
     Measurement,
-    Procedure,
     Requires,
     Rule,
     Thresholds,
@@ -30,7 +30,6 @@ from diagnosis.session import Session, SimulatedMachine, run_session
 from diagnosis.session.events import AlertRaised, LockoutReleased, ReadingRecorded
 from diagnosis.session.handover import HANDOVER_MIN_GAIN, HANDOVER_RATIO, handover_due
 from diagnosis.session.types import StepProposal
-from session_kb import make_equipment, t
 
 
 def _kb(**changes: Any) -> KnowledgeBase:
