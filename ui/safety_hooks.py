@@ -1,0 +1,87 @@
+"""Issue 10 hooks of the diagnosis screen, kept out of the screen's own module.
+
+* A lockout dialog before the measurement shows only the steps to do before
+  working: the release step (déconsignation) is a separate dialog, after the
+  measurement (:func:`release_dialog`).
+* A measurement outside the technician's habilitations is taken by a named,
+  habilitated colleague (:class:`diagnosis.ui.dialogs.colleague.ColleagueDialog`);
+  :func:`needs_colleague` says when to ask.
+* A hand-over stop shows what to hand over and to whom (:func:`handover_card`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from diagnosis.i18n import format_number, format_percent, tr
+from diagnosis.kb.model import Procedure
+
+__all__ = ["before_work", "handover_card", "needs_colleague", "release_dialog"]
+
+
+def before_work(session: Any, procedure: Procedure) -> Procedure:
+    """``procedure`` as shown before the measurement: without its release step."""
+    steps = getattr(session, "steps_to_acknowledge", None)
+    if steps is None or procedure.release_step is None:
+        return procedure
+    return dataclasses.replace(procedure, steps=procedure.steps_before_work)
+
+
+def needs_colleague(session: Any, measurement: Any, takers: dict[str, tuple[str, str]]) -> bool:
+    """The technician's habilitations do not cover ``measurement`` and no colleague is named."""
+    from diagnosis.rules.habilitation import covers
+
+    if measurement is None or measurement.id in takers:
+        return False
+    return not covers(session.habilitations, measurement.requires.habilitation)
+
+
+def release_dialog(session: Any, lang: str) -> Any:
+    """The release (déconsignation) dialog of a lockout whose measurement was taken, or None."""
+    from diagnosis.ui.dialogs.procedure import ProcedureDialog
+
+    applied = list(getattr(session, "applied_lockouts", []) or [])
+    if not applied or session.pending_alerts:
+        return None
+    answered = {r.measurement for r in session.readings}
+    for pid in applied:
+        triggers = [
+            a.trigger for a in session.alerts if a.procedure == pid and a.reason == "lockout"
+        ]
+        if not triggers or triggers[-1] not in answered:
+            continue  # still measuring under this lockout
+        procedure = session.kb.procedures.get(pid)
+        if procedure is None or procedure.release_step is None:
+            continue
+        release = dataclasses.replace(procedure, steps=(procedure.steps[procedure.release_step],))
+        eq = session.equipment
+        name = triggers[-1]
+        if eq.has("measurement", name):
+            name = eq.measurement(name).name.get(lang) or name
+        return ProcedureDialog(
+            release,
+            tr("ui_i10.release_reason", lang, measurement=name),
+            ack_step=lambda _i: None,
+            ack_all=lambda pid=pid: session.release_lockout(pid),
+        )
+    return None
+
+
+def handover_card(session: Any, lang: str) -> tuple[str, str]:
+    """(title, text) of the hand-over card: what to hand over, to whom, how to resume."""
+    due = session.handover() if hasattr(session, "handover") else None
+    if due is None:
+        return tr("ui_i10.handover_title", lang), tr("ui_i10.handover_generic", lang)
+    m = due.measurement.measurement
+    best = due.best_allowed
+    text = tr(
+        "ui_i10.handover_text",
+        lang,
+        measurement=m.name.get(lang) or m.id,
+        habilitation=due.habilitation,
+        gain=format_number(due.measurement.gain, lang, 2),
+        ratio=format_percent(due.ratio, lang) if best is not None else "0 %",
+        session=session.id[:8],
+    )
+    return tr("ui_i10.handover_title", lang), text
