@@ -224,3 +224,20 @@ def test_kb_check_reports_every_problem_in_one_run(
     # the fault trees beside the KB folder are checked without --fault-trees
     assert any("unknown cause 'im-no-such-cause'" in m for m in messages)
     assert len(messages) == 4
+
+
+def test_csv_export_is_in_one_language(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a French export held the English 5-Why chain and remedy of an English session."""
+    from diagnosis.kb import load_kb
+
+    answers = _answers(tmp_path, "injection-press-01", "im-heater-z2-burnt", "heater.yaml")
+    code, _, err = _cli(capsys, "run", "-e", "injection-press-01", "-s", "im-short-shot", "-a",
+                        str(answers), "--db", db, "--lang", "en", "--habilitation", "BR")  # fmt: skip
+    assert code == 0, err
+    code, out, err = _cli(capsys, "export", "interventions", "--db", db, "--lang", "fr")
+    assert code == 0, err
+    cause = load_kb().equipment("injection-press-01").cause("im-heater-z2-burnt")
+    first = cause.why[0]
+    assert first.get("fr") in out and first.get("en") not in out
