@@ -17,7 +17,19 @@ from typing import Any
 from diagnosis.i18n import format_number, format_percent, tr
 from diagnosis.kb.model import Procedure
 
-__all__ = ["before_work", "handover_card", "needs_colleague", "release_dialog"]
+__all__ = ["bad_answer", "before_work", "handover_card", "needs_colleague", "release_dialog"]
+
+
+def bad_answer(measurement: Any, raw: str, lang: str) -> str:
+    """The message of an answer that cannot be a reading of ``measurement``, else ""."""
+    from diagnosis.errors import DiagnosisError
+    from diagnosis.rules import interpret
+
+    try:
+        interpret(measurement, raw, lang)
+    except DiagnosisError as exc:
+        return str(exc)
+    return ""
 
 
 def before_work(session: Any, procedure: Procedure) -> Procedure:

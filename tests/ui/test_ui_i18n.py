@@ -15,9 +15,13 @@ LOCALES = Path(__file__).parents[2] / "diagnosis" / "locales"
 
 
 def _keys(lang: str) -> set[str]:
-    data = yaml.safe_load((LOCALES / lang / "ui.yaml").read_text(encoding="utf-8"))
     out: set[str] = set()
+    for path in sorted((LOCALES / lang).glob("ui*.yaml")):  # ui.yaml, ui_i10.yaml
+        _walk(yaml.safe_load(path.read_text(encoding="utf-8")), out)
+    return out
 
+
+def _walk(data: dict, out: set[str]) -> None:
     def walk(node: dict, prefix: str) -> None:
         for key, value in node.items():
             if isinstance(value, dict):
@@ -26,7 +30,6 @@ def _keys(lang: str) -> set[str]:
                 out.add(f"{prefix}{key}")
 
     walk(data, "")
-    return out
 
 
 def test_catalogs_have_the_same_keys() -> None:

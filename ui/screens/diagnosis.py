@@ -27,7 +27,13 @@ from textual.widgets import Footer, Header, Input, Static
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
-from diagnosis.ui.safety_hooks import before_work, handover_card, needs_colleague, release_dialog
+from diagnosis.ui.safety_hooks import (
+    bad_answer,
+    before_work,
+    handover_card,
+    needs_colleague,
+    release_dialog,
+)
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import kb_text
 from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
@@ -343,6 +349,10 @@ class DiagnosisScreen(BaseScreen[None]):
             self.query_one("#answer-error", Static).update(self.t("diag.empty_answer"))
             return
         if needs_colleague(self.session, m, self._takers):
+            bad = bad_answer(m, raw, self.lang)  # a typing error is said first
+            if bad:
+                self.query_one("#answer-error", Static).update(bad)
+                return
             self._declined.discard(m.id)
             self._ask_colleague(m, lambda: self._submitted(event))
             return
