@@ -17,7 +17,24 @@ from typing import Any
 from diagnosis.i18n import format_number, format_percent, tr
 from diagnosis.kb.model import Procedure
 
-__all__ = ["bad_answer", "before_work", "handover_card", "needs_colleague", "release_dialog"]
+__all__ = [
+    "acknowledged_note",
+    "bad_answer",
+    "before_work",
+    "handover_card",
+    "needs_colleague",
+    "release_dialog",
+]
+
+
+def acknowledged_note(alert: Any, lang: str) -> str:
+    """`` - acknowledged 2 min ago, raised again by a new reading`` for an alert whose
+    procedure was already acknowledged in the session, else ""."""
+    if not getattr(alert, "acknowledged_at", ""):
+        return ""
+    from diagnosis.cli.run import acknowledged_ago
+
+    return tr("session.run.acknowledged_ago", lang, ago=acknowledged_ago(alert, lang))
 
 
 def bad_answer(measurement: Any, raw: str, lang: str) -> str:

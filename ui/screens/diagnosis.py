@@ -28,6 +28,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
 from diagnosis.ui.safety_hooks import (
+    acknowledged_note,
     bad_answer,
     before_work,
     handover_card,
@@ -276,8 +277,9 @@ class DiagnosisScreen(BaseScreen[None]):
                 and e.procedure == alert.procedure
                 and e.at >= alert.at
             )
+            reason = self._alert_reason(alert, view) + acknowledged_note(alert, self.lang)
             self.app.push_screen(
-                _procedure_dialog(self, procedure, self._alert_reason(alert, view), done),
+                _procedure_dialog(self, procedure, reason, done),
                 self._alert_done,
             )
             return
