@@ -22,8 +22,10 @@ __all__ = [
     "bad_answer",
     "before_work",
     "handover_card",
+    "join",
     "needs_colleague",
     "release_dialog",
+    "taker_for",
 ]
 
 
@@ -34,7 +36,7 @@ def acknowledged_note(alert: Any, lang: str) -> str:
         return ""
     from diagnosis.cli.run import acknowledged_ago
 
-    return tr("session.run.acknowledged_ago", lang, ago=acknowledged_ago(alert, lang))
+    return tr("ui_i10.acknowledged_ago", lang, ago=acknowledged_ago(alert, lang))
 
 
 def bad_answer(measurement: Any, raw: str, lang: str) -> str:
@@ -57,13 +59,38 @@ def before_work(session: Any, procedure: Procedure) -> Procedure:
     return dataclasses.replace(procedure, steps=procedure.steps_before_work)
 
 
-def needs_colleague(session: Any, measurement: Any, takers: dict[str, tuple[str, str]]) -> bool:
-    """The technician's habilitations do not cover ``measurement`` and no colleague is named."""
+def taker_for(
+    session: Any, measurement: Any, takers: dict[str, tuple[str, str]]
+) -> tuple[str, str] | None:
+    """Who takes ``measurement`` for the technician: the colleague named for it, or one
+    who joined the session and whose habilitation covers it; None for the technician."""
     from diagnosis.rules.habilitation import covers
 
-    if measurement is None or measurement.id in takers:
+    need = measurement.requires.habilitation
+    if covers(session.habilitations, need):
+        return None
+    if measurement.id in takers:
+        return takers[measurement.id]
+    for name, held in getattr(session, "colleagues", {}).items():
+        for code in held:
+            if covers([code], need):
+                return str(name), str(code)
+    return None
+
+
+def join(session: Any, taker: tuple[str, str] | None) -> None:
+    """Record the colleague in the session (once): he may take the next ones too."""
+    if taker is not None and taker[0] not in getattr(session, "colleagues", {}):
+        session.join_colleague(taker[0], [taker[1]])
+
+
+def needs_colleague(session: Any, measurement: Any, takers: dict[str, tuple[str, str]]) -> bool:
+    """The technician's habilitations do not cover ``measurement`` and no colleague does."""
+    from diagnosis.rules.habilitation import covers
+
+    if measurement is None or covers(session.habilitations, measurement.requires.habilitation):
         return False
-    return not covers(session.habilitations, measurement.requires.habilitation)
+    return taker_for(session, measurement, takers) is None
 
 
 def release_dialog(session: Any, lang: str) -> Any:
@@ -105,7 +132,7 @@ def handover_card(session: Any, lang: str) -> tuple[str, str]:
     m = due.measurement.measurement
     best = due.best_allowed
     text = tr(
-        "ui_i10.handover_text",
+        "ui_i10.handover_text" if best is not None else "ui_i10.handover_text_none",
         lang,
         measurement=m.name.get(lang) or m.id,
         habilitation=due.habilitation,

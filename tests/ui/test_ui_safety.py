@@ -111,6 +111,8 @@ async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app)
             "Marc",
             "BR",
         )
+        # he stays at hand for the session: recorded, and counted by the hand-over rule
+        assert screen.session.colleagues == {"Marc": ("BR",)}
 
 
 async def test_excluded_cause_is_dimmed_with_its_reason(make_app) -> None:

@@ -32,8 +32,10 @@ from diagnosis.ui.safety_hooks import (
     bad_answer,
     before_work,
     handover_card,
+    join,
     needs_colleague,
     release_dialog,
+    taker_for,
 )
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import kb_text
@@ -305,8 +307,13 @@ class DiagnosisScreen(BaseScreen[None]):
         # acknowledged is in the session log (who, when) and survives a resume.
         mid = m.id
         self._pending_lockout = mid
-        taker = self._takers.get(mid)
-        self.run_engine(lambda: self.session.prepare(mid, taken_by=taker), keep_always=True)
+        taker = taker_for(self.session, m, self._takers)
+
+        def prepare() -> Any:
+            join(self.session, taker)
+            return self.session.prepare(mid, taken_by=taker)
+
+        self.run_engine(prepare, keep_always=True)
 
     def _alert_reason(self, alert: Any, view: View) -> str:
         """Why the alert was raised, in words: the critical reading, the rule, the symptom."""
@@ -362,8 +369,13 @@ class DiagnosisScreen(BaseScreen[None]):
             self._check_safety()
             return
         mid = m.id
-        taker = self._takers.get(mid)
-        self.run_engine(lambda: self.session.answer(mid, raw, taken_by=taker), keep_current=True)
+        taker = taker_for(self.session, m, self._takers)
+
+        def record() -> Any:
+            join(self.session, taker)
+            return self.session.answer(mid, raw, taken_by=taker)
+
+        self.run_engine(record, keep_current=True)
 
     def _ask_colleague(self, m: Measurement, then: Callable[[], Any]) -> None:
         """Name the habilitated colleague who takes ``m`` (issue 10), then go on."""
