@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from diagnosis.i18n import format_number, format_percent, tr
@@ -118,10 +119,21 @@ def release_dialog(session: Any, lang: str) -> Any:
         return ProcedureDialog(
             release,
             tr("ui_i10.release_reason", lang, measurement=name),
-            ack_step=lambda _i: None,
-            ack_all=lambda pid=pid: session.release_lockout(pid),
+            ack_step=_no_step,
+            ack_all=_releaser(session, pid),
         )
     return None
+
+
+def _no_step(_index: int) -> None:
+    """The release step is recorded as a whole by ``release_lockout``."""
+
+
+def _releaser(session: Any, procedure: str) -> Callable[[], None]:
+    def release() -> None:
+        session.release_lockout(procedure)
+
+    return release
 
 
 def handover_card(session: Any, lang: str) -> tuple[str, str]:
