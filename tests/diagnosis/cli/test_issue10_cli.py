@@ -172,6 +172,8 @@ def test_verify_unknown_session_is_a_usage_error(
          "--db", db)  # fmt: skip
     code, _, err = _cli(capsys, "verify", "no-such-session", "--db", db)
     assert code == 2 and "no session 'no-such-session'" in err
+    code, _, err = _cli(capsys, "verify", "x", "--db", "nosuch://nowhere")
+    assert code == 2 and "bad database URL" in err
 
 
 def test_history_filter_matching_nothing_says_so(
