@@ -159,7 +159,10 @@ def session_outcome(
         def read(self, m: Measurement) -> object:
             return value_for_state(m, readings[m.id])
 
-    session = Session.start(KnowledgeBase((eq,)), eq.id, list(symptoms))
+    # Every habilitation the KB asks for: the bench measures the reasoning, not the
+    # hand-over of a technician who lacks one (issue 10, diagnosis/session/handover.py).
+    needed = sorted({m.requires.habilitation for m in eq.measurements if m.requires.habilitation})
+    session = Session.start(KnowledgeBase((eq,)), eq.id, list(symptoms), habilitations=needed)
     run_session(session, Source())  # type: ignore[arg-type]
     minutes = sum(eq.measurement(r.measurement).cost_min for r in session.readings)
     return session.default_root_cause(), float(minutes), len(session.readings)

@@ -295,7 +295,7 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
                 causes=", ".join(_name(eq, c, lang) for c in data["excluded"]),
             )
         )
-    out.extend(tr("session.run.note", lang, text=note) for note in data["notes"])
+    out.extend(tr("session.run.note", lang, text=note) for note in session.notes_in(lang))
     root = data["root_cause"]
     ranking = data["ranking"]
     if root == UNKNOWN:
@@ -347,6 +347,10 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
             )
         )
     if data["why"]:
+        from diagnosis.session.why import link_in
+
+        templates = eq.cause(root).why if root is not None and eq.has("cause", root) else ()
+        data["why"] = [link_in(text, templates, lang) for text in data["why"]]
         out.append(tr("session.run.why", lang))
         for n, (text, evidence) in enumerate(
             zip(data["why"], data["why_evidence"], strict=True), start=1

@@ -322,7 +322,15 @@ def verify(
         return
     from diagnosis.errors import StoreError
 
-    with _open(db, read=True) as store:
+    try:
+        opened = _open(db, read=True)
+    except StoreError as exc:
+        from sqlalchemy.exc import ArgumentError
+
+        if isinstance(exc.__cause__, ArgumentError | ValueError):
+            raise UsageError(str(exc)) from exc  # a bad URL: usage, not a tampered record
+        raise
+    with opened as store:
         try:
             sid = store.resolve(session)
         except StoreError as exc:  # an unknown id is a usage error, not a tampered record

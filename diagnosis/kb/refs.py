@@ -115,17 +115,16 @@ def check_references(
                     "measurement", measurements, eff.measurement, eff.pos, who
                 ):
                     state_ok(measurements[eff.measurement], str(eff.state), eff.pos, who)
-            for n, ev in enumerate(cause.why_evidence, start=1):
-                if ev is None:
+            for n, support in enumerate(cause.why_evidence, start=1):
+                if support is None:
                     continue
                 link = f"{who}: why {n}"
-                if ev.symptom is not None:
-                    ref("symptom", symptoms, ev.symptom, ev.pos, link)
-                if ev.measurement is not None and ref(
-                    "measurement", measurements, ev.measurement, ev.pos, link
-                ):
-                    if ev.state is not None:
-                        state_ok(measurements[ev.measurement], ev.state, ev.pos, link)
+                if support.symptom is not None:
+                    ref("symptom", symptoms, support.symptom, support.pos, link)
+                mid = support.measurement
+                known = mid is not None and ref("measurement", measurements, mid, support.pos, link)
+                if known and mid is not None and support.state is not None:
+                    state_ok(measurements[mid], support.state, support.pos, link)
         derived = {f.id for r in e.rules for f in r.then.derive}
         for r in e.rules:
             who = f"rule '{r.id}'"

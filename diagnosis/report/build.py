@@ -40,6 +40,7 @@ from diagnosis.report.data import (
 from diagnosis.report.graphs import dot_available
 from diagnosis.report.links import fault_tree_path, fmea_risks
 from diagnosis.session import events as ev
+from diagnosis.session.why import link_in
 
 if TYPE_CHECKING:
     from diagnosis.kpi.history import EquipmentHistory
@@ -376,7 +377,7 @@ class _Builder:
         templates = self._cause_texts("why")
         self.why = [
             WhyLine(
-                self._as_kb_text(link.text, templates),
+                link_in(link.text, templates, self.lang),
                 link.evidence,
                 self._evidence_text(link.evidence),
             )
@@ -436,6 +437,19 @@ class _Builder:
         m = self.measurement(mid)
         return m.name.get(self.lang) if m else mid
 
+    def _reason_text(self, e: ev.AlertRaised) -> str:
+        """Why an alert was raised, in words: ``critical reading of Melt temperature``."""
+        if not e.reason:
+            return e.trigger
+        trigger = e.trigger
+        if e.reason in ("critical", "lockout"):
+            m = self.measurement(e.trigger)
+            trigger = m.name.get(self.lang) if m else e.trigger
+        elif e.reason == "safety_symptom":
+            trigger = self.symptom_name(e.trigger)
+        text = tr(f"rules.alert_reason.{e.reason}", self.lang, trigger=trigger)
+        return e.reason if text == f"rules.alert_reason.{e.reason}" else text
+
     def _steps_done(self, a: _Alert, proc: Any) -> int:
         """Steps acknowledged; a lockout's release step (déconsignation) only once released."""
         if proc is None or a.ack is None:
@@ -469,6 +483,7 @@ class _Builder:
                     steps_acknowledged=self._steps_done(a, proc),
                     stop_machine=proc.stop_machine if proc else False,
                     previously_acknowledged=_iso(e.acknowledged_at),
+                    reason_text=self._reason_text(e),
                 )
             )
         return out

@@ -106,6 +106,7 @@ class AlertLine:
     stop_machine: bool
     # raised again by a new reading after being acknowledged at this time (issue 10)
     previously_acknowledged: datetime | None = None
+    reason_text: str = ""  # the reason in words, in the report's language
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def render_markdown(r: ReportData) -> str:
             ack = f.t("alerts.raised_again", at=f.dt(a.previously_acknowledged)) + " " + ack
         add(
             f"- **{esc(a.name)}** ({esc(f.kind(a.kind))}), {esc(f.dt(a.raised_at))}{k}"
-            f"{esc(a.reason or a.trigger)}. {esc(ack)}"
+            f"{esc(a.reason_text or a.reason or a.trigger)}. {esc(ack)}"
         )
         for i, step in enumerate(a.steps, start=1):
             mark = "x" if i <= a.steps_acknowledged else " "

@@ -217,7 +217,7 @@ def fishbone_svg(
         def on_branch(y: float, x0: float = x_start, x1: float = x_end, y0: float = y_tip) -> float:
             return x0 + (x1 - x0) * (y - y0) / (spine_y - y0)
 
-        def room(y: float, col: int = col) -> float:
+        def room(y: float, col: int = col, y_tip: float = y_tip) -> float:
             """Free width left of this branch at ``y``: up to the previous branch line
             (whose own labels lie left of it), or the picture's edge."""
             right = on_branch(y - 4) - 14

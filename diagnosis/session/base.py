@@ -147,6 +147,16 @@ class SessionBase:
     def notes(self) -> list[str]:
         return list(self._state.notes)
 
+    def notes_in(self, lang: str) -> list[str]:
+        """The notes in ``lang``: a rule's note from the KB, else as recorded."""
+        rules = {r.id: r for r in self.equipment.rules}
+        out = []
+        for text, rule_id in zip(self._state.notes, self._state.note_rules, strict=True):
+            rule = rules.get(rule_id)
+            note = rule.then.note.get(lang) if rule is not None and rule.then.note else ""
+            out.append(note or text)
+        return out
+
     @property
     def suggestions(self) -> list[str]:
         return list(self._state.suggestions)

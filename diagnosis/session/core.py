@@ -561,6 +561,24 @@ class Session(RecordMixin):
                 return alert
         raise SessionError(tr("session.error.no_such_alert", self.lang, procedure=procedure))
 
+    def _worse(self, procedure: str, keys: Sequence[tuple[str, str]]) -> bool:
+        """A reading behind ``keys`` is new or worse than what was acknowledged for
+        ``procedure``: another measurement, or farther from its nominal value (numbers),
+        or another state (booleans, choices)."""
+        seen = self._state.acknowledged_values.get(procedure, {})
+        current = {r.measurement: r for r in self.readings if r.available}
+        for trigger, _reason in keys:
+            # (a rule on symptoms only: the symptoms do not change, nothing new)
+            for mid in self._state.trigger_measurements(trigger):
+                reading = current.get(mid)
+                if reading is None:
+                    continue
+                if mid not in seen:
+                    return True
+                if _farther(self.equipment.measurement(mid), reading.value, seen[mid]):
+                    return True
+        return False
+
     def _procedure_steps(self, procedure: str) -> int:
         proc = self.kb.procedures.get(procedure)
         return len(proc.steps) if proc is not None else 0
@@ -587,11 +605,20 @@ class Session(RecordMixin):
         # raised while the same procedure is still pending, it joins that alert
         # (SessionState folds it in, the report shows one entry).
         grouped: dict[str, list[tuple[str, str]]] = {}
+        pending = {a.procedure for a in state.pending}
         for due in outcome.alerts:
-            if (due.procedure, due.trigger) not in state.raised_keys:
-                grouped.setdefault(due.procedure, []).append((due.trigger, due.reason))
+            key = (due.trigger, due.reason)
+            if (due.procedure, due.trigger) not in state.raised_keys or (
+                # raised and acknowledged before: again only for a new, worse reading
+                due.procedure in state.acknowledged_at
+                and due.procedure not in pending
+                and self._worse(due.procedure, [key])
+            ):
+                grouped.setdefault(due.procedure, []).append(key)
         for procedure, keys in grouped.items():
             acked = state.acknowledged_at.get(procedure)
+            if acked is not None and not self._worse(procedure, keys):
+                continue  # already acknowledged, and no new, worse reading behind it
             self._emit(
                 AlertRaised(
                     procedure=procedure,
@@ -621,3 +648,17 @@ class Session(RecordMixin):
             ):
                 self._emit(MeasurementSuggested(measurement=mid, rule=rule))
         self._emit(RankingSnapshot(ranking=tuple(self.ranking())))
+
+
+def _farther(m: Measurement, value: object, before: object) -> bool:
+    """``value`` is worse than ``before``: farther from the nominal (or the middle of the
+    alarm band) for a number, a different value otherwise."""
+    if isinstance(value, int | float) and isinstance(before, int | float):
+        t = m.thresholds
+        ref = m.nominal
+        if ref is None and t.low_alarm is not None and t.high_alarm is not None:
+            ref = (t.low_alarm + t.high_alarm) / 2
+        if ref is None:
+            return value != before
+        return abs(float(value) - ref) > abs(float(before) - ref)
+    return value != before

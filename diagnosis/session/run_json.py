@@ -34,7 +34,7 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
     ``root_cause`` is the recorded conclusion when there is one, else what the
     engine would conclude now.
     """
-    steps = []
+    steps: list[dict[str, Any]] = []
     for reading, snapshot, proposal in zip(
         session.readings, session.steps_rankings, session.steps_proposals, strict=True
     ):

@@ -189,7 +189,9 @@ class AnswersFile:
 
     def _taken_by(self, key: str, node: yaml.MappingNode, line: int) -> yaml.Node:
         """``{value: V, taken_by: {name: N, habilitation: H}}``: record who, return V's node."""
-        fields = {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        fields: dict[str, yaml.Node] = {
+            str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)
+        }
         taker = fields.get("taken_by")
         value = fields.get("value")
         unknown = set(fields) - {"value", "taken_by"}

@@ -74,6 +74,12 @@ class SessionState:
     suggestions: list[str] = field(default_factory=list)
     suggestion_rules: dict[str, str] = field(default_factory=dict)  # measurement -> rule
     acknowledged_at: dict[str, datetime] = field(default_factory=dict)  # procedure -> last ack
+    # procedure -> triggers of its pending alert (merged ones included)
+    pending_triggers: dict[str, set[str]] = field(default_factory=dict)
+    # procedure -> {measurement: value acknowledged}: the readings behind the acknowledged alert
+    acknowledged_values: dict[str, dict[str, float | bool | str | None]] = field(
+        default_factory=dict
+    )
     # who diagnoses now (a session resumed by a colleague), and the step limit
     technician: str = ""
     habilitations: tuple[str, ...] = ()
@@ -152,6 +158,9 @@ class SessionState:
         self.awaiting_snapshot = False
 
     def _on_alert_raised(self, e: AlertRaised) -> None:
+        if e.reason != "lockout":
+            triggers = self.pending_triggers.setdefault(e.procedure, set())
+            triggers.update((e.trigger, *(t for t, _ in e.also)))
         # The same procedure still pending: one alert, one acknowledgement.
         if not any(a.procedure == e.procedure for a in self.pending):
             self.pending.append(e)
@@ -163,7 +172,24 @@ class SessionState:
     def _on_alert_step_acknowledged(self, e: AlertStepAcknowledged) -> None:
         self.acked_steps.setdefault(e.procedure, set()).add(e.step)
 
+    def trigger_measurements(self, trigger: str) -> set[str]:
+        """The measurements behind an alert trigger: itself, or those of the rule it names."""
+        if self.equipment.has("measurement", trigger):
+            return {trigger}
+        for rule in self.equipment.rules:
+            if rule.id == trigger:
+                return {c.measurement for c in rule.when if c.measurement}
+        return set()
+
     def _on_alert_acknowledged(self, e: AlertAcknowledged) -> None:
+        # What the technician acknowledged: the readings behind the alert, so that only a
+        # new, worse reading raises the procedure again (issue 10).
+        seen = self.acknowledged_values.setdefault(e.procedure, {})
+        current = {s.reading.measurement: s.reading.value for s in self.steps}
+        for trigger in self.pending_triggers.pop(e.procedure, set()):
+            for mid in self.trigger_measurements(trigger):
+                if mid in current:
+                    seen[mid] = current[mid]
         self.pending = [a for a in self.pending if a.procedure != e.procedure]
         self.acked_steps.pop(e.procedure, None)
         self.acknowledged_at[e.procedure] = e.at

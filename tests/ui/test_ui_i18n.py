@@ -14,10 +14,14 @@ UI = Path(ui.__file__).parent
 LOCALES = Path(__file__).parents[2] / "diagnosis" / "locales"
 
 
-def _keys(lang: str, catalog: str = "ui.yaml") -> set[str]:
-    data = yaml.safe_load((LOCALES / lang / catalog).read_text(encoding="utf-8"))
+def _keys(lang: str, pattern: str = "ui*.yaml") -> set[str]:
     out: set[str] = set()
+    for path in sorted((LOCALES / lang).glob(pattern)):  # ui.yaml, ui_i10.yaml
+        _walk(yaml.safe_load(path.read_text(encoding="utf-8")), out)
+    return out
 
+
+def _walk(data: dict, out: set[str]) -> None:
     def walk(node: dict, prefix: str) -> None:
         for key, value in node.items():
             if isinstance(value, dict):
@@ -26,7 +30,6 @@ def _keys(lang: str, catalog: str = "ui.yaml") -> set[str]:
                 out.add(f"{prefix}{key}")
 
     walk(data, "")
-    return out
 
 
 def test_catalogs_have_the_same_keys() -> None:

@@ -89,7 +89,10 @@ async def test_french_decimal_comma_and_oui(make_app) -> None:
         )
         await answer(pilot, "205,5")
         assert screen.session.readings[-1].value == 205.5
-        await answer(pilot, "abc")  # the next proposal, whatever it is, rejects "abc"
+        # The next useful check needs BR, which this technician lacks: since issue 10 the
+        # session hands over instead of proposing it; he may still measure something else.
+        await _measure(pilot, "aspect")
+        await answer(pilot, "abc")  # not one of the choices
         assert _error(screen) != "" and "abc" in _error(screen)
 
 

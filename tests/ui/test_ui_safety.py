@@ -77,6 +77,15 @@ async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app)
         await settle(pilot)
         await pilot.press(*"heater", "enter")
         await settle(pilot)
+        # Issue 10: the habilitation first. B0 does not cover BR: a named habilitated
+        # colleague takes the measurement (or nobody goes through the lockout).
+        from diagnosis.ui.dialogs.colleague import ColleagueDialog
+
+        assert isinstance(app.screen, ColleagueDialog)
+        assert not any(e.type == "alert_raised" for e in screen.session.events)
+        await pilot.press(*"Marc", "enter")
+        await pilot.press("enter")  # his habilitation, prefilled with the one required: BR
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ProcedureDialog)
         assert dialog.procedure.id == "loto-press" and dialog.procedure.kind == "lockout"
@@ -95,6 +104,15 @@ async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app)
         text = screen_text(app)
         assert "BR required" in text and "acknowledged: Lock out the press cabinet" in text
         assert screen.query_one("#answer", Input).placeholder == "yes / no"
+        await answer(pilot, "no")
+        reading = screen.session.readings[-1]
+        assert (reading.measurement, reading.taken_by, reading.taken_by_habilitation) == (
+            "heater-current",
+            "Marc",
+            "BR",
+        )
+        # he stays at hand for the session: recorded, and counted by the hand-over rule
+        assert screen.session.colleagues == {"Marc": ("BR",)}
 
 
 async def test_excluded_cause_is_dimmed_with_its_reason(make_app) -> None:

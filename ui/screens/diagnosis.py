@@ -27,6 +27,16 @@ from textual.widgets import Footer, Header, Input, Static
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
+from diagnosis.ui.safety_hooks import (
+    acknowledged_note,
+    bad_answer,
+    before_work,
+    handover_card,
+    join,
+    needs_colleague,
+    release_dialog,
+    taker_for,
+)
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import kb_text
 from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
@@ -77,6 +87,8 @@ class DiagnosisScreen(BaseScreen[None]):
         self.busy = False
         self._lockouts_done: set[str] = set()
         self._pending_lockout: str | None = None  # measurement whose lockout the engine raises
+        self._takers: dict[str, tuple[str, str]] = {}  # measurement -> habilitated colleague
+        self._declined: set[str] = set()  # colleague prompt cancelled: not asked again unasked
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -211,10 +223,13 @@ class DiagnosisScreen(BaseScreen[None]):
         if m is None:
             view = self.view
             reason = view.stop_reason if view is not None else None
-            card.show_message(
-                self.t("diag.no_more_title"),
-                self.t(f"diag.no_more.{reason or 'none'}"),
-            )
+            if reason == "handover":
+                card.show_message(*handover_card(self.session, self.lang))
+            else:
+                card.show_message(
+                    self.t("diag.no_more_title"),
+                    self.t(f"diag.no_more.{reason or 'none'}"),
+                )
             answer.placeholder = self.t("diag.conclude_hint")
             answer.disabled = False
             return
@@ -264,13 +279,23 @@ class DiagnosisScreen(BaseScreen[None]):
                 and e.procedure == alert.procedure
                 and e.at >= alert.at
             )
+            reason = self._alert_reason(alert, view) + acknowledged_note(alert, self.lang)
             self.app.push_screen(
-                _procedure_dialog(self, procedure, self._alert_reason(alert, view), done),
+                _procedure_dialog(self, procedure, reason, done),
                 self._alert_done,
             )
             return
+        release = release_dialog(self.session, self.lang)
+        if release is not None:  # the déconsignation, after the measurement
+            self.app.push_screen(release, self._alert_done)
+            return
         m = self.current
         if m is None or not m.requires.lockout or m.id in self._lockouts_done:
+            return
+        if needs_colleague(self.session, m, self._takers):
+            # The habilitation first: nobody goes through a lockout to learn he may not measure.
+            if m.id not in self._declined:
+                self._ask_colleague(m, self._check_safety)
             return
         if self._lockout_acknowledged(m) or self._pending_lockout == m.id:
             # Acknowledged step by step in the session log (or the KB has no
@@ -282,7 +307,13 @@ class DiagnosisScreen(BaseScreen[None]):
         # acknowledged is in the session log (who, when) and survives a resume.
         mid = m.id
         self._pending_lockout = mid
-        self.run_engine(lambda: self.session.prepare(mid), keep_always=True)
+        taker = taker_for(self.session, m, self._takers)
+
+        def prepare() -> Any:
+            join(self.session, taker)
+            return self.session.prepare(mid, taken_by=taker)
+
+        self.run_engine(prepare, keep_always=True)
 
     def _alert_reason(self, alert: Any, view: View) -> str:
         """Why the alert was raised, in words: the critical reading, the rule, the symptom."""
@@ -326,11 +357,39 @@ class DiagnosisScreen(BaseScreen[None]):
         if not raw:
             self.query_one("#answer-error", Static).update(self.t("diag.empty_answer"))
             return
+        if needs_colleague(self.session, m, self._takers):
+            bad = bad_answer(m, raw, self.lang)  # a typing error is said first
+            if bad:
+                self.query_one("#answer-error", Static).update(bad)
+                return
+            self._declined.discard(m.id)
+            self._ask_colleague(m, lambda: self._submitted(event))
+            return
         if m.requires.lockout and m.id not in self._lockouts_done:
             self._check_safety()
             return
         mid = m.id
-        self.run_engine(lambda: self.session.answer(mid, raw), keep_current=True)
+        taker = taker_for(self.session, m, self._takers)
+
+        def record() -> Any:
+            join(self.session, taker)
+            return self.session.answer(mid, raw, taken_by=taker)
+
+        self.run_engine(record, keep_current=True)
+
+    def _ask_colleague(self, m: Measurement, then: Callable[[], Any]) -> None:
+        """Name the habilitated colleague who takes ``m`` (issue 10), then go on."""
+        from diagnosis.ui.dialogs.colleague import ColleagueDialog
+
+        def chosen(taker: tuple[str, str] | None) -> None:
+            if taker is None:
+                self._declined.add(m.id)
+                return
+            self._takers[m.id] = taker
+            then()
+
+        need = m.requires.habilitation or ""
+        self.app.push_screen(ColleagueDialog(kb_text(m.name, self.lang), need), chosen)
 
     def action_not_available(self) -> None:
         if self.busy or self.current is None:
@@ -432,7 +491,7 @@ def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done
     engine_driven = any(getattr(a, "procedure", None) == pid for a in session.pending_alerts)
     if engine_driven:
         return ProcedureDialog(
-            procedure,
+            before_work(session, procedure),  # the release step comes after the measurement
             reason,
             ack_step=lambda i: session.acknowledge_step(pid, i),
             ack_all=lambda: session.acknowledge(pid),

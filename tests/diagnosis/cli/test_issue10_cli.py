@@ -172,6 +172,8 @@ def test_verify_unknown_session_is_a_usage_error(
          "--db", db)  # fmt: skip
     code, _, err = _cli(capsys, "verify", "no-such-session", "--db", db)
     assert code == 2 and "no session 'no-such-session'" in err
+    code, _, err = _cli(capsys, "verify", "x", "--db", "nosuch://nowhere")
+    assert code == 2 and "bad database URL" in err
 
 
 def test_history_filter_matching_nothing_says_so(
@@ -207,7 +209,7 @@ def _broken_kb(tmp_path: Path) -> Path:
     (kb / "injection-press-01.yaml").write_text(text, encoding="utf-8")
     tree = trees / "im-ft-short-shot.yaml"
     tree_text = tree.read_text(encoding="utf-8")
-    tree.write_text(re.sub(r"cause: im-[a-z0-9-]+", "cause: im-no-such-cause", tree_text, 1))
+    tree.write_text(re.sub(r"cause: im-[a-z0-9-]+", "cause: im-no-such-cause", tree_text, count=1))
     return kb
 
 
@@ -217,7 +219,7 @@ def test_kb_check_reports_every_problem_in_one_run(
     """Before: the bad prior hid the dangling reference of its cause, and the threshold
     order produced 'unknown measurement' at three correct references."""
     kb = _broken_kb(tmp_path)
-    code, out, err = _cli(capsys, "kb", "check", "--kb", str(kb), "--format", "json")
+    code, out, _ = _cli(capsys, "kb", "check", "--kb", str(kb), "--format", "json")
     assert code == 1
     messages = [e["message"] for e in json.loads(out)["errors"]]
     assert any("thresholds must be strictly increasing" in m for m in messages)
@@ -227,3 +229,20 @@ def test_kb_check_reports_every_problem_in_one_run(
     # the fault trees beside the KB folder are checked without --fault-trees
     assert any("unknown cause 'im-no-such-cause'" in m for m in messages)
     assert len(messages) == 4
+
+
+def test_csv_export_is_in_one_language(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a French export held the English 5-Why chain and remedy of an English session."""
+    from diagnosis.kb import load_kb
+
+    answers = _answers(tmp_path, "injection-press-01", "im-heater-z2-burnt", "heater.yaml")
+    code, _, err = _cli(capsys, "run", "-e", "injection-press-01", "-s", "im-short-shot", "-a",
+                        str(answers), "--db", db, "--lang", "en", "--habilitation", "BR")  # fmt: skip
+    assert code == 0, err
+    code, out, err = _cli(capsys, "export", "interventions", "--db", db, "--lang", "fr")
+    assert code == 0, err
+    cause = load_kb().equipment("injection-press-01").cause("im-heater-z2-burnt")
+    first = cause.why[0]
+    assert first.get("fr") in out and first.get("en") not in out

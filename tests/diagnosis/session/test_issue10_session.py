@@ -261,6 +261,9 @@ def test_a_rule_and_a_critical_reading_of_one_reading_are_one_alert() -> None:
     assert len(lines) == 1 and lines[0].acknowledged_at is not None
     md = render(build_report(KB, list(s.events), lang="en"), "md")
     assert "Not acknowledged" not in md
+    fr = str(render(build_report(KB, list(s.events), lang="fr"), "md"))
+    assert "mesure critique sur Température matière en buse" in fr or "règle melt-too-hot" in fr
+    assert ": critical." not in fr and ": rule." not in fr
 
 
 def test_an_acknowledged_procedure_is_raised_again_by_a_new_reading_and_says_so() -> None:

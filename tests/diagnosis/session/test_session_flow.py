@@ -354,16 +354,23 @@ def acknowledge_all(s: Session) -> None:
         s.acknowledge(procedure)
 
 
-def test_critical_alert_is_raised_again_after_undo_and_new_critical_reading() -> None:
+def test_critical_alert_is_raised_again_only_by_a_new_worse_reading() -> None:
+    """Issue 10: an acknowledged procedure is raised again only by a new, worse reading."""
     s = start(confidence=0.999)
     s.answer("melt-temp", "150")
     acknowledge_all(s)
-    s.answer("melt-temp", "140")  # same measurement again: already raised, not again
+    s.answer("melt-temp", "160")  # measured again, less far from 230 °C: not again
     assert s.pending_alerts == []
+    s.answer("melt-temp", "140")  # worse than the 150 acknowledged: raised again
+    (again,) = s.pending_alerts
+    assert (again.trigger, again.reason) == ("melt-temp", "critical") and again.acknowledged_at
+    acknowledge_all(s)
     s.undo()
-    s.answer("melt-temp", "150")  # after an undo, a new critical reading alerts again
+    s.answer("melt-temp", "150")  # after an undo, not worse than the 140 acknowledged
+    assert s.pending_alerts == []
+    s.answer("melt-temp", "120")  # worse again
     assert [(a.trigger, a.reason) for a in s.pending_alerts] == [("melt-temp", "critical")]
-    assert len(s.alerts) == 2
+    assert len(s.alerts) == 3
 
 
 def test_lockout_procedure_is_raised_before_a_lockout_measurement() -> None:
