@@ -126,7 +126,8 @@ def test_the_kb_knows_nothing_of_sessions_or_inference() -> None:
         f"diagnosis.faulttree.{m}"
         for m in ("analysis", "bdd", "zbdd", "mocus", "probability", "evidence", "render")
     )
-    forbidden = analysis + (
+    forbidden = (
+        *analysis,
         "diagnosis.session",
         "diagnosis.bayes",
         "diagnosis.planner",
