@@ -227,7 +227,7 @@ def _convert(fam: CutSetFamily, bdd: Bdd, root: int, limit: int) -> int:
                 w_memo[key] = got
                 vpush(got)
                 continue
-            keys = (key, (p, q))
+            keys: tuple[tuple[int, int], ...] = (key, (p, q))
             if zvar[q] == vp:
                 hq, lq = zhigh[q], zlow[q]
                 lo = quick_w(zlow[p], lq)

@@ -632,13 +632,13 @@ class Session(RecordMixin):
             if rule not in state.noted_rules:
                 self._emit(NoteAdded(text=text.get(self.lang), rule=rule))
         for finding, rule in outcome.findings:  # named findings the rules derived (KB extension)
-            key = f"{rule}:{finding}"
-            if key not in state.noted_rules:
+            noted = f"{rule}:{finding}"
+            if noted not in state.noted_rules:
                 name = next(
                     f.name for r in self.equipment.rules for f in r.then.derive if f.id == finding
                 )
                 said = tr("session.finding", self.lang, name=name.get(self.lang) or finding)
-                self._emit(NoteAdded(text=said, rule=key))
+                self._emit(NoteAdded(text=said, rule=noted))
         answered = {r.measurement for r in self.readings}
         for mid, rule in outcome.suggestions:
             if (
