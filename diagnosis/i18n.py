@@ -15,7 +15,7 @@ from __future__ import annotations
 import locale
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 __all__ = [
+    "link_in",
     "DEFAULT_LANG",
     "LANGS",
     "Text",
@@ -173,3 +174,20 @@ def format_datetime(moment: datetime, lang: str = DEFAULT_LANG, seconds: bool = 
     clock = "%H:%M:%S" if seconds else "%H:%M"
     pattern = f"%d/%m/%Y {clock}" if lang == "fr" else f"%Y-%m-%d {clock}"
     return moment.strftime(pattern)
+
+
+def link_in(text: str, templates: Iterable[Text], lang: str) -> str:
+    """A recorded 5-Why link ``text`` in ``lang`` when it is one of the ``templates``
+    (in any language), its ``{value}`` filled as recorded; else ``text`` as written."""
+    for template in templates:
+        for _, written in template.values:
+            if "{value}" not in written:
+                if written == text:
+                    return template.get(lang) or text
+                continue
+            head, _, tail = written.partition("{value}")
+            pattern = re.escape(head) + "(.+?)" + re.escape(tail)
+            match = re.fullmatch(pattern, text)
+            if match:
+                return (template.get(lang) or written).replace("{value}", match.group(1))
+    return text

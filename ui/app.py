@@ -123,7 +123,7 @@ class DiagnosisApp(App[None]):
             self.push_screen(HelpDialog(self.screen.__class__.__name__))
 
     def action_dashboard(self) -> None:
-        from ui.screens.dashboard import DashboardScreen
+        from diagnosis.ui.screens.dashboard import DashboardScreen
 
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(self.equipment_id))
@@ -216,7 +216,7 @@ class DiagnosisApp(App[None]):
 
         if self.session is not None:
             self.push_screen(ConclusionScreen(self.session))
-            from ui.screens.dashboard import recurrence_notice
+            from diagnosis.ui.screens.dashboard import recurrence_notice
 
             notice = recurrence_notice(self)  # "third time in 90 days" (issue 13)
             if notice:

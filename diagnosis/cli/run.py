@@ -347,7 +347,7 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
             )
         )
     if data["why"]:
-        from diagnosis.session.why import link_in
+        from diagnosis.i18n import link_in
 
         templates = eq.cause(root).why if root is not None and eq.has("cause", root) else ()
         data["why"] = [link_in(text, templates, lang) for text in data["why"]]

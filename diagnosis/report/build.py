@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from diagnosis.errors import ExportError
-from diagnosis.i18n import Text, format_number, tr
+from diagnosis.i18n import Text, format_number, link_in, tr
 from diagnosis.kb.model import CATEGORIES_5M, EquipmentKB, KnowledgeBase, Measurement
 from diagnosis.report.data import (
     AlertLine,
@@ -40,7 +40,6 @@ from diagnosis.report.data import (
 from diagnosis.report.graphs import dot_available
 from diagnosis.report.links import fault_tree_path, fmea_risks
 from diagnosis.session import events as ev
-from diagnosis.session.why import link_in
 
 if TYPE_CHECKING:
     from diagnosis.kpi.history import EquipmentHistory

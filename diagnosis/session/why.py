@@ -19,11 +19,10 @@ fault history.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from diagnosis.bayes.evidence import UNKNOWN
-from diagnosis.i18n import Text, format_number
+from diagnosis.i18n import format_number, link_in
 from diagnosis.kb.model import EquipmentKB, WhyEvidence
 from diagnosis.session.events import WhyLink
 from diagnosis.session.types import Reading
@@ -97,23 +96,6 @@ def _value_text(equipment: EquipmentKB, ev: WhyEvidence | None, readings: dict[s
     if isinstance(r.value, int | float):
         return format_number(float(r.value), lang) + (f" {r.unit}" if r.unit else "")
     return "?" if r.value is None else str(r.value)
-
-
-def link_in(text: str, templates: Iterable[Text], lang: str) -> str:
-    """A recorded 5-Why link ``text`` in ``lang`` when it is one of the ``templates``
-    (in any language), its ``{value}`` filled as recorded; else ``text`` as written."""
-    for template in templates:
-        for _, written in template.values:
-            if "{value}" not in written:
-                if written == text:
-                    return template.get(lang) or text
-                continue
-            head, _, tail = written.partition("{value}")
-            pattern = re.escape(head) + "(.+?)" + re.escape(tail)
-            match = re.fullmatch(pattern, text)
-            if match:
-                return (template.get(lang) or written).replace("{value}", match.group(1))
-    return text
 
 
 def suggest_why(

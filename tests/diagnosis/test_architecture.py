@@ -247,3 +247,21 @@ def test_public_surfaces_are_declared() -> None:
     for module in (diagnosis.errors,):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_nothing_imports_a_top_level_ui_package() -> None:
+    """The UI is installed as ``diagnosis.ui`` only: ``import ui`` works from a checkout
+    (the folder is there) and breaks an installed program."""
+    root = ENGINE.parent
+    offenders = []
+    for folder in ("diagnosis", "ui", "tests", "bench"):
+        for path in (root / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                offenders += [f"{path}: {n}" for n in names if n.split(".")[0] == "ui"]
+    assert offenders == []

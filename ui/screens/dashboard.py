@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_datetime, format_number
-from ui.screens.base import BaseScreen
-from ui.text import esc, kb_text
+from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.text import esc, kb_text
 
 __all__ = ["DashboardScreen", "prefilled_app", "recurrence_notice"]
 
@@ -210,18 +210,18 @@ def prefilled_app(
     """
     from pathlib import Path
 
-    import ui.app
-    from ui.app import DiagnosisApp
+    import diagnosis.ui.app
+    from diagnosis.ui.app import DiagnosisApp
 
     class DriftApp(DiagnosisApp):
-        CSS_PATH = str(Path(ui.app.__file__).with_name("app.tcss"))
+        CSS_PATH = str(Path(diagnosis.ui.app.__file__).with_name("app.tcss"))
 
         def signed_in(self, name: str, habilitations: Any) -> None:
             super().signed_in(name, habilitations)
             self.run_worker(self._open_drift, thread=True, exclusive=True, group="drift")
 
         def _open_drift(self) -> None:
-            from ui.engine import session_class
+            from diagnosis.ui.engine import session_class
 
             try:
                 session = session_class().start(
