@@ -179,6 +179,8 @@ class TrainingRun:
         self._held: list[str] = []
         # lockouts applied when the last measurement was taken: released once no alert is pending
         self._release_due: list[str] = []
+        # why the last measurement was refused ("" when it was taken)
+        self.last_refusal = ""
 
     @property
     def lockouts(self) -> list[str]:
@@ -353,11 +355,13 @@ class TrainingRun:
         self._force_pending()
         self.release_due()
         m = eq.measurement(measurement)
+        self.last_refusal = ""
         if taken_by is None:
             taken_by = self._colleague_for(m.requires.habilitation)
         try:
             self.session.check_habilitation(m, taken_by)
         except SessionError as exc:
+            self.last_refusal = str(exc)
             self._note(
                 f"habilitation-refused:{measurement}|{m.requires.habilitation}",
                 tr("training.note.habilitation_refused", self.lang, reason=str(exc)),
