@@ -63,7 +63,9 @@ NOTE = "training:"
 
 def exercise_marker(exercise_id: str) -> str:
     """The work order that marks a session as an exercise."""
-    return f"exercise:{exercise_id}"
+    from diagnosis.store.base import EXERCISE_PREFIX
+
+    return f"{EXERCISE_PREFIX}{exercise_id}"
 
 
 def marker_rule(exercise_id: str, mode: str, group: str = "") -> str:
