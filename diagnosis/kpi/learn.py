@@ -82,7 +82,6 @@ def session_facts(
         SessionClosed,
         SessionStarted,
     )
-
     from diagnosis.store.base import is_exercise
 
     out: list[SessionFacts] = []

@@ -23,8 +23,8 @@ from diagnosis.session.events import ProblemStatement
 
 __all__ = [
     "LEVELS",
-    "Colleague",
     "MODES",
+    "Colleague",
     "Exercise",
     "bundled_exercise_dir",
     "exercise_schema",

@@ -46,8 +46,8 @@ from diagnosis.kb.model import EquipmentKB, KnowledgeBase
 from diagnosis.rules import prerequisites
 from diagnosis.session import MIN_GAIN, Session
 from diagnosis.session.events import (
-    AlertRaised,
     AlertAcknowledged,
+    AlertRaised,
     ConclusionReached,
     Event,
     LockoutReleased,

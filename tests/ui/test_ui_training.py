@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -168,7 +169,7 @@ async def test_a_reading_without_the_habilitation_is_refused_in_the_tui(
     from diagnosis.training import find_exercise
 
     source = find_exercise("cv-03-bearing-critical")
-    data = yaml.safe_load(open(source.path, encoding="utf-8"))
+    data = yaml.safe_load(Path(source.path).read_text(encoding="utf-8"))
     data["trainee"] = {"habilitations": []}
     folder = tmp_path / "exercises"
     folder.mkdir()
