@@ -375,7 +375,7 @@ class TrainingRun:
         self.release_due()
         return reading
 
-    def _colleague_for(self, need: str) -> tuple[str, str] | None:
+    def _colleague_for(self, need: str | None) -> tuple[str, str] | None:
         """A colleague at hand whose habilitation covers ``need`` (None: none needed or none)."""
         from diagnosis.rules.habilitation import covers
 
