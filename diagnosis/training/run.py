@@ -403,6 +403,8 @@ class TrainingRun:
         """Conclude the root cause, with the 5-Why chain and the 5M family, and close."""
         self._check_cause(cause)
         self._force_pending()
+        # the machine goes back to production: every lockout still applied is released
+        self._release_due = self.lockouts
         self.release_due()
         if cause in self.session.excluded:
             # a wrong conclusion is the trainee's to make (and is scored), not an error

@@ -236,3 +236,14 @@ def test_lockout_is_applied_up_to_its_release_which_follows_the_measurement(kb: 
     run.finish()
     codes = [(d["code"], d["step"]) for d in assess(kb, ex, run.session.events).to_json()["deductions"]]
     assert ("safety-lockout-skipped", 1) not in codes and ("safety-lockout-skipped", 2) in codes
+
+
+def test_a_lockout_left_applied_is_released_at_the_conclusion(kb: KnowledgeBase) -> None:
+    ex = find_exercise("cv-02-belt-tension-lockout", kb)
+    run = TrainingRun(kb, ex, "alice")
+    run.lockout("cv-lockout")
+    run.lockout("cv-lockout")  # already applied: nothing more
+    assert [e.type for e in run.session.events].count("alert_raised") == 1
+    run.conclude("cv-belt-tension-low", "methode", [])
+    assert run.lockouts == [] and run.session.events[-1].type != "lockout_released"
+    assert [e.type for e in run.session.events].count("lockout_released") == 1
