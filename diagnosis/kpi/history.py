@@ -118,6 +118,7 @@ def equipment_history(
             and i.session_id != session_id
             and i.request_time <= moment
             and i.status != "abandoned"
+            and not i.is_exercise  # a trainee's exercise on a simulated machine
         ),
         key=lambda i: (i.request_time, i.session_id),
         reverse=True,
@@ -228,7 +229,11 @@ def reading_series(
     from diagnosis.session.events import ReadingRecorded, ReadingUndone
 
     out: dict[str, list[tuple[datetime, float]]] = {}
+    from diagnosis.store.base import is_exercise
+
     for summary in store.sessions(equipment=equipment, since=since):
+        if is_exercise(summary.work_order):
+            continue  # simulated readings of a trainee's exercise
         live: dict[str, tuple[datetime, float]] = {}
         for event in store.events(summary.id):
             if isinstance(event, ReadingRecorded):

@@ -82,9 +82,12 @@ def session_facts(
         SessionClosed,
         SessionStarted,
     )
+    from diagnosis.store.base import is_exercise
 
     out: list[SessionFacts] = []
     for summary in reversed(store.sessions(equipment=equipment, since=since)):
+        if is_exercise(summary.work_order):
+            continue  # a trainee's exercise: the simulated machine teaches nothing
         facts = SessionFacts(summary.id, summary.equipment, summary.started_at)
         for event in store.events(summary.id):
             if isinstance(event, SessionStarted):

@@ -49,9 +49,13 @@ class CostRates:
 
 
 def failures_of(interventions: Sequence[Intervention]) -> list[Intervention]:
-    """The interventions that count as failures (session closed ``done``), oldest first."""
+    """The interventions that count as failures (session closed ``done``), oldest first.
+
+    A trainee's exercise (work order ``exercise:…``, a simulated machine) is no failure.
+    """
     return sorted(
-        (i for i in interventions if i.status == "done"), key=lambda i: (i.request_time, i.session_id)
+        (i for i in interventions if i.status == "done" and not i.is_exercise),
+        key=lambda i: (i.request_time, i.session_id),
     )
 
 

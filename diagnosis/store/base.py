@@ -17,12 +17,22 @@ from typing import Any
 from diagnosis.session.events import Event
 
 __all__ = [
+    "EXERCISE_PREFIX",
     "Intervention",
     "SessionSummary",
     "Store",
     "Technician",
     "VerifyResult",
+    "is_exercise",
 ]
+
+EXERCISE_PREFIX = "exercise:"
+"""The work order of a trainee's exercise session (trainer mode, ``exercise:<id>``)."""
+
+
+def is_exercise(work_order: str | None) -> bool:
+    """A session of the trainer mode (simulated machine): KPIs and the CMMS export skip it."""
+    return bool(work_order) and str(work_order).startswith(EXERCISE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,11 @@ class Intervention:
     validation_passed: bool | None
     validation_result: str | None
     status: str
+
+    @property
+    def is_exercise(self) -> bool:
+        """A trainee's exercise on a simulated machine, not a real intervention."""
+        return is_exercise(self.work_order)
 
 
 class Store(abc.ABC):

@@ -68,10 +68,13 @@ def intervention_rows(
     """The CMMS rows (``docs/cmms-export.md``): ISO 8601 times, codes filled from the KB.
 
     ``audit``: session id -> whether ``verify`` found its record intact (the
-    ``audit_ok`` column; empty when not checked).
+    ``audit_ok`` column; empty when not checked). A trainee's exercise (work
+    order ``exercise:…``, trainer mode) is not an intervention: it is skipped.
     """
     rows = []
     for iv in items:
+        if iv.is_exercise:
+            continue
         cause = kb.causes.get(iv.root_cause) if kb and iv.root_cause else None
         eq = None
         if kb is not None:

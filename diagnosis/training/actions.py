@@ -1,7 +1,8 @@
 """The scripted trainee: a YAML list of actions, played on a :class:`TrainingRun`.
 
 Each action is one of ``{hypothesis: CAUSE}``, ``{lockout: PROCEDURE}``,
-``{measure: MEASUREMENT}``, ``{acknowledge: PROCEDURE}``, ``{hint: true}``,
+``{measure: MEASUREMENT}`` (optionally ``taken_by: {name: N, habilitation: H}``,
+the habilitated colleague who takes it), ``{acknowledge: PROCEDURE}``, ``{hint: true}``,
 ``{conclude: CAUSE, category_5m: FAMILY, why: [TEXT | {text, evidence}, …]}``.
 A bad file or an action the exercise refuses is a one-line ``file:line`` error.
 """
@@ -30,10 +31,16 @@ class Action:
     line: int = 0
     category_5m: str | None = None
     why: tuple[Why, ...] = field(default_factory=tuple)
+    taken_by: tuple[str, str] | None = None  # measure: (name, habilitation) of a colleague
 
     def to_yaml(self) -> dict[str, Any]:
         if self.kind == "hint":
             return {"hint": True}
+        if self.kind == "measure" and self.taken_by is not None:
+            return {
+                "measure": self.arg,
+                "taken_by": {"name": self.taken_by[0], "habilitation": self.taken_by[1]},
+            }
         if self.kind != "conclude":
             return {self.kind: self.arg}
         out: dict[str, Any] = {"conclude": self.arg}
@@ -87,6 +94,26 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
         if len(kinds) != 1:
             raise error(item, "actions.bad_action")
         kind = kinds[0]
+        if kind == "measure" and set(data) == {"measure", "taken_by"}:
+            taker = data["taken_by"]
+            name = taker.get("name") if isinstance(taker, dict) else None
+            held = taker.get("habilitation") if isinstance(taker, dict) else None
+            if (
+                not isinstance(taker, dict)
+                or set(taker) - {"name", "habilitation"}
+                or not isinstance(name, str)
+                or not name.strip()
+                or not isinstance(held, str)
+                or not held.strip()
+            ):
+                raise error(item, "actions.bad_taken_by")
+            value = data["measure"]
+            if not isinstance(value, str) or not value.strip():
+                raise error(item, "load.not_string")
+            actions.append(
+                Action("measure", value.strip(), line, taken_by=(name.strip(), held.strip()))
+            )
+            continue
         if kind != "conclude" and len(data) != 1:
             raise error(item, "actions.bad_action")
         value = data[kind]
@@ -147,7 +174,7 @@ def play(run: TrainingRun, actions: list[Action], source: str = "") -> None:
             elif action.kind == "lockout":
                 run.lockout(action.arg)
             elif action.kind == "measure":
-                run.measure(action.arg)
+                run.measure(action.arg, action.taken_by)
             elif action.kind == "acknowledge":
                 run.acknowledge(action.arg)
             elif action.kind == "hint":

@@ -113,6 +113,20 @@ def _conclusion(a: Assessment, lang: str) -> str:
     )
 
 
+def _refused_lines(a: Assessment, lang: str) -> list[str]:
+    """One line per measurement refused for want of a habilitation (not in the path)."""
+    return [
+        tr(
+            "training.debrief.refused_line",
+            lang,
+            step=r["step"],
+            measurement=r["measurement"],
+            habilitation=r["habilitation"] or "-",
+        )
+        for r in a.refused
+    ]
+
+
 def debrief_md(a: Assessment, lang: str = "en") -> str:
     """The trainee's path beside the engine's, the critique of each step, the deductions."""
     out = [f"# {tr('training.debrief.title', lang, exercise=a.exercise.id, trainee=a.trainee)}", ""]
@@ -129,6 +143,9 @@ def debrief_md(a: Assessment, lang: str = "en") -> str:
     out.append("|" + "---|" * len(header))
     for row in _step_rows(a, lang):
         out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    if a.refused:
+        out += ["", tr("training.debrief.refused", lang) + ":", ""]
+        out += [f"- {line}" for line in _refused_lines(a, lang)]
     out += ["", _conclusion(a, lang), "", f"## {tr('training.debrief.score', lang)}", ""]
     out.append(f"| {tr('training.debrief.competence', lang)} | {tr('training.debrief.score', lang)} | |")
     out.append("|---|---|---|")
@@ -173,6 +190,13 @@ def debrief_html(a: Assessment, lang: str = "en") -> str:
         f"<p><strong>{escape(tr('training.cli.result_score', lang, total=a.total, max=a.maximum, verdict=verdict))}</strong></p>",
         f"<p>{escape(tr('training.cli.result_minutes', lang, minutes=f'{a.minutes:g}', engine=f'{a.engine_minutes:g}'))}</p>",
         _table(_header(lang), _step_rows(a, lang), [s.verdict for s in a.path]),
+        (
+            f"<p>{escape(tr('training.debrief.refused', lang))}:</p><ul>"
+            + "".join(f"<li>{escape(line)}</li>" for line in _refused_lines(a, lang))
+            + "</ul>"
+        )
+        if a.refused
+        else "",
         f"<p>{escape(_conclusion(a, lang))}</p>",
         f"<h2>{escape(tr('training.debrief.score', lang))}</h2>",
         _table(

@@ -24,6 +24,7 @@ from diagnosis.session.events import ProblemStatement
 __all__ = [
     "LEVELS",
     "MODES",
+    "Colleague",
     "Exercise",
     "bundled_exercise_dir",
     "exercise_schema",
@@ -66,6 +67,14 @@ def bundled_exercise_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class Colleague:
+    """A habilitated colleague at hand in an exercise: he takes what the trainee may not."""
+
+    name: str
+    habilitations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise.
 
@@ -79,6 +88,9 @@ class Exercise:
         noise: relative instrument noise of generated numeric readings (never changes a state).
         seed: the noise's seed.
         habilitations: the trainee's habilitations in this exercise (NF C18-510).
+        colleagues: habilitated colleagues at hand (``trainee.colleagues``): a
+            measurement the trainee's habilitations do not cover is taken by
+            the first one whose habilitation covers it (no deduction).
     """
 
     id: str
@@ -96,6 +108,7 @@ class Exercise:
     noise: float = 0.0
     seed: int = 0
     habilitations: tuple[str, ...] = ()
+    colleagues: tuple[Colleague, ...] = ()
     time_budget_min: float = 60.0
     objectives: tuple[Text, ...] = ()
     category_5m: str | None = None
@@ -282,10 +295,14 @@ def load_exercise(
                     known="values, unavailable, critical, noise, seed",
                 )
     habilitations: tuple[str, ...] = ()
+    colleagues: list[Colleague] = []
     if "trainee" in top:
         for key, (knode, vnode) in src.mapping(node("trainee"), "trainee").items():
+            if key == "colleagues":
+                colleagues = [_colleague(src, n) for n in _items(src, vnode)] if not _is_empty(vnode) else []
+                continue
             if key != "habilitations":
-                raise src.error(knode, "unknown_key", name=key, known="habilitations")
+                raise src.error(knode, "unknown_key", name=key, known="habilitations, colleagues")
             habilitations = src.strings(vnode) if not _is_empty(vnode) else ()
     category = None
     if "category_5m" in top:
@@ -315,6 +332,7 @@ def load_exercise(
         noise=noise,
         seed=seed,
         habilitations=habilitations,
+        colleagues=tuple(colleagues),
         time_budget_min=src.number(node("time_budget_min"), 1.0)
         if "time_budget_min" in top
         else 60.0,
@@ -332,6 +350,23 @@ def load_exercise(
     if kb is not None:
         _check_against_kb(src, exercise, kb, top, reading_nodes)
     return exercise
+
+
+def _colleague(src: _Src, node: yaml.Node) -> Colleague:
+    """``{name: N, habilitations: [BR]}`` (``habilitation: BR`` also accepted)."""
+    fields = src.mapping(node, "colleague")
+    for key, (knode, _) in fields.items():
+        if key not in ("name", "habilitations", "habilitation"):
+            raise src.error(knode, "unknown_key", name=key, known="name, habilitations")
+    if "name" not in fields:
+        raise src.error(node, "missing_key", name="name")
+    held: tuple[str, ...] = ()
+    for key in ("habilitations", "habilitation"):
+        if key in fields and not _is_empty(fields[key][1]):
+            held += src.strings(fields[key][1])
+    if not held:
+        raise src.error(node, "missing_key", name="habilitations")
+    return Colleague(src.string(fields["name"][1]), held)
 
 
 def _is_empty(node: yaml.Node) -> bool:
@@ -499,7 +534,24 @@ def exercise_schema() -> dict[str, Any]:
             },
             "trainee": {
                 "type": "object",
-                "properties": {"habilitations": ids},
+                "properties": {
+                    "habilitations": ids,
+                    "colleagues": {
+                        "type": "array",
+                        "description": "Habilitated colleagues at hand: a measurement the "
+                        "trainee's habilitations do not cover is taken by one of them.",
+                        "items": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "habilitations": ids,
+                                "habilitation": {"type": "string"},
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
+                },
                 "additionalProperties": False,
             },
             "time_budget_min": {"type": "number", "minimum": 1},

@@ -10,7 +10,15 @@ store keeps (and hash-chains) an exercise like any session:
 - a hypothesis is a note ``training:hypothesis:<cause>``, a hint a note
   ``training:hint:<measurement>``;
 - a lockout applied is the procedure raised (reason ``lockout``, trigger
-  ``training``) and acknowledged step by step by the trainee;
+  ``training``) and acknowledged step by step by the trainee, up to its
+  release step (déconsignation): the run releases it
+  (:meth:`Session.release_lockout`) after the next measurement, as the
+  scripted runner of ``diagnosis run`` does;
+- a measurement the trainee's habilitations do not cover, with no habilitated
+  colleague named (``taken_by``, or one of the exercise's colleagues at hand),
+  is refused like at the machine: nothing is recorded as the trainee's
+  reading, a note ``training:habilitation-refused:<measurement>|<habilitation>``
+  keeps the attempt (scored ``habilitation-missing``);
 - an alert the trainee went past without acknowledging is noted
   ``training:alert-forced:<procedure>`` and acknowledged by ``trainer``.
 
@@ -29,7 +37,6 @@ from diagnosis.i18n import tr
 from diagnosis.kb.model import KnowledgeBase
 from diagnosis.session import MIN_GAIN, Reading, Session, StepProposal, WhyLink
 from diagnosis.session.events import (
-    AlertAcknowledged,
     AlertRaised,
     AlertStepAcknowledged,
     ConclusionReached,
@@ -56,7 +63,9 @@ NOTE = "training:"
 
 def exercise_marker(exercise_id: str) -> str:
     """The work order that marks a session as an exercise."""
-    return f"exercise:{exercise_id}"
+    from diagnosis.store.base import EXERCISE_PREFIX
+
+    return f"{EXERCISE_PREFIX}{exercise_id}"
 
 
 def marker_rule(exercise_id: str, mode: str, group: str = "") -> str:
@@ -166,7 +175,20 @@ class TrainingRun:
                 mode=tr(f"training.mode.{self.mode}", lang),
             ),
         )
-        self.lockouts: list[str] = []
+        for colleague in exercise.colleagues:
+            self.session.join_colleague(colleague.name, colleague.habilitations)
+        # lockouts applied without a release step (they are "released" after the measurement)
+        self._held: list[str] = []
+        # lockouts applied when the last measurement was taken: released once no alert is pending
+        self._release_due: list[str] = []
+        # why the last measurement was refused ("" when it was taken)
+        self.last_refusal = ""
+
+    @property
+    def lockouts(self) -> list[str]:
+        """The lockout procedures applied now (their release comes after the next measurement)."""
+        out = list(self.session.applied_lockouts)
+        return out + [p for p in self._held if p not in out]
 
     @property
     def equipment(self) -> str:
@@ -209,10 +231,11 @@ class TrainingRun:
             raise SessionError(
                 tr("training.run.not_lockout", self.lang, procedure=procedure, known=known)
             )
+        self.release_due()
         if procedure in self.lockouts:
             return
         self.begin_lockout(procedure)
-        for index in range(len(proc.steps)):
+        for index in self.session.steps_to_acknowledge(procedure):
             self.session.acknowledge_step(procedure, index)
         self.end_lockout(procedure)
 
@@ -227,6 +250,7 @@ class TrainingRun:
             raise SessionError(
                 tr("training.run.not_lockout", self.lang, procedure=procedure, known=known)
             )
+        self.release_due()
         if procedure in self.lockouts:
             return False
         _emit(
@@ -236,25 +260,58 @@ class TrainingRun:
         return True
 
     def end_lockout(self, procedure: str) -> None:
-        """The lockout's steps are all acknowledged: it is applied."""
+        """The lockout's steps before the work are all acknowledged: it is applied.
+
+        Its release step (déconsignation) is not acknowledged here: the run
+        does it after the measurement (:meth:`release_due`).
+        """
         self.session.acknowledge(procedure)
-        self.lockouts.append(procedure)
+        if procedure not in self.session.applied_lockouts and procedure not in self._held:
+            self._held.append(procedure)
+
+    def steps_before_work(self, procedure: str) -> tuple[int, ...]:
+        """The 0-based steps of ``procedure`` the trainee acknowledges now (not the release)."""
+        return self.session.steps_to_acknowledge(procedure)
+
+    def release_due(self) -> list[str]:
+        """Release (déconsignation) the lockouts the last measurement was taken under.
+
+        Done once no alert is pending (an alert blocks the session); returns
+        the procedures released.
+        """
+        if not self._release_due or self.session.closed or self.session.pending_alerts:
+            return []
+        released = []
+        for procedure in self._release_due:
+            if procedure in self.session.applied_lockouts:
+                self.session.release_lockout(procedure)
+                released.append(procedure)
+            elif procedure in self._held:
+                self._held.remove(procedure)
+                released.append(procedure)
+        self._release_due = []
+        return released
+
+    def acknowledge_alert(self, procedure: str) -> None:
+        """Acknowledge a pending alert whose steps the trainee acknowledged (the TUI's dialog)."""
+        self.session.acknowledge(procedure)
+        self.release_due()
 
     def acknowledge(self, procedure: str) -> None:
         """Acknowledge a pending alert (each of its steps, then the alert)."""
         if not any(a.procedure == procedure for a in self.session.pending_alerts):
             raise SessionError(tr("session.error.no_such_alert", self.lang, procedure=procedure))
         self._acknowledge(procedure, self.trainee)
+        self.release_due()
 
     def _acknowledge(self, procedure: str, actor: str) -> None:
-        proc = self.kb.procedures.get(procedure)
-        for index in range(len(proc.steps) if proc is not None else 0):
+        for index in self.session.steps_to_acknowledge(procedure):
             if index not in self.session.acknowledged_steps(procedure):
                 _emit(
                     self.session,
                     AlertStepAcknowledged(procedure=procedure, step=index, actor=actor),
                 )
-        _emit(self.session, AlertAcknowledged(procedure=procedure, actor=actor))
+        self.session.acknowledge(procedure, actor=actor)
 
     def _force_pending(self) -> list[str]:
         """Alerts the trainee went past: noted, then acknowledged by the trainer."""
@@ -270,8 +327,23 @@ class TrainingRun:
             forced.append(procedure)
         return forced
 
-    def measure(self, measurement: str) -> Reading:
-        """Take a measurement: the simulated machine answers."""
+    def measure(
+        self, measurement: str, taken_by: tuple[str, str] | None = None
+    ) -> Reading | None:
+        """Take a measurement: the simulated machine answers.
+
+        Args:
+            measurement: the measurement id.
+            taken_by: ``(name, habilitation)`` of the habilitated colleague who
+                takes it, for a measurement the trainee's habilitations do not
+                cover (default: a colleague of the exercise who holds one).
+
+        Returns:
+            The reading, or None when it is refused: the trainee lacks the
+            habilitation and no habilitated colleague takes it. The refusal is
+            noted (``training:habilitation-refused:...``) and scored; the
+            simulated value is not recorded as the trainee's reading.
+        """
         eq = self.session.equipment
         if not eq.has("measurement", measurement):
             raise SessionError(
@@ -283,7 +355,37 @@ class TrainingRun:
                 )
             )
         self._force_pending()
-        return self.session.answer(measurement, self.machine.read(eq.measurement(measurement)))
+        self.release_due()
+        m = eq.measurement(measurement)
+        self.last_refusal = ""
+        if taken_by is None:
+            taken_by = self._colleague_for(m.requires.habilitation)
+        try:
+            self.session.check_habilitation(m, taken_by)
+        except SessionError as exc:
+            self.last_refusal = str(exc)
+            self._note(
+                f"habilitation-refused:{measurement}|{m.requires.habilitation}",
+                tr("training.note.habilitation_refused", self.lang, reason=str(exc)),
+            )
+            return None
+        applied = self.lockouts
+        reading = self.session.answer(measurement, self.machine.read(m), taken_by=taken_by)
+        self._release_due = applied
+        self.release_due()
+        return reading
+
+    def _colleague_for(self, need: str | None) -> tuple[str, str] | None:
+        """A colleague at hand whose habilitation covers ``need`` (None: none needed or none)."""
+        from diagnosis.rules.habilitation import covers
+
+        if not need or covers(self.session.habilitations, need):
+            return None
+        for name, held in self.session.colleagues.items():
+            for code in held:
+                if covers([code], need):
+                    return name, code
+        return None
 
     def hint(self) -> StepProposal | None:
         """The engine's suggestion (learning mode only; it costs points)."""
@@ -301,6 +403,9 @@ class TrainingRun:
         """Conclude the root cause, with the 5-Why chain and the 5M family, and close."""
         self._check_cause(cause)
         self._force_pending()
+        # the machine goes back to production: every lockout still applied is released
+        self._release_due = self.lockouts
+        self.release_due()
         if cause in self.session.excluded:
             # a wrong conclusion is the trainee's to make (and is scored), not an error
             _emit(
@@ -319,6 +424,7 @@ class TrainingRun:
         """Record the score note and close the session."""
         from diagnosis.training.scoring import assess
 
+        self.release_due()
         result = assess(self.kb, self.exercise, self.session.events, lang=self.lang)
         total, maximum = result.total, result.maximum
         self._note(

@@ -11,6 +11,7 @@ code                      competence   points  when
 safety-lockout-skipped    safety       15      a measurement needing lockout taken without it
 alert-not-acknowledged    safety       15      the trainee went on past a raised alert
 habilitation-missing      safety       10      a measurement needing a habilitation not held
+                                               (refused: no habilitated colleague took it)
 wrong-root-cause          diagnose     25      the conclusion is not the hidden cause
 hint                      diagnose      5      each engine suggestion asked for
 no-hypothesis             diagnose      5      the first measurement before any hypothesis
@@ -21,6 +22,12 @@ why-unsupported           justify       3      a 5-Why link with no evidence obs
 why-missing               justify      10      no 5-Why chain at all
 wrong-5m                  justify       5      a 5M family other than the cause's
 ========================  ===========  ======  ===========================================
+
+A lockout counts as applied for a measurement when its steps before the work
+were acknowledged and its release (déconsignation, done by the run after a
+measurement) has not happened yet. A measurement refused for want of a
+habilitation is not in the trainee's path (nothing was read); it is listed in
+``refused``. A reading taken by a named habilitated colleague costs nothing.
 
 A competence's score never goes below zero; the total is the sum of the
 competences touched (safety only when the exercise or the path involves a
@@ -39,9 +46,11 @@ from diagnosis.kb.model import EquipmentKB, KnowledgeBase
 from diagnosis.rules import prerequisites
 from diagnosis.session import MIN_GAIN, Session
 from diagnosis.session.events import (
+    AlertAcknowledged,
     AlertRaised,
     ConclusionReached,
     Event,
+    LockoutReleased,
     NoteAdded,
     ReadingRecorded,
 )
@@ -170,6 +179,8 @@ class Assessment:
     lang: str
     touched: list[str] = field(default_factory=list)
     positives: dict[str, list[str]] = field(default_factory=dict)
+    # measurements refused for want of a habilitation: {step, measurement, habilitation}
+    refused: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def root_cause_correct(self) -> bool:
@@ -223,6 +234,7 @@ class Assessment:
             "hypotheses": self.hypotheses,
             "hints": self.hints,
             "path": [s.to_json() for s in self.path],
+            "refused": list(self.refused),
             "engine_path": [s.to_json() for s in self.engine],
             "engine_root_cause": self.engine_root_cause,
             "minutes": self.minutes,
@@ -255,6 +267,8 @@ def engine_path(
         absent_symptoms=exercise.absent_symptoms,
         habilitations=habs,
     )
+    for colleague in exercise.colleagues:
+        session.join_colleague(colleague.name, colleague.habilitations)
     run_session(session, ExerciseMachine(exercise, eq))
     steps = []
     for reading, proposal in zip(session.readings, session.steps_proposals, strict=True):
@@ -372,7 +386,8 @@ def assess(
     deductions: list[Deduction] = []
     path: list[PathStep] = []
     hypotheses: list[str] = []
-    lockouts: set[str] = set()
+    lockouts: set[str] = set()  # applied by the trainee (or through an alert), not released
+    refused: list[dict[str, Any]] = []
     hints = 0
     mode = exercise.mode
     group = ""
@@ -400,6 +415,17 @@ def assess(
             elif kind == "hint":
                 hints += 1
                 deduct("hint", step_now, "hint", measurement=_name(eq, "measurement", arg, lang))
+            elif kind == "habilitation-refused":
+                safety_involved = True
+                mid, _, need = arg.partition("|")
+                refused.append({"step": step_now, "measurement": mid, "habilitation": need})
+                deduct(
+                    "habilitation-missing",
+                    step_now,
+                    "habilitation_refused",
+                    measurement=_name(eq, "measurement", mid, lang),
+                    habilitation=need or "-",
+                )
             elif kind == "alert-forced":
                 safety_involved = True
                 proc = kb.procedures.get(arg)
@@ -413,6 +439,12 @@ def assess(
             safety_involved = True
             if event.reason == "lockout" and event.trigger == "training":
                 lockouts.add(event.procedure)
+        elif isinstance(event, AlertAcknowledged):
+            proc = kb.procedures.get(event.procedure)
+            if proc is not None and proc.kind == "lockout":
+                lockouts.add(event.procedure)
+        elif isinstance(event, LockoutReleased):
+            lockouts.discard(event.procedure)
         elif isinstance(event, ReadingRecorded):
             mid = event.measurement
             m = eq.measurement(mid)
@@ -463,7 +495,9 @@ def assess(
             pre = prerequisites(m, habilitations)
             if pre.habilitation:
                 safety_involved = True
-                if not pre.habilitation_ok:
+                # a reading outside the habilitations without a colleague: a log from
+                # before the session refused them
+                if not pre.habilitation_ok and not event.taken_by:
                     deduct(
                         "habilitation-missing",
                         step_now,
@@ -567,4 +601,5 @@ def assess(
         lang=lang,
         touched=touched,
         positives=positives,
+        refused=refused,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -125,7 +126,11 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
             await pilot.press("enter")
             await pilot.pause(0.3)
         assert screen.run.lockouts == ["cv-lockout"]
+        proc = app.screen.session.kb.procedures["cv-lockout"]
+        acked = [e.step for e in screen.session.events if e.type == "alert_step_acknowledged" and e.procedure == "cv-lockout"]
+        assert proc.release_step not in acked and len(acked) == len(proc.steps) - 1
         await _choose(pilot, "#measurements", "cv-env-motor-de")
+        assert screen.run.lockouts == ["cv-lockout"]  # the reading raised an alert: release waits
         await pilot.press("a")
         await pilot.pause()
         for _ in range(12):
@@ -133,6 +138,10 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
                 break
             await pilot.press("enter")
             await pilot.pause(0.3)
+        assert screen.run.lockouts == []  # released after the measurement (déconsignation)
+        types = [e.type for e in screen.session.events]
+        last_reading = max(i for i, t in enumerate(types) if t == "reading_recorded")
+        assert "lockout_released" in types[last_reading:]
         await _conclude(pilot, "cv-motor-bearing-de-worn", "machine", [("vibration high", "cv-vib-motor-de")])
         text = _static(app, "#score")
         assert "Score: 95/100" in text  # the hint costs 5 points
@@ -150,3 +159,29 @@ async def test_exam_mode_hides_the_ranking_and_refuses_hints(bundled_app: Callab
         await pilot.pause()
         assert app.screen.run.session.notes[1:] == []  # no hint recorded
         assert "Mode examen" in _static(app, "#problem") or "mode examen" in _static(app, "#problem")
+
+
+async def test_a_reading_without_the_habilitation_is_refused_in_the_tui(
+    bundled_app: Callable[..., Any], tmp_path: Any
+) -> None:
+    import yaml
+
+    from diagnosis.training import find_exercise
+
+    source = find_exercise("cv-03-bearing-critical")
+    data = yaml.safe_load(Path(source.path).read_text(encoding="utf-8"))
+    data["trainee"] = {"habilitations": []}
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    (folder / "ex.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    app = bundled_app(exercises=folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await _start(pilot, "cv-03-bearing-critical", name="Eve")
+        screen = app.screen
+        await _choose(pilot, "#measurements", "cv-motor-current")  # BR, not held
+        assert screen.session.readings == []
+        assert screen.run.last_refusal.startswith("Motor current")
+        assert "requires habilitation BR" in screen.run.last_refusal
+        await _conclude(pilot, "cv-motor-bearing-de-worn", "machine", [])
+        assert "habilitation-missing" in _static(app, "#deductions")

@@ -327,7 +327,8 @@ class TrainingScreen(BaseScreen[None]):
             value = r.value
             shown = format_number(value, lang) if isinstance(value, float) else ("-" if value is None else str(value))
             style = "bold red" if r.critical else ""
-            table.add_row(str(n), kb_text(m.name, lang), RichText(f"{shown} {r.unit or ''} ({r.state or '-'})", style=style))
+            taker = f" — {self.t('training.ui.taken_by', name=r.taken_by, habilitation=r.taken_by_habilitation)}" if r.taken_by else ""
+            table.add_row(str(n), kb_text(m.name, lang), RichText(f"{shown} {r.unit or ''} ({r.state or '-'}){taker}", style=style))
         self.query_one("#training-readings", Static).update(table)
         causes = Table(expand=True, box=None, title=self.t("training.ui.causes"))
         causes.add_column(self.t("training.ui.cause"))
@@ -354,7 +355,29 @@ class TrainingScreen(BaseScreen[None]):
     @on(OptionList.OptionSelected, "#measurements")
     def _measure(self, event: OptionList.OptionSelected) -> None:
         mid = str(event.option.id)
-        self._guard(lambda: self.run.measure(mid))
+        applied = list(self.run.lockouts)
+        reading = self._guard(lambda: self.run.measure(mid))
+        if reading is None:
+            if self.run.last_refusal:
+                # same rule as at the machine: no habilitation, no reading (scored)
+                self.notify(
+                    self.t("training.ui.refused", reason=self.run.last_refusal),
+                    severity="error",
+                    timeout=8,
+                    markup=False,
+                )
+            return
+        released = [p for p in applied if p not in self.run.lockouts]
+        if reading is not None and released:
+            names = ", ".join(
+                kb_text(self.session.kb.procedures[p].name, self.lang) if p in self.session.kb.procedures else p
+                for p in released
+            )
+            self.notify(self.t("training.ui.lockout_released", procedures=names), markup=False)
+
+    def _before_work(self, proc: Any) -> Any:
+        """The procedure as the dialog shows it now: a lockout without its release step."""
+        return replace(proc, steps=proc.steps_before_work) if proc.release_step is not None else proc
 
     def _cause_items(self) -> list[tuple[str, str]]:
         eq = self.session.equipment
@@ -382,8 +405,8 @@ class TrainingScreen(BaseScreen[None]):
             proc = self.session.kb.procedures[pid]
             self.app.push_screen(
                 ProcedureDialog(
-                    proc,
-                    "",
+                    self._before_work(proc),
+                    self.t("training.ui.release_after") if proc.release_step is not None else "",
                     lambda i: self.session.acknowledge_step(pid, i),
                     lambda: self.run.end_lockout(pid),
                 ),
@@ -405,12 +428,15 @@ class TrainingScreen(BaseScreen[None]):
             self._guard(lambda: self.run.acknowledge(pid))
             return
         done = len(self.session.acknowledged_steps(pid))
+        reason = pending[0].reason
+        if proc.release_step is not None:
+            reason = f"{reason} — {self.t('training.ui.release_after')}" if reason else self.t("training.ui.release_after")
         self.app.push_screen(
             ProcedureDialog(
-                proc,
-                pending[0].reason,
+                self._before_work(proc),
+                reason,
                 lambda i: self.session.acknowledge_step(pid, i),
-                lambda: self.session.acknowledge(pid),
+                lambda: self.run.acknowledge_alert(pid),
                 done=done,
             ),
             lambda _: self.refresh_view(),

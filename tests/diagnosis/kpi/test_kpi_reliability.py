@@ -147,3 +147,43 @@ def test_indicators_report_html_and_json(
     assert set(doc) == {"oee", "monitor", "weibull", "reliability"}
     assert main(["kpi", "report"]) == 2
     assert "give at least one of" in capsys.readouterr().err
+
+
+def test_exercise_sessions_are_no_failures_nor_cmms_rows() -> None:
+    from dataclasses import replace
+
+    from diagnosis.kpi.history import equipment_history
+    from diagnosis.store.cmms import intervention_rows
+
+    real = iv(1, "cv-belt-tension-low", 60, 30)
+    exercise = replace(iv(2, "cv-motor-bearing-de-worn", 60, 30), work_order="exercise:cv-03-bearing-critical")
+    assert exercise.is_exercise and not real.is_exercise
+    kb = load_kb()
+    doc = reliability([real, exercise], kb, since=T0, until=T0 + timedelta(days=10))
+    assert doc["failures"] == 1
+    assert [r["session_id"] for r in intervention_rows([real, exercise], kb)] == [real.session_id]
+    past = equipment_history([real, exercise], "cv-line-01", None, now=T0 + timedelta(days=5))
+    assert [p.session_id for p in past.recent] == [real.session_id]
+
+
+def test_a_stored_exercise_stays_out_of_kpis_export_and_trends(tmp_path: Path) -> None:
+    from diagnosis.kpi.history import reading_series
+    from diagnosis.kpi.learn import session_facts
+    from diagnosis.store import open_store
+    from diagnosis.store.cmms import intervention_rows
+    from diagnosis.training import find_exercise
+    from diagnosis.training.actions import play
+    from diagnosis.training.generate import perfect_actions
+    from diagnosis.training.run import TrainingRun
+
+    kb = load_kb()
+    ex = find_exercise("cv-01-motor-cooling", kb)
+    with open_store(f"sqlite:///{tmp_path / 'x.db'}", kb=kb) as store:
+        run = TrainingRun(kb, ex, "alice", sink=store)
+        play(run, perfect_actions(kb, ex))
+        items = store.interventions()
+        assert [i.work_order for i in items] == ["exercise:cv-01-motor-cooling"]
+        assert reliability(items, kb)["failures"] == 0
+        assert intervention_rows(items, kb) == []
+        assert reading_series(store, "cv-line-01") == {}
+        assert session_facts(store) == []

@@ -144,3 +144,106 @@ def test_right_but_unverified_conclusion_costs_points(kb: KnowledgeBase) -> None
         ("conclusion-unverified", 10, 3)
     ]
     assert result["root_cause_correct"] is True and result["score"]["total"] == 90
+
+
+def test_reading_without_habilitation_is_refused_not_recorded(kb: KnowledgeBase) -> None:
+    from diagnosis.training.debrief import debrief_md
+
+    ex = find_exercise("cv-03-bearing-critical", kb)
+    run = TrainingRun(kb, ex, "eve", habilitations=())
+    run.hypothesis("cv-motor-bearing-de-worn")
+    assert run.measure("cv-motor-current") is None  # BR required: refused
+    assert [r.measurement for r in run.session.readings] == []
+    notes = [e.rule for e in run.session.events if e.type == "note_added"]
+    assert "training:habilitation-refused:cv-motor-current|BR" in notes
+    run.measure("cv-vib-motor-de")
+    run.acknowledge(run.session.pending_alerts[0].procedure)
+    run.conclude("cv-motor-bearing-de-worn", "machine", [Why("vibration high", "cv-vib-motor-de")])
+    run.finish()
+    result = assess(kb, ex, run.session.events)
+    data = result.to_json()
+    assert [(d["code"], d["points"], d["step"]) for d in data["deductions"]] == [
+        ("habilitation-missing", 10, 1),
+        ("conclusion-unverified", 10, 2),  # one vibration reading does not verify the cause yet
+    ]
+    assert "the reading was refused" in data["deductions"][0]["reason"]
+    assert data["refused"] == [{"step": 1, "measurement": "cv-motor-current", "habilitation": "BR"}]
+    assert [s["measurement"] for s in data["path"]] == ["cv-vib-motor-de"]
+    md = debrief_md(result)
+    assert "the simulated value was not recorded as the trainee's" in md
+    assert "step 1: cv-motor-current requires BR" in md
+
+
+def test_a_named_habilitated_colleague_takes_the_reading_without_deduction(kb: KnowledgeBase) -> None:
+    ex = find_exercise("cv-03-bearing-critical", kb)
+    run = TrainingRun(kb, ex, "eve", habilitations=())
+    run.hypothesis("cv-motor-bearing-de-worn")
+    reading = run.measure("cv-motor-current", ("Marc Petit", "BR"))
+    assert reading is not None and reading.taken_by == "Marc Petit"
+    with pytest.raises(SessionError, match="requires habilitation BR"):
+        run.session.check_habilitation(run.session.equipment.measurement("cv-motor-current"))
+    # a colleague whose habilitation does not cover it: refused as well
+    assert run.measure("cv-motor-current", ("Léa", "B0")) is None
+    run.conclude("cv-motor-bearing-de-worn", "machine", [])
+    run.finish()
+    codes = [d["code"] for d in assess(kb, ex, run.session.events).to_json()["deductions"]]
+    assert codes.count("habilitation-missing") == 1  # only Léa's attempt
+
+
+def test_exercise_colleague_at_hand_keeps_full_marks(kb: KnowledgeBase, tmp_path: object) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from diagnosis.training import load_exercise
+
+    source = find_exercise("cv-01-motor-cooling", kb)
+    data = yaml.safe_load(Path(source.path).read_text(encoding="utf-8"))
+    data["id"] = "cv-01-with-colleague"
+    data["trainee"] = {"habilitations": [], "colleagues": [{"name": "Marc Petit", "habilitations": ["BR"]}]}
+    target = Path(str(tmp_path)) / "ex.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ex = load_exercise(target, kb)
+    assert ex.colleagues[0].name == "Marc Petit" and ex.habilitations == ()
+    run = TrainingRun(kb, ex, "perfect")
+    play(run, perfect_actions(kb, ex))
+    result = assess(kb, ex, run.session.events).to_json()
+    assert result["deductions"] == [] and result["score"]["total"] == result["score"]["max"]
+    bad = dict(data, trainee={"colleagues": [{"name": "Marc"}]})
+    target.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    from diagnosis.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"ex\.yaml:\d+:\d+: missing key 'habilitations'"):
+        load_exercise(target, kb)
+
+
+def test_lockout_is_applied_up_to_its_release_which_follows_the_measurement(kb: KnowledgeBase) -> None:
+    ex = find_exercise("cv-02-belt-tension-lockout", kb)
+    run = TrainingRun(kb, ex, "alice")
+    run.hypothesis("cv-belt-tension-low")
+    run.lockout("cv-lockout")
+    proc = kb.procedures["cv-lockout"]
+    release = proc.release_step
+    assert release is not None and run.lockouts == ["cv-lockout"]
+    steps = [e.step for e in run.session.events if e.type == "alert_step_acknowledged"]
+    assert steps == [i for i in range(len(proc.steps)) if i != release]
+    run.measure("cv-belt-tension")
+    types = [e.type for e in run.session.events]
+    assert types.index("lockout_released") > max(i for i, t in enumerate(types) if t == "reading_recorded")
+    assert run.lockouts == [] and run.session.applied_lockouts == []
+    run.measure("cv-belt-tension")  # again, after the release: the lockout was not applied
+    run.conclude("cv-belt-tension-low", "methode", [])
+    run.finish()
+    codes = [(d["code"], d["step"]) for d in assess(kb, ex, run.session.events).to_json()["deductions"]]
+    assert ("safety-lockout-skipped", 1) not in codes and ("safety-lockout-skipped", 2) in codes
+
+
+def test_a_lockout_left_applied_is_released_at_the_conclusion(kb: KnowledgeBase) -> None:
+    ex = find_exercise("cv-02-belt-tension-lockout", kb)
+    run = TrainingRun(kb, ex, "alice")
+    run.lockout("cv-lockout")
+    run.lockout("cv-lockout")  # already applied: nothing more
+    assert [e.type for e in run.session.events].count("alert_raised") == 1
+    run.conclude("cv-belt-tension-low", "methode", [])
+    assert run.lockouts == [] and run.session.events[-1].type != "lockout_released"
+    assert [e.type for e in run.session.events].count("lockout_released") == 1

@@ -175,3 +175,40 @@ def test_results_keep_one_row_per_trainee_and_exercise(
     assert [(r["trainee"], r["score"], r["attempts"], r["best"]) for r in rows] == [
         ("alice", 100, 2, 100)
     ]
+
+
+def test_play_taken_by_colleague_and_refused_reading(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    exercise = load_exercise(
+        Path(__file__).resolve().parents[3] / "exercises" / "cv-03-bearing-critical.yaml"
+    )
+    data = yaml.safe_load(Path(exercise.path).read_text(encoding="utf-8"))
+    data["id"], data["trainee"] = "cv-03-no-br", {"habilitations": []}
+    ex_file = tmp_path / "ex.yaml"
+    ex_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    actions = tmp_path / "a.yaml"
+    for taker, expected in (
+        ("  taken_by: {name: Marc Petit, habilitation: BR}\n", []),
+        ("", ["habilitation-missing"]),
+    ):
+        actions.write_text(
+            "- hypothesis: cv-motor-bearing-de-worn\n- measure: cv-motor-current\n" + taker
+            + "- conclude: cv-motor-bearing-de-worn\n  category_5m: machine\n",
+            encoding="utf-8",
+        )
+        code, out, err = _run(
+            capsys, "train", "play", str(ex_file), "--trainee", "x", "--actions", str(actions),
+            "--no-save", "--format", "json",
+        )
+        assert code == 0, err
+        result = json.loads(out)
+        codes = [d["code"] for d in result["deductions"] if d["competence"] == "safety"]
+        assert codes == expected
+        assert [s["measurement"] for s in result["path"]] == (["cv-motor-current"] if taker else [])
+    actions.write_text(
+        "- measure: cv-motor-current\n  taken_by: Marc\n- conclude: cv-motor-bearing-de-worn\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(
+        capsys, "train", "play", str(ex_file), "--trainee", "x", "--actions", str(actions), "--no-save",
+    )
+    assert code == 2 and err.startswith(f"diagnosis: error: {actions}:1: taken_by must give the name")
