@@ -24,7 +24,6 @@ from pathlib import Path
 import yaml
 
 __all__ = [
-    "link_in",
     "DEFAULT_LANG",
     "LANGS",
     "Text",
@@ -33,6 +32,7 @@ __all__ = [
     "format_datetime",
     "format_number",
     "format_percent",
+    "link_in",
     "parse_number",
     "split_value_unit",
     "tr",
