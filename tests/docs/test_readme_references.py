@@ -19,7 +19,20 @@ _QUOTED = re.compile(r"`([^`\n]+)`")
 _ID = re.compile(r"^(?:pp|im|cv)-[a-z0-9-]+$|^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d\d$")
 # Quoted names that are not repository files: the project's shared specifications
 # (outside the repository) and files the reader writes himself in the examples.
-_NOT_IN_REPO = ("shared/", "readings.yaml", "exercise.yaml", "settings.json")
+_NOT_IN_REPO = (
+    "shared/",
+    "readings.yaml",
+    "exercise.yaml",
+    "settings.json",
+    # files the KPI commands read or write in the reader's folder (docs/kpi.md)
+    "drift-",
+    "production.csv",
+    "readings.csv",
+    "failures.csv",
+    "learned.yaml",
+    "indicators.html",
+    "demo/",
+)
 _PATH = re.compile(r"^[\w./-]+(?:/|\.(?:ya?ml|py|md|json|tcss|svg|toml|xml|csv))$")
 
 
@@ -33,6 +46,9 @@ def _ids() -> set[str]:
         ids.update(c.id for c in eq.equipment.components)
     ids.update(kb.procedures)
     ids.update(t.id for t in kb.fault_trees)
+    for eq in kb.equipments:  # named findings the rules derive (KB extension)
+        ids.update(f.id for r in eq.rules for f in r.then.derive)
+    ids.update(p.stem for p in (ROOT / "exercises").glob("*.yaml"))  # exercise ids = file names
     return ids
 
 
