@@ -141,6 +141,15 @@ class Measurement:
     description: Text = field(default_factory=lambda: Text(()))
     equipment: str = ""
     pos: SourcePos = _NOWHERE
+    # Optional: what each choice is called, per language (``choice_labels`` in the KB).
+    choice_labels: tuple[tuple[str, Text], ...] = ()
+
+    def choice_label(self, choice: str, lang: str) -> str:
+        """The name of ``choice`` in ``lang`` (the id itself when the KB names none)."""
+        for key, text in self.choice_labels:
+            if key == choice:
+                return text.get(lang) or choice
+        return choice
 
     @property
     def states(self) -> tuple[str, ...]:

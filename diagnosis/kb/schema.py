@@ -89,6 +89,11 @@ REQUIRES = Obj(
         "procedure": F("id", nullable=True),
     },
 )
+CHOICE_LABEL = Obj(
+    "choice_label",
+    {"choice": F("str", True), "name": F("text", True)},
+    doc="What a choice of a choice measurement is called, per language.",
+)
 MEASUREMENT = Obj(
     "measurement",
     {
@@ -105,6 +110,7 @@ MEASUREMENT = Obj(
         "on_critical": F("id", nullable=True),
         "normal": F("state"),
         "choices": F("list", item=F("str"), min_items=2),
+        "choice_labels": F("list", item=CHOICE_LABEL),
         "description": TEXT,
     },
 )

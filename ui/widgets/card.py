@@ -19,7 +19,7 @@ from diagnosis.i18n import tr
 from diagnosis.kb.model import Measurement
 from diagnosis.ui.text import kb_text, num
 
-__all__ = ["MeasurementCard", "answer_hint", "thresholds_text"]
+__all__ = ["MeasurementCard", "answer_hint", "choices_text", "thresholds_text"]
 
 
 def thresholds_text(m: Measurement, lang: str) -> str:
@@ -51,7 +51,18 @@ def answer_hint(m: Measurement, lang: str) -> str:
         return tr("card.hint_numeric", lang, unit=m.unit or "", example=example)
     if m.kind == "boolean":
         return tr("card.hint_boolean", lang)
-    return tr("card.hint_choice", lang, choices=" / ".join(m.choices))
+    return tr("card.hint_choice", lang, n=len(m.choices))
+
+
+def choices_text(m: Measurement, lang: str) -> RichText:
+    """The choices numbered, by their names in ``lang``: ``1 clear  2 dark  3 milky (water)``."""
+    out = RichText()
+    for i, choice in enumerate(m.choices, 1):
+        if i > 1:
+            out.append(" · ")
+        out.append(f"{i}", style="bold")
+        out.append(f" {m.choice_label(choice, lang)}")
+    return out
 
 
 class MeasurementCard(Static):
@@ -100,10 +111,11 @@ class MeasurementCard(Static):
                 values.append(" · " + limits, style="yellow")
             grid.add_row(t("card.values"), values)
         elif m.kind == "choice":
-            grid.add_row(
-                t("card.values"),
-                " / ".join(m.choices) + "  " + t("card.normal_is", state=m.normal_state),
+            values = choices_text(m, lang)
+            values.append(
+                "  " + t("card.normal_is", state=m.choice_label(m.normal_state, lang)), style="green"
             )
+            grid.add_row(t("card.values"), values)
         else:
             grid.add_row(t("card.values"), t("card.yes_no", state=t(f"bool.{m.normal_state}")))
         req = m.requires
