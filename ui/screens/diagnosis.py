@@ -65,8 +65,8 @@ class DiagnosisScreen(BaseScreen[None]):
         Binding("ctrl+g", "fault_tree", "key.tree"),
         Binding("ctrl+f", "conclude", "key.conclude"),
         Binding("escape", "leave", "key.leave"),
-        Binding("pageup", "card_page(-1)", show=False),
-        Binding("pagedown", "card_page(1)", show=False),
+        Binding("pageup", "card_page(-1)", show=False, priority=True),
+        Binding("pagedown", "card_page(1)", show=False, priority=True),
     ]
 
     def __init__(self, session: Any) -> None:
