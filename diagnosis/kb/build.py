@@ -167,10 +167,10 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         on_critical=m.get("on_critical"),
         normal=normal,
         choices=choices,
+        choice_labels=tuple(labels),
         description=_text(m.get("description")),
         equipment=equipment,
         pos=m.pos,
-        choice_labels=tuple(labels),
     )
 
 

@@ -138,11 +138,11 @@ class Measurement:
     on_critical: str | None = None
     normal: str = "normal"
     choices: tuple[str, ...] = ()
+    # extension: what each choice is called, per language (``choice_labels`` in the KB)
+    choice_labels: tuple[tuple[str, Text], ...] = ()
     description: Text = field(default_factory=lambda: Text(()))
     equipment: str = ""
     pos: SourcePos = _NOWHERE
-    # Optional: what each choice is called, per language (``choice_labels`` in the KB).
-    choice_labels: tuple[tuple[str, Text], ...] = ()
 
     def choice_label(self, choice: str, lang: str) -> str:
         """The name of ``choice`` in ``lang`` (the id itself when the KB names none)."""

@@ -106,11 +106,11 @@ MEASUREMENT = Obj(
         "instrument": TEXT,
         "point": TEXT,
         "cost_min": F("nonneg"),
+        "choice_labels": F("list", item=CHOICE_LABEL),
         "requires": F("obj", item=REQUIRES),
         "on_critical": F("id", nullable=True),
         "normal": F("state"),
         "choices": F("list", item=F("str"), min_items=2),
-        "choice_labels": F("list", item=CHOICE_LABEL),
         "description": TEXT,
     },
 )

@@ -42,14 +42,7 @@ from diagnosis.i18n import format_number, split_value_unit, tr
 from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert
 
-__all__ = [
-    "NOT_AVAILABLE",
-    "Interpretation",
-    "classify",
-    "interpret",
-    "is_not_available",
-    "match_choice",
-]
+__all__ = ["NOT_AVAILABLE", "Interpretation", "classify", "interpret", "is_not_available"]
 
 NOT_AVAILABLE = frozenset(
     {
