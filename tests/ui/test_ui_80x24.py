@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Static
-from ui_pilot import answer, settle
+from ui_pilot import answer, screen_text, settle
 
 from diagnosis.kb.loader import load_kb
 from diagnosis.ui.dialogs.help import HelpDialog
@@ -84,3 +84,33 @@ async def test_f1_is_first_in_the_footer_and_the_help_scrolls(make_app, bundled_
         await pilot.press("f1")  # F1 again closes the help
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_fault_tree_at_80x24_never_cuts_a_number(make_app, bundled_kb):
+    from textual.widgets import Tree
+
+    from diagnosis.ui.screens.faulttree import FaultTreeScreen, _p
+
+    assert (_p(1e-4), _p(1e-4, "fr"), _p(0.0348, "fr")) == ("1.00e-04", "1,00e-04", "0,0348")
+    app = make_app(kb=bundled_kb, lang="fr", technician="Ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(FaultTreeScreen("cv-line-01"))
+        await settle(pilot)
+        screen = app.screen
+        tree = screen.query_one("#ft-tree", Tree)
+        # Both panes share the 24 rows: the tree shows several lines, the analysis too.
+        assert tree.size.height >= 8 and screen.query_one("#ft-details").size.height >= 8
+
+        def find(node: Any) -> Any:
+            if node.data is not None and node.data[1] == "cv-ee-k10-ccf":
+                return node
+            return next((n for c in node.children if (n := find(c)) is not None), None)
+
+        node = find(tree.root)
+        assert node is not None
+        tree.move_cursor(node)
+        tree.scroll_to_node(node, animate=False)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "p=1,00e-04 Module de sécurité K10" in text  # the whole number, before the name
