@@ -65,7 +65,7 @@ class AlternativesDialog(BaseDialog[str | None]):
             score=num(a.score, self.lang, 2),
         )
         return (
-            f"[b]{esc(kb_text(m.name, self.lang))}[/b] [dim]({m.id})[/dim]\n"
+            f"[b]{esc(kb_text(m.name, self.lang))}[/b]\n"
             f"   {info}  {' '.join(flags)}"
         )
 

@@ -262,17 +262,29 @@ class ConclusionScreen(BaseScreen[None]):
             return self.t("concl.no_evidence")
         r = readings.get(measurement)
         try:
-            name = kb_text(self.session.equipment.measurement(measurement).name, self.lang)
+            m = self.session.equipment.measurement(measurement)
         except KeyError:
-            name = measurement
+            m = None
+        name = kb_text(m.name, self.lang) if m is not None else measurement
         if r is None:
             return self.t("concl.evidence_missing", measurement=esc(name))
-        return self.t(
-            "concl.evidence",
-            measurement=esc(name),
-            value=esc(reading_value(r, self.lang)),
-            state=r.state or "",
-        )
+        value = reading_value(r, self.lang, m)
+        state = self._state(m, r.state)
+        if not state or state == value:  # a choice, or yes/no: its value says it all
+            return self.t("concl.evidence_plain", measurement=esc(name), value=esc(value))
+        return self.t("concl.evidence", measurement=esc(name), value=esc(value), state=esc(state))
+
+    def _state(self, m: Any, state: str | None) -> str:
+        """A reading's state in words: ``bas``, ``oui``, a choice's label."""
+        if not state:
+            return ""
+        if m is None:
+            return state
+        if m.kind == "numeric":
+            return self.t(f"state.{state}")
+        if m.kind == "boolean":
+            return self.t(f"bool.{state}")
+        return str(m.choice_label(state, self.lang))
 
     # -- saving ----------------------------------------------------------------
     @on(Button.Pressed, "#save")

@@ -94,8 +94,8 @@ class MeasurementCard(Static):
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1)
+        # The name only: the KB id is for the engineer's views, not the technician's card.
         head = RichText(kb_text(m.name, lang), style="bold")
-        head.append(f"  ({m.id})", style="dim")
         lines: list[Any] = [head]
         if m.point:
             grid.add_row(t("card.where"), kb_text(m.point, lang))
