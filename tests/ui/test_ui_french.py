@@ -55,7 +55,7 @@ def _raw_ids(kb: Any) -> set[str]:
     """Ids that a technician's screen must show by their names."""
     eq = kb.equipment("cv-line-01")
     ids = {s.id for s in eq.symptoms} | {m.id for m in eq.measurements}
-    ids |= {c.id for c in eq.causes}
+    ids |= {c.id for c in eq.causes} | {r.id for r in eq.rules}
     for m in eq.measurements:
         ids |= {c for c, _ in m.choice_labels}
     return ids

@@ -19,7 +19,8 @@ async def test_safety_rule_alert_must_be_acknowledged_step_by_step(make_app) -> 
         dialog = app.screen
         assert isinstance(dialog, ProcedureDialog)
         assert dialog.procedure.id == "stop-and-alert"
-        assert "Smoke from the barrel" in dialog.reason or "smoke-means-stop" in dialog.reason
+        # The rule in words (its conditions), never its id.
+        assert dialog.reason == "Safety rule of the knowledge base — Smoke from the barrel"
         await pilot.press("escape")  # cannot be dismissed
         await pilot.pause()
         assert app.screen is dialog and dialog.done == 0

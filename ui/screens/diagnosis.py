@@ -28,7 +28,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
 from diagnosis.ui.screens.base import BaseScreen
-from diagnosis.ui.text import kb_text
+from diagnosis.ui.text import kb_text, rule_text
 from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
 from diagnosis.ui.widgets.hypotheses import HypothesesPanel
 from diagnosis.ui.widgets.readings import ReadingsPanel, reading_value
@@ -311,7 +311,7 @@ class DiagnosisScreen(BaseScreen[None]):
             name = kb_text(eq.symptom(alert.trigger).name, self.lang)
             return self.t("diag.alert.safety_symptom", symptom=name)
         if alert.reason == "rule":
-            return self.t("diag.alert.rule", rule=alert.trigger)
+            return self.t("diag.alert.rule", rule=rule_text(eq, alert.trigger, self.lang))
         if alert.reason == "lockout" and eq.has("measurement", alert.trigger):
             name = kb_text(eq.measurement(alert.trigger).name, self.lang)
             return self.t("diag.lockout_reason", measurement=name)
