@@ -45,7 +45,7 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
         dialog = ProcedureDialog(
             procedure,
             "Consignation obligatoire",
-            ack_step=lambda i: ticked.append((i, dialog.visible(i))),
+            ack_step=lambda i: ticked.append((i, dialog.step_visible(i))),
             ack_all=lambda: confirmed.append(True),
         )
         app.push_screen(dialog)
@@ -53,7 +53,7 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
         await pilot.pause()
         # The dialog fits: its button and the error line are on the screen, under the steps.
         assert _on_screen(dialog, dialog.query_one("#ack", Button))
-        assert not dialog.visible(8)  # the last steps are below the fold of the steps box
+        assert not dialog.step_visible(8)  # the last steps are below the fold of the steps box
         # Enter never ticks a step.
         await pilot.press("enter")
         await pilot.pause()
@@ -61,7 +61,7 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
         assert "Espace" in str(dialog.query_one("#procedure-error", Static).render())
         for n in range(9):
             await _wait_debounce(pilot, dialog)
-            assert dialog.visible(n)  # the current step is scrolled into view
+            assert dialog.step_visible(n)  # the current step is scrolled into view
             await pilot.press("space")
             await pilot.pause()
             assert dialog.done == n + 1
@@ -92,11 +92,11 @@ async def test_a_step_scrolled_away_is_shown_again_not_ticked(make_app, bundled_
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert box.scroll_offset.y > 0  # PageDown scrolls the steps
-        assert not dialog.visible(0)
+        assert not dialog.step_visible(0)
         await pilot.press("space")  # step 1 is off the screen: shown, not ticked
         await pilot.pause()
         assert ticked == [] and dialog.done == 0
-        assert dialog.visible(0)
+        assert dialog.step_visible(0)
         assert "lisez-la" in str(dialog.query_one("#procedure-error", Static).render())
         await _wait_debounce(pilot, dialog)
         await pilot.press("space")

@@ -150,9 +150,9 @@ class ProcedureDialog(BaseDialog[bool]):
 
     def _note_seen(self) -> None:
         """Remember the steps painted on the screen (wholly inside the box's visible part)."""
-        self.seen.update(i for i in range(self.total) if self.visible(i))
+        self.seen.update(i for i in range(self.total) if self.step_visible(i))
 
-    def visible(self, i: int) -> bool:
+    def step_visible(self, i: int) -> bool:
         """Whether step ``i`` is wholly inside the visible part of the steps box now."""
         box = self.query_one("#steps", StepBox)
         top = box.scroll_offset.y
@@ -204,7 +204,7 @@ class ProcedureDialog(BaseDialog[bool]):
         self._tick()
 
     def _tick(self) -> None:
-        if self.done not in self.seen or not self.visible(self.done):
+        if self.done not in self.seen or not self.step_visible(self.done):
             # Not painted yet, or scrolled away (PageUp…): show it, do not tick it.
             self._show_current()
             self._say(self.t("procedure.read_first", n=self.done + 1))
