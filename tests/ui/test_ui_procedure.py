@@ -51,8 +51,10 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
         app.push_screen(dialog)
         await pilot.pause()
         await pilot.pause()
-        # The dialog fits: its button and the error line are on the screen, under the steps.
+        # The dialog fits: its button is on the screen, inside the dialog's border.
         assert _on_screen(dialog, dialog.query_one("#ack", Button))
+        inner = dialog.query_one(".dialog").content_region
+        assert inner.contains_region(dialog.query_one("#ack", Button).region)
         assert not dialog.step_visible(8)  # the last steps are below the fold of the steps box
         # Enter never ticks a step.
         await pilot.press("enter")
@@ -66,6 +68,10 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
             await pilot.pause()
             assert dialog.done == n + 1
         assert ticked == [(i, True) for i in range(9)]
+        await pilot.pause(0.3)
+        # The confirm button is still on the screen, inside the dialog's border.
+        inner = dialog.query_one(".dialog").content_region
+        assert inner.contains_region(dialog.query_one("#ack", Button).region)
         # All ticked: Space does not confirm, Enter does.
         await _wait_debounce(pilot, dialog)
         await pilot.press("space")

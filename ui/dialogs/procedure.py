@@ -169,7 +169,9 @@ class ProcedureDialog(BaseDialog[bool]):
         dialog = self.query_one(".dialog", Vertical)
         box = self.query_one("#steps", StepBox)
         others = sum(
-            w.outer_size.height for w in dialog.children if w is not box and w.display
+            w.outer_size.height + w.styles.margin.top + w.styles.margin.bottom
+            for w in dialog.children
+            if w is not box and w.display
         )
         footer = sum(f.outer_size.height for f in self.query(Footer))
         room = self.size.height - footer - dialog.styles.gutter.height - others

@@ -97,6 +97,13 @@ class MeasurementCard(Static):
         # The name only: the KB id is for the engineer's views, not the technician's card.
         head = RichText(kb_text(m.name, lang), style="bold")
         lines: list[Any] = [head]
+        if m.kind == "choice":
+            # The numbered choices first: they are what the technician types.
+            values = choices_text(m, lang)
+            values.append(
+                "  " + t("card.normal_is", state=m.choice_label(m.normal_state, lang)), style="green"
+            )
+            grid.add_row(t("card.values"), values)
         if m.point:
             grid.add_row(t("card.where"), kb_text(m.point, lang))
         if m.instrument:
@@ -110,13 +117,7 @@ class MeasurementCard(Static):
             if limits:
                 values.append(" · " + limits, style="yellow")
             grid.add_row(t("card.values"), values)
-        elif m.kind == "choice":
-            values = choices_text(m, lang)
-            values.append(
-                "  " + t("card.normal_is", state=m.choice_label(m.normal_state, lang)), style="green"
-            )
-            grid.add_row(t("card.values"), values)
-        else:
+        elif m.kind == "boolean":
             grid.add_row(t("card.values"), t("card.yes_no", state=t(f"bool.{m.normal_state}")))
         req = m.requires
         if req.lockout:
@@ -151,9 +152,11 @@ class MeasurementCard(Static):
                     t("card.gain", gain=num(gain, lang, 2), score=num(score, lang, 2)), style="dim"
                 ),
             )
+        # What to do and what to type first; the longer description after it, in the
+        # part of the card that scrolls at 80×24.
+        lines.append(grid)
         if m.description:
             lines.append(RichText(kb_text(m.description, lang), style="italic dim"))
-        lines.append(grid)
         self.update(Group(*lines))
 
     def show_message(self, title: str, text: str) -> None:
