@@ -114,3 +114,30 @@ async def test_fault_tree_at_80x24_never_cuts_a_number(make_app, bundled_kb):
         await pilot.pause()
         text = screen_text(app)
         assert "p=1,00e-04 Module de sécurité K10" in text  # the whole number, before the name
+
+
+async def test_report_preview_scrolls_from_the_keyboard(make_app) -> None:
+    from ui_pilot import pick_equipment, start
+
+    from diagnosis.ui.screens.report import ReportScreen
+
+    app = make_app(technician="Ada Martin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        await answer(pilot, "dry")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        await pilot.pause(0.3)
+        preview = screen.query_one("#report-preview", VerticalScroll)
+        assert app.focused is preview and preview.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert preview.scroll_y > 0
