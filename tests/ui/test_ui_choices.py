@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from ui_pilot import answer, screen_text, settle
 
 from diagnosis.kb.loader import load_kb
@@ -63,6 +63,8 @@ async def test_enter_in_the_alternatives_takes_the_highlighted_line(make_app, bu
     app = make_app(kb=bundled_kb, lang="fr", technician="Ana")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _conveyor(app, pilot)
+        await answer(pilot, "zzz")  # refused: the text and its error stay until...
+        assert "zzz" in _error(screen)
         await pilot.press("ctrl+o")
         await settle(pilot)
         dialog = app.screen
@@ -79,3 +81,5 @@ async def test_enter_in_the_alternatives_takes_the_highlighted_line(make_app, bu
         await pilot.press("enter")
         await settle(pilot)
         assert screen.chosen and screen.current.id == wanted
+        # ...another measurement is chosen: a fresh field, no stale error.
+        assert screen.query_one("#answer", Input).value == "" and _error(screen) == ""

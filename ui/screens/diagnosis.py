@@ -399,6 +399,10 @@ class DiagnosisScreen(BaseScreen[None]):
             self.current_proposal = picked
             self.chosen = True
             self._show_card()
+            # A new measurement: what was typed (and refused) for the last one goes.
+            self.query_one("#answer", Input).value = ""
+            self.query_one("#answer-error", Static).update("")
+            self.query_one("#card-box", VerticalScroll).scroll_home(animate=False)
             self.query_one("#answer", Input).focus()
             self._check_safety()
 
