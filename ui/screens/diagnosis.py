@@ -49,6 +49,7 @@ class View:
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     tree_observations: dict[str, dict[str, bool]] = field(default_factory=dict)
+    handover: Any = None  # the engine's Handover when it stopped for a habilitated colleague
 
 
 class DiagnosisScreen(BaseScreen[None]):
@@ -126,6 +127,7 @@ class DiagnosisScreen(BaseScreen[None]):
             notes=list(getattr(s, "notes", [])),
             suggestions=list(getattr(s, "suggestions", [])),
             tree_observations=dict(getattr(s, "tree_observations", {})),
+            handover=_handover(s),
         )
 
     @work(thread=True, exclusive=True, group="engine")
@@ -224,6 +226,11 @@ class DiagnosisScreen(BaseScreen[None]):
         if m is None:
             view = self.view
             reason = view.stop_reason if view is not None else None
+            if reason == "handover" and view is not None and view.handover is not None:
+                card.show_message(self.t("diag.handover_title"), self._handover_text(view))
+                answer.placeholder = self.t("diag.conclude_hint")
+                answer.disabled = False
+                return
             card.show_message(
                 self.t("diag.no_more_title"),
                 self.t(f"diag.no_more.{reason or 'none'}"),
@@ -240,6 +247,17 @@ class DiagnosisScreen(BaseScreen[None]):
             procedure_name=kb_text(procedure.name, self.lang) if procedure else "",
         )
         answer.placeholder = answer_hint(m, self.lang)
+
+    def _handover_text(self, view: View) -> str:
+        """The hand-over card: what the colleague must measure, with which habilitation."""
+        h = view.handover
+        m = getattr(getattr(h, "measurement", None), "measurement", None)
+        name = kb_text(m.name, self.lang) if m is not None else ""
+        return self.t(
+            "diag.handover",
+            measurement=name,
+            habilitation=getattr(h, "habilitation", "") or "",
+        )
 
     # -- safety ------------------------------------------------------------
     def _lockout_procedure(self, m: Measurement) -> Any:
@@ -456,6 +474,14 @@ class DiagnosisScreen(BaseScreen[None]):
             self.query_one("#hypotheses", HypothesesPanel).show(
                 self.view.ranking, self.view.excluded, limit=6 if narrow else None
             )
+
+
+def _handover(session: Any) -> Any:
+    """The engine's hand-over when the session stopped for one (engines that have it)."""
+    if getattr(session, "stop_reason", None) != "handover":
+        return None
+    due = getattr(session, "handover", None)
+    return due() if callable(due) else due
 
 
 def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done: int) -> Any:
