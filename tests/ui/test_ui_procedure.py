@@ -125,3 +125,47 @@ async def test_ticks_are_readable_without_colour(make_app, bundled_kb):
         await pilot.pause()
         text = screen_text(app)
         assert "[x] 1." in text and "▶[ ] 2." in text and "[ ] 3." in text
+
+
+async def test_a_release_step_is_shown_for_after_the_measurement_and_never_ticked(
+    make_app, bundled_kb
+):
+    """An engine that keeps the déconsignation for after the measurement (steps_to_acknowledge)
+    gets every other step acknowledged, in order, and never the release step."""
+    from types import SimpleNamespace
+
+    from diagnosis.ui.screens.diagnosis import _steps_later
+
+    procedure = bundled_kb.procedure("cv-lockout")
+    engine = SimpleNamespace(steps_to_acknowledge=lambda pid: tuple(range(8)))
+    assert _steps_later(engine, procedure) == [8]
+    assert _steps_later(SimpleNamespace(), procedure) == []  # an engine without the rule
+    ticked: list[int] = []
+    confirmed: list[bool] = []
+    app = make_app(kb=bundled_kb, lang="fr", technician="Ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = ProcedureDialog(
+            procedure,
+            "",
+            ack_step=ticked.append,
+            ack_all=lambda: confirmed.append(True),
+            done=2,  # resumed: steps 1 and 2 already acknowledged
+            later=[8],
+        )
+        app.push_screen(dialog)
+        await pilot.pause()
+        await pilot.pause()
+        for _ in range(6):
+            await _wait_debounce(pilot, dialog)
+            await pilot.press("space")
+            await pilot.pause()
+        assert ticked == [2, 3, 4, 5, 6, 7]
+        await _wait_debounce(pilot, dialog)
+        await pilot.press("space")  # nothing left to tick now: the release is for later
+        await pilot.pause()
+        assert ticked == [2, 3, 4, 5, 6, 7]
+        assert "après la mesure" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert confirmed == [True] and app.screen is not dialog

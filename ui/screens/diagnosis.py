@@ -476,6 +476,16 @@ class DiagnosisScreen(BaseScreen[None]):
             )
 
 
+def _steps_later(session: Any, procedure: Any) -> list[int]:
+    """Steps not to acknowledge before the measurement (a lockout's release), when the
+    engine says so (``steps_to_acknowledge``); none with an engine that does not."""
+    now = getattr(session, "steps_to_acknowledge", None)
+    if not callable(now):
+        return []
+    keep = set(now(procedure.id))
+    return [i for i in range(len(procedure.steps)) if i not in keep]
+
+
 def _handover(session: Any) -> Any:
     """The engine's hand-over when the session stopped for one (engines that have it)."""
     if getattr(session, "stop_reason", None) != "handover":
@@ -497,6 +507,7 @@ def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done
             ack_step=lambda i: session.acknowledge_step(pid, i),
             ack_all=lambda: session.acknowledge(pid),
             done=done,
+            later=_steps_later(session, procedure),
         )
     # A lockout the engine does not hold as an alert: acknowledged in the UI only.
     return ProcedureDialog(procedure, reason, ack_step=lambda i: None, ack_all=lambda: None)
