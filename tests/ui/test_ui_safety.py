@@ -148,3 +148,47 @@ async def test_a_lockout_the_engine_refuses_is_never_shown_as_done(make_app) -> 
         await answer(pilot, "yes")  # Enter asks the engine again; nothing is recorded
         assert calls == ["heater-current", "heater-current"]
         assert screen.session.readings == []
+
+
+async def test_a_reading_outside_the_habilitations_is_taken_by_a_named_colleague(
+    make_app,
+) -> None:
+    """With an engine that records who took a reading (``answer(..., taken_by=)``, issue 10
+    item 2), the UI asks who takes a BR reading before its lockout, and passes it on."""
+    from diagnosis.ui.dialogs.colleague import ColleagueDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, habilitations=("B0",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        session = screen.session
+        original = session.answer
+        taken: list[object] = []
+
+        def answer_taken_by(mid: str, raw: str, *, taken_by: tuple[str, str] | None = None):
+            taken.append(taken_by)
+            return original(mid, raw)
+
+        session.answer = answer_taken_by
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"heater", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ColleagueDialog)  # the habilitation before the lockout
+        assert not any(e.type == "alert_raised" for e in session.events)
+        await pilot.press("enter")  # no name: refused
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        dialog.query_one("#colleague-name").focus()
+        await pilot.press(*"Marc Petit", "enter", "enter")  # habilitation prefilled: BR
+        await settle(pilot)
+        assert isinstance(app.screen, ProcedureDialog)  # then the lockout
+        await acknowledge_dialog(pilot)
+        await answer(pilot, "yes")
+        assert taken == [("Marc Petit", "BR")]
+        assert [r.measurement for r in session.readings] == ["heater-current"]

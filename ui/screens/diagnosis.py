@@ -83,6 +83,8 @@ class DiagnosisScreen(BaseScreen[None]):
         # Measurements whose lockout the engine refused to raise (e.g. a habilitation the
         # technician lacks): never shown as locked out; Enter asks the engine again.
         self._lockout_refused: set[str] = set()
+        # Readings outside the technician's habilitations: who takes them (name, habilitation).
+        self._taken_by: dict[str, tuple[str, str]] = {}
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -262,6 +264,33 @@ class DiagnosisScreen(BaseScreen[None]):
             habilitation=getattr(h, "habilitation", "") or "",
         )
 
+    # -- habilitation ------------------------------------------------------
+    def _needs_colleague(self, m: Measurement) -> bool:
+        """A reading the technician may not take, with an engine that records who took it."""
+        proposal = self.current_proposal
+        if proposal is None or getattr(proposal, "habilitation_ok", True):
+            return False
+        if m.id in self._taken_by:
+            return False
+        return "taken_by" in _parameters(self.session.answer)
+
+    def _ask_colleague(self, m: Measurement, then: Callable[[], None]) -> None:
+        from diagnosis.ui.dialogs.colleague import ColleagueDialog
+
+        mid = m.id
+
+        def given(who: tuple[str, str] | None) -> None:
+            self.query_one("#answer", Input).focus()
+            if who is None:
+                self.query_one("#answer-error", Static).update(self.t("colleague.cancelled"))
+                return
+            self._taken_by[mid] = who
+            self.notify(self.t("colleague.recorded", name=who[0], hab=who[1]))
+            then()
+
+        hab = m.requires.habilitation or ""
+        self.app.push_screen(ColleagueDialog(kb_text(m.name, self.lang), hab), given)
+
     # -- safety ------------------------------------------------------------
     def _lockout_procedure(self, m: Measurement) -> Any:
         pid = getattr(self.current_proposal, "lockout_procedure", None) or m.requires.procedure
@@ -308,6 +337,11 @@ class DiagnosisScreen(BaseScreen[None]):
             return
         if m.id in self._lockout_refused:
             return  # the engine's reason is on the error line
+        if self._needs_colleague(m):
+            # The habilitation first: nobody goes through a lockout for a reading
+            # they may not take.
+            self._ask_colleague(m, self._check_safety)
+            return
         if self._lockout_acknowledged(m) or self._pending_lockout == m.id:
             # Acknowledged step by step in the session log (or the KB has no
             # lockout procedure for the engine to raise): the measurement may be asked.
@@ -323,7 +357,7 @@ class DiagnosisScreen(BaseScreen[None]):
     def _prepare(self, mid: str) -> None:
         """(Worker) Ask the engine to raise ``mid``'s lockout; note a refusal."""
         try:
-            self.session.prepare(mid)
+            self.session.prepare(mid, **_taken_by_kw(self.session.prepare, self._taken_by.get(mid)))
         except DiagnosisError:
             # Refused: the lockout was NOT applied. Never fall through to "done".
             self._lockout_refused.add(mid)
@@ -379,8 +413,12 @@ class DiagnosisScreen(BaseScreen[None]):
             self._lockout_refused.discard(m.id)  # ask the engine again (a colleague came…)
             self._check_safety()
             return
+        if self._needs_colleague(m):
+            self._ask_colleague(m, lambda: self._submitted(event))
+            return
         mid = m.id
-        self.run_engine(lambda: self.session.answer(mid, raw), keep_current=True)
+        kw = _taken_by_kw(self.session.answer, self._taken_by.get(mid))
+        self.run_engine(lambda: self.session.answer(mid, raw, **kw), keep_current=True)
 
     def action_card_page(self, direction: int) -> None:
         """PageUp/PageDown: scroll a card taller than its box."""
@@ -492,6 +530,20 @@ class DiagnosisScreen(BaseScreen[None]):
             self.query_one("#hypotheses", HypothesesPanel).show(
                 self.view.ranking, self.view.excluded, limit=6 if narrow else None
             )
+
+
+def _parameters(fn: Any) -> set[str]:
+    import inspect
+
+    try:
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+def _taken_by_kw(fn: Any, who: tuple[str, str] | None) -> dict[str, Any]:
+    """``{"taken_by": who}`` for an engine call that records who took a reading, else {}."""
+    return {"taken_by": who} if who is not None and "taken_by" in _parameters(fn) else {}
 
 
 def _steps_later(session: Any, procedure: Any) -> list[int]:
