@@ -192,3 +192,40 @@ async def test_a_reading_outside_the_habilitations_is_taken_by_a_named_colleague
         await answer(pilot, "yes")
         assert taken == [("Marc Petit", "BR")]
         assert [r.measurement for r in session.readings] == ["heater-current"]
+
+
+async def test_the_release_step_comes_after_the_reading(make_app, monkeypatch) -> None:
+    """With an engine that keeps a lockout's release for after the measurement
+    (``applied_lockouts``, ``release_lockout``: issue 10 item 2), the release step is asked
+    right after the reading taken under lockout, and recorded through the engine."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, habilitations=("BR",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        session = screen.session
+        released: list[str] = []
+        applied = ["loto-press"]
+        monkeypatch.setattr(
+            type(session), "applied_lockouts", property(lambda s: list(applied)), raising=False
+        )
+
+        def release(pid: str) -> None:
+            released.append(pid)
+            applied.remove(pid)
+
+        session.release_lockout = release
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"heater", "enter")
+        await settle(pilot)
+        await acknowledge_dialog(pilot)  # the lockout before: no release asked yet
+        assert released == [] and app.screen is screen
+        await answer(pilot, "yes")
+        dialog = app.screen
+        assert isinstance(dialog, ProcedureDialog) and dialog.procedure.id == "loto-press"
+        assert dialog.done == len(dialog.procedure.steps) - 1  # only the release is left
+        await acknowledge_dialog(pilot)
+        assert released == ["loto-press"] and app.screen is screen

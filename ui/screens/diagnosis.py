@@ -85,6 +85,8 @@ class DiagnosisScreen(BaseScreen[None]):
         self._lockout_refused: set[str] = set()
         # Readings outside the technician's habilitations: who takes them (name, habilitation).
         self._taken_by: dict[str, tuple[str, str]] = {}
+        self._awaiting_release = False  # a reading under lockout was sent: release it after
+        self._release_due = False  # ...it was recorded: the release comes after any alert
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -184,12 +186,15 @@ class DiagnosisScreen(BaseScreen[None]):
             self.current = view.proposal.measurement if view.proposal is not None else None
         self._show_status(view)
         self._show_card()
+        release = self._awaiting_release and error is None
+        self._awaiting_release = False
         if error is None:
             self.query_one("#answer", Input).value = ""
             if not keep_current:
                 self.query_one("#card-box", VerticalScroll).scroll_home(animate=False)
         # The answer field and its error line are at the top of the body: keep them in view.
         self.query_one("#diag-body", VerticalScroll).scroll_home(animate=False)
+        self._release_due = self._release_due or release
         self._check_safety()
 
     def _show_status(self, view: View) -> None:
@@ -264,6 +269,31 @@ class DiagnosisScreen(BaseScreen[None]):
             habilitation=getattr(h, "habilitation", "") or "",
         )
 
+    def _release_lockouts(self) -> bool:
+        """After the reading under lockout: its release step (déconsignation), with engines
+        that keep it for after the measurement (``applied_lockouts``). True if one is shown."""
+        applied = list(getattr(self.session, "applied_lockouts", None) or ())
+        release = getattr(self.session, "release_lockout", None)
+        if not applied or not callable(release):
+            return False
+        pid = applied[0]
+        try:
+            procedure = self.session.kb.procedure(pid)
+        except KeyError:
+            return False
+        from diagnosis.ui.dialogs.procedure import ProcedureDialog
+
+        last = len(procedure.steps) - 1
+        dialog = ProcedureDialog(
+            procedure,
+            self.t("diag.release_reason"),
+            ack_step=lambda _i: release(pid),
+            ack_all=lambda: None,
+            done=max(last, 0),  # the steps before the measurement are done
+        )
+        self.app.push_screen(dialog, lambda _ok: self.run_engine(None))
+        return True
+
     # -- habilitation ------------------------------------------------------
     def _needs_colleague(self, m: Measurement) -> bool:
         """A reading the technician may not take, with an engine that records who took it."""
@@ -332,6 +362,10 @@ class DiagnosisScreen(BaseScreen[None]):
                 self._alert_done,
             )
             return
+        if self._release_due:
+            self._release_due = False
+            if self._release_lockouts():
+                return
         m = self.current
         if m is None or not m.requires.lockout or m.id in self._lockouts_done:
             return
@@ -417,6 +451,7 @@ class DiagnosisScreen(BaseScreen[None]):
             self._ask_colleague(m, lambda: self._submitted(event))
             return
         mid = m.id
+        self._awaiting_release = m.requires.lockout
         kw = _taken_by_kw(self.session.answer, self._taken_by.get(mid))
         self.run_engine(lambda: self.session.answer(mid, raw, **kw), keep_current=True)
 
