@@ -14,7 +14,7 @@ ticks a step (a blind Enter must not acknowledge safety steps).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.table import Table
@@ -36,11 +36,8 @@ __all__ = ["ProcedureDialog", "StepBox", "step_mark"]
 MARK_DONE, MARK_TODO, MARK_CURRENT = "[x]", "[ ]", "▶[ ]"
 
 
-def step_mark(i: int, done: int, later: bool = False) -> str:
-    """The mark of step ``i`` when the steps before ``done`` are acknowledged
-    (``later``: a step done after the measurement, never ticked here)."""
-    if later:
-        return MARK_TODO
+def step_mark(i: int, done: int) -> str:
+    """The mark of step ``i`` when ``done`` steps are acknowledged."""
     if i < done:
         return MARK_DONE
     return MARK_CURRENT if i == done else MARK_TODO
@@ -64,8 +61,6 @@ class ProcedureDialog(BaseDialog[bool]):
         ack_step: records the acknowledgement of step ``i`` (0-based).
         ack_all: records the acknowledgement of the whole procedure.
         done: steps already acknowledged (a resumed session).
-        later: steps not acknowledged now: a lockout's release (déconsignation) is
-            done after the measurement; shown, marked "after the measurement", skipped.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,17 +77,13 @@ class ProcedureDialog(BaseDialog[bool]):
         ack_step: Callable[[int], None],
         ack_all: Callable[[], None],
         done: int = 0,
-        later: Sequence[int] = (),
     ) -> None:
         super().__init__(classes=f"procedure-{procedure.kind}")
         self.procedure = procedure
         self.reason = reason
         self._ack_step = ack_step
         self._ack_all = ack_all
-        self.later = frozenset(later)
-        # The steps to acknowledge now, in order; ``done`` is the index of the current one.
-        self.order = [i for i in range(len(procedure.steps)) if i not in self.later]
-        self.done = self.order[done] if done < len(self.order) else len(procedure.steps)
+        self.done = done
         self.seen: set[int] = set()  # steps painted on the screen at least once
 
     @property
@@ -133,25 +124,17 @@ class ProcedureDialog(BaseDialog[bool]):
             grid.add_column(no_wrap=True)
             grid.add_column(ratio=1)
             grid.add_row(
-                RichText(f"{step_mark(i, self.done, i in self.later):>4} {i + 1}.", style="bold"),
-                RichText(
-                    kb_text(step, self.lang)
-                    + (" — " + self.t("procedure.after_measurement") if i in self.later else ""),
-                    style="dim" if i > self.done or i in self.later else "",
-                ),
+                RichText(f"{step_mark(i, self.done):>4} {i + 1}.", style="bold"),
+                RichText(kb_text(step, self.lang), style="dim" if i > self.done else ""),
             )
             widget.update(grid)
-            widget.set_class(i < self.done and i not in self.later, "-done")
+            widget.set_class(i < self.done, "-done")
             widget.set_class(i == self.done, "-current")
         button = self.query_one("#ack", Button)
         keys = self.query_one("#procedure-keys", Static)
         if self.done < self.total:
             button.label = self.t("procedure.ack_step", n=self.done + 1, total=self.total)
             keys.update(self.t("procedure.keys_step"))
-        elif self.later:
-            button.label = self.t("procedure.ack_all_later")
-            button.variant = "success"
-            keys.update(self.t("procedure.keys_confirm"))
         else:
             button.label = self.t("procedure.ack_all")
             button.variant = "success"
@@ -160,11 +143,9 @@ class ProcedureDialog(BaseDialog[bool]):
 
     def _show_current(self) -> None:
         """Scroll the current step into view, then note what the screen shows."""
-        box = self.query_one("#steps", StepBox)
         if self.done < self.total:
+            box = self.query_one("#steps", StepBox)
             box.scroll_to_widget(self.query_one(f"#step-{self.done}"), animate=False, top=False)
-        else:  # all ticked: the last steps (a release for later) come into view
-            box.scroll_end(animate=False)
         self.call_after_refresh(self._note_seen)
 
     def _note_seen(self) -> None:
@@ -236,7 +217,7 @@ class ProcedureDialog(BaseDialog[bool]):
             self._say(str(exc))
             return
         self._say("")
-        self.done = next((i for i in self.order if i > self.done), self.total)
+        self.done += 1
         self._render_steps()
 
     def action_confirm(self) -> None:

@@ -49,7 +49,6 @@ class View:
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     tree_observations: dict[str, dict[str, bool]] = field(default_factory=dict)
-    handover: Any = None  # the engine's Handover when it stopped for a habilitated colleague
 
 
 class DiagnosisScreen(BaseScreen[None]):
@@ -83,10 +82,6 @@ class DiagnosisScreen(BaseScreen[None]):
         # Measurements whose lockout the engine refused to raise (e.g. a habilitation the
         # technician lacks): never shown as locked out; Enter asks the engine again.
         self._lockout_refused: set[str] = set()
-        # Readings outside the technician's habilitations: who takes them (name, habilitation).
-        self._taken_by: dict[str, tuple[str, str]] = {}
-        self._awaiting_release = False  # a reading under lockout was sent: release it after
-        self._release_due = False  # ...it was recorded: the release comes after any alert
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -134,7 +129,6 @@ class DiagnosisScreen(BaseScreen[None]):
             notes=list(getattr(s, "notes", [])),
             suggestions=list(getattr(s, "suggestions", [])),
             tree_observations=dict(getattr(s, "tree_observations", {})),
-            handover=_handover(s),
         )
 
     @work(thread=True, exclusive=True, group="engine")
@@ -186,15 +180,12 @@ class DiagnosisScreen(BaseScreen[None]):
             self.current = view.proposal.measurement if view.proposal is not None else None
         self._show_status(view)
         self._show_card()
-        release = self._awaiting_release and error is None
-        self._awaiting_release = False
         if error is None:
             self.query_one("#answer", Input).value = ""
             if not keep_current:
                 self.query_one("#card-box", VerticalScroll).scroll_home(animate=False)
         # The answer field and its error line are at the top of the body: keep them in view.
         self.query_one("#diag-body", VerticalScroll).scroll_home(animate=False)
-        self._release_due = self._release_due or release
         self._check_safety()
 
     def _show_status(self, view: View) -> None:
@@ -236,11 +227,6 @@ class DiagnosisScreen(BaseScreen[None]):
         if m is None:
             view = self.view
             reason = view.stop_reason if view is not None else None
-            if reason == "handover" and view is not None and view.handover is not None:
-                card.show_message(self.t("diag.handover_title"), self._handover_text(view))
-                answer.placeholder = self.t("diag.conclude_hint")
-                answer.disabled = False
-                return
             card.show_message(
                 self.t("diag.no_more_title"),
                 self.t(f"diag.no_more.{reason or 'none'}"),
@@ -257,69 +243,6 @@ class DiagnosisScreen(BaseScreen[None]):
             procedure_name=kb_text(procedure.name, self.lang) if procedure else "",
         )
         answer.placeholder = answer_hint(m, self.lang)
-
-    def _handover_text(self, view: View) -> str:
-        """The hand-over card: what the colleague must measure, with which habilitation."""
-        h = view.handover
-        m = getattr(getattr(h, "measurement", None), "measurement", None)
-        name = kb_text(m.name, self.lang) if m is not None else ""
-        return self.t(
-            "diag.handover",
-            measurement=name,
-            habilitation=getattr(h, "habilitation", "") or "",
-        )
-
-    def _release_lockouts(self) -> bool:
-        """After the reading under lockout: its release step (déconsignation), with engines
-        that keep it for after the measurement (``applied_lockouts``). True if one is shown."""
-        applied = list(getattr(self.session, "applied_lockouts", None) or ())
-        release = getattr(self.session, "release_lockout", None)
-        if not applied or not callable(release):
-            return False
-        pid = applied[0]
-        try:
-            procedure = self.session.kb.procedure(pid)
-        except KeyError:
-            return False
-        from diagnosis.ui.dialogs.procedure import ProcedureDialog
-
-        last = len(procedure.steps) - 1
-        dialog = ProcedureDialog(
-            procedure,
-            self.t("diag.release_reason"),
-            ack_step=lambda _i: release(pid),
-            ack_all=lambda: None,
-            done=max(last, 0),  # the steps before the measurement are done
-        )
-        self.app.push_screen(dialog, lambda _ok: self.run_engine(None))
-        return True
-
-    # -- habilitation ------------------------------------------------------
-    def _needs_colleague(self, m: Measurement) -> bool:
-        """A reading the technician may not take, with an engine that records who took it."""
-        proposal = self.current_proposal
-        if proposal is None or getattr(proposal, "habilitation_ok", True):
-            return False
-        if m.id in self._taken_by:
-            return False
-        return "taken_by" in _parameters(self.session.answer)
-
-    def _ask_colleague(self, m: Measurement, then: Callable[[], None]) -> None:
-        from diagnosis.ui.dialogs.colleague import ColleagueDialog
-
-        mid = m.id
-
-        def given(who: tuple[str, str] | None) -> None:
-            self.query_one("#answer", Input).focus()
-            if who is None:
-                self.query_one("#answer-error", Static).update(self.t("colleague.cancelled"))
-                return
-            self._taken_by[mid] = who
-            self.notify(self.t("colleague.recorded", name=who[0], hab=who[1]))
-            then()
-
-        hab = m.requires.habilitation or ""
-        self.app.push_screen(ColleagueDialog(kb_text(m.name, self.lang), hab), given)
 
     # -- safety ------------------------------------------------------------
     def _lockout_procedure(self, m: Measurement) -> Any:
@@ -362,20 +285,11 @@ class DiagnosisScreen(BaseScreen[None]):
                 self._alert_done,
             )
             return
-        if self._release_due:
-            self._release_due = False
-            if self._release_lockouts():
-                return
         m = self.current
         if m is None or not m.requires.lockout or m.id in self._lockouts_done:
             return
         if m.id in self._lockout_refused:
             return  # the engine's reason is on the error line
-        if self._needs_colleague(m):
-            # The habilitation first: nobody goes through a lockout for a reading
-            # they may not take.
-            self._ask_colleague(m, self._check_safety)
-            return
         if self._lockout_acknowledged(m) or self._pending_lockout == m.id:
             # Acknowledged step by step in the session log (or the KB has no
             # lockout procedure for the engine to raise): the measurement may be asked.
@@ -391,7 +305,7 @@ class DiagnosisScreen(BaseScreen[None]):
     def _prepare(self, mid: str) -> None:
         """(Worker) Ask the engine to raise ``mid``'s lockout; note a refusal."""
         try:
-            self.session.prepare(mid, **_taken_by_kw(self.session.prepare, self._taken_by.get(mid)))
+            self.session.prepare(mid)
         except DiagnosisError:
             # Refused: the lockout was NOT applied. Never fall through to "done".
             self._lockout_refused.add(mid)
@@ -447,13 +361,8 @@ class DiagnosisScreen(BaseScreen[None]):
             self._lockout_refused.discard(m.id)  # ask the engine again (a colleague came…)
             self._check_safety()
             return
-        if self._needs_colleague(m):
-            self._ask_colleague(m, lambda: self._submitted(event))
-            return
         mid = m.id
-        self._awaiting_release = m.requires.lockout
-        kw = _taken_by_kw(self.session.answer, self._taken_by.get(mid))
-        self.run_engine(lambda: self.session.answer(mid, raw, **kw), keep_current=True)
+        self.run_engine(lambda: self.session.answer(mid, raw), keep_current=True)
 
     def action_card_page(self, direction: int) -> None:
         """PageUp/PageDown: scroll a card taller than its box."""
@@ -567,38 +476,6 @@ class DiagnosisScreen(BaseScreen[None]):
             )
 
 
-def _parameters(fn: Any) -> set[str]:
-    import inspect
-
-    try:
-        return set(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return set()
-
-
-def _taken_by_kw(fn: Any, who: tuple[str, str] | None) -> dict[str, Any]:
-    """``{"taken_by": who}`` for an engine call that records who took a reading, else {}."""
-    return {"taken_by": who} if who is not None and "taken_by" in _parameters(fn) else {}
-
-
-def _steps_later(session: Any, procedure: Any) -> list[int]:
-    """Steps not to acknowledge before the measurement (a lockout's release), when the
-    engine says so (``steps_to_acknowledge``); none with an engine that does not."""
-    now = getattr(session, "steps_to_acknowledge", None)
-    if not callable(now):
-        return []
-    keep = set(now(procedure.id))
-    return [i for i in range(len(procedure.steps)) if i not in keep]
-
-
-def _handover(session: Any) -> Any:
-    """The engine's hand-over when the session stopped for one (engines that have it)."""
-    if getattr(session, "stop_reason", None) != "handover":
-        return None
-    due = getattr(session, "handover", None)
-    return due() if callable(due) else due
-
-
 def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done: int) -> Any:
     from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
@@ -612,7 +489,6 @@ def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done
             ack_step=lambda i: session.acknowledge_step(pid, i),
             ack_all=lambda: session.acknowledge(pid),
             done=done,
-            later=_steps_later(session, procedure),
         )
     # A lockout the engine does not hold as an alert: acknowledged in the UI only.
     return ProcedureDialog(procedure, reason, ack_step=lambda i: None, ack_all=lambda: None)
