@@ -79,9 +79,6 @@ class DiagnosisScreen(BaseScreen[None]):
         self.busy = False
         self._lockouts_done: set[str] = set()
         self._pending_lockout: str | None = None  # measurement whose lockout the engine raises
-        # Measurements whose lockout the engine refused to raise (e.g. a habilitation the
-        # technician lacks): never shown as locked out; Enter asks the engine again.
-        self._lockout_refused: set[str] = set()
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -186,6 +183,12 @@ class DiagnosisScreen(BaseScreen[None]):
                 self.query_one("#card-box", VerticalScroll).scroll_home(animate=False)
         # The answer field and its error line are at the top of the body: keep them in view.
         self.query_one("#diag-body", VerticalScroll).scroll_home(animate=False)
+        if error is not None and self._pending_lockout is not None:
+            # The engine refused to raise the lockout (a habilitation the technician lacks…):
+            # it is NOT applied, so never fall through to "lockout acknowledged"; the reason
+            # is on the error line, and Enter asks the engine again.
+            self._pending_lockout = None
+            return
         self._check_safety()
 
     def _show_status(self, view: View) -> None:
@@ -288,8 +291,6 @@ class DiagnosisScreen(BaseScreen[None]):
         m = self.current
         if m is None or not m.requires.lockout or m.id in self._lockouts_done:
             return
-        if m.id in self._lockout_refused:
-            return  # the engine's reason is on the error line
         if self._lockout_acknowledged(m) or self._pending_lockout == m.id:
             # Acknowledged step by step in the session log (or the KB has no
             # lockout procedure for the engine to raise): the measurement may be asked.
@@ -300,19 +301,7 @@ class DiagnosisScreen(BaseScreen[None]):
         # acknowledged is in the session log (who, when) and survives a resume.
         mid = m.id
         self._pending_lockout = mid
-        self.run_engine(lambda: self._prepare(mid), keep_always=True)
-
-    def _prepare(self, mid: str) -> None:
-        """(Worker) Ask the engine to raise ``mid``'s lockout; note a refusal."""
-        try:
-            self.session.prepare(mid)
-        except DiagnosisError:
-            # Refused: the lockout was NOT applied. Never fall through to "done".
-            self._lockout_refused.add(mid)
-            if self._pending_lockout == mid:
-                self._pending_lockout = None
-            raise
-        self._lockout_refused.discard(mid)
+        self.run_engine(lambda: self.session.prepare(mid), keep_always=True)
 
     def _alert_reason(self, alert: Any, view: View) -> str:
         """Why the alert was raised, in words: the critical reading, the rule, the symptom."""
@@ -358,7 +347,6 @@ class DiagnosisScreen(BaseScreen[None]):
             self.query_one("#diag-body", VerticalScroll).scroll_home(animate=False)
             return
         if m.requires.lockout and m.id not in self._lockouts_done:
-            self._lockout_refused.discard(m.id)  # ask the engine again (a colleague came…)
             self._check_safety()
             return
         mid = m.id
