@@ -125,7 +125,7 @@ async def test_a_lockout_the_engine_refuses_is_never_shown_as_done(make_app) -> 
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, habilitations=("B0",))
+        await sign_in(pilot, habilitations=("BR",))  # a refusal for any reason (stand-in)
         await pick_equipment(pilot, "press")
         await start(pilot, "short")
         screen = app.screen
