@@ -119,7 +119,9 @@ class DiagnosisApp(App[None]):
     def action_help(self) -> None:
         from diagnosis.ui.dialogs.help import HelpDialog
 
-        if not isinstance(self.screen, HelpDialog):
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)  # F1 again closes the help
+        else:
             self.push_screen(HelpDialog(self.screen.__class__.__name__))
 
     def action_dashboard(self) -> None:

@@ -121,6 +121,17 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
     if len(set(choices)) != len(choices):
         report(_at(m, "choices"), f"{label}: choices are repeated")
         ok = False
+    labels: list[tuple[str, Text]] = []
+    for entry in m.get("choice_labels") or ():
+        choice = str(entry.get("choice", ""))
+        if choice not in choices:
+            report(
+                getattr(entry, "pos", _at(m, "choice_labels")),
+                f"{label}: choice_labels names '{choice}', which is not one of the choices",
+            )
+            ok = False
+            continue
+        labels.append((choice, _text(entry.get("name"))))
     normal = m.get("normal")
     if kind == "numeric":
         if normal is not None and normal != "normal":
@@ -158,6 +169,7 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         on_critical=m.get("on_critical"),
         normal=normal,
         choices=choices,
+        choice_labels=tuple(labels),
         description=_text(m.get("description")),
         equipment=equipment,
         pos=m.pos,

@@ -140,12 +140,21 @@ class Measurement:
     on_critical: str | None = None
     normal: str = "normal"
     choices: tuple[str, ...] = ()
+    # extension: what each choice is called, per language (``choice_labels`` in the KB)
+    choice_labels: tuple[tuple[str, Text], ...] = ()
     description: Text = field(default_factory=lambda: Text(()))
     equipment: str = ""
     pos: SourcePos = _NOWHERE
     # extension: "difference" when the value is an interval (actual - setpoint,
     # a rise): unit conversion then ignores the offsets (72 °F difference = 40 K)
     quantity: str | None = None
+
+    def choice_label(self, choice: str, lang: str) -> str:
+        """The name of ``choice`` in ``lang`` (the id itself when the KB names none)."""
+        for key, text in self.choice_labels:
+            if key == choice:
+                return text.get(lang) or choice
+        return choice
 
     @property
     def states(self) -> tuple[str, ...]:

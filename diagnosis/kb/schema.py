@@ -92,6 +92,11 @@ REQUIRES = Obj(
         "procedure": F("id", nullable=True),
     },
 )
+CHOICE_LABEL = Obj(
+    "choice_label",
+    {"choice": F("str", True), "name": F("text", True)},
+    doc="What a choice of a choice measurement is called, per language.",
+)
 MEASUREMENT = Obj(
     "measurement",
     {
@@ -104,6 +109,7 @@ MEASUREMENT = Obj(
         "instrument": TEXT,
         "point": TEXT,
         "cost_min": F("nonneg"),
+        "choice_labels": F("list", item=CHOICE_LABEL),
         "requires": F("obj", item=REQUIRES),
         "on_critical": F("id", nullable=True),
         "normal": F("state"),

@@ -22,7 +22,9 @@ makes the value ``low``/``high`` as well as critical. Rule conditions
 Answers are parsed leniently but never guessed: ``"4,2 bar"``, ``"4.2"``,
 ``4.2`` (from YAML), ``"58 psi"`` (converted to the KB's unit), ``oui`` /
 ``non`` / ``yes`` / ``no`` / ``true`` / ``false`` / ``o`` / ``n`` / ``1`` / ``0``,
-a choice id (case, accents and ``-``/``_``/space ignored). ``None``, ``"n/a"``,
+a choice by its number in the list (``1``…), its id or its label in any
+language, or a prefix of one of them that names a single choice (case,
+accents and ``-``/``_``/space ignored; see :func:`match_choice`). ``None``, ``"n/a"``,
 ``"nd"``, ``"non disponible"``… mean *not available*, except where the word is
 one of the measurement's own choices (``none`` on a leak-location
 measurement is the observation "no leak", not a missing reading). Anything else raises a
@@ -34,6 +36,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diagnosis.errors import SessionError
@@ -251,11 +254,37 @@ def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
     return Interpretation(value, None, "true" if value else "false", False, True, text)
 
 
-def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def match_choice(
+    text: str, choices: Sequence[str], labels: Mapping[str, Sequence[str]] | None = None
+) -> list[str]:
+    """The choices that ``text`` may name: one = a match, none or several = not a match.
+
+    Tried in order, case, accents and ``-``/``_``/space ignored: the number of
+    its id or one of its ``labels`` exactly, then its number in the list
+    (1-based), then the choices whose id or a label starts with ``text``.
+    """
     wanted = _fold(text)
-    for choice in m.choices:
-        if _fold(choice) == wanted:
-            return Interpretation(choice, None, choice, False, True, text)
-    raise SessionError(
-        tr("rules.error.bad_choice", lang, measurement=name, raw=text, choices=", ".join(m.choices))
+    if not wanted:
+        return []
+    names = {c: [_fold(c), *(_fold(lb) for lb in (labels or {}).get(c, ()))] for c in choices}
+    exact = [c for c in choices if wanted in names[c]]
+    if exact:
+        return exact
+    if wanted.isdigit():
+        n = int(wanted)
+        return [choices[n - 1]] if 1 <= n <= len(choices) else []
+    return [c for c in choices if any(n.startswith(wanted) for n in names[c])]
+
+
+def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+    labels: dict[str, list[str]] = {}
+    for choice, label in m.choice_labels:
+        labels.setdefault(choice, []).extend(v for _, v in label.values)
+    found = match_choice(text, m.choices, labels)
+    if len(found) == 1:
+        return Interpretation(found[0], None, found[0], False, True, text)
+    listed = ", ".join(
+        f"{m.choices.index(c) + 1} {m.choice_label(c, lang)}" for c in found or m.choices
     )
+    key = "rules.error.ambiguous_choice" if found else "rules.error.bad_choice"
+    raise SessionError(tr(key, lang, measurement=name, raw=text, choices=listed))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from ui_pilot import answer, pick_equipment, settle, sign_in, start
 
 from diagnosis.session.events import ConclusionReached
 from diagnosis.ui.screens.conclusion import ConclusionScreen
 from diagnosis.ui.screens.diagnosis import DiagnosisScreen
+from diagnosis.ui.widgets.fields import FieldText
 
 
 async def _concluding(pilot) -> DiagnosisScreen:
@@ -39,7 +40,7 @@ async def test_unknown_cause_records_what_was_ruled_out(make_app) -> None:
         assert conclusion.root_cause == "_unknown" and conclusion.confirmed
         assert "wet-material" in conclusion.ruled_out
         assert "Material not dried" in str(screen.query_one("#ruled-out", Static).render())
-        assert screen.query_one("#remedy", Input).value == ""
+        assert screen.query_one("#remedy", FieldText).value == ""
 
 
 async def test_resumed_concluded_session_opens_the_conclusion(make_app) -> None:
@@ -59,4 +60,4 @@ async def test_resumed_concluded_session_opens_the_conclusion(make_app) -> None:
         assert isinstance(screen, ConclusionScreen)
         assert screen.session.id == session_id
         assert screen.root == "heater-burnt"
-        assert screen.query_one("#why-0", Input).value == "Melt is too cold to fill the mould"
+        assert screen.query_one("#why-0", FieldText).value == "Melt is too cold to fill the mould"

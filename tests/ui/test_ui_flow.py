@@ -22,6 +22,7 @@ from diagnosis.ui.screens.equipment import EquipmentScreen
 from diagnosis.ui.screens.problem import ProblemScreen
 from diagnosis.ui.screens.report import ReportScreen
 from diagnosis.ui.screens.technician import TechnicianScreen
+from diagnosis.ui.widgets.fields import FieldText
 
 
 async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: str) -> None:
@@ -58,12 +59,12 @@ async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: st
         assert causes.get_option_at_index(causes.highlighted or 0).id == "heater-burnt"
         await pilot.press("enter")
         await settle(pilot)
-        why = app.screen.query_one("#why-0", Input).value
+        why = app.screen.query_one("#why-0", FieldText).value
         assert why == "Melt is too cold to fill the mould"
         assert "Melt temperature at nozzle" in str(
             app.screen.query_one("#why-ev-0", Static).render()
         )
-        assert app.screen.query_one("#remedy", Input).value.startswith("Replace heater band")
+        assert app.screen.query_one("#remedy", FieldText).value.startswith("Replace heater band")
         assert app.screen.query_one("#labour", Input).value == "45"
         app.screen.query_one("#downtime", Input).value = "1 h"  # not minutes: refused
         await pilot.press("ctrl+s")
@@ -73,8 +74,8 @@ async def test_complete_diagnosis_to_report(make_app, tmp_path: Path, db_url: st
         )
         app.screen.query_one("#downtime", Input).value = "62,5"
         app.screen.query_one("#activity", Select).value = "replace"
-        app.screen.query_one("#validation", Input).value = "Heat-up test of zone 2"
-        app.screen.query_one("#validation-result", Input).value = "230 °C reached in 12 min"
+        app.screen.query_one("#validation", FieldText).value = "Heat-up test of zone 2"
+        app.screen.query_one("#validation-result", FieldText).value = "230 °C reached in 12 min"
         app.screen.query_one("#validation-status", Select).value = "passed"
         await pilot.press("ctrl+s")
         await settle(pilot)

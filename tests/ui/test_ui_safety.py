@@ -19,7 +19,8 @@ async def test_safety_rule_alert_must_be_acknowledged_step_by_step(make_app) -> 
         dialog = app.screen
         assert isinstance(dialog, ProcedureDialog)
         assert dialog.procedure.id == "stop-and-alert"
-        assert "Smoke from the barrel" in dialog.reason or "smoke-means-stop" in dialog.reason
+        # The rule in words (its conditions), never its id.
+        assert dialog.reason == "Safety rule of the knowledge base — Smoke from the barrel"
         await pilot.press("escape")  # cannot be dismissed
         await pilot.pause()
         assert app.screen is dialog and dialog.done == 0
@@ -133,3 +134,35 @@ async def test_excluded_cause_is_dimmed_with_its_reason(make_app) -> None:
         assert all(c != "heater-burnt" for c, _ in screen.view.ranking)
         text = screen_text(app)
         assert "Heater band zone 2 burnt out" in text and "excluded:" in text
+
+
+async def test_a_lockout_the_engine_refuses_is_never_shown_as_done(make_app) -> None:
+    """An engine may refuse to raise a lockout (a habilitation the technician lacks, issue 10
+    item 2): the card must not then say the lockout is done, nor let the reading through."""
+    from diagnosis.errors import SessionError
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, habilitations=("BR",))  # a refusal for any reason (stand-in)
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        calls: list[str] = []
+
+        def refuse(mid: str, **_kw: object) -> None:
+            calls.append(mid)
+            raise SessionError("Zone 2 heater current present: habilitation BR needed")
+
+        screen.session.prepare = refuse
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"heater", "enter")
+        await settle(pilot)
+        assert app.screen is screen and calls == ["heater-current"]
+        assert "heater-current" not in screen._lockouts_done
+        text = screen_text(app)
+        assert "habilitation BR needed" in text and "acknowledged:" not in text
+        await answer(pilot, "yes")  # Enter asks the engine again; nothing is recorded
+        assert calls == ["heater-current", "heater-current"]
+        assert screen.session.readings == []

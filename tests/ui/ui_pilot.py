@@ -74,7 +74,7 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
 
 
 async def acknowledge_dialog(pilot: Pilot[Any]) -> None:
-    """Acknowledge every step of the procedure dialog on top, then the procedure.
+    """Tick every step of the procedure dialog on top (Space), then confirm it (Enter).
 
     The button ignores presses during its short "active" effect (a held key
     must not acknowledge several steps): wait for it to end before each press.
@@ -86,16 +86,19 @@ async def acknowledge_dialog(pilot: Pilot[Any]) -> None:
     app = pilot.app
     dialog = app.screen
     assert isinstance(dialog, ProcedureDialog)
-    for _ in range(len(dialog.procedure.steps) + 1):
+    while dialog.done < dialog.total:  # the steps left (a resumed or a release dialog)
         before = dialog.done
         for _attempt in range(50):
             button = dialog.query_one("#ack", Button)
             while button.has_class("-active"):
                 await pilot.pause(0.05)
-            await pilot.press("enter")
+            await pilot.press("space")  # Space ticks the step on the screen
             await pilot.pause()
-            if dialog.done != before or app.screen is not dialog:
+            if dialog.done != before:
                 break
+        assert dialog.done > before
+    await pilot.press("enter")  # Enter confirms, once every step is ticked
+    await pilot.pause()
     assert app.screen is not dialog
     await settle(pilot)
 

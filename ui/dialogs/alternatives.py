@@ -28,7 +28,10 @@ class AlternativesDialog(BaseDialog[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "key.cancel"),
-        Binding("down", "focus_list", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(5)", show=False),
+        Binding("pageup", "move(-5)", show=False),
     ]
 
     def __init__(self, alternatives: Sequence[Any]) -> None:
@@ -62,7 +65,7 @@ class AlternativesDialog(BaseDialog[str | None]):
             score=num(a.score, self.lang, 2),
         )
         return (
-            f"[b]{esc(kb_text(m.name, self.lang))}[/b] [dim]({m.id})[/dim]\n"
+            f"[b]{esc(kb_text(m.name, self.lang))}[/b]\n"
             f"   {info}  {' '.join(flags)}"
         )
 
@@ -92,8 +95,13 @@ class AlternativesDialog(BaseDialog[str | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    def action_focus_list(self) -> None:
-        self.query_one("#alt-list", OptionList).focus()
+    def action_move(self, step: int) -> None:
+        """↑/↓ in the filter move the highlighted line; Enter then takes that line."""
+        listing = self.query_one("#alt-list", OptionList)
+        if not listing.option_count:
+            return
+        current = listing.highlighted if listing.highlighted is not None else 0
+        listing.highlighted = max(0, min(listing.option_count - 1, current + step))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Markdown
 
 from diagnosis.ui.screens.base import BaseDialog
@@ -41,9 +41,13 @@ class HelpDialog(BaseDialog[None]):
         specific = _SCREEN_KEYS.get(self.screen_name)
         if specific:
             parts.insert(0, self.t(f"help.screen.{specific}"))
-        with Vertical(classes="dialog help"):
+        # A focused scroll box: ↑/↓, PageUp/PageDown, Home/End scroll the help.
+        with Vertical(classes="dialog help"), VerticalScroll(id="help-scroll"):
             yield Markdown("\n\n".join(parts), id="help-text")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll", VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

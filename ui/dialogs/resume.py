@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from diagnosis.i18n import format_datetime
 from diagnosis.ui.screens.base import BaseDialog
-from diagnosis.ui.text import esc
+from diagnosis.ui.text import esc, kb_text
 
 __all__ = ["ResumeDialog"]
 
@@ -46,12 +46,28 @@ class ResumeDialog(BaseDialog[str | None]):
         when = getattr(s, "updated_at", None) or getattr(s, "started_at", None)
         stamp = format_datetime(when.astimezone(), self.lang) if when is not None else ""
         steps = getattr(s, "steps", 0)
-        symptoms = ", ".join(getattr(s, "symptoms", ()) or ())
+        # Names in the user's language, not the KB's ids (an id the KB no longer has stays).
+        symptoms = ", ".join(self._entity_name("symptom", sid, s.equipment) for sid in s.symptoms or ())
         return esc(
-            f"{stamp}  {s.equipment}  {s.technician}  "
+            f"{stamp}  {self._equipment_name(s.equipment)}  {s.technician}  "
             + self.t("resume.steps", n=steps)
             + (f"  ({symptoms})" if symptoms else "")
         )
+
+    def _equipment_name(self, equipment_id: str) -> str:
+        try:
+            return kb_text(self.dapp.kb.equipment(equipment_id).equipment.name, self.lang)
+        except (KeyError, AttributeError):
+            return equipment_id
+
+    def _entity_name(self, kind: str, entity_id: str, equipment_id: str) -> str:
+        try:
+            eq = self.dapp.kb.equipment(equipment_id)
+            if eq.has(kind, entity_id):
+                return kb_text(getattr(eq, kind)(entity_id).name, self.lang)
+        except (KeyError, AttributeError):
+            pass
+        return entity_id
 
     def on_mount(self) -> None:
         self.query_one("#resume-list", OptionList).focus()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from diagnosis.i18n import tr
@@ -15,6 +17,10 @@ if TYPE_CHECKING:
 __all__ = ["BaseDialog", "BaseScreen"]
 
 ResultT = TypeVar("ResultT")
+
+# Key descriptions that Textual's own widgets show in the footer, as catalog keys.
+WIDGET_KEYS = {"Dismiss menu": "key.dismiss_menu", "Open link": "key.open_link"}
+HELP_KEY = "f1"
 
 
 class _Helpers:
@@ -43,10 +49,28 @@ class _Helpers:
     def t(self, key: str, **kwargs: object) -> str:
         return tr(key, self.lang, **kwargs)
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's keys: F1 (help) first, so that a narrow footer never cuts it off,
+        and the keys of Textual's own widgets in the user's language."""
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        ordered = {k: v for k, v in bindings.items() if k == HELP_KEY}
+        for key, active in bindings.items():
+            if key == HELP_KEY:
+                continue
+            desc = active.binding.description
+            catalog = WIDGET_KEYS.get(desc) or (desc if desc.startswith("key.") else "")
+            if catalog:
+                active = active._replace(binding=replace(active.binding, description=self.t(catalog)))
+            ordered[key] = active
+        return ordered
+
 
 class BaseScreen(_Helpers, Screen[ResultT]):
     """A workflow screen."""
 
 
 class BaseDialog(_Helpers, ModalScreen[ResultT]):
-    """A modal dialog."""
+    """A modal dialog (F1 opens the help here too: a modal screen hides the app's keys)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding(HELP_KEY, "app.help", "key.help")]

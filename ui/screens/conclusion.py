@@ -17,9 +17,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
 from textual.widgets import (
     Button,
-    Checkbox,
     Footer,
     Header,
     Input,
@@ -35,11 +35,14 @@ from diagnosis.i18n import format_percent, split_value_unit
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text, num
+from diagnosis.ui.widgets.fields import FieldInput, FieldText
 from diagnosis.ui.widgets.readings import reading_value
+from diagnosis.ui.widgets.ticks import TickBox
 
 __all__ = ["ACTIVITIES", "ConclusionScreen"]
 
 UNKNOWN = "_unknown"
+PENDING = "pending"  # no validation result yet: saved as "validation pending"
 # ISO 14224 Table B.5 maintenance activities (domain.md §1.6).
 ACTIVITIES = (
     "replace",
@@ -84,8 +87,11 @@ class ConclusionScreen(BaseScreen[None]):
                 for i in range(MAX_WHY):
                     with Horizontal(classes="why-row"):
                         yield Label(f"{i + 1}.", classes="why-num")
-                        yield Input(
-                            id=f"why-{i}", placeholder=self.t("concl.why_placeholder"), compact=True
+                        yield FieldText(
+                            id=f"why-{i}",
+                            placeholder=self.t("concl.why_placeholder"),
+                            compact=True,
+                            classes="field-text",
                         )
                     yield Static("", id=f"why-ev-{i}", classes="why-evidence")
                 yield Label(self.t("concl.family"), classes="section")
@@ -96,8 +102,11 @@ class ConclusionScreen(BaseScreen[None]):
                     prompt=self.t("concl.family_prompt"),
                 )
                 yield Label(self.t("concl.remedy"), classes="section")
-                yield Input(
-                    id="remedy", placeholder=self.t("concl.remedy_placeholder"), compact=True
+                yield FieldText(
+                    id="remedy",
+                    placeholder=self.t("concl.remedy_placeholder"),
+                    compact=True,
+                    classes="field-text",
                 )
                 yield Select(
                     [(self.t(f"activity.{a}"), a) for a in ACTIVITIES],
@@ -108,31 +117,46 @@ class ConclusionScreen(BaseScreen[None]):
                 yield Static("", id="parts", classes="hint")
                 with Horizontal(classes="row"):
                     yield Label(self.t("concl.labour"), classes="field-label")
-                    yield Input(id="labour", classes="short", type="text", compact=True)
+                    yield FieldInput(id="labour", classes="short", type="text", compact=True)
                     yield Label(self.t("concl.downtime"), classes="field-label")
-                    yield Input(id="downtime", classes="short", type="text", compact=True)
-                yield Checkbox(self.t("concl.lockout_done"), id="lockout-done", compact=True)
+                    yield FieldInput(id="downtime", classes="short", type="text", compact=True)
+                yield TickBox(self.t("concl.lockout_done"), id="lockout-done", compact=True)
                 yield Label(self.t("concl.validation"), classes="section")
-                yield Input(
+                yield FieldText(
                     id="validation",
                     placeholder=self.t("concl.validation_placeholder"),
                     compact=True,
+                    classes="field-text",
                 )
-                yield Input(
+                yield FieldText(
                     id="validation-result",
                     placeholder=self.t("concl.result_placeholder"),
                     compact=True,
+                    classes="field-text",
                 )
+                # No result yet is said in words: the record is "validation pending".
                 yield Select(
-                    [(self.t("concl.passed"), "passed"), (self.t("concl.failed"), "failed")],
+                    [
+                        (self.t("concl.pending"), PENDING),
+                        (self.t("concl.passed"), "passed"),
+                        (self.t("concl.failed"), "failed"),
+                    ],
                     id="validation-status",
-                    allow_blank=True,
-                    prompt=self.t("concl.not_tested"),
+                    allow_blank=False,
+                    value=PENDING,
                 )
+                yield Static(self.t("concl.pending_hint"), id="pending-hint", classes="hint")
             yield Static("", id="conclusion-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("concl.save"), variant="primary", id="save", compact=True)
         yield Footer(compact=True)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Tab scrolls the form to the focused field (Textual leaves a multi-line field
+        below the fold)."""
+        body = self.query_one("#conclusion-body", VerticalScroll)
+        if body in event.widget.ancestors:
+            body.scroll_to_widget(event.widget, animate=False)
 
     # -- cause choice --------------------------------------------------------
     def on_mount(self) -> None:
@@ -186,7 +210,7 @@ class ConclusionScreen(BaseScreen[None]):
         links = list(s.why) if s.why else list(s.suggested_why())
         readings = {r.measurement: r for r in s.readings}
         for i in range(MAX_WHY):
-            box = self.query_one(f"#why-{i}", Input)
+            box = self.query_one(f"#why-{i}", FieldText)
             ev = self.query_one(f"#why-ev-{i}", Static)
             link = links[i] if i < len(links) else None
             box.value = link.text if link else ""
@@ -198,7 +222,7 @@ class ConclusionScreen(BaseScreen[None]):
             family.value = chosen_family
         else:
             family.clear()
-        remedy = self.query_one("#remedy", Input)
+        remedy = self.query_one("#remedy", FieldText)
         remedy.value = kb_text(cause.remedy, self.lang) if cause else ""
         self.query_one("#labour", Input).value = (
             num(cause.repair_min, self.lang) if cause and cause.repair_min is not None else ""
@@ -210,7 +234,7 @@ class ConclusionScreen(BaseScreen[None]):
         self.query_one("#parts", Static).update(
             self.t("concl.parts", parts=parts) if parts else self.t("concl.no_parts")
         )
-        self.query_one("#validation", Input).value = (
+        self.query_one("#validation", FieldText).value = (
             kb_text(cause.validation, self.lang) if cause else ""
         )
         needs_lockout = any(
@@ -218,7 +242,7 @@ class ConclusionScreen(BaseScreen[None]):
             and s.equipment.measurement(r.measurement).requires.lockout
             for r in s.readings
         )
-        self.query_one("#lockout-done", Checkbox).value = needs_lockout
+        self.query_one("#lockout-done", TickBox).value = needs_lockout
         ruled = self.query_one("#ruled-out", Static)
         if cause_id == UNKNOWN:
             conclusion = s.conclusion
@@ -231,24 +255,36 @@ class ConclusionScreen(BaseScreen[None]):
             ruled.update(self.t("concl.ruled_out", causes=", ".join(names) or "—"))
         else:
             ruled.update("")
-        self.query_one("#why-0", Input).focus()
+        self.query_one("#why-0", FieldText).focus()
 
     def _evidence(self, measurement: str | None, readings: dict[str, Any]) -> str:
         if not measurement:
             return self.t("concl.no_evidence")
         r = readings.get(measurement)
         try:
-            name = kb_text(self.session.equipment.measurement(measurement).name, self.lang)
+            m = self.session.equipment.measurement(measurement)
         except KeyError:
-            name = measurement
+            m = None
+        name = kb_text(m.name, self.lang) if m is not None else measurement
         if r is None:
             return self.t("concl.evidence_missing", measurement=esc(name))
-        return self.t(
-            "concl.evidence",
-            measurement=esc(name),
-            value=esc(reading_value(r, self.lang)),
-            state=r.state or "",
-        )
+        value = reading_value(r, self.lang, m)
+        state = self._state(m, r.state)
+        if not state or state == value:  # a choice, or yes/no: its value says it all
+            return self.t("concl.evidence_plain", measurement=esc(name), value=esc(value))
+        return self.t("concl.evidence", measurement=esc(name), value=esc(value), state=esc(state))
+
+    def _state(self, m: Any, state: str | None) -> str:
+        """A reading's state in words: ``bas``, ``oui``, a choice's label."""
+        if not state:
+            return ""
+        if m is None:
+            return state
+        if m.kind == "numeric":
+            return self.t(f"state.{state}")
+        if m.kind == "boolean":
+            return self.t(f"bool.{state}")
+        return str(m.choice_label(state, self.lang))
 
     # -- saving ----------------------------------------------------------------
     @on(Button.Pressed, "#save")
@@ -264,13 +300,13 @@ class ConclusionScreen(BaseScreen[None]):
         old = list(self.session.why) or list(self.session.suggested_why())
         links = []
         for i in range(MAX_WHY):
-            text = self.query_one(f"#why-{i}", Input).value.strip()
+            text = " ".join(self.query_one(f"#why-{i}", FieldText).value.split())
             if text:
                 # An edited link keeps the reading that verified the template's link.
                 evidence = old[i].evidence if i < len(old) else None
                 links.append(WhyLink(text=text, evidence=evidence))
         family = self.query_one("#family", Select).value
-        remedy = self.query_one("#remedy", Input).value.strip()
+        remedy = self.query_one("#remedy", FieldText).value.strip()
         activity = self.query_one("#activity", Select).value
         labour_raw = self.query_one("#labour", Input).value.strip()
         downtime_raw = self.query_one("#downtime", Input).value.strip()
@@ -284,12 +320,12 @@ class ConclusionScreen(BaseScreen[None]):
             PartUsed(ref=p.ref, name=kb_text(p.name, self.lang), qty=p.qty)
             for p in (cause.parts if cause else ())
         ]
-        test = self.query_one("#validation", Input).value.strip()
-        result = self.query_one("#validation-result", Input).value.strip()
+        test = self.query_one("#validation", FieldText).value.strip()
+        result = self.query_one("#validation-result", FieldText).value.strip()
         status = self.query_one("#validation-status", Select).value
-        if isinstance(status, str) and not test:
+        if status in ("passed", "failed") and not test:
             self.query_one("#conclusion-error", Static).update(self.t("concl.need_test"))
-            self.query_one("#validation", Input).focus()
+            self.query_one("#validation", FieldText).focus()
             return
         plan = {
             "links": links,
@@ -299,10 +335,11 @@ class ConclusionScreen(BaseScreen[None]):
             "parts": parts if remedy else [],
             "labour": labour,
             "downtime": downtime,
-            "lockout": self.query_one("#lockout-done", Checkbox).value,
+            "lockout": self.query_one("#lockout-done", TickBox).value,
             "test": test,
             "result": result,
-            "passed": status if isinstance(status, str) else None,
+            # "pending" records no validation: the session is then validation pending.
+            "passed": status if status in ("passed", "failed") else None,
         }
         self.busy = True
         self._save(plan)

@@ -38,7 +38,7 @@ from diagnosis.ui.safety_hooks import (
     taker_for,
 )
 from diagnosis.ui.screens.base import BaseScreen
-from diagnosis.ui.text import kb_text
+from diagnosis.ui.text import kb_text, rule_text
 from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
 from diagnosis.ui.widgets.hypotheses import HypothesesPanel
 from diagnosis.ui.widgets.readings import ReadingsPanel, reading_value
@@ -75,6 +75,8 @@ class DiagnosisScreen(BaseScreen[None]):
         Binding("ctrl+g", "fault_tree", "key.tree"),
         Binding("ctrl+f", "conclude", "key.conclude"),
         Binding("escape", "leave", "key.leave"),
+        Binding("pageup", "card_page(-1)", show=False, priority=True),
+        Binding("pagedown", "card_page(1)", show=False, priority=True),
     ]
 
     def __init__(self, session: Any) -> None:
@@ -97,7 +99,11 @@ class DiagnosisScreen(BaseScreen[None]):
         with VerticalScroll(id="diag-body"):
             with Vertical(id="work-pane"):
                 yield Static("", id="status")
-                yield MeasurementCard(self.lang, id="card")
+                # A long card scrolls inside its own box (PageUp/PageDown): the answer
+                # field and its error line below it stay on the screen at 80×24.
+                with VerticalScroll(id="card-box"):
+                    yield Static("", id="notes", classes="hint")
+                    yield MeasurementCard(self.lang, id="card")
                 yield Input(id="answer", placeholder="")
                 yield Static("", id="answer-error", classes="error")
             with Vertical(id="hyp-pane", classes="panel"):
@@ -107,6 +113,8 @@ class DiagnosisScreen(BaseScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#card-box", VerticalScroll).can_focus = False
+        self._fit_card()
         self.query_one("#hyp-pane").border_title = self.t("diag.hypotheses")
         self.query_one("#readings-pane").border_title = self.t("diag.readings")
         self.query_one("#card", MeasurementCard).show_message(
@@ -183,6 +191,16 @@ class DiagnosisScreen(BaseScreen[None]):
         self._show_card()
         if error is None:
             self.query_one("#answer", Input).value = ""
+            if not keep_current:
+                self.query_one("#card-box", VerticalScroll).scroll_home(animate=False)
+        # The answer field and its error line are at the top of the body: keep them in view.
+        self.query_one("#diag-body", VerticalScroll).scroll_home(animate=False)
+        if error is not None and self._pending_lockout is not None:
+            # The engine refused to raise the lockout (a habilitation the technician lacks…):
+            # it is NOT applied, so never fall through to "lockout acknowledged"; the reason
+            # is on the error line, and Enter asks the engine again.
+            self._pending_lockout = None
+            return
         self._check_safety()
 
     def _show_status(self, view: View) -> None:
@@ -201,9 +219,10 @@ class DiagnosisScreen(BaseScreen[None]):
             parts.append(self.t("diag.tree_observed", n=observed))
         if view.stop_reason:
             parts.append(self.t(f"diag.stop.{view.stop_reason}"))
-        for note in view.notes[-1:]:
-            parts.append("ℹ " + note)
         self.query_one("#status", Static).update(" · ".join(parts))
+        notes = self.query_one("#notes", Static)
+        notes.update("\n".join("ℹ " + note for note in view.notes[-1:]))
+        notes.display = bool(view.notes)
 
     def _cause_name(self, cause_id: str) -> str:
         if cause_id == "_unknown":
@@ -329,7 +348,7 @@ class DiagnosisScreen(BaseScreen[None]):
             name = kb_text(eq.symptom(alert.trigger).name, self.lang)
             return self.t("diag.alert.safety_symptom", symptom=name)
         if alert.reason == "rule":
-            return self.t("diag.alert.rule", rule=alert.trigger)
+            return self.t("diag.alert.rule", rule=rule_text(eq, alert.trigger, self.lang))
         if alert.reason == "lockout" and eq.has("measurement", alert.trigger):
             name = kb_text(eq.measurement(alert.trigger).name, self.lang)
             return self.t("diag.lockout_reason", measurement=name)
@@ -356,6 +375,7 @@ class DiagnosisScreen(BaseScreen[None]):
             return
         if not raw:
             self.query_one("#answer-error", Static).update(self.t("diag.empty_answer"))
+            self.query_one("#diag-body", VerticalScroll).scroll_home(animate=False)
             return
         if needs_colleague(self.session, m, self._takers):
             bad = bad_answer(m, raw, self.lang)  # a typing error is said first
@@ -390,6 +410,14 @@ class DiagnosisScreen(BaseScreen[None]):
 
         need = m.requires.habilitation or ""
         self.app.push_screen(ColleagueDialog(kb_text(m.name, self.lang), need), chosen)
+
+    def action_card_page(self, direction: int) -> None:
+        """PageUp/PageDown: scroll a card taller than its box."""
+        box = self.query_one("#card-box", VerticalScroll)
+        if direction < 0:
+            box.scroll_page_up(animate=False)
+        else:
+            box.scroll_page_down(animate=False)
 
     def action_not_available(self) -> None:
         if self.busy or self.current is None:
@@ -436,6 +464,10 @@ class DiagnosisScreen(BaseScreen[None]):
             self.current_proposal = picked
             self.chosen = True
             self._show_card()
+            # A new measurement: what was typed (and refused) for the last one goes.
+            self.query_one("#answer", Input).value = ""
+            self.query_one("#answer-error", Static).update("")
+            self.query_one("#card-box", VerticalScroll).scroll_home(animate=False)
             self.query_one("#answer", Input).focus()
             self._check_safety()
 
@@ -475,7 +507,15 @@ class DiagnosisScreen(BaseScreen[None]):
         if self.view is not None and not self.busy:
             self._show_status(self.view)
 
+    def _fit_card(self) -> None:
+        """The card box takes at most ~45% of the height (60% beside the hypotheses)."""
+        share = 0.6 if self.has_class("-wide") else 0.45
+        self.query_one("#card-box", VerticalScroll).styles.max_height = max(
+            5, int(self.size.height * share)
+        )
+
     def on_resize(self) -> None:
+        self._fit_card()
         if self.view is not None:
             narrow = self.has_class("-narrow")
             self.query_one("#hypotheses", HypothesesPanel).show(

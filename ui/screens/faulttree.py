@@ -31,8 +31,14 @@ __all__ = ["FaultTreeScreen"]
 MAX_CUT_SETS = 15
 
 
-def _p(value: float) -> str:
-    return f"{value:.3g}" if value >= 1e-3 or value == 0 else f"{value:.2e}"
+def _p(value: float, lang: str = "en") -> str:
+    """A probability in full: ``0.0348``, ``1.00e-04`` (``1,00e-04`` in French).
+
+    Always written whole: labels put it before any text that may be cut, and
+    table columns never wrap or crop it (a cut ``1.00e-04`` would read ``1``).
+    """
+    text = f"{value:.3g}" if value >= 1e-3 or value == 0 else f"{value:.2e}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 class FaultTreeScreen(BaseScreen[None]):
@@ -98,8 +104,9 @@ class FaultTreeScreen(BaseScreen[None]):
         event = ft.event(nid)
         label = RichText("●  ", style="yellow")
         if event is not None:
+            # The probability first: a narrow pane cuts the name, never the number.
+            label.append(f"p={_p(event.p, self.lang)}  ", style="green")
             label.append(kb_text(event.name, self.lang) or event.id)
-            label.append(f"  p={_p(event.p)}", style="green")
             if event.cause:
                 label.append(f"  → {event.cause}", style="dim")
         else:
@@ -143,33 +150,33 @@ class FaultTreeScreen(BaseScreen[None]):
         head.add_column(style="bold")
         head.add_column()
         head.add_row(self.t("ft.top"), f"{kb_text(ft.name, self.lang) or ft.id} ({ft.top})")
-        head.add_row(self.t("ft.probability"), RichText(_p(result.probability), style="bold green"))
-        head.add_row(self.t("ft.rare_event"), _p(result.rare_event))
-        head.add_row(self.t("ft.mcub"), _p(result.mcub))
+        head.add_row(self.t("ft.probability"), RichText(_p(result.probability, self.lang), style="bold green"))
+        head.add_row(self.t("ft.rare_event"), _p(result.rare_event, self.lang))
+        head.add_row(self.t("ft.mcub"), _p(result.mcub, self.lang))
         head.add_row(self.t("ft.cut_set_count"), str(len(result.cut_sets)))
         cuts = Table(title=self.t("ft.cut_sets"), expand=True, title_justify="left")
-        cuts.add_column(self.t("ft.order"), justify="right")
+        cuts.add_column(self.t("ft.order"), justify="right", no_wrap=True)
         cuts.add_column(self.t("ft.events"), ratio=1)
-        cuts.add_column("P", justify="right")
+        cuts.add_column("P", justify="right", no_wrap=True, min_width=8)
         ranked = sorted(result.cut_sets, key=lambda c: (-c.probability, c.events))
         for c in ranked[:MAX_CUT_SETS]:
             style = "bold" if focus in c.events else ""
-            cuts.add_row(str(c.order), ", ".join(c.events), _p(c.probability), style=style)
+            cuts.add_row(str(c.order), ", ".join(c.events), _p(c.probability, self.lang), style=style)
         if len(ranked) > MAX_CUT_SETS:
             cuts.add_row("", self.t("ft.more", n=len(ranked) - MAX_CUT_SETS), "")
         imp = Table(title=self.t("ft.importance"), expand=True, title_justify="left")
-        imp.add_column(self.t("ft.event"), ratio=1)
+        imp.add_column(self.t("ft.event"), ratio=1, overflow="ellipsis", no_wrap=True)
         for name in ("p", "Birnbaum", "F-V", "RAW", "RRW"):
-            imp.add_column(name, justify="right")
+            imp.add_column(name, justify="right", no_wrap=True, min_width=8)
         for i in sorted(result.importance, key=lambda i: -i.fussell_vesely):
             style = "bold reverse" if i.event == focus else ""
             imp.add_row(
                 i.event,
-                _p(i.probability),
-                _p(i.birnbaum),
-                _p(i.fussell_vesely),
-                f"{i.raw:.3g}",
-                f"{i.rrw:.3g}",
+                _p(i.probability, self.lang),
+                _p(i.birnbaum, self.lang),
+                _p(i.fussell_vesely, self.lang),
+                _p(i.raw, self.lang),
+                _p(i.rrw, self.lang),
                 style=style,
             )
         out.update(Group(head, RichText(""), cuts, RichText(""), imp))

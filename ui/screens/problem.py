@@ -29,6 +29,8 @@ from textual.widgets.selection_list import Selection
 from diagnosis.errors import DiagnosisError
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text, translate_bindings
+from diagnosis.ui.widgets.fields import FieldInput
+from diagnosis.ui.widgets.ticks import TickList
 
 if TYPE_CHECKING:
     from diagnosis.session import Session
@@ -36,11 +38,21 @@ if TYPE_CHECKING:
 
 __all__ = ["QQOQCP_FIELDS", "ProblemScreen"]
 
+ABSENT = "[-]"
 QQOQCP_FIELDS = ("who", "what", "where", "when", "how", "why", "how_much")
 
 
-class SymptomList(SelectionList[str]):
-    """The symptom checklist; ``x`` marks the highlighted symptom as checked and absent."""
+class SymptomList(TickList):
+    """The symptom checklist; ``x`` marks the highlighted symptom as checked and absent.
+
+    Marks: ``[x]`` observed, ``[-]`` checked and absent (its label says so too), ``[ ]``.
+    """
+
+    def mark(self, value: object) -> str:
+        screen = self.screen
+        if isinstance(screen, ProblemScreen) and value in screen.absent:
+            return ABSENT
+        return super().mark(value)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "absent", "key.absent"),
@@ -105,14 +117,14 @@ class ProblemScreen(BaseScreen[None]):
             with Vertical(id="qqoqcp-pane", classes="panel"), Grid(id="qqoqcp"):
                 for name in QQOQCP_FIELDS:
                     yield Label(self.t(f"problem.field.{name}"), classes="field-label")
-                    yield Input(
+                    yield FieldInput(
                         value=self._default(name),
                         placeholder=self.t(f"problem.hint.{name}"),
                         id=f"q-{name}",
                         compact=True,
                     )
                 yield Label(self.t("problem.work_order"), classes="field-label")
-                yield Input(
+                yield FieldInput(
                     id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
                 )
         yield Static("", id="problem-error", classes="error")

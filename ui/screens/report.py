@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Markdown, Static
 
 from diagnosis.errors import DiagnosisError
@@ -85,10 +85,13 @@ class ReportScreen(BaseScreen[None]):
         with Vertical(id="report-body"):
             yield Static(self.t("report.title"), classes="screen-title")
             yield Static(self.t("report.writing"), id="report-paths", classes="panel")
-            yield Markdown("", id="report-preview")
+            # A focused scroll box: ↑/↓, PageUp/PageDown, Home/End scroll the preview.
+            with VerticalScroll(id="report-preview"):
+                yield Markdown("", id="report-markdown")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#report-preview", VerticalScroll).focus()
         self._write()
 
     @work(thread=True, exclusive=True, group="report")
@@ -110,7 +113,7 @@ class ReportScreen(BaseScreen[None]):
         if note:
             lines.append(f"[dim]{esc(note)}[/dim]")
         self.query_one("#report-paths", Static).update("\n".join(lines))
-        self.query_one("#report-preview", Markdown).update(markdown)
+        self.query_one("#report-markdown", Markdown).update(markdown)
 
     def action_new(self) -> None:
         self.dapp.new_diagnosis()

@@ -18,6 +18,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, SelectionList,
 from textual.widgets.selection_list import Selection
 
 from diagnosis.ui.screens.base import BaseScreen
+from diagnosis.ui.widgets.ticks import TickList
 
 __all__ = ["HABILITATIONS", "TechnicianScreen"]
 
@@ -35,6 +36,14 @@ HABILITATIONS = (
     "B2V",
     "BC",
 )
+
+
+class HabilitationList(TickList):
+    """The habilitations held: Space ticks or unticks, Enter signs in (never unticks)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.sign_in", show=False),
+    ]
 
 
 class TechnicianScreen(BaseScreen[None]):
@@ -56,7 +65,7 @@ class TechnicianScreen(BaseScreen[None]):
                 id="name",
             )
             yield Label(self.t("technician.habilitations"))
-            yield SelectionList[str](
+            yield HabilitationList(
                 *(
                     Selection(self._hab_label(code), code, code in self.dapp.prefs.habilitations)
                     for code in HABILITATIONS

@@ -19,7 +19,7 @@ from diagnosis.i18n import tr
 from diagnosis.kb.model import Measurement
 from diagnosis.ui.text import kb_text, num
 
-__all__ = ["MeasurementCard", "answer_hint", "thresholds_text"]
+__all__ = ["MeasurementCard", "answer_hint", "choices_text", "thresholds_text"]
 
 
 def thresholds_text(m: Measurement, lang: str) -> str:
@@ -51,7 +51,18 @@ def answer_hint(m: Measurement, lang: str) -> str:
         return tr("card.hint_numeric", lang, unit=m.unit or "", example=example)
     if m.kind == "boolean":
         return tr("card.hint_boolean", lang)
-    return tr("card.hint_choice", lang, choices=" / ".join(m.choices))
+    return tr("card.hint_choice", lang, n=len(m.choices))
+
+
+def choices_text(m: Measurement, lang: str) -> RichText:
+    """The choices numbered, by their names in ``lang``: ``1 clear  2 dark  3 milky (water)``."""
+    out = RichText()
+    for i, choice in enumerate(m.choices, 1):
+        if i > 1:
+            out.append(" · ")
+        out.append(f"{i}", style="bold")
+        out.append(f" {m.choice_label(choice, lang)}")
+    return out
 
 
 class MeasurementCard(Static):
@@ -83,9 +94,16 @@ class MeasurementCard(Static):
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1)
+        # The name only: the KB id is for the engineer's views, not the technician's card.
         head = RichText(kb_text(m.name, lang), style="bold")
-        head.append(f"  ({m.id})", style="dim")
         lines: list[Any] = [head]
+        if m.kind == "choice":
+            # The numbered choices first: they are what the technician types.
+            values = choices_text(m, lang)
+            values.append(
+                "  " + t("card.normal_is", state=m.choice_label(m.normal_state, lang)), style="green"
+            )
+            grid.add_row(t("card.values"), values)
         if m.point:
             grid.add_row(t("card.where"), kb_text(m.point, lang))
         if m.instrument:
@@ -99,12 +117,7 @@ class MeasurementCard(Static):
             if limits:
                 values.append(" · " + limits, style="yellow")
             grid.add_row(t("card.values"), values)
-        elif m.kind == "choice":
-            grid.add_row(
-                t("card.values"),
-                " / ".join(m.choices) + "  " + t("card.normal_is", state=m.normal_state),
-            )
-        else:
+        elif m.kind == "boolean":
             grid.add_row(t("card.values"), t("card.yes_no", state=t(f"bool.{m.normal_state}")))
         req = m.requires
         if req.lockout:
@@ -139,9 +152,11 @@ class MeasurementCard(Static):
                     t("card.gain", gain=num(gain, lang, 2), score=num(score, lang, 2)), style="dim"
                 ),
             )
+        # What to do and what to type first; the longer description after it, in the
+        # part of the card that scrolls at 80×24.
+        lines.append(grid)
         if m.description:
             lines.append(RichText(kb_text(m.description, lang), style="italic dim"))
-        lines.append(grid)
         self.update(Group(*lines))
 
     def show_message(self, title: str, text: str) -> None:

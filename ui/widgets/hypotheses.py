@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB
-from diagnosis.ui.text import kb_text
+from diagnosis.ui.text import kb_text, rule_text
 
 __all__ = ["HypothesesPanel", "bar"]
 
@@ -79,6 +79,8 @@ class HypothesesPanel(Static):
         for cause_id, reason in excluded.items():
             cause = self._cause(cause_id)
             name = RichText(kb_text(cause.name, lang) if cause else cause_id, style="dim strike")
+            # A rule by its conditions in words (rules have no names), a manual reason as typed.
+            reason = rule_text(self.equipment, reason, lang)
             why = RichText(tr("hyp.excluded_by", lang, reason=reason), style="dim italic")
             table.add_row(RichText("—", style="dim"), RichText("✕", style="dim"), name, why)
         self.update(table)

@@ -10,14 +10,15 @@ from rich.text import Text as RichText
 from textual.widgets import Static
 
 from diagnosis.i18n import tr
-from diagnosis.kb.model import EquipmentKB
+from diagnosis.kb.model import EquipmentKB, Measurement
 from diagnosis.ui.text import kb_text, num
 
 __all__ = ["ReadingsPanel", "reading_value"]
 
 
-def reading_value(r: Any, lang: str) -> str:
-    """How a reading shows: ``205 °C``, ``yes``, ``wet``, ``n/a``."""
+def reading_value(r: Any, lang: str, m: Measurement | None = None) -> str:
+    """How a reading shows: ``205 °C``, ``yes``, ``wet`` (a choice by its name in ``lang``
+    when ``m``, its measurement, names it), ``n/a``."""
     if not getattr(r, "available", True) or r.value is None:
         return tr("reading.not_available", lang)
     if isinstance(r.value, bool):
@@ -25,6 +26,8 @@ def reading_value(r: Any, lang: str) -> str:
     if isinstance(r.value, int | float):
         unit = f" {r.unit}" if r.unit else ""
         return f"{num(float(r.value), lang)}{unit}"
+    if m is not None and m.kind == "choice":
+        return m.choice_label(str(r.value), lang)
     return str(r.value)
 
 
@@ -50,12 +53,13 @@ class ReadingsPanel(Static):
         table.add_column(no_wrap=True)
         for i, r in enumerate(readings, 1):
             try:
-                name = kb_text(self.equipment.measurement(r.measurement).name, lang)
+                m: Measurement | None = self.equipment.measurement(r.measurement)
             except KeyError:
-                name = r.measurement
+                m = None
+            name = kb_text(m.name, lang) if m is not None else r.measurement
             flag = _flag(self.equipment, r, lang)
             mark = "" if getattr(r, "proposed", True) else " *"
-            table.add_row(str(i), name + mark, reading_value(r, lang), flag)
+            table.add_row(str(i), name + mark, reading_value(r, lang, m), flag)
         self.update(table)
 
 

@@ -119,7 +119,7 @@ def test_not_available(raw: object) -> None:
         (PRESSURE, True, "is not a number"),
         (PRESSURE, "nan", "is not a number"),
         (LAMP, "maybe", "answer yes or no"),
-        (ASPECT, "damp", "not one of: dry, wet, contaminated"),
+        (ASPECT, "damp", "not one of: 1 dry, 2 wet, 3 contaminated"),
         (ASPECT, "", "not one of"),
     ],
 )
