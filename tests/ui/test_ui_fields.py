@@ -116,3 +116,27 @@ async def test_conclusion_fields_multiline_tab_scrolls_and_validation_pending(ma
         await settle(pilot)
         assert not any(isinstance(e, ValidationRecorded) for e in session.events)
         assert isinstance(session.events[-1], SessionClosed)
+
+
+async def test_down_from_the_search_ticks_with_space_at_80x24(make_app) -> None:
+    """At 80x24 the problem screen scrolls: Down in the search must still go to the
+    checklist (not scroll the page), and Space then ticks the highlighted symptom.
+    Found in tmux: Down scrolled the page and Space did nothing."""
+    from ui_pilot import sign_in
+
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pick_equipment(pilot, "ui-press")
+        screen = app.screen
+        assert isinstance(screen, ProblemScreen)
+        await pilot.press("down")
+        await settle(pilot)
+        listing = screen.query_one("#symptoms", SelectionList)
+        assert app.focused is listing
+        await pilot.press("down", "space")
+        await settle(pilot)
+        assert len(listing.selected) == 1
+        assert listing.selected[0] == listing.get_option_at_index(1).value
+        await pilot.press("up", "up")  # back to the top of the list: still the list
+        assert app.focused is listing

@@ -83,6 +83,23 @@ class SymptomList(TickList):
             screen.toggle_absent(value)
 
 
+# Down in a one-line field of this screen moves on: the scrolling body around the
+# fields would otherwise take Down to scroll the page (found in tmux at 80x24).
+_DOWN_MOVES: list[BindingType] = [Binding("down", "screen.down", show=False)]
+
+
+class SearchInput(Input):
+    """The symptom search: Down goes to the checklist."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _DOWN_MOVES
+
+
+class ProblemField(FieldInput):
+    """A QQOQCP field: Down goes to the next field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _DOWN_MOVES
+
+
 class ProblemScreen(BaseScreen[None]):
     """Symptoms (search + multi-select) and the QQOQCP problem statement."""
 
@@ -112,19 +129,21 @@ class ProblemScreen(BaseScreen[None]):
         )
         with VerticalScroll(id="problem-body"):
             with Vertical(id="symptoms-pane", classes="panel"):
-                yield Input(placeholder=self.t("problem.search"), id="symptom-search", compact=True)
+                yield SearchInput(
+                    placeholder=self.t("problem.search"), id="symptom-search", compact=True
+                )
                 yield SymptomList(id="symptoms")
             with Vertical(id="qqoqcp-pane", classes="panel"), Grid(id="qqoqcp"):
                 for name in QQOQCP_FIELDS:
                     yield Label(self.t(f"problem.field.{name}"), classes="field-label")
-                    yield FieldInput(
+                    yield ProblemField(
                         value=self._default(name),
                         placeholder=self.t(f"problem.hint.{name}"),
                         id=f"q-{name}",
                         compact=True,
                     )
                 yield Label(self.t("problem.work_order"), classes="field-label")
-                yield FieldInput(
+                yield ProblemField(
                     id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
                 )
         yield Static("", id="problem-error", classes="error")
