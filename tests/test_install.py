@@ -22,7 +22,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "diagnosis", "ui", "knowledge_base")
-SOURCES += ("fault_trees",)
+SOURCES += ("fault_trees", "exercises")
 
 
 def _run(
