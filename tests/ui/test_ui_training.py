@@ -108,10 +108,12 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
         assert "Alert pending" in _static(app, "#status")
         await pilot.press("a")
         await pilot.pause()
-        for _ in range(12):  # each step, then the whole procedure
+        for _ in range(16):  # each step, then the whole procedure
             if app.screen is screen:
                 break
-            await pilot.press("enter")
+            await pilot.press("space")  # Space ticks the shown step; Enter never ticks
+            await pilot.pause(0.3)
+            await pilot.press("enter")  # and confirms once every step is ticked
             await pilot.pause(0.3)
         assert app.screen is screen and not screen.session.pending_alerts
         await pilot.press("i")
@@ -120,10 +122,12 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
         await pilot.press("l")
         await pilot.pause()
         await _choose(pilot, "#choices", "cv-lockout")
-        for _ in range(12):
+        for _ in range(16):
             if app.screen is screen:
                 break
-            await pilot.press("enter")
+            await pilot.press("space")  # Space ticks the shown step; Enter never ticks
+            await pilot.pause(0.3)
+            await pilot.press("enter")  # and confirms once every step is ticked
             await pilot.pause(0.3)
         assert screen.run.lockouts == ["cv-lockout"]
         proc = app.screen.session.kb.procedures["cv-lockout"]
@@ -133,10 +137,12 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
         assert screen.run.lockouts == ["cv-lockout"]  # the reading raised an alert: release waits
         await pilot.press("a")
         await pilot.pause()
-        for _ in range(12):
+        for _ in range(16):
             if app.screen is screen:
                 break
-            await pilot.press("enter")
+            await pilot.press("space")  # Space ticks the shown step; Enter never ticks
+            await pilot.pause(0.3)
+            await pilot.press("enter")  # and confirms once every step is ticked
             await pilot.pause(0.3)
         assert screen.run.lockouts == []  # released after the measurement (déconsignation)
         types = [e.type for e in screen.session.events]
