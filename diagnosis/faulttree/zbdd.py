@@ -115,6 +115,18 @@ class CutSetFamily:
             acc[z] = weights[var[z]] * acc[high[z]] + acc[low[z]]
         return acc[self.root]
 
+    def power_sums(self, weights: Sequence[float], terms: int) -> list[float]:
+        """``[sum_s prod_{v in s} weights[v] ** m for m in 1..terms]``, in one pass."""
+        if self.root <= BASE:
+            return [float(self.root)] * terms
+        high, low, var = self.high, self.low, self.var
+        powers = [[w ** (m + 1) for m in range(terms)] for w in weights]
+        acc: dict[int, list[float]] = {EMPTY: [0.0] * terms, BASE: [1.0] * terms}
+        for z in self.reachable():
+            h, lo, pw = acc[high[z]], acc[low[z]], powers[var[z]]
+            acc[z] = [a * b + c for a, b, c in zip(pw, h, lo, strict=True)]
+        return acc[self.root]
+
     def max_product(self, weights: Sequence[float]) -> float:
         """The largest product of weights over the sets (0 for the empty family)."""
         if self.root <= BASE:
