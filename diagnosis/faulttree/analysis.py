@@ -77,7 +77,7 @@ _EXACT_SUMS = 100_000
 from the ZBDD (linear in its nodes, see :func:`_family_sums`)."""
 
 Method = Literal["bdd", "mocus"]
-Order = Literal["size", "probability"]
+Order = Literal["size", "probability", "any"]
 
 
 @dataclass(frozen=True)
@@ -150,12 +150,16 @@ class Analysis:
         """Every cut set within the limits, streamed in bounded memory.
 
         Args:
-            order: ``"size"`` (by order, then event names: the JSON order) or
-                ``"probability"`` (most probable first, then size and names).
+            order: ``"size"`` (by order, then event names: the JSON order),
+                ``"probability"`` (most probable first, then size and names) or
+                ``"any"`` (unsorted, the cheapest: nothing is held).
 
         Sorting more than :data:`RUN_SIZE` cut sets merges sorted runs kept in
         temporary files, so memory does not grow with the number of cut sets.
         """
+        if order == "any":
+            yield from self.cut_sets if self._source is None else self._source.generate()
+            return
         key = _SIZE_KEY if order == "size" else _PROBABILITY_KEY
         if self._source is None:
             yield from sorted(self.cut_sets, key=key)
