@@ -23,12 +23,53 @@ Layout (model, analyses and writers kept apart, as in SCRAM)::
 (0.02, [('a', 'b')])
 """
 
-from diagnosis.faulttree.analysis import Analysis, CutSet, Importance, analyze
-from diagnosis.faulttree.evidence import cause_path, linked_causes, tree_factor
-from diagnosis.faulttree.from_kb import from_kb, to_kb_yaml
-from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent, Location
-from diagnosis.faulttree.opsa_mef_reader import read_mef
-from diagnosis.faulttree.opsa_mef_writer import write_mef
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from diagnosis.faulttree.analysis import Analysis, CutSet, Importance, analyze
+    from diagnosis.faulttree.evidence import cause_path, linked_causes, tree_factor
+    from diagnosis.faulttree.from_kb import from_kb, to_kb_yaml
+    from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent, Location
+    from diagnosis.faulttree.opsa_mef_reader import read_mef
+    from diagnosis.faulttree.opsa_mef_writer import write_mef
+
+# Imported on first use (PEP 562): ``ft analyze`` on a small model must not pay
+# for the Bayesian network (numpy, the KB loader) that only ``evidence`` needs.
+_WHERE = {
+    "Analysis": "analysis",
+    "CutSet": "analysis",
+    "Importance": "analysis",
+    "analyze": "analysis",
+    "cause_path": "evidence",
+    "linked_causes": "evidence",
+    "tree_factor": "evidence",
+    "from_kb": "from_kb",
+    "to_kb_yaml": "from_kb",
+    "BasicEvent": "model",
+    "FaultTree": "model",
+    "GateNode": "model",
+    "HouseEvent": "model",
+    "Location": "model",
+    "read_mef": "opsa_mef_reader",
+    "write_mef": "opsa_mef_writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'diagnosis.faulttree' has no attribute '{name}'")
+    value = getattr(import_module(f"diagnosis.faulttree.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Analysis",

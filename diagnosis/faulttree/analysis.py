@@ -45,8 +45,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -377,6 +375,8 @@ def _external_sort(
 ) -> Iterator[CutSet]:
     """``sorted(items, key=key)`` in bounded memory: sorted runs of :data:`RUN_SIZE`
     cut sets go to temporary files, then a k-way merge streams them back."""
+    import tempfile  # only for listings longer than RUN_SIZE (keeps start-up short)
+
     run: list[CutSet] = []
     with tempfile.TemporaryDirectory(prefix="diagnosis-cutsets-") as tmp:
         paths: list[str] = []
@@ -404,7 +404,7 @@ _SEP = "\x1f"  # never in an MEF or KB name (XML forbids control characters)
 
 
 def _write_run(folder: str, index: int, run: list[CutSet]) -> str:
-    path = os.path.join(folder, f"run-{index}.txt")
+    path = f"{folder}/run-{index}.txt"
     with open(path, "w", encoding="utf-8") as out:
         out.writelines(_SEP.join(c.events) + "\n" for c in run)
     return path
