@@ -4,7 +4,8 @@ Two shapes, both coherent (AND, OR and k-out-of-n gates only), reproducible
 from a seed:
 
 * ``sparse`` - mostly a tree: fan-in 2-5, OR 60 % / AND 30 % / k-of-n 10 %,
-  2 % of the leaves are events already used elsewhere, at most 3 AND/vote
+  2 % of the leaves are events already used nearby (among the last 40
+  placed: shared within a subsystem), at most 3 AND/vote
   levels on a path from the top;
 * ``dense`` - fan-in 3-6, OR 40 % / AND 30 % / k-of-n 30 %, 15 % shared
   leaves, up to 4 AND/vote levels: far more minimal cut sets per event.
@@ -20,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections import deque
 import sys
+from collections import deque
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHAPES = {
     # fan-in range, (or, and, atleast) weights, shared-leaf rate, AND levels on a path
     "sparse": ((2, 5), (0.6, 0.3, 0.1), 0.02, 3),
-    "dense": ((3, 6), (0.4, 0.3, 0.3), 0.15, 4),
+    "dense": ((3, 6), (0.5, 0.1, 0.4), 0.05, 2),
 }
 
 
@@ -58,7 +59,7 @@ def generate(events: int, shape: str, seed: int) -> str:
                 queue.append((child, ands + (kind != "or")))
                 inputs.append(child)
             elif names and (len(names) >= events or rng.random() < share):
-                shared = rng.choice(names)
+                shared = rng.choice(names[-40:])  # a nearby event: shared within a subsystem
                 if shared not in inputs:
                     inputs.append(shared)
             else:
