@@ -164,6 +164,13 @@ class Analysis:
             return
         yield from _external_sort(self._source.generate(), key, self._source.by_name)
 
+    def top_cut_sets(self, n: int) -> list[CutSet]:
+        """The ``n`` most probable cut sets (ties: smaller, then by names), found without
+        listing the others (best-first on the ZBDD)."""
+        if self._source is None:
+            return heapq.nsmallest(n, self.cut_sets, key=_PROBABILITY_KEY)
+        return self._source.most_probable(n)
+
     def importance_of(self, event: str) -> Importance:
         return next(i for i in self.importance if i.event == event)
 
@@ -285,6 +292,10 @@ class _CutSetSource:
         """The cut sets within the limits, in no particular order."""
         raise NotImplementedError
 
+    def most_probable(self, n: int) -> list[CutSet]:
+        """The ``n`` most probable cut sets, sorted by :data:`_PROBABILITY_KEY`."""
+        return heapq.nsmallest(n, self.generate(), key=_PROBABILITY_KEY)
+
 
 class _ListSource(_CutSetSource):
     def __init__(self, sets: list[tuple[str, ...]], by_name: dict[str, float], cutoff: float):
@@ -321,6 +332,18 @@ class _ZbddSource(_CutSetSource):
         names, by_name = self.variables, self.by_name
         for levels in self.family.sets(self.probs, self.cutoff):
             yield _cut_set(tuple(sorted(names[v] for v in levels)), by_name)
+
+    def most_probable(self, n: int) -> list[CutSet]:
+        if n <= 0:
+            return []
+        names, by_name = self.variables, self.by_name
+        found: list[CutSet] = []
+        for levels, p in self.family.most_probable(self.probs, self.cutoff):
+            # Past the n-th, keep only its ties (the names decide among them).
+            if len(found) >= n and p < found[n - 1].probability * (1.0 - 1e-12):
+                break
+            found.append(_cut_set(tuple(sorted(names[v] for v in levels)), by_name))
+        return sorted(found, key=_PROBABILITY_KEY)[:n]
 
     def statistics(self) -> tuple[int, list[int], float, float]:
         fam = self.family

@@ -5,7 +5,6 @@ Formats an :class:`~diagnosis.faulttree.analysis.Analysis`; computes nothing.
 
 from __future__ import annotations
 
-import heapq
 import io
 import json
 import math
@@ -151,15 +150,10 @@ def write_text(
     out.write("\n".join(lines) + "\n")
     out.flush()
     total = a.rare_event if a.rare_event > 0 else 1.0
-    ranked: Iterable[CutSet]
-    if all_cut_sets:
-        ranked = a.iter_cut_sets("probability")
-    else:
-        ranked = heapq.nsmallest(
-            _LIST_LIMIT,
-            a.iter_cut_sets("any"),
-            key=lambda c: (-c.probability, c.order, c.events),
-        )
+    # --all streams every cut set; the default finds the 50 without listing the others.
+    ranked: Iterable[CutSet] = (
+        a.iter_cut_sets("probability") if all_cut_sets else a.top_cut_sets(_LIST_LIMIT)
+    )
     for n, c in enumerate(ranked, 1):
         share = format_number(100.0 * c.probability / total, lang, digits=3) + " %"
         out.write(

@@ -179,3 +179,27 @@ def test_cli_caps_only_what_goes_to_a_terminal(
     out = capsys.readouterr().out
     assert "Most probable cut sets (50 of 435):" in out
     assert out.index("Importance of basic events") < out.index("Most probable cut sets")
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_tree())
+def test_most_probable_first_matches_a_full_sort(t: FaultTree) -> None:
+    listed = analyze(t)
+    expected = sorted(listed.cut_sets, key=lambda c: (-c.probability, len(c.events), c.events))
+    streamed = analyze(t, list_cut_sets=False)
+    for n in (1, 3, len(expected) + 2):
+        got = streamed.top_cut_sets(n)
+        assert [c.probability for c in got] == pytest.approx(
+            [c.probability for c in expected[:n]], rel=1e-12
+        )
+        assert len(got) == min(n, len(expected))
+    assert listed.top_cut_sets(3) == expected[:3]
+
+
+def test_top_cut_sets_of_a_dense_tree() -> None:
+    t = _dense(40)
+    streamed = analyze(t, list_cut_sets=False)
+    full = sorted(analyze(t).cut_sets, key=lambda c: (-c.probability, len(c.events), c.events))
+    assert streamed.top_cut_sets(50) == full[:50]
+    with_cutoff = analyze(t, cutoff=2e-5, list_cut_sets=False)
+    assert with_cutoff.top_cut_sets(10**6) == [c for c in full if c.probability >= 2e-5]
