@@ -13,15 +13,28 @@ the published numbers are met, and the time ratio) and writes it to
 ``bench/results_faulttree.md``.
 
     .venv/bin/python bench/bench_faulttree.py [--timeout 60] [--models a,b]
+    .venv/bin/python bench/bench_faulttree.py --startup     # whole-process ft analyze
+    .venv/bin/python bench/bench_faulttree.py --generated   # random trees (gen_faulttree.py)
+
+``--startup`` runs ``diagnosis ft analyze`` as a user does (a fresh process,
+interpreter start-up and imports included) on every published model, 5 runs
+each, and prints the median CPU (user + system) and wall time beside the
+in-process analysis time. ``--generated`` analyses random coherent trees of
+``bench/gen_faulttree.py`` (sparse and dense, 200 to 100,000 events): time and
+peak RSS to count the cut sets and compute probability and importance (no
+listing), then the time to stream every cut set to a file with the CLI.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,7 +42,7 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-OPSA = REPO.parent / "shared" / "opsa"
+OPSA = Path(os.environ.get("DIAGNOSIS_OPSA", REPO.parent / "shared" / "opsa"))
 RESULTS = Path(__file__).with_name("results_faulttree.md")
 
 
@@ -92,14 +105,159 @@ def _cell(r: dict[str, Any], timeout: float) -> tuple[str, str, str]:
     )
 
 
+def _measure(cmd: list[str], timeout: float) -> dict[str, Any]:
+    """Run ``cmd``; wall and CPU seconds and peak RSS (MB) of that process alone."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            return {"timeout": True}
+        time.sleep(0.005)
+    wall = time.perf_counter() - start
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    return {
+        "ok": os.waitstatus_to_exitcode(status) == 0,
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "stdout": out,
+    }
+
+
+def startup(runs: int = 5) -> list[str]:
+    expected = yaml.safe_load((OPSA / "expected.yaml").read_text(encoding="utf-8"))
+    lines = [
+        "| model | whole process: CPU s (median of 5) | wall s | peak RSS MB "
+        "| CPU / SCRAM's 0.04 s |",
+        "|---|---|---|---|---|",
+    ]
+    base = [_measure([sys.executable, "-c", "pass"], 30)["cpu"] for _ in range(runs)]
+    for name, spec in expected.items():
+        if name == "cea9601":
+            continue  # 8 s of analysis: start-up is not the question there
+        files = [str(OPSA / f) for f in spec["files"]]
+        out = str(Path(tempfile.gettempdir()) / "bench-ft-startup.json")
+        cmd = [sys.executable, "-m", "diagnosis", "ft", "analyze", *files, "--format", "json"]
+        cmd += ["--max-order", str(spec.get("max_order", 20)), "-o", out]
+        got = [_measure(cmd, 120) for _ in range(runs)]
+        cpu = statistics.median(g["cpu"] for g in got)
+        wall = statistics.median(g["wall"] for g in got)
+        rss = max(g["rss_mb"] for g in got)
+        row = f"| {name} | {cpu:.3f} | {wall:.3f} | {rss:.0f} | {cpu / 0.04:.1f}x |"
+        lines.append(row)
+        print(row, flush=True)
+    lines.append(
+        f"\n`python -c pass` alone: {statistics.median(base):.3f} s CPU. SCRAM 0.16.2: 0.04 s "
+        "(issue 16's measurement on this kind of machine; SCRAM is not installed here)."
+    )
+    return lines
+
+
+GENERATED = [
+    ("sparse", 200, 6),
+    ("sparse", 1000, 6),
+    ("sparse", 5000, 6),
+    ("sparse", 20000, 6),
+    ("sparse", 100000, 6),
+    ("dense", 200, 4),
+    ("dense", 1000, 4),
+    ("dense", 5000, 4),
+]
+
+
+def generated_child(path: str, order: int) -> None:
+    """In the subprocess: analyse without listing; print the measurements as JSON."""
+    sys.path.insert(0, str(REPO))
+    import dd.cudd  # noqa: F401 - before the clock
+
+    from diagnosis.faulttree.analysis import analyze
+    from diagnosis.faulttree.opsa_mef_reader import read_mef
+
+    start = time.perf_counter()
+    tree = read_mef([path])
+    r = analyze(tree, max_order=order, list_cut_sets=False)
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - start,
+                "events": len(tree.basic_events),
+                "gates": len(tree.gates),
+                "bdd_nodes": r.bdd_nodes,
+                "count": r.cut_set_count,
+                "probability": r.probability,
+            }
+        )
+    )
+
+
+def generated(timeout: float) -> list[str]:
+    gen = Path(__file__).with_name("gen_faulttree.py")
+    folder = Path(tempfile.gettempdir()) / "bench-ft-generated"
+    folder.mkdir(exist_ok=True)
+    lines = [
+        "| tree | events | gates | BDD nodes | max order | minimal cut sets "
+        "| count + P + importance: s | peak RSS MB | stream all to a file: s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for shape, n, order in GENERATED:
+        path = folder / f"{shape}-{n}.xml"
+        if not path.is_file():
+            cmd = [sys.executable, str(gen), "--events", str(n), "--shape", shape]
+            subprocess.run([*cmd, "-o", str(path)], check=True, capture_output=True)
+        one = _measure(
+            [sys.executable, __file__, "--generated-child", str(path), str(order)], timeout
+        )
+        if one.get("timeout") or not one.get("ok"):
+            row = f"| {shape} | {n} | - | - | {order} | - | > {timeout:g} | - | - | - |"
+            lines.append(row)
+            print(row, flush=True)
+            continue
+        d = json.loads(one["stdout"].strip().splitlines()[-1])
+        out = folder / "cut-sets.txt"
+        cmd = [sys.executable, "-m", "diagnosis", "ft", "analyze", str(path)]
+        cmd += ["--max-order", str(order), "--format", "lines", "-o", str(out)]
+        listing = _measure(cmd, timeout)
+        if listing.get("timeout"):
+            list_cells = f"> {timeout:g} | -"
+        else:
+            list_cells = f"{listing['wall']:.1f} | {listing['rss_mb']:.0f}"
+        out.unlink(missing_ok=True)
+        row = (
+            f"| {shape} | {d['events']} | {d['gates']} | {d['bdd_nodes']} | {order} "
+            f"| {d['count']:,} | {d['seconds']:.2f} | {one['rss_mb']:.0f} | {list_cells} |"
+        )
+        lines.append(row)
+        print(row, flush=True)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("MODEL", "METHOD"), help=argparse.SUPPRESS)
+    parser.add_argument("--generated-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per run (60)")
     parser.add_argument("--models", default="", help="comma-separated model names")
+    parser.add_argument("--startup", action="store_true", help="whole-process start-up table")
+    parser.add_argument("--generated", action="store_true", help="random-tree table")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.generated_child:
+        generated_child(args.generated_child[0], int(args.generated_child[1]))
+        return
+    if args.startup:
+        print("\n".join(startup()))
+        return
+    if args.generated:
+        print("\n".join(generated(args.timeout)))
         return
     expected = yaml.safe_load((OPSA / "expected.yaml").read_text(encoding="utf-8"))
     names = [n for n in expected if not args.models or n in args.models.split(",")]

@@ -9,10 +9,10 @@ for ``render``, the id of a tree of the knowledge base.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -94,6 +94,17 @@ def _write(output: str | None, data: str | bytes, lang: str) -> None:
     print(tr("ft.cli.written", lang, path=output), file=sys.stderr)
 
 
+MAX_TERMINAL = 1_000_000
+"""At most this many cut sets are printed to a terminal (a file or a pipe takes any number)."""
+
+
+_CUTOFF_HELP = (
+    "Keep the minimal cut sets whose probability (the product of their basic events' "
+    "probabilities) is >= P, applied after minimisation and within --max-order; "
+    "the exact probability and importance ignore it (docs/fault-trees.md)."
+)
+
+
 @ft_app.command("analyze")
 def analyze_cmd(
     ctx: typer.Context,
@@ -101,16 +112,28 @@ def analyze_cmd(
         ..., metavar="FILE", help="YAML or MEF .xml file(s), or a KB tree id."
     ),
     max_order: int = typer.Option(
-        20, "--max-order", metavar="N", help="List cut sets of at most N events."
+        20, "--max-order", metavar="N", help="Keep cut sets of at most N events."
     ),
-    cutoff: float = typer.Option(
-        0.0, "--cutoff", metavar="P", help="List cut sets of probability >= P."
+    cutoff: float = typer.Option(0.0, "--cutoff", metavar="P", help=_CUTOFF_HELP),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        metavar="text|json|lines",
+        help="text report, json document, or lines: one cut set per line (events "
+        "separated by spaces), nothing else.",
     ),
-    fmt: str = typer.Option("text", "--format", metavar="text|json", help="text or json."),
     all_cut_sets: bool = typer.Option(
-        False, "--all", help="Text: list every cut set, not the top 50."
+        False, "--all", help="Text: list every cut set, not the 50 most probable."
     ),
     method: str = typer.Option("bdd", "--method", metavar="bdd|mocus", help="Cut-set algorithm."),
+    output: str = typer.Option(
+        None,
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="Write to FILE (no limit on the cut sets listed; a terminal shows at most "
+        f"{MAX_TERMINAL:,} of them).",
+    ),
     top: str = _TOP,
     mission_time: float = _MISSION,
     kb: str = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder."),
@@ -119,14 +142,19 @@ def analyze_cmd(
     ),
     lang: str = _LANG,
 ) -> None:
-    """Minimal cut sets, exact probability, rare-event and MCUB, importance factors."""
+    """Minimal cut sets, exact probability, rare-event and MCUB, importance factors.
+
+    Probability, counts and importance are computed first and printed before
+    the cut sets, which are streamed (sorted, in bounded memory) to the file,
+    the pipe or the terminal.
+    """
     from diagnosis.faulttree.analysis import analyze
-    from diagnosis.faulttree.report_text import analysis_json, analysis_text
+    from diagnosis.faulttree.report_text import write_json, write_lines, write_text
     from diagnosis.i18n import tr
 
     lang = _lang(ctx, lang)
-    if fmt not in ("text", "json"):
-        raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json"))
+    if fmt not in ("text", "json", "lines"):
+        raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json, lines"))
     if method not in ("bdd", "mocus"):
         raise UsageError(tr("ft.cli.bad_to", lang, value=method, allowed="bdd, mocus"))
     if max_order < 0:
@@ -134,11 +162,71 @@ def analyze_cmd(
     if not 0.0 <= cutoff <= 1.0:
         raise UsageError(tr("ft.cli.bad_cutoff", lang, value=cutoff))
     tree = _tree_or_file(ctx, files, kb, fault_trees, lang, top, mission_time)
-    result = analyze(tree, max_order=max_order, cutoff=cutoff, method=method)  # type: ignore[arg-type]
-    if fmt == "json":
-        print(json.dumps(analysis_json(result), indent=2, ensure_ascii=False))
-    else:
-        sys.stdout.write(analysis_text(result, lang, all_cut_sets))
+    result = analyze(
+        tree,
+        max_order=max_order,
+        cutoff=cutoff,
+        method=method,  # type: ignore[arg-type]
+        list_cut_sets=False,
+    )
+    lists_all = fmt != "text" or all_cut_sets
+    if output is None and lists_all and result.cut_set_count > MAX_TERMINAL and _tty():
+        raise UsageError(
+            tr("ft.cli.too_many_for_terminal", lang, count=result.cut_set_count, limit=MAX_TERMINAL)
+        )
+
+    def emit(out: TextIO) -> None:
+        if fmt == "json":
+            write_json(result, out)
+        elif fmt == "lines":
+            write_lines(result, out)
+        else:
+            write_text(result, out, lang, all_cut_sets)
+
+    if output is None:
+        try:
+            emit(sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: the reader has seen enough
+            _silence_stdout()
+        return
+    _write_streamed(output, emit, lang)
+
+
+def _tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _write_streamed(output: str, emit: Callable[[TextIO], None], lang: str) -> None:
+    """Stream into a temporary file beside ``output``, then rename it (never half a file)."""
+    import os
+    import tempfile
+
+    from diagnosis.i18n import tr
+
+    target = Path(output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            emit(out)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(tr("ft.cli.written", lang, path=output), file=sys.stderr)
 
 
 @ft_app.command("export")

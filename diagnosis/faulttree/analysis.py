@@ -43,15 +43,17 @@ P(top | e)/P(top); ``rrw`` = P(top)/P(top | ¬e).
 
 from __future__ import annotations
 
+import heapq
 import math
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from diagnosis.errors import InferenceError, UsageError
 from diagnosis.faulttree.bdd import Bdd, compile_bdd
 from diagnosis.faulttree.model import FaultTree
 from diagnosis.faulttree.probability import birnbaum, top_probability
-from diagnosis.faulttree.zbdd import minimal_cut_sets
+from diagnosis.faulttree.zbdd import CutSetFamily, minimal_cut_sets
 
 __all__ = ["DEFAULT_MAX_ORDER", "Analysis", "CutSet", "Importance", "analyze"]
 
@@ -59,10 +61,21 @@ DEFAULT_MAX_ORDER = 20
 """Cut sets larger than this are not listed unless asked (SCRAM's default limit)."""
 
 MAX_LISTED = 1_000_000
-"""More cut sets than this cannot be listed usefully (cea9601 has 130 million of
-order <= 20): :func:`analyze` refuses and asks for a lower order or a cut-off."""
+"""More cut sets than this are not held in memory (cea9601 has 130 million of
+order <= 20): :func:`analyze` refuses to list them in :attr:`Analysis.cut_sets`
+and asks for a lower order or a cut-off; :meth:`Analysis.iter_cut_sets` streams
+any number of them (the CLI writes them to a file or a pipe without limit)."""
+
+RUN_SIZE = 200_000
+"""Cut sets sorted in memory at a time when streaming; longer listings are
+merged from sorted runs in temporary files (bounded memory)."""
+
+_EXACT_SUMS = 100_000
+"""Up to this many cut sets, rare-event and MCUB are summed set by set; beyond,
+from the ZBDD (linear in its nodes, see :func:`_family_sums`)."""
 
 Method = Literal["bdd", "mocus"]
+Order = Literal["size", "probability", "any"]
 
 
 @dataclass(frozen=True)
@@ -98,14 +111,18 @@ class Analysis:
         tree: fault-tree id.
         top: the top gate id.
         probability: exact P(top) from the BDD.
-        rare_event: min(1, sum of listed cut-set probabilities).
-        mcub: 1 − prod(1 − P(cut set)) over the listed cut sets.
-        cut_sets: listed minimal cut sets, sorted by order then names.
+        rare_event: min(1, sum of the probabilities of the cut sets within the limits).
+        mcub: 1 − prod(1 − P(cut set)) over the cut sets within the limits.
+        cut_sets: the minimal cut sets within the limits, sorted by order then
+            names; empty when :func:`analyze` was told not to list them
+            (``list_cut_sets=False``): :meth:`iter_cut_sets` streams them.
         max_order: the order limit applied.
-        cutoff: the probability cut-off applied.
+        cutoff: the probability cut-off applied (see :func:`analyze`).
         importance: one entry per basic event, in the tree's order.
         bdd_nodes: size of the BDD (for the curious and the benchmark).
         method: how the cut sets were computed.
+        cut_set_count: number of minimal cut sets within the limits (listed or not).
+        counts_by_order: that number by order 0, 1, 2, …
     """
 
     tree: str
@@ -119,14 +136,40 @@ class Analysis:
     importance: tuple[Importance, ...]
     bdd_nodes: int
     method: str = "bdd"
+    cut_set_count: int = 0
+    counts_by_order: tuple[int, ...] = (0,)
+    _source: _CutSetSource | None = field(default=None, repr=False, compare=False)
 
     def by_order(self) -> list[int]:
-        """Counts of listed cut sets of order 0, 1, 2, …"""
-        top = max((c.order for c in self.cut_sets), default=0)
-        counts = [0] * (top + 1)
-        for c in self.cut_sets:
-            counts[c.order] += 1
-        return counts
+        """Counts of the minimal cut sets of order 0, 1, 2, … (listed or not)."""
+        return list(self.counts_by_order)
+
+    def iter_cut_sets(self, order: Order = "size") -> Iterator[CutSet]:
+        """Every cut set within the limits, streamed in bounded memory.
+
+        Args:
+            order: ``"size"`` (by order, then event names: the JSON order),
+                ``"probability"`` (most probable first, then size and names) or
+                ``"any"`` (unsorted, the cheapest: nothing is held).
+
+        Sorting more than :data:`RUN_SIZE` cut sets merges sorted runs kept in
+        temporary files, so memory does not grow with the number of cut sets.
+        """
+        if order == "any":
+            yield from self.cut_sets if self._source is None else self._source.generate()
+            return
+        key = _SIZE_KEY if order == "size" else _PROBABILITY_KEY
+        if self._source is None:
+            yield from sorted(self.cut_sets, key=key)
+            return
+        yield from _external_sort(self._source.generate(), key, self._source.by_name)
+
+    def top_cut_sets(self, n: int) -> list[CutSet]:
+        """The ``n`` most probable cut sets (ties: smaller, then by names), found without
+        listing the others (best-first on the ZBDD)."""
+        if self._source is None:
+            return heapq.nsmallest(n, self.cut_sets, key=_PROBABILITY_KEY)
+        return self._source.most_probable(n)
 
     def importance_of(self, event: str) -> Importance:
         return next(i for i in self.importance if i.event == event)
@@ -140,22 +183,35 @@ def analyze(
     method: Method = "bdd",
     bdd: Bdd | None = None,
     max_listed: int = MAX_LISTED,
+    list_cut_sets: bool = True,
 ) -> Analysis:
     """Analyse ``tree``: cut sets, exact probability, approximations and importance.
 
+    The cut-off: a minimal cut set is kept when the product of its basic
+    events' probabilities is at least ``cutoff`` (``>=``, not strict). It is
+    applied to the minimal cut sets of the whole function (after
+    minimisation), within the order limit, so it removes cut sets and never
+    makes a non-minimal one appear; the exact probability and the importance
+    factors ignore it (they come from the BDD); rare-event and MCUB sum over
+    the cut sets kept. ``cutoff=0`` keeps every cut set of order <= ``max_order``.
+
     Args:
         tree: the fault tree.
-        max_order: list cut sets of at most this many events (None: no limit).
-        cutoff: list only cut sets whose probability is at least this.
+        max_order: keep cut sets of at most this many events (None: no limit).
+        cutoff: keep only cut sets whose probability is at least this.
         method: ``"bdd"`` (default) or ``"mocus"`` for the cut sets; the
             probability and importance always come from the BDD.
         bdd: the tree's BDD when already compiled (to analyse one tree
             under several limits without compiling it again).
-        max_listed: refuse to list more cut sets than this.
+        max_listed: refuse to list more cut sets than this in memory.
+        list_cut_sets: False to leave :attr:`Analysis.cut_sets` empty: the
+            counts, rare-event and MCUB are still computed (from the ZBDD,
+            without listing) and :meth:`Analysis.iter_cut_sets` streams the sets.
 
     Raises:
         UsageError: a negative limit or a cut-off outside [0, 1].
-        InferenceError: more than ``max_listed`` cut sets pass the limits.
+        InferenceError: ``list_cut_sets`` and more than ``max_listed`` cut sets
+            pass the limits.
     """
     if max_order is not None and max_order < 0:
         raise UsageError(f"--max-order must be >= 0, got {max_order}")
@@ -167,26 +223,21 @@ def analyze(
     probs = [probs_by_id[v] for v in bdd.variables]
     p_top = top_probability(bdd, probs)
     limit = len(bdd.variables) if max_order is None else max_order
+    importance = _importance(tree, bdd.variables, probs, birnbaum(bdd, probs), p_top)
+    source: _CutSetSource
     if method == "mocus":
         from diagnosis.faulttree.mocus import mocus_cut_sets
 
-        raw_sets = [tuple(sorted(s)) for s in mocus_cut_sets(tree, limit)]
-        cut_sets = [CutSet(s, math.prod((probs_by_id[e] for e in s), start=1.0)) for s in raw_sets]
-        cut_sets = [c for c in cut_sets if c.probability >= cutoff]
+        mocus_sets = [tuple(sorted(s)) for s in mocus_cut_sets(tree, limit)]
+        source = _ListSource(mocus_sets, probs_by_id, cutoff)
     else:
-        family = minimal_cut_sets(bdd, limit)
-        if cutoff == 0.0 and (total := family.count()) > max_listed:
-            raise _too_many(tree, total, limit, max_listed)
-        names = bdd.variables
-        cut_sets = []
-        for levels in family.sets(probs, cutoff):
-            if len(cut_sets) == max_listed:
-                raise _too_many(tree, family.count(), limit, max_listed)
-            events = tuple(sorted(names[v] for v in levels))
-            cut_sets.append(CutSet(events, math.prod((probs[v] for v in levels), start=1.0)))
-    cut_sets.sort(key=lambda c: (len(c.events), c.events))
-    rare = min(1.0, math.fsum(c.probability for c in cut_sets))
-    mcub = 1.0 - math.prod(1.0 - c.probability for c in cut_sets)
+        source = _ZbddSource(minimal_cut_sets(bdd, limit), bdd.variables, probs, cutoff)
+    count, by_order, rare, mcub = source.statistics()
+    cut_sets: list[CutSet] = []
+    if list_cut_sets:
+        if count > max_listed:
+            raise _too_many(tree, count, limit, max_listed)
+        cut_sets = sorted(source.generate(), key=_SIZE_KEY)
     return Analysis(
         tree=tree.id,
         top=tree.top,
@@ -196,10 +247,196 @@ def analyze(
         cut_sets=tuple(cut_sets),
         max_order=limit,
         cutoff=cutoff,
-        importance=_importance(tree, bdd.variables, probs, birnbaum(bdd, probs), p_top),
+        importance=importance,
         bdd_nodes=bdd.size,
         method=method,
+        cut_set_count=count,
+        counts_by_order=tuple(by_order),
+        _source=None if list_cut_sets else source,
     )
+
+
+def _cut_set(events: tuple[str, ...], by_name: dict[str, float]) -> CutSet:
+    # The product over the sorted names, so a cut set has one probability however reached.
+    return CutSet(events, math.prod((by_name[e] for e in events), start=1.0))
+
+
+def _size_key(c: CutSet) -> tuple[int, tuple[str, ...]]:
+    return (len(c.events), c.events)
+
+
+def _probability_key(c: CutSet) -> tuple[float, int, tuple[str, ...]]:
+    return (-c.probability, len(c.events), c.events)
+
+
+_SIZE_KEY = _size_key
+_PROBABILITY_KEY = _probability_key
+
+
+def _mcub(ps: Iterable[float]) -> float:
+    """1 − prod(1 − p), summed as logarithms (no rounding of 1 − p for tiny p)."""
+    log = math.fsum(math.log1p(-p) if p < 1.0 else -math.inf for p in ps)
+    return -math.expm1(log) if log != -math.inf else 1.0
+
+
+class _CutSetSource:
+    """Where the cut sets come from: statistics without listing, and a generator."""
+
+    by_name: dict[str, float]
+
+    def statistics(self) -> tuple[int, list[int], float, float]:
+        """Count, counts by order, rare-event and MCUB over the cut sets within the limits."""
+        raise NotImplementedError
+
+    def generate(self) -> Iterator[CutSet]:
+        """The cut sets within the limits, in no particular order."""
+        raise NotImplementedError
+
+    def most_probable(self, n: int) -> list[CutSet]:
+        """The ``n`` most probable cut sets, sorted by :data:`_PROBABILITY_KEY`."""
+        return heapq.nsmallest(n, self.generate(), key=_PROBABILITY_KEY)
+
+
+class _ListSource(_CutSetSource):
+    def __init__(self, sets: list[tuple[str, ...]], by_name: dict[str, float], cutoff: float):
+        self.by_name = by_name
+        cut = [_cut_set(s, by_name) for s in sets]
+        self.sets = [c for c in cut if c.probability >= cutoff]
+
+    def statistics(self) -> tuple[int, list[int], float, float]:
+        ps = [c.probability for c in self.sets]
+        counts = [0] * (max((len(c.events) for c in self.sets), default=0) + 1)
+        for c in self.sets:
+            counts[len(c.events)] += 1
+        return len(ps), counts, min(1.0, math.fsum(ps)), _mcub(ps)
+
+    def generate(self) -> Iterator[CutSet]:
+        return iter(self.sets)
+
+
+class _ZbddSource(_CutSetSource):
+    def __init__(
+        self,
+        family: CutSetFamily,
+        variables: tuple[str, ...],
+        probs: Sequence[float],
+        cutoff: float,
+    ) -> None:
+        self.family = family
+        self.variables = variables
+        self.probs = probs
+        self.cutoff = cutoff
+        self.by_name = dict(zip(variables, probs, strict=True))
+
+    def generate(self) -> Iterator[CutSet]:
+        names, by_name = self.variables, self.by_name
+        for levels in self.family.sets(self.probs, self.cutoff):
+            yield _cut_set(tuple(sorted(names[v] for v in levels)), by_name)
+
+    def most_probable(self, n: int) -> list[CutSet]:
+        if n <= 0:
+            return []
+        names, by_name = self.variables, self.by_name
+        found: list[CutSet] = []
+        for levels, p in self.family.most_probable(self.probs, self.cutoff):
+            # Past the n-th, keep only its ties (the names decide among them).
+            if len(found) >= n and p < found[n - 1].probability * (1.0 - 1e-12):
+                break
+            found.append(_cut_set(tuple(sorted(names[v] for v in levels)), by_name))
+        return sorted(found, key=_PROBABILITY_KEY)[:n]
+
+    def statistics(self) -> tuple[int, list[int], float, float]:
+        fam = self.family
+        if self.cutoff == 0.0:
+            by_order = fam.count_by_order()
+            count = sum(by_order)
+            if count > _EXACT_SUMS:
+                rare, mcub = _family_sums(fam, self.probs)
+                return count, by_order, rare, mcub
+        # With a cut-off, which sets pass depends on their products: one pruned
+        # enumeration, nothing kept.
+        counts: list[int] = [0]
+        ps: list[float] = []
+        probs = self.probs
+        for levels in fam.sets(probs, self.cutoff):
+            n = len(levels)
+            if n >= len(counts):
+                counts.extend([0] * (n + 1 - len(counts)))
+            counts[n] += 1
+            ps.append(math.prod((probs[v] for v in levels), start=1.0))
+        return len(ps), counts, min(1.0, math.fsum(ps)), _mcub(ps)
+
+
+_SERIES_SPLIT = 0.01
+"""Cut sets at least this probable are summed one by one in the MCUB series."""
+
+
+def _family_sums(fam: CutSetFamily, probs: Sequence[float]) -> tuple[float, float]:
+    """Rare-event and MCUB over every set of ``fam``, without listing them.
+
+    Rare-event: ``sum_s prod_{e in s} p_e``, one pass over the ZBDD. MCUB:
+    ``log prod_s (1 - P_s) = -sum_m S_m / m`` with ``S_m = sum_s P_s^m``, each
+    ``S_m`` one pass with the weights ``p_e^m``; the few sets with ``P_s >=
+    0.01`` (found by a pruned enumeration) are taken exactly and out of the
+    series, which then converges as ``0.01^m`` (9 terms for 1e-18).
+    """
+    rare = fam.weighted_sum(probs)
+    big = [math.prod((probs[v] for v in s), start=1.0) for s in fam.sets(probs, _SERIES_SPLIT)]
+    log = math.fsum(math.log1p(-p) if p < 1.0 else -math.inf for p in big)
+    if log == -math.inf:
+        return min(1.0, rare), 1.0
+    terms = 1 + math.ceil(-18.0 / math.log10(_SERIES_SPLIT))
+    sums = fam.power_sums(probs, terms)
+    for m, s_m in enumerate(sums, 1):
+        small = s_m - math.fsum(p**m for p in big)
+        log -= max(small, 0.0) / m
+    return min(1.0, rare), -math.expm1(log)
+
+
+def _external_sort(
+    items: Iterator[CutSet], key: Callable[[CutSet], Any], by_name: dict[str, float]
+) -> Iterator[CutSet]:
+    """``sorted(items, key=key)`` in bounded memory: sorted runs of :data:`RUN_SIZE`
+    cut sets go to temporary files, then a k-way merge streams them back."""
+    import tempfile  # only for listings longer than RUN_SIZE (keeps start-up short)
+
+    run: list[CutSet] = []
+    with tempfile.TemporaryDirectory(prefix="diagnosis-cutsets-") as tmp:
+        paths: list[str] = []
+        for c in items:
+            run.append(c)
+            if len(run) >= RUN_SIZE:
+                paths.append(_write_run(tmp, len(paths), sorted(run, key=key)))
+                run = []
+        run.sort(key=key)
+        if not paths:
+            yield from run
+            return
+        paths.append(_write_run(tmp, len(paths), run))
+        del run
+        files = [open(p, encoding="utf-8") for p in paths]  # noqa: SIM115 - closed below
+        try:
+            streams = [_read_run(f, by_name) for f in files]
+            yield from heapq.merge(*streams, key=key)
+        finally:
+            for f in files:
+                f.close()
+
+
+_SEP = "\x1f"  # never in an MEF or KB name (XML forbids control characters)
+
+
+def _write_run(folder: str, index: int, run: list[CutSet]) -> str:
+    path = f"{folder}/run-{index}.txt"
+    with open(path, "w", encoding="utf-8") as out:
+        out.writelines(_SEP.join(c.events) + "\n" for c in run)
+    return path
+
+
+def _read_run(lines: Iterable[str], by_name: dict[str, float]) -> Iterator[CutSet]:
+    for line in lines:
+        text = line.rstrip("\n")
+        yield _cut_set(tuple(text.split(_SEP)) if text else (), by_name)
 
 
 def _too_many(tree: FaultTree, total: int, limit: int, max_listed: int) -> InferenceError:

@@ -17,6 +17,7 @@ used together end up close), which sifting then improves.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,13 @@ class Bdd:
 
 
 def _import_dd() -> Any:
+    if "dd.cudd" in sys.modules:
+        return sys.modules["dd.cudd"]
+    # dd imports networkx (60 ms) only for its optional graph export, which is not
+    # used here: hide it while dd loads, unless it is already loaded.
+    hide = "networkx" not in sys.modules
+    if hide:
+        sys.modules["networkx"] = None  # type: ignore[assignment]
     try:
         import dd.cudd as backend
     except ImportError as exc:  # pragma: no cover - depends on the wheel
@@ -69,6 +77,9 @@ def _import_dd() -> Any:
             "fault-tree analysis needs the 'dd' package built with CUDD (dd.cudd); "
             "reinstall it from its binary wheel: pip install --force-reinstall dd"
         ) from exc
+    finally:
+        if hide and sys.modules.get("networkx", 0) is None:
+            del sys.modules["networkx"]
     return backend
 
 

@@ -5,13 +5,16 @@ Formats an :class:`~diagnosis.faulttree.analysis.Analysis`; computes nothing.
 
 from __future__ import annotations
 
+import io
+import json
 import math
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from diagnosis.faulttree.analysis import Analysis
+from diagnosis.faulttree.analysis import Analysis, CutSet
 from diagnosis.i18n import DEFAULT_LANG, format_number, tr
 
-__all__ = ["analysis_json", "analysis_text"]
+__all__ = ["analysis_json", "analysis_text", "write_json", "write_lines", "write_text"]
 
 _LIST_LIMIT = 50
 _IMPORTANCE_LIMIT = 20
@@ -22,8 +25,7 @@ def _num(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def analysis_json(a: Analysis) -> dict[str, Any]:
-    """The ``--format json`` document of ``diagnosis ft analyze`` (cli-contract.md)."""
+def _header(a: Analysis) -> dict[str, Any]:
     return {
         "tree": a.tree,
         "top": a.top,
@@ -32,9 +34,8 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
         "mcub": a.mcub,
         "max_order": a.max_order,
         "cutoff": a.cutoff,
-        "cut_set_count": len(a.cut_sets),
+        "cut_set_count": a.cut_set_count,
         "by_order": a.by_order(),
-        "cut_sets": [list(c.events) for c in a.cut_sets],
         "importance": {
             i.event: {
                 "probability": i.probability,
@@ -50,6 +51,36 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
     }
 
 
+def analysis_json(a: Analysis) -> dict[str, Any]:
+    """The ``--format json`` document of ``diagnosis ft analyze`` (cli-contract.md), in memory."""
+    doc = _header(a)
+    doc["cut_sets"] = [list(c.events) for c in a.iter_cut_sets("size")]
+    return doc
+
+
+def write_json(a: Analysis, out: TextIO) -> None:
+    """Write the JSON document to ``out``, streaming ``cut_sets`` last (any number of them).
+
+    Everything else (probability, counts, importance) is written, and flushed,
+    before the first cut set; the cut sets come one per line, sorted by size
+    then names, in bounded memory.
+    """
+    head = json.dumps(_header(a), indent=2, ensure_ascii=False)
+    out.write(head[: head.rfind("}")].rstrip() + ',\n  "cut_sets": [')
+    out.flush()
+    sep = "\n    "
+    for c in a.iter_cut_sets("size"):
+        out.write(sep + json.dumps(list(c.events), ensure_ascii=False))
+        sep = ",\n    "
+    out.write("\n  ]\n}\n" if sep != "\n    " else "]\n}\n")
+
+
+def write_lines(a: Analysis, out: TextIO) -> None:
+    """One minimal cut set per line, its events separated by spaces, sorted by size then names."""
+    for c in a.iter_cut_sets("size"):
+        out.write(" ".join(c.events) + "\n")
+
+
 def _g(x: float, lang: str) -> str:
     if math.isnan(x):
         return "-"
@@ -59,12 +90,23 @@ def _g(x: float, lang: str) -> str:
 
 
 def analysis_text(a: Analysis, lang: str = DEFAULT_LANG, all_cut_sets: bool = False) -> str:
-    """A report for a reliability engineer: results, cut sets, importance.
+    """A report for a reliability engineer: results, importance, cut sets (as a string)."""
+    buf = io.StringIO()
+    write_text(a, buf, lang, all_cut_sets)
+    return buf.getvalue()
+
+
+def write_text(
+    a: Analysis, out: TextIO, lang: str = DEFAULT_LANG, all_cut_sets: bool = False
+) -> None:
+    """Write the text report: results and importance first (flushed), then the cut sets.
 
     Args:
         a: the analysis.
+        out: where to write.
         lang: ``en`` or ``fr``.
-        all_cut_sets: list every cut set (default: the 50 most probable).
+        all_cut_sets: list every cut set, most probable first (streamed in
+            bounded memory); default the 50 most probable.
     """
 
     def t(key: str, **kw: object) -> str:
@@ -76,7 +118,7 @@ def analysis_text(a: Analysis, lang: str = DEFAULT_LANG, all_cut_sets: bool = Fa
         (t("mcub"), _g(a.mcub, lang)),
         (
             t("cut_sets"),
-            f"{len(a.cut_sets)}  ({t('by_order')}: "
+            f"{a.cut_set_count}  ({t('by_order')}: "
             + ", ".join(f"{o}:{n}" for o, n in enumerate(a.by_order()) if n)
             + ")",
         ),
@@ -84,30 +126,36 @@ def analysis_text(a: Analysis, lang: str = DEFAULT_LANG, all_cut_sets: bool = Fa
         (t("bdd"), str(a.bdd_nodes)),
     ]
     width = max(len(k) for k, _v in rows) + 2
-    out = [t("title", tree=a.tree, top=a.top), ""]
-    out += [f"  {k:<{width}}{v}" for k, v in rows]
-    out.append("")
-    ranked = sorted(a.cut_sets, key=lambda c: (-c.probability, c.order, c.events))
-    shown = ranked if all_cut_sets else ranked[:_LIST_LIMIT]
-    total = a.rare_event if a.rare_event > 0 else 1.0
-    out.append(t("cut_sets_header", shown=len(shown), total=len(a.cut_sets)))
-    out.append(f"  {'#':>4}  {t('col_p'):>11}  {t('col_share'):>7}  {t('col_events')}")
-    for n, c in enumerate(shown, 1):
-        share = format_number(100.0 * c.probability / total, lang, digits=3) + " %"
-        out.append(f"  {n:>4}  {_g(c.probability, lang):>11}  {share:>7}  {' . '.join(c.events)}")
-    out.append("")
+    lines = [t("title", tree=a.tree, top=a.top), ""]
+    lines += [f"  {k:<{width}}{v}" for k, v in rows]
+    lines.append("")
     imp = sorted(a.importance, key=lambda i: (-abs(i.birnbaum * i.probability), i.event))
-    out.append(t("importance_header", shown=min(len(imp), _IMPORTANCE_LIMIT), total=len(imp)))
-    out.append(
+    lines.append(t("importance_header", shown=min(len(imp), _IMPORTANCE_LIMIT), total=len(imp)))
+    lines.append(
         f"  {t('col_event'):<24} {'p':>10} {'Birnbaum':>10} {'F-V':>10} {'DIF':>10} "
         f"{'RAW':>10} {'RRW':>10}"
     )
     for i in imp[:_IMPORTANCE_LIMIT]:
-        out.append(
+        lines.append(
             f"  {i.event[:24]:<24} {_g(i.probability, lang):>10} {_g(i.birnbaum, lang):>10} "
             f"{_g(i.fussell_vesely, lang):>10} {_g(i.dif, lang):>10} {_g(i.raw, lang):>10} "
             f"{_g(i.rrw, lang):>10}"
         )
-    out.append("")
-    out.append(t("legend"))
-    return "\n".join(out) + "\n"
+    lines.append("")
+    lines.append(t("legend"))
+    lines.append("")
+    shown = a.cut_set_count if all_cut_sets else min(a.cut_set_count, _LIST_LIMIT)
+    lines.append(t("cut_sets_header", shown=shown, total=a.cut_set_count))
+    lines.append(f"  {'#':>4}  {t('col_p'):>11}  {t('col_share'):>7}  {t('col_events')}")
+    out.write("\n".join(lines) + "\n")
+    out.flush()
+    total = a.rare_event if a.rare_event > 0 else 1.0
+    # --all streams every cut set; the default finds the 50 without listing the others.
+    ranked: Iterable[CutSet] = (
+        a.iter_cut_sets("probability") if all_cut_sets else a.top_cut_sets(_LIST_LIMIT)
+    )
+    for n, c in enumerate(ranked, 1):
+        share = format_number(100.0 * c.probability / total, lang, digits=3) + " %"
+        out.write(
+            f"  {n:>4}  {_g(c.probability, lang):>11}  {share:>7}  {' . '.join(c.events)}\n"
+        )

@@ -115,6 +115,56 @@ class CutSetFamily:
             acc[z] = weights[var[z]] * acc[high[z]] + acc[low[z]]
         return acc[self.root]
 
+    def power_sums(self, weights: Sequence[float], terms: int) -> list[float]:
+        """``[sum_s prod_{v in s} weights[v] ** m for m in 1..terms]``, in one pass."""
+        if self.root <= BASE:
+            return [float(self.root)] * terms
+        high, low, var = self.high, self.low, self.var
+        powers = [[w ** (m + 1) for m in range(terms)] for w in weights]
+        acc: dict[int, list[float]] = {EMPTY: [0.0] * terms, BASE: [1.0] * terms}
+        for z in self.reachable():
+            h, lo, pw = acc[high[z]], acc[low[z]], powers[var[z]]
+            acc[z] = [a * b + c for a, b, c in zip(pw, h, lo, strict=True)]
+        return acc[self.root]
+
+    def most_probable(
+        self, weights: Sequence[float], cutoff: float = 0.0
+    ) -> Iterator[tuple[tuple[int, ...], float]]:
+        """Sets with their products, most probable first, best-first (A*) on the ZBDD.
+
+        Each node's bound is the largest product below it (one pass), so a
+        set is produced as soon as nothing left can beat it: the first
+        sets come at once, without enumerating the family.
+        """
+        import heapq
+
+        if self.root <= BASE:
+            if self.root == BASE and cutoff <= 1.0:
+                yield (), 1.0
+            return
+        high, low, var = self.high, self.low, self.var
+        best: dict[int, float] = {EMPTY: 0.0, BASE: 1.0}
+        for z in self.reachable():
+            best[z] = max(weights[var[z]] * best[high[z]], best[low[z]])
+        tick = 0  # insertion order breaks ties: no comparison of the tuples
+        heap: list[tuple[float, int, int, tuple[int, ...], float]] = [
+            (-best[self.root], tick, self.root, (), 1.0)
+        ]
+        while heap:
+            _bound, _t, z, prefix, p = heapq.heappop(heap)
+            if z == BASE:
+                yield prefix, p
+                continue
+            hp = p * weights[var[z]]
+            hb = hp * best[high[z]]
+            if hb > 0.0 and hb >= cutoff:
+                tick += 1
+                heapq.heappush(heap, (-hb, tick, high[z], (*prefix, var[z]), hp))
+            lb = p * best[low[z]]
+            if lb > 0.0 and lb >= cutoff:
+                tick += 1
+                heapq.heappush(heap, (-lb, tick, low[z], prefix, p))
+
     def max_product(self, weights: Sequence[float]) -> float:
         """The largest product of weights over the sets (0 for the empty family)."""
         if self.root <= BASE:

@@ -172,3 +172,23 @@ def test_mocus_and_zbdd_agree_on_a_deep_mixed_chain() -> None:
     mo = {tuple(sorted(s)) for s in mocus_cut_sets(t, 6)}
     assert zb == mo and len(zb) == 6
     assert math.isfinite(analyze(t).mcub)
+
+
+def test_ft_analyze_imports_only_what_it_needs(tmp_path: Path) -> None:
+    import subprocess
+
+    from diagnosis.faulttree.opsa_mef_writer import write_mef
+
+    path = tmp_path / "small.xml"
+    path.write_text(write_mef(_wide_or(3)), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from diagnosis.cli import main\n"
+        f"assert main(['ft', 'analyze', {str(path)!r}, '--format', 'json']) == 0\n"
+        "heavy = {'numpy', 'networkx', 'pgmpy', 'textual', 'pandas', 'scipy'}\n"
+        "print('HEAVY', sorted(m for m in heavy if sys.modules.get(m) is not None))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.splitlines()[-1] == "HEAVY []"

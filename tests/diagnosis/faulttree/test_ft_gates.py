@@ -233,3 +233,53 @@ def test_too_many_cut_sets_to_list() -> None:
     with pytest.raises(InferenceError, match="more than 1 cannot be listed"):
         analyze(t, max_listed=1, cutoff=0.01)
     assert len(analyze(t, max_listed=2, cutoff=0.15).cut_sets) == 2
+
+
+# -- the cut-off: >= on the product, after minimisation ------------------------------
+
+
+def _cutoff_tree() -> FaultTree:
+    # Probabilities that are exact in binary, so the products are exact too.
+    events = (
+        BasicEvent("a", 0.5),
+        BasicEvent("b", 0.25),
+        BasicEvent("c", 0.125),
+        BasicEvent("d", 0.0625),
+    )
+    gates = (
+        GateNode("top", "or", ("ab", "c", "ad", "abd")),
+        GateNode("ab", "and", ("a", "b")),
+        GateNode("ad", "and", ("a", "d")),
+        GateNode("abd", "and", ("a", "b", "d")),  # not minimal: contains a.b
+    )
+    return FaultTree("cut", "top", gates, events)
+
+
+@pytest.mark.parametrize("method", ["bdd", "mocus"])
+def test_cutoff_keeps_cut_sets_at_exactly_the_cutoff(method: str) -> None:
+    t = _cutoff_tree()
+    every = analyze(t, method=method)  # type: ignore[arg-type]
+    assert [(c.events, c.probability) for c in every.cut_sets] == [
+        (("c",), 0.125),
+        (("a", "b"), 0.125),
+        (("a", "d"), 0.03125),
+    ]
+    at = analyze(t, cutoff=0.125, method=method)  # type: ignore[arg-type]
+    assert [c.events for c in at.cut_sets] == [("c",), ("a", "b")]  # >=: both kept
+    above = analyze(t, cutoff=math.nextafter(0.125, 1.0), method=method)  # type: ignore[arg-type]
+    assert above.cut_sets == () and above.cut_set_count == 0
+    # After minimisation: dropping a.b (0.125) does not bring back a.b.d (0.0078125),
+    # and the exact probability ignores the cut-off.
+    mid = analyze(t, cutoff=0.03125, method=method)  # type: ignore[arg-type]
+    assert [c.events for c in mid.cut_sets] == [("c",), ("a", "b"), ("a", "d")]
+    low = analyze(t, cutoff=0.0078125, method=method)  # type: ignore[arg-type]
+    assert [c.events for c in low.cut_sets] == [c.events for c in every.cut_sets]
+    assert above.probability == every.probability
+    assert at.rare_event == 0.25 and at.by_order() == [0, 1, 1]
+
+
+def test_cutoff_streamed_matches_listed() -> None:
+    t = _cutoff_tree()
+    streamed = analyze(t, cutoff=0.125, list_cut_sets=False)
+    assert streamed.cut_set_count == 2 and streamed.rare_event == 0.25
+    assert [c.events for c in streamed.iter_cut_sets()] == [("c",), ("a", "b")]
