@@ -98,16 +98,15 @@ def release_dialog(session: Any, lang: str) -> Any:
     """The release (déconsignation) dialog of a lockout whose measurement was taken, or None."""
     from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
-    applied = list(getattr(session, "applied_lockouts", []) or [])
-    if not applied or session.pending_alerts:
+    # Only a lockout whose reading is taken and not critical: a critical reading holds
+    # the lockout in place (no release, no trial run, until the repair).
+    due = list(getattr(session, "lockouts_to_release", []) or [])
+    if not due or session.pending_alerts:
         return None
-    answered = {r.measurement for r in session.readings}
-    for pid in applied:
+    for pid in due:
         triggers = [
             a.trigger for a in session.alerts if a.procedure == pid and a.reason == "lockout"
         ]
-        if not triggers or triggers[-1] not in answered:
-            continue  # still measuring under this lockout
         procedure = session.kb.procedures.get(pid)
         if procedure is None or procedure.release_step is None:
             continue

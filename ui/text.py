@@ -59,28 +59,7 @@ def state_text(m: Any, state: str, lang: str) -> str:
 
 
 def rule_text(eq: Any, rule_id: str, lang: str) -> str:
-    """A KB rule in words, from its conditions (rules have ids, not names):
-    ``Fumée au fourreau et Température matière < 150 °C``. The id when unknown."""
-    rule = next((r for r in getattr(eq, "rules", ()) if r.id == rule_id), None)
-    if rule is None:
-        return rule_id
-    parts: list[str] = []
-    for c in rule.when:
-        if c.symptom is not None:
-            known = eq.has("symptom", c.symptom)
-            name = kb_text(eq.symptom(c.symptom).name, lang) if known else c.symptom
-            parts.append(name if c.present else tr("rule_text.absent", lang, symptom=name))
-            continue
-        m = eq.measurement(c.measurement) if eq.has("measurement", c.measurement) else None
-        name = kb_text(m.name, lang) if m is not None else str(c.measurement)
-        unit = f" {m.unit}" if m is not None and m.unit else ""
-        if c.below is not None:
-            parts.append(f"{name} < {num(c.below, lang)}{unit}")
-        elif c.above is not None:
-            parts.append(f"{name} > {num(c.above, lang)}{unit}")
-        elif c.state is not None:
-            state = state_text(m, str(c.state), lang)
-            parts.append(tr("rule_text.state", lang, measurement=name, state=state))
-        else:
-            parts.append(name)
-    return tr("rule_text.and", lang).join(parts) or rule_id
+    """A KB rule in words, from its conditions (the engine's wording, as in the report)."""
+    from diagnosis.rules.describe import describe_rule
+
+    return describe_rule(eq, rule_id, lang)

@@ -39,6 +39,7 @@ from diagnosis.report.data import (
 )
 from diagnosis.report.graphs import dot_available
 from diagnosis.report.links import fault_tree_path, fmea_risks
+from diagnosis.rules.describe import describe_rule
 from diagnosis.session import events as ev
 
 if TYPE_CHECKING:
@@ -446,6 +447,8 @@ class _Builder:
             trigger = m.name.get(self.lang) if m else e.trigger
         elif e.reason == "safety_symptom":
             trigger = self.symptom_name(e.trigger)
+        elif e.reason == "rule" and self.eq is not None:
+            trigger = describe_rule(self.eq, e.trigger, self.lang)  # its conditions, not its id
         text = tr(f"rules.alert_reason.{e.reason}", self.lang, trigger=trigger)
         return e.reason if text == f"rules.alert_reason.{e.reason}" else text
 

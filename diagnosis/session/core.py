@@ -532,6 +532,39 @@ class Session(RecordMixin):
         """Lockout procedures applied and not released yet (their déconsignation is due)."""
         return list(self._state.applied_lockouts)
 
+    def _lockout_reading(self, procedure: str) -> Reading | None:
+        """The reading taken under ``procedure`` (the last one it was raised for), or None."""
+        triggers = [
+            a.trigger for a in self._state.alerts if a.procedure == procedure and a.reason == "lockout"
+        ]
+        if not triggers:
+            return None
+        return next((r for r in reversed(self.readings) if r.measurement == triggers[-1]), None)
+
+    @property
+    def lockouts_to_release(self) -> list[str]:
+        """Applied lockouts whose measurement is taken and normal enough to re-energise.
+
+        A lockout whose reading is critical (insulation under 1 MΩ, say) is *held*
+        (:attr:`lockouts_held`): releasing it would put a faulty machine back under
+        energy, so the release (with its trial run) waits for the repair.
+        """
+        out = []
+        for procedure in self._state.applied_lockouts:
+            reading = self._lockout_reading(procedure)
+            if reading is not None and not reading.critical:
+                out.append(procedure)
+        return out
+
+    @property
+    def lockouts_held(self) -> list[str]:
+        """Applied lockouts kept in place because the reading taken under them is critical."""
+        return [
+            p
+            for p in self._state.applied_lockouts
+            if (r := self._lockout_reading(p)) is not None and r.critical
+        ]
+
     def release_lockout(self, procedure: str, *, actor: str | None = None) -> None:
         """Do the release step (déconsignation) of an applied lockout, after the measurement.
 

@@ -67,7 +67,7 @@ def run_session(
         if proposal.lockout and session.prepare(mid, taken_by=taken_by) is not None:
             continue  # the lockout procedure is acknowledged first, then measured
         session.answer(mid, source.read(proposal.measurement), taken_by=taken_by)
-        release_due = bool(session.applied_lockouts)
+        release_due = bool(session.lockouts_to_release)  # a critical reading holds it
     if release_due and not session.pending_alerts and not session.closed:
         _release(session)
     return session
@@ -84,8 +84,8 @@ def _taker(session: Session, source: ReadingSource, proposal: StepProposal) -> t
 
 
 def _release(session: Session) -> None:
-    for procedure in session.applied_lockouts:
-        session.release_lockout(procedure)
+    for procedure in session.lockouts_to_release:
+        session.release_lockout(procedure, actor=AUTOMATIC)
 
 
 def finish_scripted(session: Session) -> None:

@@ -262,7 +262,10 @@ def test_a_rule_and_a_critical_reading_of_one_reading_are_one_alert() -> None:
     md = render(build_report(KB, list(s.events), lang="en"), "md")
     assert "Not acknowledged" not in md
     fr = str(render(build_report(KB, list(s.events), lang="fr"), "md"))
-    assert "mesure critique sur Température matière en buse" in fr or "règle melt-too-hot" in fr
+    assert "mesure critique sur Température matière en buse" in fr or (
+        "règle de sécurité : Température matière en buse > 265 °C" in fr
+    )
+    assert "melt-too-hot" not in fr  # the rule by its conditions, never its id
     assert ": critical." not in fr and ": rule." not in fr
 
 
@@ -423,3 +426,37 @@ def test_reports_show_validation_pending() -> None:
     assert '"validation_pending": true' in str(render(r, "json"))
     s.record_validation("10 good parts", True)
     assert not build_report(KB, list(s.events), lang="en").validation_pending
+
+
+def _acknowledge_pending(session: Session) -> None:
+    while session.pending_alerts:
+        proc = session.pending_alerts[0].procedure
+        for step in session.steps_to_acknowledge(proc):
+            session.acknowledge_step(proc, step)
+        session.acknowledge(proc)
+
+
+@pytest.mark.parametrize(("value", "held"), [("0,5", True), ("500", False)])
+def test_a_critical_reading_holds_the_lockout_in_place(value: str, held: bool) -> None:
+    """Insulation under 1 MΩ: "leave the lockout in place" (the KB's own note). The
+    release step (déconsignation, with its trial run) is not offered until the repair;
+    a normal reading lets it be released after the measurement."""
+    from diagnosis.kb import load_kb
+
+    kb = load_kb()
+    session = Session.start(kb, "cv-line-01", ["cv-vsd-trip"], habilitations=["BR"])
+    _acknowledge_pending(session)
+    assert session.prepare("cv-insulation-resistance") is not None
+    _acknowledge_pending(session)
+    assert session.applied_lockouts == ["cv-lockout"]
+    assert session.lockouts_to_release == []  # still measuring under it
+    session.answer("cv-insulation-resistance", value)
+    _acknowledge_pending(session)
+    if held:
+        assert session.lockouts_held == ["cv-lockout"]
+        assert session.lockouts_to_release == []
+    else:
+        assert session.lockouts_held == []
+        assert session.lockouts_to_release == ["cv-lockout"]
+        session.release_lockout("cv-lockout")
+        assert session.applied_lockouts == []
