@@ -88,3 +88,79 @@ async def test_equipment_screen_in_french_and_without_history(make_app) -> None:
         assert isinstance(app.screen, EquipmentScreen)
         day = (NOW - timedelta(days=12)).astimezone().strftime("%d/%m/%Y")
         assert f"Dernières : {day} Collier chauffant zone 2 grillé (60 min d'arrêt)" in screen_text(app)
+
+
+def _diag_history(app) -> str:
+    box = app.screen.query_one("#diag-history", Static)
+    return str(box.render()) if box.display else ""
+
+
+async def test_diagnosis_screen_says_the_leading_cause_was_found_here_before(make_app) -> None:
+    app = make_app()
+    past(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "Ada Martin", ("BR",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        assert screen.view is not None and screen.view.ranking[0][0] == "heater-burnt"
+        day = (NOW - timedelta(days=12)).astimezone().strftime("%Y-%m-%d")
+        line = f"Already found here 2 times, last on {day}: replaced band 3"
+        assert _diag_history(app) == line
+        assert line in screen_text(app)
+        assert _on_screen(app, screen.query_one("#answer", Input))
+        # The granules are wet: the ranking changes, and the line with it (the exercise
+        # two days ago is no intervention).
+        assert screen.current is not None and screen.current.id == "granule-aspect"
+        await answer(pilot, "wet")
+        assert screen.view.ranking[0][0] == "wet-material"
+        day = (NOW - timedelta(days=30)).astimezone().strftime("%Y-%m-%d")
+        assert _diag_history(app) == f"Already found here once, on {day}: dried the granules"
+        # A bad answer: its error line and the answer field stay on the screen at 80×24.
+        await answer(pilot, "abc")
+        error = screen.query_one("#answer-error", Static)
+        assert "abc" in str(error.render())
+        assert _on_screen(app, error) and _on_screen(app, screen.query_one("#answer", Input))
+        assert _on_screen(app, screen.query_one("#diag-history", Static))
+
+
+async def test_diagnosis_screen_in_french_and_a_cause_never_found_here(make_app) -> None:
+    app = make_app(lang="fr")
+    record(app.store, 1, 30, "wet-material", "granulés étuvés")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "Ada Martin", ("BR",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        assert screen.view is not None and screen.view.ranking[0][0] == "heater-burnt"
+        assert _diag_history(app) == "Jamais trouvée ici auparavant (interventions passées : 1)"
+        await answer(pilot, "2")  # wet
+        assert screen.view.ranking[0][0] == "wet-material"
+        day = (NOW - timedelta(days=30)).astimezone().strftime("%d/%m/%Y")
+        assert _diag_history(app) == f"Déjà trouvée ici une fois, le {day} : granulés étuvés"
+
+
+async def test_no_history_line_without_past_interventions(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "Ada Martin", ("BR",))
+        await pick_equipment(pilot, "press")
+        await start(pilot, "short")
+        assert isinstance(app.screen, DiagnosisScreen)
+        assert _diag_history(app) == ""
+        assert not app.screen.query_one("#diag-history", Static).display
+
+
+def _on_screen(app, widget) -> bool:
+    """Wholly inside the screen, above the footer."""
+    from textual.widgets import Footer
+
+    region = widget.region
+    footer = app.screen.query_one(Footer).region
+    return (
+        region.height > 0
+        and app.screen.region.contains_region(region)
+        and region.y + region.height <= footer.y
+    )
