@@ -38,7 +38,7 @@ from diagnosis.ui.safety_hooks import (
     taker_for,
 )
 from diagnosis.ui.screens.base import BaseScreen
-from diagnosis.ui.text import kb_text, rule_text
+from diagnosis.ui.text import esc, kb_text, rule_text
 from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
 from diagnosis.ui.widgets.hypotheses import HypothesesPanel
 from diagnosis.ui.widgets.readings import ReadingsPanel, reading_value
@@ -91,6 +91,7 @@ class DiagnosisScreen(BaseScreen[None]):
         self._pending_lockout: str | None = None  # measurement whose lockout the engine raises
         self._takers: dict[str, tuple[str, str]] = {}  # measurement -> habilitated colleague
         self._declined: set[str] = set()  # colleague prompt cancelled: not asked again unasked
+        self.interventions: list[Any] | None = None  # the store's, read once (issue 13)
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -99,6 +100,7 @@ class DiagnosisScreen(BaseScreen[None]):
         with VerticalScroll(id="diag-body"):
             with Vertical(id="work-pane"):
                 yield Static("", id="status")
+                yield Static("", id="diag-history")
                 # A long card scrolls inside its own box (PageUp/PageDown): the answer
                 # field and its error line below it stay on the screen at 80×24.
                 with VerticalScroll(id="card-box"):
@@ -121,7 +123,9 @@ class DiagnosisScreen(BaseScreen[None]):
             self.t("diag.computing_title"), self.t("diag.computing")
         )
         self.query_one("#answer", Input).focus()
+        self.query_one("#diag-history", Static).display = False
         self.run_engine(None)
+        self._load_history()
 
     # -- engine calls (worker thread) --------------------------------------
     def _snapshot(self) -> View:
@@ -160,6 +164,38 @@ class DiagnosisScreen(BaseScreen[None]):
             return
         keep = keep_always or (keep_current and error is not None)
         app.call_from_thread(self._show, view, error, keep)
+
+    @work(thread=True, exclusive=True, group="diag-history")
+    def _load_history(self) -> None:
+        """The equipment's past interventions, read once: each ranking is compared to them."""
+        try:
+            store = self.dapp.store
+            interventions = list(store.interventions(equipment=self.session.equipment.id))
+        except Exception:  # a store problem must not block the diagnosis
+            interventions = []
+        self.app.call_from_thread(self._history_loaded, interventions)
+
+    def _history_loaded(self, interventions: list[Any]) -> None:
+        self.interventions = interventions
+        if self.view is not None:
+            self._show_history(self.view)
+
+    def _show_history(self, view: View) -> None:
+        """Whether the leading cause was found here before, and what fixed it: one line."""
+        from diagnosis.ui.history import cause_line
+
+        box = self.query_one("#diag-history", Static)
+        text = ""
+        if self.interventions is not None and view.ranking:
+            text = cause_line(
+                self.interventions,
+                self.session.equipment.id,
+                view.ranking[0][0],
+                self.lang,
+                session_id=getattr(self.session, "id", None),
+            )
+        box.update(esc(text))
+        box.display = bool(text)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -223,6 +259,7 @@ class DiagnosisScreen(BaseScreen[None]):
         notes = self.query_one("#notes", Static)
         notes.update("\n".join("ℹ " + note for note in view.notes[-1:]))
         notes.display = bool(view.notes)
+        self._show_history(view)
 
     def _cause_name(self, cause_id: str) -> str:
         if cause_id == "_unknown":

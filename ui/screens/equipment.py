@@ -6,9 +6,9 @@ table (``m``/F3).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -34,18 +34,54 @@ class EquipmentScreen(BaseScreen[None]):
         Binding("escape", "sign_out", "key.sign_out"),
     ]
 
+    interventions: list[Any] | None = None  # the store's, read once per screen in a worker
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="panel"):
             yield Static(self.t("equipment.title"), classes="screen-title")
             yield Input(placeholder=self.t("equipment.filter"), id="filter")
             yield OptionList(id="equipment-list")
+            yield Static("", id="equipment-history", classes="hint")
             yield Static(self.t("equipment.hint"), classes="hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fill("")
         self.query_one("#filter", Input).focus()
+        self._load_history()
+
+    def on_screen_resume(self) -> None:
+        # Back from a diagnosis (or the engineer views): what was recorded since is shown.
+        self._load_history()
+
+    @work(thread=True, exclusive=True, group="equipment-history")
+    def _load_history(self) -> None:
+        try:
+            interventions = list(self.dapp.store.interventions())
+        except Exception:  # a store problem must not block the choice of equipment
+            interventions = []
+        self.app.call_from_thread(self._history_loaded, interventions)
+
+    def _history_loaded(self, interventions: list[Any]) -> None:
+        self.interventions = interventions
+        self._show_history()
+
+    def _show_history(self) -> None:
+        """The last interventions and recurrent causes of the highlighted equipment."""
+        from diagnosis.ui.history import equipment_lines
+
+        box = self.query_one("#equipment-history", Static)
+        current = self._current()
+        if self.interventions is None or current is None:
+            box.update("")
+            return
+        lines = equipment_lines(self.interventions, current, self.dapp.kb, self.lang)
+        box.update(esc("\n".join(lines)))
+
+    @on(OptionList.OptionHighlighted, "#equipment-list")
+    def _highlighted(self) -> None:
+        self._show_history()
 
     def _label(self, eq: EquipmentKB) -> str:
         e = eq.equipment
@@ -69,6 +105,7 @@ class EquipmentScreen(BaseScreen[None]):
                 listing.add_option(Option(self._label(eq), id=e.id))
         if listing.option_count:
             listing.highlighted = 0
+        self._show_history()
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
