@@ -247,7 +247,18 @@ class SessionBase:
 
         skip = tuple(r.measurement for r in self.readings)
         model, evidence = self._diagnostic_model(), self.evidence()
-        return verification(model, evidence, self.equipment, ranking[0][0], skip=skip)
+        return verification(
+            model,
+            evidence,
+            self.equipment,
+            ranking[0][0],
+            skip=skip,
+            unqualified=self._unqualified(),
+        )
+
+    def _unqualified(self) -> tuple[str, ...]:
+        """Measurements needing a habilitation the technician lacks (not asked to verify)."""
+        return tuple(c.measurement.id for c in self._candidates() if not c.habilitation_ok)
 
     def confirmation(self) -> StepProposal | None:
         """The confirmation step due for the leading cause, or None (see Session)."""
@@ -260,6 +271,7 @@ class SessionBase:
             self.equipment,
             skip=skip,
             confidence=self.confidence,
+            unqualified=self._unqualified(),
         )
         if not due:
             return None
