@@ -34,9 +34,14 @@ from diagnosis.session.events import (
 from diagnosis.session.state import SessionState
 from diagnosis.session.types import EventSink, Reading, StepProposal
 
-__all__ = ["MIN_GAIN", "SessionBase"]
+__all__ = ["MIN_GAIN", "WORTH_BITS_PER_MIN", "SessionBase", "worth_its_minutes"]
 
 MIN_GAIN = 1e-3
+WORTH_BITS_PER_MIN = 0.005
+"""Expected information (bits) a minute of measuring must buy: below it a
+measurement is not worth its minutes and the session stops (``"exhausted"``)
+rather than ask for every measurement of the equipment (a symptom alone, every
+reading normal). Verification steps are exempt."""
 """Expected information (bits) below which a measurement is not worth proposing."""
 
 
@@ -293,9 +298,25 @@ class SessionBase:
             return "confidence"
         if self.max_steps is not None and len(self.readings) >= self.max_steps:
             return "max_steps"
-        if not any(p.gain > MIN_GAIN for p in self._candidates()):
+        if not any(worth_its_minutes(p) for p in self._candidates()):
             return "exhausted"
         return None
+
+    def not_worth(self, limit: int = 3) -> list[tuple[StepProposal, float]]:
+        """What would still be worth measuring, had it been cheaper, when none is now.
+
+        The most informative measurements left (gain > MIN_GAIN) that are not
+        worth their minutes, with the minutes each would be worth
+        (gain / WORTH_BITS_PER_MIN); empty while a worthwhile one is left.
+        """
+        candidates = self._candidates()
+        if any(worth_its_minutes(p) for p in candidates):
+            return []
+        left = sorted(
+            (p for p in candidates if p.gain > MIN_GAIN),
+            key=lambda p: (-p.gain, p.cost_min, p.measurement.id),
+        )
+        return [(p, p.gain / WORTH_BITS_PER_MIN) for p in left[:limit]]
 
     def alternatives(self) -> list[StepProposal]:
         """Every measurement not answered yet, best first, habilitation gating applied."""
@@ -387,6 +408,11 @@ class SessionBase:
             self.sink.append(self.id, event)
         self._events.append(event)
         self._state.apply(event)
+
+
+def worth_its_minutes(proposal: StepProposal) -> bool:
+    """Informative (> MIN_GAIN bits) and at least WORTH_BITS_PER_MIN bits per minute."""
+    return proposal.gain > MIN_GAIN and proposal.gain >= WORTH_BITS_PER_MIN * proposal.cost_min
 
 
 def digest_of(kb: KnowledgeBase) -> str:

@@ -24,7 +24,10 @@ Decisions documented here (and tested):
   verification is due (not contradicted, no confirmation step left to
   propose); else ``"max_steps"`` when that many readings (not-available ones
   included) were recorded; else ``"exhausted"`` when no measurement left
-  carries information.
+  is worth its minutes (``WORTH_BITS_PER_MIN`` bits of expected information
+  per minute; verification steps are exempt). :meth:`Session.not_worth`
+  then says what would still be worth measuring and for how many minutes
+  (``worth_measuring`` in the run JSON).
 * **Default conclusion** (:meth:`Session.conclude`): the top hypothesis when
   it reached ``confidence`` and the evidence does not contradict it; else
   ``"_unknown"`` when the measurements are exhausted and ``_unknown`` leads
@@ -46,7 +49,7 @@ from diagnosis.errors import SessionError
 from diagnosis.i18n import tr
 from diagnosis.kb.model import KnowledgeBase, Measurement
 from diagnosis.rules import Observation, interpret, rules_engine
-from diagnosis.session.base import MIN_GAIN, digest_of
+from diagnosis.session.base import MIN_GAIN, digest_of, worth_its_minutes
 from diagnosis.session.events import (
     AlertAcknowledged,
     AlertRaised,
@@ -170,7 +173,7 @@ class Session(RecordMixin):
             return None
         best = self.confirmation()
         if best is None:
-            best = next((p for p in self._candidates() if p.gain > MIN_GAIN), None)
+            best = next((p for p in self._candidates() if worth_its_minutes(p)), None)
         if best is None:
             return None
         last = self._state.last_proposed

@@ -29,7 +29,9 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
     excluded, why, category_5m) plus ``session``, ``stop_reason``, ``verification``
     (of the leading cause at the threshold: confirmed / unconfirmed /
     contradicted, else null) and per-step extras (``purpose``: discriminate
-    or confirm).
+    or confirm), ``worth_measuring`` (when the session stopped because no
+    measurement left is worth its minutes: the most informative ones, with the
+    minutes each would be worth).
 
     ``root_cause`` is the recorded conclusion when there is one, else what the
     engine would conclude now.
@@ -92,5 +94,14 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         if session.why
         else [link.evidence for link in session.suggested_why()],
         "category_5m": category,
+        "worth_measuring": [
+            {
+                "measurement": p.measurement.id,
+                "gain": round(p.gain, _DIGITS),
+                "cost_min": p.cost_min,
+                "worth_up_to_min": round(minutes, 1),
+            }
+            for p, minutes in session.not_worth()
+        ],
         "session": session.id,
     }

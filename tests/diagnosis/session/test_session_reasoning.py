@@ -73,3 +73,28 @@ def test_a_weak_effect_of_the_true_cause_is_not_a_contradiction(
     run_session(session, machine)
     assert session.verification() != "contradicted"
     assert session.default_root_cause() == cause
+
+
+def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.base import WORTH_BITS_PER_MIN
+    from diagnosis.session.run_json import run_json
+
+    kb = bundled()
+    eq = kb.equipment("cv-line-01")
+    session = Session.start(kb, eq.id, ["cv-belt-slip"])
+    run_session(session, SimulatedMachine(eq))  # a healthy machine: every reading normal
+    assert session.stop_reason == "exhausted"
+    assert len(session.readings) == 26  # was 43 (every informative measurement)
+    assert len(session.readings) < len(eq.measurements)
+    data = run_json(session)
+    assert data["root_cause"] is None
+    worth = data["worth_measuring"]
+    assert [w["measurement"] for w in worth] == [
+        "cv-oil-leak-location",
+        "cv-dc-bus-ripple",
+        "cv-vsd-params",
+    ]
+    for w in worth:  # each would be worth it, were it quicker than it is
+        assert w["worth_up_to_min"] == round(w["gain"] / WORTH_BITS_PER_MIN, 1)
+        assert w["worth_up_to_min"] < w["cost_min"]
