@@ -93,7 +93,9 @@ __all__ = [
     "contradicting_finding",
     "information_gains",
     "next_best",
+    "pair_verification",
     "rank_measurements",
+    "second_cause_steps",
     "stop_reason",
     "verification",
 ]
@@ -387,6 +389,112 @@ def confirmation_steps(
         if due is not None:
             steps = [due, *(c for c in steps if c.measurement != due.measurement)]
     return steps
+
+
+def _joint_log_off(model: DiagnosticModel, hypotheses: tuple[int, ...], f: int) -> float:
+    """log P(channel ``f`` off | exactly ``hypotheses`` present)."""
+    heads, values = model.parents(f)
+    return float(model.log1m_leak[f]) + float(values[np.isin(heads, hypotheses)].sum())
+
+
+def _joint_finding_p(
+    model: DiagnosticModel, hypotheses: tuple[int, ...], mid: str, state: str
+) -> float:
+    """P(``mid`` reads ``state`` | exactly ``hypotheses`` present) (noisy-MAX)."""
+    log_before = 0.0
+    for s, f in model.state_channels[mid]:
+        lq = _joint_log_off(model, hypotheses, f)
+        if s == state:
+            return math.exp(log_before) * -math.expm1(lq)
+        log_before += lq
+    return math.exp(log_before)
+
+
+def pair_verification(
+    model: DiagnosticModel, evidence: Evidence, first: str, second: str
+) -> Verification:
+    """Whether the evidence confirms that ``first`` and ``second`` are both present.
+
+    *Contradicted*: a finding neither cause names is unlikely (P <
+    :data:`CONTRADICTED_P`) with both present. *Confirmed*: each cause has an
+    observed abnormal reading it alone predicts with P >= :data:`CONFIRMED_P`,
+    more strongly than the other cause alone and than ``_unknown`` alone (each
+    explains evidence the other does not). Else *unconfirmed*.
+    """
+    pair = (model.cause_index[first], model.cause_index[second])
+    for sid, present in evidence.symptoms.items():
+        f = model.symptom_channel[sid]
+        if present and any(_names(model, i, f) for i in pair):
+            continue
+        p_on = -math.expm1(_joint_log_off(model, pair, f))
+        if (p_on if present else 1.0 - p_on) < CONTRADICTED_P:
+            return "contradicted"
+    for mid, state in evidence.states.items():
+        if state != model.normal[mid] and any(
+            s == state and any(_names(model, i, f) for i in pair)
+            for s, f in model.state_channels[mid]
+        ):
+            continue
+        if _joint_finding_p(model, pair, mid, state) < CONTRADICTED_P:
+            return "contradicted"
+    for cause, other in ((first, second), (second, first)):
+        if not any(
+            state != model.normal[mid]
+            and (p := _single(model, cause, mid, state)) >= CONFIRMED_P
+            and p > _single(model, other, mid, state)
+            and p > _single(model, UNKNOWN, mid, state)
+            for mid, state in evidence.states.items()
+        ):
+            return "unconfirmed"
+    return "confirmed"
+
+
+def second_cause_steps(
+    model: DiagnosticModel,
+    evidence: Evidence,
+    kb_equipment: EquipmentKB,
+    top: str,
+    *,
+    skip: Collection[str] = (),
+    unqualified: Collection[str] = (),
+) -> list[Confirmation]:
+    """Steps that can verify a second fault explaining what contradicts ``top``.
+
+    When a finding contradicts the leading cause, another cause that names
+    that finding may be present too (two simultaneous faults). The causes
+    naming it, by posterior, each give their strongest predicted reading not
+    yet taken (or, once taken, their other confirmation steps).
+    """
+    finding = contradicting_finding(model, evidence, top)
+    if finding is None:
+        return []
+    if finding in evidence.symptoms:
+        channels = [model.symptom_channel[finding]]
+    else:
+        state = evidence.states[finding]
+        channels = [f for s, f in model.state_channels[finding] if s == state]
+    if not channels:
+        return []  # a normal reading: no other cause "names" it
+    posteriors = model.posteriors(evidence)
+    explainers = sorted(
+        {
+            model.causes[int(i)]
+            for f in channels
+            for i in model.parents(f)[0]
+            if int(i) < len(model.causes)
+        }
+        - {top}
+        - set(evidence.excluded),
+        key=lambda c: (-posteriors.probabilities.get(c, 0.0), c),
+    )
+    for cause in explainers:
+        strongest = strongest_reading(model, evidence, kb_equipment, cause, skip, unqualified)
+        if strongest is not None and strongest.measurement not in evidence.states:
+            return [strongest]
+        steps = _candidates(model, evidence, kb_equipment, cause, [*skip, *unqualified])
+        if steps:
+            return steps
+    return []
 
 
 def information_gains(model: DiagnosticModel, evidence: Evidence) -> dict[str, float]:

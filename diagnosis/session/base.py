@@ -278,6 +278,17 @@ class SessionBase:
             confidence=self.confidence,
             unqualified=self._unqualified(),
         )
+        if not due and self.verification() == "contradicted" and self.verified_pair() is None:
+            from diagnosis.planner import second_cause_steps
+
+            due = second_cause_steps(
+                self._diagnostic_model(),
+                self.evidence(),
+                self.equipment,
+                self.ranking()[0][0],
+                skip=skip,
+                unqualified=self._unqualified(),
+            )
         if not due:
             return None
         cards = {c.measurement.id: c for c in self._candidates()}
@@ -285,10 +296,38 @@ class SessionBase:
         best = next((c for c in options if c.habilitation_ok), options[0] if options else None)
         return replace(best, purpose="confirm") if best is not None else None
 
+    def verified_pair(self) -> tuple[str, str] | None:
+        """Two causes both at ``confidence`` that the evidence confirms together, or None.
+
+        Two simultaneous faults: each marginal posterior reached the
+        threshold and :func:`diagnosis.planner.pair_verification` confirms
+        the pair (each has a reading of its own, nothing observed contradicts
+        the two together).
+        """
+        leaders = [c for c, p in self.ranking() if c != UNKNOWN and p >= self.confidence][:2]
+        if len(leaders) < 2:
+            return None
+        from diagnosis.planner import pair_verification
+
+        model, evidence = self._diagnostic_model(), self.evidence()
+        if pair_verification(model, evidence, leaders[0], leaders[1]) != "confirmed":
+            return None
+        return leaders[0], leaders[1]
+
+    def default_root_causes(self) -> list[str]:
+        """Every cause the engine would conclude now: two when a pair is verified."""
+        pair = self.verified_pair()
+        if pair is not None:
+            return list(pair)
+        root = self.default_root_cause()
+        return [root] if root is not None else []
+
     @property
     def stop_reason(self) -> str | None:
         """``"confidence"``, ``"max_steps"``, ``"exhausted"`` or None (see module doc)."""
         ranking = self.ranking()
+        if self.verified_pair() is not None:
+            return "confidence"
         if (
             ranking
             and ranking[0][1] >= self.confidence
@@ -298,6 +337,8 @@ class SessionBase:
             return "confidence"
         if self.max_steps is not None and len(self.readings) >= self.max_steps:
             return "max_steps"
+        if self.confirmation() is not None:
+            return None  # a verification step is due (exempt from the minutes rule)
         if not any(worth_its_minutes(p) for p in self._candidates()):
             return "exhausted"
         return None
@@ -378,7 +419,7 @@ class SessionBase:
             return None
         top, p = ranking[0]
         contradicted = self.verification() == "contradicted"
-        if p >= self.confidence and not contradicted:
+        if p >= self.confidence and (not contradicted or self.verified_pair() is not None):
             return top
         if (top == UNKNOWN or contradicted) and self.stop_reason == "exhausted":
             return UNKNOWN

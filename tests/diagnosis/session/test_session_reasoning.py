@@ -98,3 +98,53 @@ def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
     for w in worth:  # each would be worth it, were it quicker than it is
         assert w["worth_up_to_min"] == round(w["gain"] / WORTH_BITS_PER_MIN, 1)
         assert w["worth_up_to_min"] < w["cost_min"]
+
+
+def test_two_simultaneous_causes_are_both_concluded_with_a_why_each() -> None:
+    from diagnosis.planner import pair_verification
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.run_json import run_json
+    from diagnosis.session.runner import finish_scripted
+
+    kb = bundled()
+    eq = kb.equipment("cv-line-01")
+    pair = ("cv-motor-bearing-de-worn", "cv-photocell-misaligned")
+    machine = SimulatedMachine(eq, pair)
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    run_session(session, machine)
+    # the photocell leads; the bearing's own reading contradicts it alone, so the
+    # session verifies the cause that names that reading instead of giving up
+    assert [(r.measurement, r.state) for r in session.readings] == [
+        ("cv-photocell-optics", "misaligned"),
+        ("cv-env-motor-de", "high"),
+    ]
+    assert session.verification() == "contradicted"
+    assert session.verified_pair() == ("cv-photocell-misaligned", "cv-motor-bearing-de-worn")
+    assert session.stop_reason == "confidence"
+    finish_scripted(session)
+    data = run_json(session)
+    assert data["root_cause"] == "cv-photocell-misaligned"
+    assert data["root_causes"] == ["cv-photocell-misaligned", "cv-motor-bearing-de-worn"]
+    assert [w["cause"] for w in data["why_per_cause"]] == data["root_causes"]
+    assert all(len(w["why"]) == 4 for w in data["why_per_cause"])
+    assert any(n.startswith("Second verified cause: ") for n in session.notes)
+    model, evidence = session._diagnostic_model(), session.evidence()
+    assert pair_verification(model, evidence, *pair) == "confirmed"
+    # a pair that explains nothing of the bearing's reading is contradicted
+    assert pair_verification(model, evidence, "cv-photocell-misaligned", "cv-belt-tension-low") == (
+        "contradicted"
+    )
+
+
+def test_a_single_cause_has_root_causes_of_one() -> None:
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.run_json import run_json
+
+    kb = bundled()
+    eq = kb.equipment("pp-cell-01")
+    machine = SimulatedMachine(eq, "pp-cup-worn")
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    run_session(session, machine)
+    data = run_json(session)
+    assert data["root_causes"] == [data["root_cause"]] == ["pp-cup-worn"]
+    assert data["worth_measuring"] == []
