@@ -513,7 +513,8 @@ def _gains(
         plogp = np.where(predictive > 0, predictive * np.log2(predictive), 0.0)
     marginal_entropy = -np.add.reduceat(plogp, model.state_segments)
     gain = np.maximum(marginal_entropy - conditional_entropy, 0.0)
-    return {m: float(gain[j]) for j, m in enumerate(model.measurements) if m not in evidence.states}
+    done = {**evidence.states, **evidence.soft}
+    return {m: float(gain[j]) for j, m in enumerate(model.measurements) if m not in done}
 
 
 def rank_measurements(
