@@ -11,13 +11,13 @@ The decisions (stop rule, default conclusion, gating) are documented in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
-from diagnosis.errors import SessionError
-from diagnosis.i18n import tr
+from diagnosis.errors import InferenceError, SessionError
+from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB, KnowledgeBase
 from diagnosis.rules import prerequisites
 from diagnosis.session.events import (
@@ -37,6 +37,16 @@ from diagnosis.session.types import EventSink, Reading, StepProposal
 __all__ = ["MIN_GAIN", "WORTH_BITS_PER_MIN", "SessionBase", "worth_its_minutes"]
 
 MIN_GAIN = 1e-3
+MISREAD_P = 0.05
+"""P that a reading the technician is sure of was misread (re-measures combine with it)."""
+UNSURE_P = 0.3
+"""P that a reading answered "not sure" is wrong."""
+SURPRISE_P = 0.02
+"""A reading less likely than this given the other findings is re-measured once."""
+HARDEN_RATIO = 1000.0
+"""Re-measures that agree this strongly count as a plain reading."""
+MAX_DOUBTED = 6
+"""Most doubted readings kept soft at once (the least certain); others count as read."""
 WORTH_BITS_PER_MIN = 0.005
 """Expected information (bits) a minute of measuring must buy: below it a
 measurement is not worth its minutes and the session stops (``"exhausted"``)
@@ -65,6 +75,9 @@ class SessionBase:
         self._posteriors: dict[tuple[object, ...], Posteriors] = {}
         self._tree_factors: dict[tuple[str, frozenset[tuple[str, bool]]], CauseFactor] = {}
         self._candidates_cache: tuple[tuple[object, ...], list[StepProposal]] | None = None
+        self._surprise_cache: tuple[tuple[object, ...], tuple[str, str, float] | None] | None = (
+            None
+        )
 
     # ---------------------------------------------------------------- properties
     @property
@@ -181,16 +194,76 @@ class SessionBase:
         # Ids the KB no longer holds (a session resumed on an edited KB) are left out.
         symptoms = {s: True for s in self.symptoms if eq.has("symptom", s)}
         symptoms.update({s: False for s in self.absent_symptoms if eq.has("symptom", s)})
-        states = {
-            r.measurement: r.state
-            for r in self.readings
-            if r.available
-            and r.state is not None
-            and eq.has("measurement", r.measurement)
-            and r.state in eq.measurement(r.measurement).states
-        }
+        states: dict[str, str] = {}
+        soft: dict[str, dict[str, float]] = {}
+        for r in self.readings:
+            if not (
+                r.available
+                and r.state is not None
+                and eq.has("measurement", r.measurement)
+                and r.state in eq.measurement(r.measurement).states
+            ):
+                continue
+            if r.sure and not r.previous:
+                states[r.measurement] = r.state
+                continue
+            likelihood = reading_likelihood(eq.measurement(r.measurement).states, r)
+            ordered = sorted(likelihood.values(), reverse=True)
+            if len(ordered) < 2 or ordered[0] >= HARDEN_RATIO * ordered[1]:
+                states[r.measurement] = max(likelihood, key=lambda k: likelihood[k])
+            else:
+                soft[r.measurement] = likelihood
+        if len(soft) > MAX_DOUBTED:  # keep the least certain ones soft
+            spread = sorted(soft, key=lambda m: -max(soft[m].values()) / sum(soft[m].values()))
+            for mid in spread[: len(soft) - MAX_DOUBTED]:
+                states[mid] = max(soft[mid], key=lambda k: soft[mid][k])
+                del soft[mid]
         excluded = frozenset(c for c in self._state.excluded if eq.has("cause", c))
-        return Evidence(symptoms, states, excluded, self._tree_evidence())
+        return Evidence(symptoms, states, excluded, self._tree_evidence(), soft)
+
+    def doubted(self) -> frozenset[str]:
+        """Measurements whose reading is in doubt: not sure, re-measures that
+        disagree, or a reading the engine asked to re-measure. Exclusion rules
+        do not fire on them."""
+        ev = self.evidence()
+        pending = self.remeasure_due()
+        unsure = {r.measurement for r in self.readings if r.available and not r.sure}
+        return frozenset(set(ev.soft) | unsure | ({pending[0]} if pending else set()))
+
+    def remeasure_due(self) -> tuple[str, str, float] | None:
+        """The most surprising reading taken once, when one is: (measurement, state, P).
+
+        P is the probability of what was read given every other finding (rule
+        exclusions left out: a rule may have fired on that very reading). Below
+        :data:`SURPRISE_P` a misread is the likelier story: the engine asks to
+        re-measure it once (its minutes count like any reading's).
+        """
+        ev = self.evidence()
+        key = ev.key()
+        if self._surprise_cache is not None and self._surprise_cache[0] == key:
+            return self._surprise_cache[1]
+        model = self._diagnostic_model()
+        manual = frozenset(c for c in self._state.manual_excluded if c in ev.excluded)
+        found: tuple[str, str, float] | None = None
+        for r in self.readings:
+            mid = r.measurement
+            if mid not in ev.states or not r.sure or r.previous or not r.available:
+                continue
+            rest = Evidence(
+                ev.symptoms,
+                {m: s for m, s in ev.states.items() if m != mid},
+                manual,
+                ev.factors,
+                ev.soft,
+            )
+            try:
+                p = model.predictive(rest, mid)[ev.states[mid]]
+            except InferenceError:
+                continue
+            if p < SURPRISE_P and (found is None or p < found[2]):
+                found = (mid, ev.states[mid], p)
+        self._surprise_cache = (key, found)
+        return found
 
     @property
     def tree_observations(self) -> dict[str, dict[str, bool]]:
@@ -266,8 +339,35 @@ class SessionBase:
         return tuple(c.measurement.id for c in self._candidates() if not c.habilitation_ok)
 
     def confirmation(self) -> StepProposal | None:
-        """The confirmation step due for the leading cause, or None (see Session)."""
+        """The verification step due (a re-measure, or a confirmation of the
+        leading cause or of a second cause), or None (see Session)."""
         from diagnosis.planner import confirmation_steps
+
+        again = self.remeasure_due()
+        if again is not None:
+            mid, state, p = again
+            m = self.equipment.measurement(mid)
+            pre = prerequisites(m, self.habilitations)
+            note = tr(
+                "session.remeasure_note",
+                self.lang,
+                measurement=m.name.get(self.lang) or mid,
+                state=state,
+                p=format_percent(p, self.lang),
+            )
+            return StepProposal(
+                measurement=m,
+                gain=0.0,
+                cost_min=float(m.cost_min),
+                score=0.0,
+                lockout=pre.lockout,
+                lockout_procedure=pre.lockout_procedure,
+                habilitation=pre.habilitation,
+                ppe=pre.ppe,
+                habilitation_ok=pre.habilitation_ok,
+                purpose="remeasure",
+                note=note,
+            )
 
         skip = tuple(r.measurement for r in self.readings)
         due = confirmation_steps(
@@ -449,6 +549,26 @@ class SessionBase:
             self.sink.append(self.id, event)
         self._events.append(event)
         self._state.apply(event)
+
+
+def reading_likelihood(states: Sequence[str], reading: Reading) -> dict[str, float]:
+    """P(what was read, every read of it | the true state), up to a constant.
+
+    Each read is right with 1 - MISREAD_P (1 - UNSURE_P for the last one when
+    the technician was not sure), else any other state alike.
+    """
+    reads = [(s, MISREAD_P) for s in reading.previous]
+    if reading.state is not None:
+        reads.append((reading.state, MISREAD_P if reading.sure else UNSURE_P))
+    others = max(len(states) - 1, 1)
+    out = {}
+    for true in states:
+        value = 1.0
+        for read, eps in reads:
+            value *= (1.0 - eps) if read == true else eps / others
+        out[true] = value
+    top = max(out.values())
+    return {k: v / top for k, v in out.items()}
 
 
 def worth_its_minutes(proposal: StepProposal) -> bool:

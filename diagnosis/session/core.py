@@ -192,6 +192,8 @@ class Session(RecordMixin):
                     purpose=best.purpose,
                 )
             )
+            if best.note:
+                self._emit(NoteAdded(text=best.note, rule="remeasure"))
         return best
 
     # ------------------------------------------------------------------- answers
@@ -208,8 +210,15 @@ class Session(RecordMixin):
             )
         return self.equipment.measurement(measurement_id)
 
-    def answer(self, measurement_id: str, raw: str | float | bool | None) -> Reading:
+    def answer(
+        self, measurement_id: str, raw: str | float | bool | None, *, sure: bool = True
+    ) -> Reading:
         """Record a reading of ``measurement_id`` (see :func:`diagnosis.rules.interpret`).
+
+        ``sure=False`` (or a text answer starting with ``?``, e.g. ``"?4,2 bar"``)
+        records a doubted reading: soft evidence, and no exclusion rule fires
+        on it. Answering a ``"remeasure"`` proposal keeps the earlier reads:
+        every read of the measurement counts.
 
         Raises:
             SessionError: unknown measurement, bad value or unit (the log is
@@ -218,11 +227,18 @@ class Session(RecordMixin):
         self._check_open()
         self._check_no_alert()
         m = self._measurement(measurement_id)
+        if isinstance(raw, str) and raw.strip().startswith("?") and raw.strip() != "?":
+            raw, sure = raw.strip()[1:].strip(), False
         it = interpret(m, raw, self.lang)
         last = self._state.last_proposed
         proposed = bool(
             self._state.proposal_open and last is not None and last.measurement == measurement_id
         )
+        previous: tuple[str, ...] = ()
+        if proposed and last is not None and last.purpose == "remeasure":
+            before = next((r for r in self.readings if r.measurement == measurement_id), None)
+            if before is not None and before.available and before.state is not None:
+                previous = (*before.previous, before.state)
         self._emit(
             ReadingRecorded(
                 measurement=measurement_id,
@@ -234,6 +250,8 @@ class Session(RecordMixin):
                 available=it.available,
                 instrument=m.instrument.get(self.lang) or None,
                 proposed=proposed,
+                sure=sure and it.available,
+                previous=previous,
                 actor=self._actor(),
             )
         )
@@ -406,12 +424,19 @@ class Session(RecordMixin):
             for r in self.readings
             if r.available
         ]
-        outcome = rules_engine(self.kb, self.equipment.id).evaluate(symptoms, observations)
-        for cause, rule in outcome.excluded.items():
+        engine = rules_engine(self.kb, self.equipment.id)
+        outcome = engine.evaluate(symptoms, observations)
+        doubted = self.doubted()
+        if doubted:  # exclusions only from readings not in doubt (alerts from all)
+            firm = [o for o in observations if o.measurement not in doubted]
+            excluded = engine.evaluate(symptoms, firm).excluded
+        else:
+            excluded = outcome.excluded
+        for cause, rule in excluded.items():
             if cause not in state.excluded and self.equipment.has("cause", cause):
                 self._emit(CauseExcluded(cause=cause, rule=rule))
         for cause, rule in list(state.excluded.items()):
-            if cause not in outcome.excluded and cause not in state.manual_excluded:
+            if cause not in excluded and cause not in state.manual_excluded:
                 self._emit(CauseReinstated(cause=cause, rule=rule))
         for due in outcome.alerts:
             if (due.procedure, due.trigger) not in state.raised_keys:

@@ -143,6 +143,8 @@ class ReadingRecorded(Event):
     available: bool = True
     instrument: str | None = None
     proposed: bool = True  # False when the technician chose to measure something else
+    sure: bool = True  # False: the technician answered "not sure" (soft evidence)
+    previous: tuple[str, ...] = ()  # states of the earlier reads this re-measure repeats
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
