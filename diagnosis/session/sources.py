@@ -48,6 +48,9 @@ class AnswersFile:
     Values are numbers in the measurement's unit (``4.2`` or ``"4,2 bar"``),
     ``true``/``false`` (or yes/no/oui/non), a choice, or ``null`` / ``n/a`` for
     *not available*. A measurement the file does not hold is *not available*.
+    A reading the technician is not sure of: ``"?4,2 bar"`` (a leading ``?``)
+    or ``{value: 4.2, sure: false}``; it is soft evidence (see
+    ``Session.answer``).
 
     Args:
         path: the file.
@@ -103,9 +106,26 @@ class AnswersFile:
         constructor = yaml.SafeLoader("")
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or not isinstance(
-                value_node, yaml.ScalarNode
-            ):
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._error(line, "session.answers.not_scalar")
+            doubted = False
+            if isinstance(value_node, yaml.MappingNode):  # {value: 4.2, sure: false}
+                fields = {str(k.value): v for k, v in value_node.value}
+                inner = fields.get("value")
+                sure_node = fields.get("sure")
+                sure = (
+                    yaml.SafeLoader("").construct_object(sure_node)
+                    if isinstance(sure_node, yaml.ScalarNode)
+                    else True
+                )
+                if (
+                    set(fields) - {"value", "sure"}
+                    or not isinstance(inner, yaml.ScalarNode)
+                    or not isinstance(sure, bool)
+                ):
+                    raise self._error(line, "session.answers.not_scalar")
+                value_node, doubted = inner, not sure
+            if not isinstance(value_node, yaml.ScalarNode):
                 raise self._error(line, "session.answers.not_scalar")
             key = str(key_node.value)
             if key in self.values or key in self.lines:
@@ -117,6 +137,8 @@ class AnswersFile:
                 value = float(value)
             elif not isinstance(value, str | float | bool | type(None)):
                 value = str(value_node.value)
+            if doubted and value is not None:
+                value = "?" + (_raw_text(value) if not isinstance(value, str) else value)
             self.values[key] = value
             self.lines[key] = line
 
@@ -130,6 +152,8 @@ class AnswersFile:
                     measurement=key,
                     equipment=equipment.id,
                 )
+            if isinstance(value, str) and value.strip().startswith("?") and value.strip() != "?":
+                value = value.strip()[1:].strip()  # a doubted reading ("not sure")
             try:
                 interpret(equipment.measurement(key), value, self.lang)
             except SessionError as exc:
@@ -139,6 +163,14 @@ class AnswersFile:
 
     def read(self, measurement: Measurement) -> Raw:
         return self.values.get(measurement.id)
+
+
+def _raw_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Raw:

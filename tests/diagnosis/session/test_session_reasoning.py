@@ -148,3 +148,77 @@ def test_a_single_cause_has_root_causes_of_one() -> None:
     data = run_json(session)
     assert data["root_causes"] == [data["root_cause"]] == ["pp-cup-worn"]
     assert data["worth_measuring"] == []
+
+
+def test_a_doubted_reading_is_soft_and_fires_no_exclusion() -> None:
+    kb = bundled()
+    session = Session.start(kb, "pp-cell-01", ["pp-dropped-part"])
+    # a sure "good" cup excludes the worn cup (rule pp-r-cup-good)...
+    sure = Session.start(kb, "pp-cell-01", ["pp-dropped-part"])
+    sure.answer("pp-cup-condition", "good")
+    assert "pp-cup-worn" in sure.excluded
+    # ...a doubted one does not, and counts as soft evidence
+    reading = session.answer("pp-cup-condition", "?good")
+    assert (reading.sure, reading.state) == (False, "good")
+    assert "pp-cup-worn" not in session.excluded
+    evidence = session.evidence()
+    assert "pp-cup-condition" not in evidence.states
+    soft = evidence.soft["pp-cup-condition"]
+    assert soft == pytest.approx({"good": 1.0, "worn": 0.15 / 0.7, "torn": 0.15 / 0.7})
+    assert session.doubted() == frozenset({"pp-cup-condition"})
+    before = dict(Session.start(kb, "pp-cell-01", ["pp-dropped-part"]).ranking())["pp-cup-worn"]
+    assert 0.0 < dict(session.ranking())["pp-cup-worn"] < before
+
+
+def test_a_surprising_reading_is_re_measured_and_the_reads_combine() -> None:
+    from diagnosis.session import SimulatedMachine
+
+    kb = bundled()
+    eq = kb.equipment("pp-cell-01")
+    machine = SimulatedMachine(eq, "pp-cup-worn")
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    for mid in ("pp-vacuum-level", "pp-holding-force", "pp-vac-switch-output"):
+        session.answer(mid, machine.read(eq.measurement(mid)))
+    session.answer("pp-cup-condition", "torn")  # misread: the cup is worn
+    due = session.remeasure_due()
+    assert due is not None and due[:2] == ("pp-cup-condition", "torn")
+    assert round(due[2], 4) == 0.0098  # P(torn | the other findings)
+    assert "pp-cup-condition" in session.doubted()
+    proposal = session.proposal()
+    assert proposal is not None
+    assert (proposal.measurement.id, proposal.purpose) == ("pp-cup-condition", "remeasure")
+    assert "P = " in proposal.note and session.notes[-1] == proposal.note
+    again = session.answer("pp-cup-condition", "worn")
+    assert again.previous == ("torn",)
+    soft = session.evidence().soft["pp-cup-condition"]
+    assert soft["worn"] == soft["torn"] == 1.0  # one read each: a tie, the rest decides
+    from diagnosis.session import run_session
+
+    run_session(session, machine)
+    assert session.default_root_cause() == "pp-cup-worn"
+
+
+def test_answers_file_takes_doubted_readings(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    from diagnosis.session import AnswersFile
+
+    kb = bundled()
+    eq = kb.equipment("pp-cell-01")
+    path = Path(str(tmp_path)) / "answers.yaml"
+    path.write_text(
+        'pp-cup-condition: "?worn"\npp-vacuum-level: {value: 42, sure: false}\n'
+        "pp-holding-force: {value: 10}\n",
+        encoding="utf-8",
+    )
+    answers = AnswersFile(path, eq)
+    assert answers.values == {
+        "pp-cup-condition": "?worn",
+        "pp-vacuum-level": "?42",
+        "pp-holding-force": 10.0,
+    }
+    path.write_text("pp-vacuum-level: {value: 42, sure: maybe}\n", encoding="utf-8")
+    from diagnosis.errors import UsageError
+
+    with pytest.raises(UsageError, match="answers.yaml:1: "):
+        AnswersFile(path, eq)
