@@ -239,15 +239,29 @@ class SessionBase:
         re-measure it once (its minutes count like any reading's).
         """
         ev = self.evidence()
-        key = ev.key()
+        key = (*ev.key(), len(self._events))
         if self._surprise_cache is not None and self._surprise_cache[0] == key:
             return self._surprise_cache[1]
         model = self._diagnostic_model()
         manual = frozenset(c for c in self._state.manual_excluded if c in ev.excluded)
         found: tuple[str, str, float] | None = None
+        asked = {
+            e.measurement
+            for e in self._events
+            if isinstance(e, MeasurementProposed) and e.purpose == "remeasure"
+        }
         for r in self.readings:
             mid = r.measurement
             if mid not in ev.states or not r.sure or r.previous or not r.available:
+                continue
+            last = self._state.last_proposed
+            open_now = bool(
+                self._state.proposal_open
+                and last is not None
+                and last.measurement == mid
+                and last.purpose == "remeasure"
+            )
+            if mid in asked and not open_now:  # re-measured once already: never loop
                 continue
             rest = Evidence(
                 ev.symptoms,

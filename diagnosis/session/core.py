@@ -183,6 +183,8 @@ class Session(RecordMixin):
             or last.measurement != best.measurement.id
             or last.purpose != best.purpose
         ):
+            if best.note:  # before the proposal: a note must not close it
+                self._emit(NoteAdded(text=best.note, rule="remeasure"))
             self._emit(
                 MeasurementProposed(
                     measurement=best.measurement.id,
@@ -192,8 +194,6 @@ class Session(RecordMixin):
                     purpose=best.purpose,
                 )
             )
-            if best.note:
-                self._emit(NoteAdded(text=best.note, rule="remeasure"))
         return best
 
     # ------------------------------------------------------------------- answers

@@ -220,5 +220,5 @@ def test_answers_file_takes_doubted_readings(tmp_path: pytest.TempPathFactory) -
     path.write_text("pp-vacuum-level: {value: 42, sure: maybe}\n", encoding="utf-8")
     from diagnosis.errors import UsageError
 
-    with pytest.raises(UsageError, match="answers.yaml:1: "):
+    with pytest.raises(UsageError, match=r"answers\.yaml:1: "):
         AnswersFile(path, eq)
