@@ -109,12 +109,22 @@ def run_case(
     session = Session.start(session_kb, known.id, symptoms)
     run_session(session, NoisyMachine(machine, eps, seed))  # type: ignore[arg-type]
     roots = [r for r in roots_of(session) if r not in (None, UNKNOWN)]
-    minutes = float(sum(known.measurement(r.measurement).cost_min for r in session.readings))
+    minutes = float(
+        sum(
+            known.measurement(r.measurement).cost_min * (1 + len(getattr(r, "previous", ())))
+            for r in session.readings
+        )
+    )
     if model_eq is not None:  # the true cause is missing: any KB cause is wrong
-        return Case(not roots, bool(roots), minutes, len(session.readings))
+        return Case(not roots, bool(roots), minutes, _reads(session))
     right = bool(roots) and set(truth) <= set(roots)
     wrong = any(r not in truth for r in roots)
-    return Case(right, wrong, minutes, len(session.readings))
+    return Case(right, wrong, minutes, _reads(session))
+
+
+def _reads(session: Session) -> int:
+    """Readings taken, re-measures included."""
+    return sum(1 + len(getattr(r, "previous", ())) for r in session.readings)
 
 
 def _row(name: str, cases: list[Case]) -> list[str]:

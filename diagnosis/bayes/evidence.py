@@ -51,17 +51,23 @@ class Evidence:
             ``true``/``false``, or a choice). Unanswered measurements are absent.
         excluded: cause ids made impossible by a rule (posterior 0).
         factors: extra likelihoods over causes (fault-tree observations).
+        soft: measurement id -> {state: likelihood}: a doubted reading (the
+            technician was not sure, or re-measures disagree) as soft evidence,
+            P(what was read | the true state); states left out have likelihood 0.
+            A measurement is in ``states`` or in ``soft``, not both.
     """
 
     symptoms: Mapping[str, bool] = field(default_factory=dict)
     states: Mapping[str, str] = field(default_factory=dict)
     excluded: frozenset[str] = frozenset()
     factors: tuple[CauseFactor, ...] = ()
+    soft: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def with_state(self, measurement: str, state: str) -> Evidence:
         """A copy with one more observed measurement state."""
+        soft = {m: v for m, v in self.soft.items() if m != measurement}
         return Evidence(
-            self.symptoms, {**self.states, measurement: state}, self.excluded, self.factors
+            self.symptoms, {**self.states, measurement: state}, self.excluded, self.factors, soft
         )
 
     def key(self) -> tuple[object, ...]:
@@ -71,6 +77,7 @@ class Evidence:
             tuple(sorted(self.states.items())),
             tuple(sorted(self.excluded)),
             self.factors,
+            tuple(sorted((m, tuple(sorted(v.items()))) for m, v in self.soft.items())),
         )
 
 

@@ -30,7 +30,7 @@ the state read). The algorithm is exact and needs no pgmpy:
    Cost is linear in causes, exponential only in w (at most
    :data:`MAX_WIDE`). The signed sum is checked for cancellation (the
    reason it is not used for every finding: with 10 positive findings it
-   loses up to 1e-7); when it cancels more than 1e-6 of its largest term,
+   loses up to 1e-7); when it cancels more than 1e-4 of its largest term,
    only the findings too wide for a table are expanded, and if that still
    cancels, a clear InferenceError.
 
@@ -314,9 +314,9 @@ def _conditioned_with(
         return -math.inf, np.zeros(n)
     weights = np.array([sign for sign, _, _ in terms]) * np.exp(logs - top)
     total = float(weights.sum())
-    # relative size of the signed sum against its largest term: below ~1e-6 the
+    # relative size of the signed sum against its largest term: below ~1e-4 the
     # cancellation would eat the precision promised (1e-9)
-    if total <= 1e-6 * float(np.abs(weights).max()):
+    if total <= 1e-4 * float(np.abs(weights).max()):
         raise _PrecisionLost
     marg = np.clip(sum(w * m for w, (_, _, m) in zip(weights, terms, strict=True)) / total, 0, 1)
     log_z += top + math.log(total)

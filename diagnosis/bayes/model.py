@@ -55,6 +55,7 @@ the findings are independent.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import weakref
@@ -99,6 +100,8 @@ NONE = "_none"
 """Explanation "no hypothesis present" (only leaks), in :meth:`explanation_distribution`."""
 
 _P_MAX = 1.0 - 1e-12  # keeps log(1 - p) finite
+MAX_SOFT_COMBINATIONS = 729
+"""Most combinations of doubted readings' true states summed exactly (3 states ** 6)."""
 _CACHE_SIZE = 256
 
 
@@ -413,10 +416,8 @@ class DiagnosticModel:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        from diagnosis.bayes.exact import exact_marginals
-
         findings = self.findings(evidence)
-        marginals, log_pe = exact_marginals(self, findings)
+        marginals, log_pe = self._soft_marginals(evidence)
         probabilities = {
             h: float(marginals[i]) for i, h in enumerate(self.hypotheses) if not findings.clamped[i]
         }
@@ -426,6 +427,54 @@ class DiagnosticModel:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = result
         return result
+
+    def _soft_marginals(self, evidence: Evidence) -> tuple[FloatArray, float]:
+        """Exact marginals and log P(evidence), soft readings summed over their states.
+
+        Each doubted reading's likelihood P(read | true state) weighs the hard
+        evidence of each combination of true states (an exact mixture).
+        """
+        from diagnosis.bayes.exact import exact_marginals
+
+        if not evidence.soft:
+            return exact_marginals(self, self.findings(evidence))
+        options: list[list[tuple[str, str, float]]] = []
+        for mid, likelihood in sorted(evidence.soft.items()):
+            if mid not in self.states:
+                raise InferenceError(f"equipment {self.equipment_id!r} has no measurement {mid!r}")
+            if mid in evidence.states:
+                raise InferenceError(f"measurement {mid!r} is both read and doubted")
+            choices = [(mid, s, float(v)) for s, v in likelihood.items() if v > 0]
+            for _, s, v in choices:
+                if s not in self.states[mid] or not math.isfinite(v):
+                    raise InferenceError(f"measurement {mid!r}: bad soft state {s!r}")
+            if not choices:
+                raise InferenceError(f"measurement {mid!r}: every likelihood is 0")
+            options.append(choices)
+        if math.prod(len(o) for o in options) > MAX_SOFT_COMBINATIONS:
+            raise InferenceError(
+                f"too many doubted readings at once ({len(options)}) for exact inference"
+            )
+        hard = Evidence(evidence.symptoms, evidence.states, evidence.excluded, evidence.factors)
+        logs: list[float] = []
+        parts: list[FloatArray] = []
+        for combo in itertools.product(*options):
+            e = hard
+            log_l = 0.0
+            for mid, s, v in combo:
+                e = e.with_state(mid, s)
+                log_l += math.log(v)
+            marg, log_p = exact_marginals(self, self.findings(e))
+            logs.append(log_l + log_p)
+            parts.append(marg)
+        values = np.array(logs)
+        top = float(values.max())
+        if not math.isfinite(top):
+            raise InferenceError("the evidence is impossible under the model")
+        w = np.exp(values - top)
+        total = float(w.sum())
+        marginals = np.asarray(sum(wi * m for wi, m in zip(w, parts, strict=True)) / total)
+        return marginals, top + math.log(total)
 
     def predictive(self, evidence: Evidence, measurement_id: str) -> dict[str, float]:
         """P(the reading of ``measurement_id`` is in each state | evidence), exact.
@@ -440,11 +489,9 @@ class DiagnosticModel:
         if measurement_id in evidence.states:
             seen = evidence.states[measurement_id]
             return {s: 1.0 if s == seen else 0.0 for s in states}
-        from diagnosis.bayes.exact import exact_marginals
-
         joint = []
         for s in states:
-            _, log_p = exact_marginals(self, self.findings(evidence.with_state(measurement_id, s)))
+            _, log_p = self._soft_marginals(evidence.with_state(measurement_id, s))
             joint.append(log_p)
         values = np.exp(np.array(joint) - max(joint))
         values /= values.sum()
@@ -473,6 +520,11 @@ class DiagnosticModel:
                 for bit, i in enumerate(idx):
                     single[i] = table[1 << bit]
                 log_w += np.log(single)
+            for mid, likelihood in evidence.soft.items():
+                states = self.states[mid]
+                table = self._rows_state_probabilities(mid, np.arange(rows, dtype=np.intp))
+                weights = np.array([float(likelihood.get(s, 0.0)) for s in states])
+                log_w += np.log(table @ weights)
         top = log_w.max()
         if not np.isfinite(top):
             # No single hypothesis is possible (a factor demands several causes):

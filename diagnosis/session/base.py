@@ -11,13 +11,13 @@ The decisions (stop rule, default conclusion, gating) are documented in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
-from diagnosis.errors import SessionError
-from diagnosis.i18n import tr
+from diagnosis.errors import InferenceError, SessionError
+from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB, KnowledgeBase
 from diagnosis.rules import prerequisites
 from diagnosis.session.events import (
@@ -34,9 +34,24 @@ from diagnosis.session.events import (
 from diagnosis.session.state import SessionState
 from diagnosis.session.types import EventSink, Reading, StepProposal
 
-__all__ = ["MIN_GAIN", "SessionBase"]
+__all__ = ["MIN_GAIN", "WORTH_BITS_PER_MIN", "SessionBase", "worth_its_minutes"]
 
 MIN_GAIN = 1e-3
+MISREAD_P = 0.05
+"""P that a reading the technician is sure of was misread (re-measures combine with it)."""
+UNSURE_P = 0.3
+"""P that a reading answered "not sure" is wrong."""
+SURPRISE_P = 0.02
+"""A reading less likely than this given the other findings is re-measured once."""
+HARDEN_RATIO = 1000.0
+"""Re-measures that agree this strongly count as a plain reading."""
+MAX_DOUBTED = 6
+"""Most doubted readings kept soft at once (the least certain); others count as read."""
+WORTH_BITS_PER_MIN = 0.005
+"""Expected information (bits) a minute of measuring must buy: below it a
+measurement is not worth its minutes and the session stops (``"exhausted"``)
+rather than ask for every measurement of the equipment (a symptom alone, every
+reading normal). Verification steps are exempt."""
 """Expected information (bits) below which a measurement is not worth proposing."""
 
 
@@ -60,6 +75,9 @@ class SessionBase:
         self._posteriors: dict[tuple[object, ...], Posteriors] = {}
         self._tree_factors: dict[tuple[str, frozenset[tuple[str, bool]]], CauseFactor] = {}
         self._candidates_cache: tuple[tuple[object, ...], list[StepProposal]] | None = None
+        self._surprise_cache: tuple[tuple[object, ...], tuple[str, str, float] | None] | None = (
+            None
+        )
 
     # ---------------------------------------------------------------- properties
     @property
@@ -192,16 +210,90 @@ class SessionBase:
         # Ids the KB no longer holds (a session resumed on an edited KB) are left out.
         symptoms = {s: True for s in self.symptoms if eq.has("symptom", s)}
         symptoms.update({s: False for s in self.absent_symptoms if eq.has("symptom", s)})
-        states = {
-            r.measurement: r.state
-            for r in self.readings
-            if r.available
-            and r.state is not None
-            and eq.has("measurement", r.measurement)
-            and r.state in eq.measurement(r.measurement).states
-        }
+        states: dict[str, str] = {}
+        soft: dict[str, dict[str, float]] = {}
+        for r in self.readings:
+            if not (
+                r.available
+                and r.state is not None
+                and eq.has("measurement", r.measurement)
+                and r.state in eq.measurement(r.measurement).states
+            ):
+                continue
+            if r.sure and not r.previous:
+                states[r.measurement] = r.state
+                continue
+            likelihood = reading_likelihood(eq.measurement(r.measurement).states, r)
+            ordered = sorted(likelihood.values(), reverse=True)
+            if len(ordered) < 2 or ordered[0] >= HARDEN_RATIO * ordered[1]:
+                states[r.measurement] = max(likelihood, key=lambda k: likelihood[k])
+            else:
+                soft[r.measurement] = likelihood
+        if len(soft) > MAX_DOUBTED:  # keep the least certain ones soft
+            spread = sorted(soft, key=lambda m: -max(soft[m].values()) / sum(soft[m].values()))
+            for mid in spread[: len(soft) - MAX_DOUBTED]:
+                states[mid] = max(soft[mid], key=lambda k: soft[mid][k])
+                del soft[mid]
         excluded = frozenset(c for c in self._state.excluded if eq.has("cause", c))
-        return Evidence(symptoms, states, excluded, self._tree_evidence())
+        return Evidence(symptoms, states, excluded, self._tree_evidence(), soft)
+
+    def doubted(self) -> frozenset[str]:
+        """Measurements whose reading is in doubt: not sure, re-measures that
+        disagree, or a reading the engine asked to re-measure. Exclusion rules
+        do not fire on them."""
+        ev = self.evidence()
+        pending = self.remeasure_due()
+        unsure = {r.measurement for r in self.readings if r.available and not r.sure}
+        return frozenset(set(ev.soft) | unsure | ({pending[0]} if pending else set()))
+
+    def remeasure_due(self) -> tuple[str, str, float] | None:
+        """The most surprising reading taken once, when one is: (measurement, state, P).
+
+        P is the probability of what was read given every other finding (rule
+        exclusions left out: a rule may have fired on that very reading). Below
+        :data:`SURPRISE_P` a misread is the likelier story: the engine asks to
+        re-measure it once (its minutes count like any reading's).
+        """
+        ev = self.evidence()
+        key = (*ev.key(), len(self._events))
+        if self._surprise_cache is not None and self._surprise_cache[0] == key:
+            return self._surprise_cache[1]
+        model = self._diagnostic_model()
+        manual = frozenset(c for c in self._state.manual_excluded if c in ev.excluded)
+        found: tuple[str, str, float] | None = None
+        asked = {
+            e.measurement
+            for e in self._events
+            if isinstance(e, MeasurementProposed) and e.purpose == "remeasure"
+        }
+        for r in self.readings:
+            mid = r.measurement
+            if mid not in ev.states or not r.sure or r.previous or not r.available:
+                continue
+            last = self._state.last_proposed
+            open_now = bool(
+                self._state.proposal_open
+                and last is not None
+                and last.measurement == mid
+                and last.purpose == "remeasure"
+            )
+            if mid in asked and not open_now:  # re-measured once already: never loop
+                continue
+            rest = Evidence(
+                ev.symptoms,
+                {m: s for m, s in ev.states.items() if m != mid},
+                manual,
+                ev.factors,
+                ev.soft,
+            )
+            try:
+                p = model.predictive(rest, mid)[ev.states[mid]]
+            except InferenceError:
+                continue
+            if p < SURPRISE_P and (found is None or p < found[2]):
+                found = (mid, ev.states[mid], p)
+        self._surprise_cache = (key, found)
+        return found
 
     @property
     def tree_observations(self) -> dict[str, dict[str, bool]]:
@@ -263,11 +355,49 @@ class SessionBase:
 
         skip = tuple(r.measurement for r in self.readings)
         model, evidence = self._diagnostic_model(), self.evidence()
-        return verification(model, evidence, self.equipment, ranking[0][0], skip=skip)
+        return verification(
+            model,
+            evidence,
+            self.equipment,
+            ranking[0][0],
+            skip=skip,
+            unqualified=self._unqualified(),
+        )
+
+    def _unqualified(self) -> tuple[str, ...]:
+        """Measurements needing a habilitation the technician lacks (not asked to verify)."""
+        return tuple(c.measurement.id for c in self._candidates() if not c.habilitation_ok)
 
     def confirmation(self) -> StepProposal | None:
-        """The confirmation step due for the leading cause, or None (see Session)."""
+        """The verification step due (a re-measure, or a confirmation of the
+        leading cause or of a second cause), or None (see Session)."""
         from diagnosis.planner import confirmation_steps
+
+        again = self.remeasure_due()
+        if again is not None:
+            mid, state, p = again
+            m = self.equipment.measurement(mid)
+            pre = prerequisites(m, self.habilitations)
+            note = tr(
+                "session.remeasure_note",
+                self.lang,
+                measurement=m.name.get(self.lang) or mid,
+                state=state,
+                p=format_percent(p, self.lang),
+            )
+            return StepProposal(
+                measurement=m,
+                gain=0.0,
+                cost_min=float(m.cost_min),
+                score=0.0,
+                lockout=pre.lockout,
+                lockout_procedure=pre.lockout_procedure,
+                habilitation=pre.habilitation,
+                ppe=pre.ppe,
+                habilitation_ok=pre.habilitation_ok,
+                purpose="remeasure",
+                note=note,
+            )
 
         skip = tuple(r.measurement for r in self.readings)
         due = confirmation_steps(
@@ -276,13 +406,51 @@ class SessionBase:
             self.equipment,
             skip=skip,
             confidence=self.confidence,
+            unqualified=self._unqualified(),
         )
+        if not due and self.verification() == "contradicted" and self.verified_pair() is None:
+            from diagnosis.planner import second_cause_steps
+
+            due = second_cause_steps(
+                self._diagnostic_model(),
+                self.evidence(),
+                self.equipment,
+                self.ranking()[0][0],
+                skip=skip,
+                unqualified=self._unqualified(),
+            )
         if not due:
             return None
         cards = {c.measurement.id: c for c in self._candidates()}
         options = [cards[d.measurement] for d in due if d.measurement in cards]
         best = next((c for c in options if c.habilitation_ok), options[0] if options else None)
         return replace(best, purpose="confirm") if best is not None else None
+
+    def verified_pair(self) -> tuple[str, str] | None:
+        """Two causes both at ``confidence`` that the evidence confirms together, or None.
+
+        Two simultaneous faults: each marginal posterior reached the
+        threshold and :func:`diagnosis.planner.pair_verification` confirms
+        the pair (each has a reading of its own, nothing observed contradicts
+        the two together).
+        """
+        leaders = [c for c, p in self.ranking() if c != UNKNOWN and p >= self.confidence][:2]
+        if len(leaders) < 2:
+            return None
+        from diagnosis.planner import pair_verification
+
+        model, evidence = self._diagnostic_model(), self.evidence()
+        if pair_verification(model, evidence, leaders[0], leaders[1]) != "confirmed":
+            return None
+        return leaders[0], leaders[1]
+
+    def default_root_causes(self) -> list[str]:
+        """Every cause the engine would conclude now: two when a pair is verified."""
+        pair = self.verified_pair()
+        if pair is not None:
+            return list(pair)
+        root = self.default_root_cause()
+        return [root] if root is not None else []
 
     @property
     def stop_reason(self) -> str | None:
@@ -292,6 +460,8 @@ class SessionBase:
         is in :mod:`diagnosis.session.handover`.
         """
         ranking = self.ranking()
+        if self.verified_pair() is not None:
+            return "confidence"
         if (
             ranking
             and ranking[0][1] >= self.confidence
@@ -301,7 +471,9 @@ class SessionBase:
             return "confidence"
         if self.max_steps is not None and len(self.readings) >= self.max_steps:
             return "max_steps"
-        if not any(p.gain > MIN_GAIN for p in self._candidates()):
+        if self.confirmation() is not None:
+            return None  # a verification step is due (exempt from the minutes rule)
+        if not any(worth_its_minutes(p) for p in self._candidates()):
             return "exhausted"
         if self.handover() is not None:
             return "handover"
@@ -312,6 +484,21 @@ class SessionBase:
         from diagnosis.session.handover import handover_due
 
         return handover_due(self._candidates(), self._state.colleagues, min_gain=MIN_GAIN)
+    def not_worth(self, limit: int = 3) -> list[tuple[StepProposal, float]]:
+        """What would still be worth measuring, had it been cheaper, when none is now.
+
+        The most informative measurements left (gain > MIN_GAIN) that are not
+        worth their minutes, with the minutes each would be worth
+        (gain / WORTH_BITS_PER_MIN); empty while a worthwhile one is left.
+        """
+        candidates = self._candidates()
+        if any(worth_its_minutes(p) for p in candidates):
+            return []
+        left = sorted(
+            (p for p in candidates if p.gain > MIN_GAIN),
+            key=lambda p: (-p.gain, p.cost_min, p.measurement.id),
+        )
+        return [(p, p.gain / WORTH_BITS_PER_MIN) for p in left[:limit]]
 
     def alternatives(self) -> list[StepProposal]:
         """Every measurement not answered yet, best first, habilitation gating applied.
@@ -398,7 +585,7 @@ class SessionBase:
             return None
         top, p = ranking[0]
         contradicted = self.verification() == "contradicted"
-        if p >= self.confidence and not contradicted:
+        if p >= self.confidence and (not contradicted or self.verified_pair() is not None):
             return top
         if (top == UNKNOWN or contradicted) and self.stop_reason == "exhausted":
             return UNKNOWN
@@ -428,6 +615,31 @@ class SessionBase:
             self.sink.append(self.id, event)
         self._events.append(event)
         self._state.apply(event)
+
+
+def reading_likelihood(states: Sequence[str], reading: Reading) -> dict[str, float]:
+    """P(what was read, every read of it | the true state), up to a constant.
+
+    Each read is right with 1 - MISREAD_P (1 - UNSURE_P for the last one when
+    the technician was not sure), else any other state alike.
+    """
+    reads = [(s, MISREAD_P) for s in reading.previous]
+    if reading.state is not None:
+        reads.append((reading.state, MISREAD_P if reading.sure else UNSURE_P))
+    others = max(len(states) - 1, 1)
+    out = {}
+    for true in states:
+        value = 1.0
+        for read, eps in reads:
+            value *= (1.0 - eps) if read == true else eps / others
+        out[true] = value
+    top = max(out.values())
+    return {k: v / top for k, v in out.items()}
+
+
+def worth_its_minutes(proposal: StepProposal) -> bool:
+    """Informative (> MIN_GAIN bits) and at least WORTH_BITS_PER_MIN bits per minute."""
+    return proposal.gain > MIN_GAIN and proposal.gain >= WORTH_BITS_PER_MIN * proposal.cost_min
 
 
 def digest_of(kb: KnowledgeBase) -> str:

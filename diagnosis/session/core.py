@@ -24,7 +24,10 @@ Decisions documented here (and tested):
   verification is due (not contradicted, no confirmation step left to
   propose); else ``"max_steps"`` when that many readings (not-available ones
   included) were recorded; else ``"exhausted"`` when no measurement left
-  carries information.
+  is worth its minutes (``WORTH_BITS_PER_MIN`` bits of expected information
+  per minute; verification steps are exempt). :meth:`Session.not_worth`
+  then says what would still be worth measuring and for how many minutes
+  (``worth_measuring`` in the run JSON).
 * **Default conclusion** (:meth:`Session.conclude`): the top hypothesis when
   it reached ``confidence`` and the evidence does not contradict it; else
   ``"_unknown"`` when the measurements are exhausted and ``_unknown`` leads
@@ -46,7 +49,7 @@ from diagnosis.errors import SessionError
 from diagnosis.i18n import tr
 from diagnosis.kb.model import KnowledgeBase, Measurement
 from diagnosis.rules import Observation, interpret, rules_engine
-from diagnosis.session.base import MIN_GAIN, digest_of
+from diagnosis.session.base import MIN_GAIN, digest_of, worth_its_minutes
 from diagnosis.session.events import (
     AlertAcknowledged,
     AlertRaised,
@@ -174,7 +177,7 @@ class Session(RecordMixin):
             return None
         best = self.confirmation()
         if best is None:
-            best = next((p for p in self._candidates() if p.gain > MIN_GAIN), None)
+            best = next((p for p in self._candidates() if worth_its_minutes(p)), None)
         if best is None:
             return None
         last = self._state.last_proposed
@@ -184,6 +187,8 @@ class Session(RecordMixin):
             or last.measurement != best.measurement.id
             or last.purpose != best.purpose
         ):
+            if best.note:  # before the proposal: a note must not close it
+                self._emit(NoteAdded(text=best.note, rule="remeasure"))
             self._emit(
                 MeasurementProposed(
                     measurement=best.measurement.id,
@@ -215,8 +220,14 @@ class Session(RecordMixin):
         raw: str | float | bool | None,
         *,
         taken_by: tuple[str, str] | None = None,
+        sure: bool = True,
     ) -> Reading:
         """Record a reading of ``measurement_id`` (see :func:`diagnosis.rules.interpret`).
+
+        ``sure=False`` (or a text answer starting with ``?``, e.g. ``"?4,2 bar"``)
+        records a doubted reading: soft evidence, and no exclusion rule fires
+        on it. Answering a ``"remeasure"`` proposal keeps the earlier reads:
+        every read of the measurement counts.
 
         Args:
             measurement_id: the measurement answered.
@@ -224,6 +235,7 @@ class Session(RecordMixin):
             taken_by: ``(name, habilitation)`` of the habilitated colleague who
                 took the reading, for a measurement the technician's own
                 habilitations do not cover (recorded with the reading).
+            sure: False when the technician is not sure of the reading.
 
         Raises:
             SessionError: unknown measurement, bad value or unit (the log is
@@ -234,12 +246,19 @@ class Session(RecordMixin):
         self._check_open()
         self._check_no_alert()
         m = self._measurement(measurement_id)
+        if isinstance(raw, str) and raw.strip().startswith("?") and raw.strip() != "?":
+            raw, sure = raw.strip()[1:].strip(), False
         it = interpret(m, raw, self.lang)
         taker = self.check_habilitation(m, taken_by) if it.available else None
         last = self._state.last_proposed
         proposed = bool(
             self._state.proposal_open and last is not None and last.measurement == measurement_id
         )
+        previous: tuple[str, ...] = ()
+        if proposed and last is not None and last.purpose == "remeasure":
+            before = next((r for r in self.readings if r.measurement == measurement_id), None)
+            if before is not None and before.available and before.state is not None:
+                previous = (*before.previous, before.state)
         self._emit(
             ReadingRecorded(
                 measurement=measurement_id,
@@ -254,6 +273,8 @@ class Session(RecordMixin):
                 taken_by=taker[0] if taker else "",
                 taken_by_habilitation=taker[1] if taker else "",
                 typed_unit=it.typed_unit,
+                sure=sure and it.available,
+                previous=previous,
                 actor=self._actor(),
             )
         )
@@ -626,12 +647,19 @@ class Session(RecordMixin):
             for r in self.readings
             if r.available
         ]
-        outcome = rules_engine(self.kb, self.equipment.id).evaluate(symptoms, observations)
-        for cause, rule in outcome.excluded.items():
+        engine = rules_engine(self.kb, self.equipment.id)
+        outcome = engine.evaluate(symptoms, observations)
+        doubted = self.doubted()
+        if doubted:  # exclusions only from readings not in doubt (alerts from all)
+            firm = [o for o in observations if o.measurement not in doubted]
+            excluded = engine.evaluate(symptoms, firm).excluded
+        else:
+            excluded = outcome.excluded
+        for cause, rule in excluded.items():
             if cause not in state.excluded and self.equipment.has("cause", cause):
                 self._emit(CauseExcluded(cause=cause, rule=rule))
         for cause, rule in list(state.excluded.items()):
-            if cause not in outcome.excluded and cause not in state.manual_excluded:
+            if cause not in excluded and cause not in state.manual_excluded:
                 self._emit(CauseReinstated(cause=cause, rule=rule))
         # One alert per procedure for what one update raised (a reading that both
         # fires a rule and crosses on_critical for the same procedure: one alert);

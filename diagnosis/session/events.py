@@ -160,6 +160,8 @@ class ReadingRecorded(Event):
     # A numeric answer typed in another unit: what was typed, before conversion
     # (``raw`` keeps the whole text); empty when typed in the KB's unit.
     typed_unit: str = ""
+    sure: bool = True  # False: the technician answered "not sure" (soft evidence)
+    previous: tuple[str, ...] = ()  # states of the earlier reads this re-measure repeats
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,13 @@ from typing import Any
 
 from diagnosis.bayes.evidence import UNKNOWN
 from diagnosis.errors import SessionError
-from diagnosis.i18n import tr
+from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import CATEGORIES_5M, Cause
 from diagnosis.session.base import SessionBase
 from diagnosis.session.events import (
     CategorySet,
     ConclusionReached,
+    NoteAdded,
     PartUsed,
     RemedyRecorded,
     SessionClosed,
@@ -84,6 +85,23 @@ class RecordMixin(SessionBase):
             actor=self._actor() if confirmed else "engine",
         )
         self._emit(event)
+        pair = self.verified_pair()
+        if pair is not None and root in pair:
+            other = pair[1] if root == pair[0] else pair[0]
+            cause = self.equipment.cause(other)
+            why = suggest_why(self.equipment, other, self.readings, self.lang)
+            self._emit(
+                NoteAdded(
+                    text=tr(
+                        "session.second_cause",
+                        self.lang,
+                        cause=f"{cause.name.get(self.lang)} ({other})",
+                        p=format_percent(probs.get(other, 0.0), self.lang),
+                        why=" / ".join(link.text for link in why) or "-",
+                    ),
+                    rule="two-causes",
+                )
+            )
         return event
 
     @property
@@ -95,6 +113,13 @@ class RecordMixin(SessionBase):
         """
         c = self.conclusion
         return c is not None and c.root_cause is not None and self.validation is None
+    def why_per_cause(self) -> list[tuple[str, list[WhyLink]]]:
+        """The 5-Why chain of each concluded cause (two when a pair is verified)."""
+        conclusion = self.conclusion
+        roots = self.default_root_causes()
+        if conclusion is not None and conclusion.root_cause not in roots:
+            roots = [conclusion.root_cause] if conclusion.root_cause else []
+        return [(r, suggest_why(self.equipment, r, self.readings, self.lang)) for r in roots]
 
     def suggested_why(self) -> list[WhyLink]:
         """The 5-Why chain prefilled from the concluded cause's ``why`` template."""

@@ -29,7 +29,11 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
     excluded, why, category_5m) plus ``session``, ``stop_reason``, ``verification``
     (of the leading cause at the threshold: confirmed / unconfirmed /
     contradicted, else null) and per-step extras (``purpose``: discriminate
-    or confirm).
+    or confirm), ``root_causes`` (every concluded cause: two when two
+    simultaneous faults are verified together, else ``[root_cause]``, or []),
+    ``why_per_cause`` (the 5-Why template of each), ``worth_measuring`` (when the session stopped because no
+    measurement left is worth its minutes: the most informative ones, with the
+    minutes each would be worth).
 
     ``root_cause`` is the recorded conclusion when there is one, else what the
     engine would conclude now.
@@ -78,6 +82,7 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         "steps": steps,
         "ranking": _ranking(session.ranking()),
         "root_cause": root,
+        "root_causes": [c for c, _ in session.why_per_cause()] if root else [],
         "probability": round(probabilities.get(root, 0.0), _DIGITS) if root else None,
         "evidence": list(conclusion.evidence) if conclusion is not None else [],
         "stop_reason": session.stop_reason,
@@ -99,6 +104,19 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         if session.why
         else [link.evidence for link in session.suggested_why()],
         "category_5m": category,
+        "why_per_cause": [
+            {"cause": c, "why": [link.text for link in links]}
+            for c, links in session.why_per_cause()
+        ],
+        "worth_measuring": [
+            {
+                "measurement": p.measurement.id,
+                "gain": round(p.gain, _DIGITS),
+                "cost_min": p.cost_min,
+                "worth_up_to_min": round(minutes, 1),
+            }
+            for p, minutes in session.not_worth()
+        ],
         "session": session.id,
         "status": "open" if not session.closed else "done",
         "handover": handover_json(session),

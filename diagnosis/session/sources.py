@@ -60,6 +60,9 @@ class AnswersFile:
     A reading taken by a habilitated colleague (a measurement outside the
     technician's habilitations) is written as a mapping:
     ``cv-dc-bus-ripple: {value: 3.1, taken_by: {name: Marc Petit, habilitation: BR}}``.
+    A reading the technician is not sure of: ``"?4,2 bar"`` (a leading ``?``)
+    or ``{value: 4.2, sure: false}``; it is soft evidence (see
+    ``Session.answer``).
 
     Args:
         path: the file.
@@ -141,8 +144,29 @@ class AnswersFile:
         constructor = yaml.SafeLoader("")
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
+            doubted = False
             if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.MappingNode):
-                value_node = self._taken_by(str(key_node.value), value_node, line)
+                # {value: V, taken_by: {...}} and/or {value: V, sure: false}
+                fields = {
+                    str(k.value): v for k, v in value_node.value if isinstance(k, yaml.ScalarNode)
+                }
+                sure_node = fields.get("sure")
+                if sure_node is not None:
+                    sure = (
+                        yaml.SafeLoader("").construct_object(sure_node)
+                        if isinstance(sure_node, yaml.ScalarNode)
+                        else None
+                    )
+                    if not isinstance(sure, bool):
+                        raise self._error(line, "session.answers.not_scalar", _col(value_node))
+                    doubted = not sure
+                if "taken_by" in fields:
+                    value_node = self._taken_by(str(key_node.value), value_node, line)
+                else:
+                    inner = fields.get("value")
+                    if set(fields) - {"value", "sure"} or not isinstance(inner, yaml.ScalarNode):
+                        raise self._error(line, "session.answers.not_scalar", _col(value_node))
+                    value_node = inner
             if not isinstance(key_node, yaml.ScalarNode) or not isinstance(
                 value_node, yaml.ScalarNode
             ):
@@ -157,6 +181,8 @@ class AnswersFile:
                     first=self.lines[key],
                 )
             value = self._scalar(value_node, constructor)
+            if doubted and value is not None:
+                value = "?" + (_raw_text(value) if not isinstance(value, str) else value)
             self.values[key] = value
             self.lines[key] = line
             self.columns[key] = _col(value_node)
@@ -194,7 +220,7 @@ class AnswersFile:
         }
         taker = fields.get("taken_by")
         value = fields.get("value")
-        unknown = set(fields) - {"value", "taken_by"}
+        unknown = set(fields) - {"value", "taken_by", "sure"}
         if value is None or unknown or not isinstance(taker, yaml.MappingNode):
             raise self._error(line, "session.answers.bad_entry", measurement=key)
         who = {
@@ -226,6 +252,8 @@ class AnswersFile:
                     measurement=key,
                     equipment=equipment.id,
                 )
+            if isinstance(value, str) and value.strip().startswith("?") and value.strip() != "?":
+                value = value.strip()[1:].strip()  # a doubted reading ("not sure")
             try:
                 interpret(equipment.measurement(key), value, self.lang)
             except SessionError as exc:
@@ -242,6 +270,14 @@ class AnswersFile:
 
 def _col(node: yaml.Node) -> int:
     return int(node.start_mark.column) + 1
+
+
+def _raw_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def value_for_state(m: Measurement, state: str, *, critical: bool = False) -> Raw:

@@ -34,6 +34,9 @@ class Reading:
         available: False for *not available*.
         at: when it was recorded (UTC).
         proposed: True when it answered the engine's proposal.
+        sure: False when the technician was not sure of it (a doubted reading).
+        previous: the states read before, when this one re-measures them at the
+            engine's request (all the reads count, as soft evidence).
     """
 
     measurement: str
@@ -48,6 +51,8 @@ class Reading:
     taken_by: str = ""  # a habilitated colleague who took it for the technician
     taken_by_habilitation: str = ""
     typed_unit: str = ""  # the unit typed when not the KB's: ``raw`` is what was typed
+    sure: bool = True
+    previous: tuple[str, ...] = ()
 
     @classmethod
     def from_event(cls, event: ReadingRecorded) -> Reading:
@@ -64,6 +69,8 @@ class Reading:
             event.taken_by,
             event.taken_by_habilitation,
             event.typed_unit,
+            event.sure,
+            event.previous,
         )
 
 
@@ -86,8 +93,11 @@ class StepProposal:
             one the technician may take, and must be done by a habilitated colleague.
         suggested: a KB rule suggested this measurement.
         purpose: ``"discriminate"`` (the most informative measurement per
-            minute) or ``"confirm"`` (verifies the leading cause before the
-            session concludes it: a reading that cause predicts).
+            minute), ``"confirm"`` (verifies the leading cause before the
+            session concludes it: a reading that cause predicts) or
+            ``"remeasure"`` (a reading the other findings make unlikely: a
+            misread would explain it; ``note`` says why).
+        note: why this step, in the session's language (re-measures).
     """
 
     measurement: Measurement
@@ -101,6 +111,7 @@ class StepProposal:
     habilitation_ok: bool
     suggested: bool = False
     purpose: str = "discriminate"
+    note: str = ""
 
     def purpose_label(self, lang: str) -> str:
         """What the step is for, in ``lang``, for the card and the CLI."""

@@ -172,7 +172,10 @@ def test_critical_reading_raises_its_alert_and_blocks_until_acknowledged() -> No
     s.acknowledge_step("stop-and-alert", 2)
     s.acknowledge("stop-and-alert")
     assert s.pending_alerts == []
-    assert s.proposal() is None and s.stop_reason == "confidence"  # no longer blocked
+    # no longer blocked: the leading cause's strongest predicted reading verifies it
+    proposal = s.proposal()
+    assert proposal is not None
+    assert (proposal.measurement.id, proposal.purpose) == ("heater-current", "confirm")
     assert s.conclude().root_cause == "heater-burnt"
     with pytest.raises(SessionError, match="no pending alert"):
         s.acknowledge("stop-and-alert")

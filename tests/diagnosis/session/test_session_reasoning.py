@@ -73,3 +73,152 @@ def test_a_weak_effect_of_the_true_cause_is_not_a_contradiction(
     run_session(session, machine)
     assert session.verification() != "contradicted"
     assert session.default_root_cause() == cause
+
+
+def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.base import WORTH_BITS_PER_MIN
+    from diagnosis.session.run_json import run_json
+
+    kb = bundled()
+    eq = kb.equipment("cv-line-01")
+    session = Session.start(kb, eq.id, ["cv-belt-slip"])
+    run_session(session, SimulatedMachine(eq))  # a healthy machine: every reading normal
+    assert session.stop_reason == "exhausted"
+    assert len(session.readings) == 26  # was 43 (every informative measurement)
+    assert len(session.readings) < len(eq.measurements)
+    data = run_json(session)
+    assert data["root_cause"] is None
+    worth = data["worth_measuring"]
+    assert [w["measurement"] for w in worth] == [
+        "cv-oil-leak-location",
+        "cv-dc-bus-ripple",
+        "cv-vsd-params",
+    ]
+    for w in worth:  # each would be worth it, were it quicker than it is
+        assert w["worth_up_to_min"] == round(w["gain"] / WORTH_BITS_PER_MIN, 1)
+        assert w["worth_up_to_min"] < w["cost_min"]
+
+
+def test_two_simultaneous_causes_are_both_concluded_with_a_why_each() -> None:
+    from diagnosis.planner import pair_verification
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.run_json import run_json
+    from diagnosis.session.runner import finish_scripted
+
+    kb = bundled()
+    eq = kb.equipment("cv-line-01")
+    pair = ("cv-motor-bearing-de-worn", "cv-photocell-misaligned")
+    machine = SimulatedMachine(eq, pair)
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    run_session(session, machine)
+    # the photocell leads; the bearing's own reading contradicts it alone, so the
+    # session verifies the cause that names that reading instead of giving up
+    assert [(r.measurement, r.state) for r in session.readings] == [
+        ("cv-photocell-optics", "misaligned"),
+        ("cv-env-motor-de", "high"),
+    ]
+    assert session.verification() == "contradicted"
+    assert session.verified_pair() == ("cv-photocell-misaligned", "cv-motor-bearing-de-worn")
+    assert session.stop_reason == "confidence"
+    finish_scripted(session)
+    data = run_json(session)
+    assert data["root_cause"] == "cv-photocell-misaligned"
+    assert data["root_causes"] == ["cv-photocell-misaligned", "cv-motor-bearing-de-worn"]
+    assert [w["cause"] for w in data["why_per_cause"]] == data["root_causes"]
+    assert all(len(w["why"]) == 4 for w in data["why_per_cause"])
+    assert any(n.startswith("Second verified cause: ") for n in session.notes)
+    model, evidence = session._diagnostic_model(), session.evidence()
+    assert pair_verification(model, evidence, *pair) == "confirmed"
+    # a pair that explains nothing of the bearing's reading is contradicted
+    assert pair_verification(model, evidence, "cv-photocell-misaligned", "cv-belt-tension-low") == (
+        "contradicted"
+    )
+
+
+def test_a_single_cause_has_root_causes_of_one() -> None:
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.run_json import run_json
+
+    kb = bundled()
+    eq = kb.equipment("pp-cell-01")
+    machine = SimulatedMachine(eq, "pp-cup-worn")
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    run_session(session, machine)
+    data = run_json(session)
+    assert data["root_causes"] == [data["root_cause"]] == ["pp-cup-worn"]
+    assert data["worth_measuring"] == []
+
+
+def test_a_doubted_reading_is_soft_and_fires_no_exclusion() -> None:
+    kb = bundled()
+    session = Session.start(kb, "pp-cell-01", ["pp-dropped-part"])
+    # a sure "good" cup excludes the worn cup (rule pp-r-cup-good)...
+    sure = Session.start(kb, "pp-cell-01", ["pp-dropped-part"])
+    sure.answer("pp-cup-condition", "good")
+    assert "pp-cup-worn" in sure.excluded
+    # ...a doubted one does not, and counts as soft evidence
+    reading = session.answer("pp-cup-condition", "?good")
+    assert (reading.sure, reading.state) == (False, "good")
+    assert "pp-cup-worn" not in session.excluded
+    evidence = session.evidence()
+    assert "pp-cup-condition" not in evidence.states
+    soft = evidence.soft["pp-cup-condition"]
+    assert soft == pytest.approx({"good": 1.0, "worn": 0.15 / 0.7, "torn": 0.15 / 0.7})
+    assert session.doubted() == frozenset({"pp-cup-condition"})
+    before = dict(Session.start(kb, "pp-cell-01", ["pp-dropped-part"]).ranking())["pp-cup-worn"]
+    assert 0.0 < dict(session.ranking())["pp-cup-worn"] < before
+
+
+def test_a_surprising_reading_is_re_measured_and_the_reads_combine() -> None:
+    from diagnosis.session import SimulatedMachine
+
+    kb = bundled()
+    eq = kb.equipment("pp-cell-01")
+    machine = SimulatedMachine(eq, "pp-cup-worn")
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    for mid in ("pp-vacuum-level", "pp-holding-force", "pp-vac-switch-output"):
+        session.answer(mid, machine.read(eq.measurement(mid)))
+    session.answer("pp-cup-condition", "torn")  # misread: the cup is worn
+    due = session.remeasure_due()
+    assert due is not None and due[:2] == ("pp-cup-condition", "torn")
+    assert round(due[2], 4) == 0.0098  # P(torn | the other findings)
+    assert "pp-cup-condition" in session.doubted()
+    proposal = session.proposal()
+    assert proposal is not None
+    assert (proposal.measurement.id, proposal.purpose) == ("pp-cup-condition", "remeasure")
+    assert "P = " in proposal.note and session.notes[-1] == proposal.note
+    again = session.answer("pp-cup-condition", "worn")
+    assert again.previous == ("torn",)
+    soft = session.evidence().soft["pp-cup-condition"]
+    assert soft["worn"] == soft["torn"] == 1.0  # one read each: a tie, the rest decides
+    from diagnosis.session import run_session
+
+    run_session(session, machine)
+    assert session.default_root_cause() == "pp-cup-worn"
+
+
+def test_answers_file_takes_doubted_readings(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    from diagnosis.session import AnswersFile
+
+    kb = bundled()
+    eq = kb.equipment("pp-cell-01")
+    path = Path(str(tmp_path)) / "answers.yaml"
+    path.write_text(
+        'pp-cup-condition: "?worn"\npp-vacuum-level: {value: 42, sure: false}\n'
+        "pp-holding-force: {value: 10}\n",
+        encoding="utf-8",
+    )
+    answers = AnswersFile(path, eq)
+    assert answers.values == {
+        "pp-cup-condition": "?worn",
+        "pp-vacuum-level": "?42",
+        "pp-holding-force": 10.0,
+    }
+    path.write_text("pp-vacuum-level: {value: 42, sure: maybe}\n", encoding="utf-8")
+    from diagnosis.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"answers\.yaml:1: "):
+        AnswersFile(path, eq)

@@ -131,12 +131,10 @@ def test_scripted_run_verifies_then_concludes() -> None:
     session = Session.start(make_kb(), EQ, ["stops"])
     answers = {"sensor-ok": True, "belt-free": True, "drive-led-ok": False}
     run_session(session, DictSource(answers))
-    assert [r.measurement for r in session.readings] == ["sensor-ok", "belt-free", "drive-led-ok"]
-    assert [p.purpose for p in session.steps_proposals if p is not None] == [
-        "discriminate",
-        "discriminate",
-        "confirm",
-    ]
+    # The drive fault leads from the start (P >= EARLY_CONFIRM): its strongest
+    # predicted reading is proposed first, and settles it alone.
+    assert [r.measurement for r in session.readings] == ["drive-led-ok"]
+    assert [p.purpose for p in session.steps_proposals if p is not None] == ["confirm"]
     assert session.default_root_cause() == "drive-fault"
     # Replay rebuilds the same state, the confirmation step's purpose included.
     again = Session.replay(session.kb, session.events)
@@ -178,8 +176,16 @@ def test_planner_rule_numbers() -> None:
     assert verification(model, evidence.with_state("drive-led-ok", "true"), eq, "drive-fault") == (
         "contradicted"
     )
-    # Below the threshold nothing is due.
-    assert confirmation_steps(model, Evidence(symptoms={"stops": True}), eq) == []
+    # A clear leader (P >= EARLY_CONFIRM = 0.4) gets its strongest reading first...
+    assert round(model.posteriors(Evidence(symptoms={"stops": True}))["drive-fault"], 4) == 0.6232
+    assert [s.measurement for s in confirmation_steps(model, Evidence({"stops": True}), eq)] == [
+        "drive-led-ok"
+    ]
+    # ...below it nothing is due.
+    low = make_kb(0.1).equipment(EQ)
+    low_model = DiagnosticModel.from_equipment(low)
+    assert low_model.posteriors(Evidence({"stops": True})).top()[1] < 0.4
+    assert confirmation_steps(low_model, Evidence(symptoms={"stops": True}), low) == []
 
 
 def test_the_confirmation_step_says_so_in_both_languages() -> None:
