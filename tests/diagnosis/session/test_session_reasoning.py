@@ -85,19 +85,20 @@ def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
     session = Session.start(kb, eq.id, ["cv-belt-slip"])
     run_session(session, SimulatedMachine(eq))  # a healthy machine: every reading normal
     assert session.stop_reason == "exhausted"
-    assert len(session.readings) == 26  # was 43 (every informative measurement)
+    assert len(session.readings) == 25  # was 43 (every informative measurement)
     assert len(session.readings) < len(eq.measurements)
     data = run_json(session)
     assert data["root_cause"] is None
     worth = data["worth_measuring"]
+    # (no habilitation: the BR readings are recorded not available, never taken around it)
     assert [w["measurement"] for w in worth] == [
+        "cv-winding-resistance-imbalance",
         "cv-oil-leak-location",
-        "cv-dc-bus-ripple",
-        "cv-vsd-params",
+        "cv-return-side-clean",
     ]
     for w in worth:  # each would be worth it, were it quicker than it is
         assert w["worth_up_to_min"] == round(w["gain"] / WORTH_BITS_PER_MIN, 1)
-        assert w["worth_up_to_min"] < w["cost_min"]
+        assert w["gain"] / WORTH_BITS_PER_MIN < w["cost_min"]  # unrounded
 
 
 def test_two_simultaneous_causes_are_both_concluded_with_a_why_each() -> None:
@@ -220,5 +221,5 @@ def test_answers_file_takes_doubted_readings(tmp_path: pytest.TempPathFactory) -
     path.write_text("pp-vacuum-level: {value: 42, sure: maybe}\n", encoding="utf-8")
     from diagnosis.errors import UsageError
 
-    with pytest.raises(UsageError, match=r"answers\.yaml:1: "):
+    with pytest.raises(UsageError, match=r"answers\.yaml:1:\d+: "):
         AnswersFile(path, eq)
