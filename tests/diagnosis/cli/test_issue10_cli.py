@@ -63,8 +63,8 @@ def test_hand_over_then_a_habilitated_colleague_resumes(
     assert {"excluded", "not_available", "best_allowed", "ratio", "threshold"} <= set(h)
     assert [s["measurement"] for s in data["steps"]] == [
         "cv-vsd-fault-code",
-        "cv-vsd-thermal-state",  # the leader's strongest predicted reading first (issue 14)
         "cv-motor-temp",
+        "cv-vsd-thermal-state",
     ]
     sid = data["session"]
     code, out, _ = _cli(capsys, "history", "--db", db, "--unfinished", "--format", "json")
