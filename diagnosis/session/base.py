@@ -18,7 +18,7 @@ from typing import Any
 from diagnosis.bayes.evidence import UNKNOWN, CauseFactor, Evidence, Posteriors
 from diagnosis.errors import InferenceError, SessionError
 from diagnosis.i18n import format_percent, tr
-from diagnosis.kb.model import EquipmentKB, KnowledgeBase
+from diagnosis.kb.model import EquipmentKB, KnowledgeBase, Measurement
 from diagnosis.rules import prerequisites
 from diagnosis.session.events import (
     AlertRaised,
@@ -377,7 +377,6 @@ class SessionBase:
         if again is not None:
             mid, state, p = again
             m = self.equipment.measurement(mid)
-            pre = prerequisites(m, self.habilitations)
             note = tr(
                 "session.remeasure_note",
                 self.lang,
@@ -385,19 +384,7 @@ class SessionBase:
                 state=state,
                 p=format_percent(p, self.lang),
             )
-            return StepProposal(
-                measurement=m,
-                gain=0.0,
-                cost_min=float(m.cost_min),
-                score=0.0,
-                lockout=pre.lockout,
-                lockout_procedure=pre.lockout_procedure,
-                habilitation=pre.habilitation,
-                ppe=pre.ppe,
-                habilitation_ok=pre.habilitation_ok,
-                purpose="remeasure",
-                note=note,
-            )
+            return self._proposal(m, purpose="remeasure", note=note)
 
         skip = tuple(r.measurement for r in self.readings)
         due = confirmation_steps(
@@ -511,21 +498,7 @@ class SessionBase:
         for r in self.readings:
             if r.available or not self.equipment.has("measurement", r.measurement):
                 continue
-            m = self.equipment.measurement(r.measurement)
-            pre = prerequisites(m, self.habilitations)
-            later.append(
-                StepProposal(
-                    measurement=m,
-                    gain=0.0,
-                    cost_min=float(m.cost_min),
-                    score=0.0,
-                    lockout=pre.lockout,
-                    lockout_procedure=pre.lockout_procedure,
-                    habilitation=pre.habilitation,
-                    ppe=pre.ppe,
-                    habilitation_ok=pre.habilitation_ok,
-                )
-            )
+            later.append(self._proposal(self.equipment.measurement(r.measurement)))
         return [*self._candidates(), *later]
 
     def _candidates(self) -> list[StepProposal]:
@@ -555,20 +528,12 @@ class SessionBase:
         for mid in order:
             if mid in skip:
                 continue
-            m = self.equipment.measurement(mid)
-            pre = prerequisites(m, self.habilitations)
             p = planned.get(mid)
             proposals.append(
-                StepProposal(
-                    measurement=m,
+                self._proposal(
+                    self.equipment.measurement(mid),
                     gain=float(p.gain) if p is not None else 0.0,
-                    cost_min=float(m.cost_min),
                     score=float(p.score) if p is not None else 0.0,
-                    lockout=pre.lockout,
-                    lockout_procedure=pre.lockout_procedure,
-                    habilitation=pre.habilitation,
-                    ppe=pre.ppe,
-                    habilitation_ok=pre.habilitation_ok,
                     suggested=mid in self._state.suggestions,
                 )
             )
@@ -576,6 +541,25 @@ class SessionBase:
         proposals.sort(key=lambda s: (s.gain <= MIN_GAIN, not s.habilitation_ok))
         self._candidates_cache = (key, proposals)
         return proposals
+
+    def _proposal(
+        self, m: Measurement, *, gain: float = 0.0, score: float = 0.0, **extra: Any
+    ) -> StepProposal:
+        """A proposal of ``m`` with its prerequisites for this technician (lockout,
+        habilitation, PPE); ``extra``: purpose, note, suggested."""
+        pre = prerequisites(m, self.habilitations)
+        return StepProposal(
+            measurement=m,
+            gain=gain,
+            cost_min=float(m.cost_min),
+            score=score,
+            lockout=pre.lockout,
+            lockout_procedure=pre.lockout_procedure,
+            habilitation=pre.habilitation,
+            ppe=pre.ppe,
+            habilitation_ok=pre.habilitation_ok,
+            **extra,
+        )
 
     # ---------------------------------------------------------------- conclusion
     def default_root_cause(self) -> str | None:
