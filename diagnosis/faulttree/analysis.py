@@ -44,10 +44,11 @@ P(top | e)/P(top); ``rrw`` = P(top)/P(top | ¬e).
 from __future__ import annotations
 
 import heapq
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from diagnosis.errors import InferenceError, UsageError
 from diagnosis.faulttree.bdd import Bdd, compile_bdd
@@ -68,7 +69,9 @@ any number of them (the CLI writes them to a file or a pipe without limit)."""
 
 RUN_SIZE = 200_000
 """Cut sets sorted in memory at a time when streaming; longer listings are
-merged from sorted runs in temporary files (bounded memory)."""
+merged from sorted runs in temporary files (bounded memory). Listing by size
+from the ZBDD sorts 5 times as many at a time (short keys, no objects: see
+:mod:`diagnosis.faulttree.listing`)."""
 
 _EXACT_SUMS = 100_000
 """Up to this many cut sets, rare-event and MCUB are summed set by set; beyond,
@@ -158,11 +161,35 @@ class Analysis:
         if order == "any":
             yield from self.cut_sets if self._source is None else self._source.generate()
             return
+        if order == "size" and isinstance(self._source, _ZbddSource):
+            yield from self._source.by_size()
+            return
         key = _SIZE_KEY if order == "size" else _PROBABILITY_KEY
         if self._source is None:
             yield from sorted(self.cut_sets, key=key)
             return
         yield from _external_sort(self._source.generate(), key, self._source.by_name)
+
+    def write_cut_sets(self, out: TextIO, style: Literal["lines", "json"]) -> int:
+        """Write every cut set within the limits to ``out``, sorted by size then names.
+
+        ``lines``: the events of a set separated by spaces, one set a line.
+        ``json``: the items of the ``cut_sets`` array, ``["a", "b"]``, each
+        after ``"\n    "`` (the first) or ``",\n    "`` (nothing when none).
+        From the ZBDD this is the fast path of :mod:`diagnosis.faulttree.listing`
+        (no per-set object, bounded memory); otherwise the sets are formatted
+        one by one. Returns the number of cut sets written.
+        """
+        if isinstance(self._source, _ZbddSource):
+            return self._source.write_sorted(out, style)
+        sep, n = "\n    ", 0
+        for n, c in enumerate(self.iter_cut_sets("size"), 1):
+            if style == "lines":
+                out.write(" ".join(c.events) + "\n")
+            else:
+                out.write(sep + json.dumps(list(c.events), ensure_ascii=False))
+                sep = ",\n    "
+        return n
 
     def top_cut_sets(self, n: int) -> list[CutSet]:
         """The ``n`` most probable cut sets (ties: smaller, then by names), found without
@@ -327,6 +354,23 @@ class _ZbddSource(_CutSetSource):
         self.probs = probs
         self.cutoff = cutoff
         self.by_name = dict(zip(variables, probs, strict=True))
+
+    def by_size(self) -> Iterator[CutSet]:
+        """The sets sorted by size then names (bounded memory, see ``listing``)."""
+        from diagnosis.faulttree.listing import KeyCodec, sorted_keys
+
+        codec, by_name = KeyCodec(self.variables), self.by_name
+        for _k, chunk, _merged in sorted_keys(
+            self.family, codec, self.probs, self.cutoff, 5 * RUN_SIZE
+        ):
+            for key in chunk:
+                yield _cut_set(codec.events(key.rstrip("\n")), by_name)
+
+    def write_sorted(self, out: TextIO, style: Literal["lines", "json"]) -> int:
+        from diagnosis.faulttree.listing import KeyCodec, write_sorted
+
+        codec = KeyCodec(self.variables)
+        return write_sorted(self.family, codec, self.probs, self.cutoff, 5 * RUN_SIZE, out, style)
 
     def generate(self) -> Iterator[CutSet]:
         names, by_name = self.variables, self.by_name

@@ -68,17 +68,13 @@ def write_json(a: Analysis, out: TextIO) -> None:
     head = json.dumps(_header(a), indent=2, ensure_ascii=False)
     out.write(head[: head.rfind("}")].rstrip() + ',\n  "cut_sets": [')
     out.flush()
-    sep = "\n    "
-    for c in a.iter_cut_sets("size"):
-        out.write(sep + json.dumps(list(c.events), ensure_ascii=False))
-        sep = ",\n    "
-    out.write("\n  ]\n}\n" if sep != "\n    " else "]\n}\n")
+    written = a.write_cut_sets(out, "json")
+    out.write("\n  ]\n}\n" if written else "]\n}\n")
 
 
 def write_lines(a: Analysis, out: TextIO) -> None:
     """One minimal cut set per line, its events separated by spaces, sorted by size then names."""
-    for c in a.iter_cut_sets("size"):
-        out.write(" ".join(c.events) + "\n")
+    a.write_cut_sets(out, "lines")
 
 
 def _g(x: float, lang: str) -> str:
