@@ -183,7 +183,8 @@ class Analysis:
         if isinstance(self._source, _ZbddSource):
             return self._source.write_sorted(out, style)
         sep, n = "\n    ", 0
-        for n, c in enumerate(self.iter_cut_sets("size"), 1):
+        for c in self.iter_cut_sets("size"):
+            n += 1
             if style == "lines":
                 out.write(" ".join(c.events) + "\n")
             else:

@@ -39,6 +39,9 @@ Style = Literal["lines", "json"]
 _CHUNK = 32768
 """Lines joined into one ``write`` call."""
 
+_MAX_RUNS = 64
+"""Runs on disk merged at once; more are first merged into one file."""
+
 
 def _char(rank: int) -> str:
     code = 32 + rank
@@ -146,6 +149,7 @@ def sorted_keys(
     for k in range(top):
         sink: list[str] = []
         paths: list[str] = []
+        made = 0
         folder = None
         try:
             for full in _keys_of_order(fam, mask, k, codec.by_level, probs, cutoff, sink, run):
@@ -154,12 +158,16 @@ def sorted_keys(
                     import tempfile
 
                     folder = tempfile.TemporaryDirectory(prefix="diagnosis-cutsets-")
-                path = f"{folder.name}/run-{len(paths)}.txt"
+                made += 1
+                path = f"{folder.name}/run-{k}-{made}.txt"
                 with open(path, "w", encoding="utf-8", newline="\n") as f:
                     f.write("\n".join(full))
                     f.write("\n")
                 paths.append(path)
                 full.clear()
+                if len(paths) >= _MAX_RUNS:  # one merge pass: open files stay few
+                    made += 1
+                    paths = [_merge_to_file(paths, f"{folder.name}/run-{k}-{made}.txt")]
             sink.sort()
             if not paths:
                 for i in range(0, len(sink), _CHUNK):
@@ -170,6 +178,17 @@ def sorted_keys(
         finally:
             if folder is not None:
                 folder.cleanup()
+
+
+def _merge_to_file(paths: list[str], target: str) -> str:
+    import os
+
+    with open(target, "w", encoding="utf-8", newline="\n") as out:
+        for chunk in _merge(paths, []):
+            out.write("".join(chunk))
+    for p in paths:
+        os.remove(p)
+    return target
 
 
 def _merge(paths: list[str], last: list[str]) -> Iterator[list[str]]:
@@ -216,10 +235,7 @@ def write_sorted(
         table[10] = "],\n    ["
     n = 0
     for k, chunk, merged in sorted_keys(fam, codec, probs, cutoff, run):
-        if not merged:
-            body = "\n".join(chunk)
-        else:
-            body = "".join(chunk)[:-1]
+        body = "".join(chunk)[:-1] if merged else "\n".join(chunk)
         if not bulk:
             lines = body.split("\n")
             if style == "lines":
