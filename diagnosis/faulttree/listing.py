@@ -60,11 +60,16 @@ class KeyCodec:
             self.by_level[level] = ch
             self.names[ch] = variables[level]
 
-    def table(self, style: Style) -> dict[int, str]:
-        """``str.translate`` table: each key character to ``" name"`` or ``', "name"'``."""
-        if style == "json":
-            return {ord(c): ", " + json.dumps(n, ensure_ascii=False) for c, n in self.names.items()}
-        return {ord(c): " " + n for c, n in self.names.items()}
+    def table(self, style: Style) -> list[str | None]:
+        """``str.translate`` table (a list: faster than a dict), indexed by code point:
+        each key character to ``" name"`` or ``', "name"'``, the newline to
+        itself (lines) or to the separator of JSON items."""
+        size = max((ord(c) for c in self.names), default=10) + 1
+        table: list[str | None] = [None] * max(size, 11)
+        for c, n in self.names.items():
+            table[ord(c)] = ", " + json.dumps(n, ensure_ascii=False) if style == "json" else " " + n
+        table[10] = "],\n    [" if style == "json" else "\n"
+        return table
 
     def events(self, key: str) -> tuple[str, ...]:
         names = self.names
@@ -231,8 +236,6 @@ def write_sorted(
     write = out.write  # type: ignore[attr-defined]
     table = codec.table(style)
     bulk = not any("\n" in n for n in codec.names.values())
-    if style == "json":
-        table[10] = "],\n    ["
     n = 0
     for k, chunk, merged in sorted_keys(fam, codec, probs, cutoff, run):
         body = "".join(chunk)[:-1] if merged else "\n".join(chunk)
