@@ -70,8 +70,8 @@ any number of them (the CLI writes them to a file or a pipe without limit)."""
 RUN_SIZE = 200_000
 """Cut sets sorted in memory at a time when streaming; longer listings are
 merged from sorted runs in temporary files (bounded memory). Listing by size
-from the ZBDD sorts 2.5 times as many at a time (500,000 keys: about 40 MB) (short keys, no objects: see
-:mod:`diagnosis.faulttree.listing`)."""
+from the ZBDD sorts 2.5 times as many at a time (500,000 short keys, no
+objects: about 40 MB; see :mod:`diagnosis.faulttree.listing`)."""
 
 _EXACT_SUMS = 100_000
 """Up to this many cut sets, rare-event and MCUB are summed set by set; beyond,
