@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from bisect import bisect
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
@@ -113,11 +114,15 @@ def _keys_of_order(
         z, r, prefix, p = pop()
         if r == 1:
             # The last event: along the low chain, every node whose high holds ∅.
+            # The prefix sorted once; each last event goes in at its place.
+            ps = "".join(sorted(prefix))
             while z > BASE and mask[z] & 2:
                 if mask[high[z]] & 1:
                     v = var[z]
                     if not use_p or p * probs[v] >= cutoff:
-                        append("".join(sorted((*prefix, chars[v]))))
+                        c = chars[v]
+                        i = bisect(ps, c)
+                        append(ps[:i] + c + ps[i:])
                 z = low[z]
             if len(sink) >= run:
                 yield sink
