@@ -161,7 +161,7 @@ class Analysis:
         if order == "any":
             yield from self.cut_sets if self._source is None else self._source.generate()
             return
-        if order == "size" and isinstance(self._source, _ZbddSource):
+        if order == "size" and isinstance(self._source, _ZbddSource) and self._source.keyed():
             yield from self._source.by_size()
             return
         key = _SIZE_KEY if order == "size" else _PROBABILITY_KEY
@@ -180,7 +180,7 @@ class Analysis:
         (no per-set object, bounded memory); otherwise the sets are formatted
         one by one. Returns the number of cut sets written.
         """
-        if isinstance(self._source, _ZbddSource):
+        if isinstance(self._source, _ZbddSource) and self._source.keyed():
             return self._source.write_sorted(out, style)
         sep, n = "\n    ", 0
         for c in self.iter_cut_sets("size"):
@@ -355,6 +355,12 @@ class _ZbddSource(_CutSetSource):
         self.probs = probs
         self.cutoff = cutoff
         self.by_name = dict(zip(variables, probs, strict=True))
+
+    def keyed(self) -> bool:
+        """Whether every event has a key character (up to a million events)."""
+        from diagnosis.faulttree.listing import MAX_EVENTS
+
+        return len(self.variables) <= MAX_EVENTS
 
     def by_size(self) -> Iterator[CutSet]:
         """The sets sorted by size then names (bounded memory, see ``listing``)."""

@@ -33,7 +33,11 @@ from typing import Literal
 
 from diagnosis.faulttree.zbdd import BASE, CutSetFamily
 
-__all__ = ["KeyCodec", "sorted_keys", "write_sorted"]
+__all__ = ["MAX_EVENTS", "KeyCodec", "sorted_keys", "write_sorted"]
+
+MAX_EVENTS = 1_000_000
+"""Key characters exist for this many events (Unicode has 1.1 million code
+points); a larger tree is listed by the plain path (sets sorted as objects)."""
 
 Style = Literal["lines", "json"]
 

@@ -206,3 +206,16 @@ def test_bdd_passes_do_not_depend_on_the_listing() -> None:
     streamed = analyze(t, max_order=6, bdd=bdd, list_cut_sets=False)
     assert streamed.cut_sets == () and streamed.probability == listed.probability
     assert streamed.importance == listed.importance
+
+
+def test_beyond_the_key_characters_the_plain_path_gives_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from diagnosis.faulttree import listing
+
+    a = analyze(_generated(200, "dense", 1), max_order=3, list_cut_sets=False)
+    fast = (_fast(a, "lines"), _fast(a, "json"))
+    monkeypatch.setattr(listing, "MAX_EVENTS", 10)  # the tree has 200 events
+    assert not a._source.keyed()  # type: ignore[union-attr]
+    assert (_fast(a, "lines"), _fast(a, "json")) == fast
+    assert fast[0].count("\n") == a.cut_set_count > 1000
