@@ -13,7 +13,8 @@ name, is not the ZBDD's (its levels follow the BDD's variable order). So:
   pass over the nodes), the last event of a set taken along the low chain of
   its node without pushing anything;
 * up to ``run`` keys are sorted in memory; beyond, sorted runs go to temporary
-  files and are merged (``heapq.merge`` on plain lines), so memory is bounded
+  files and are merged block by block (a C sort per block, no Python step per
+  key), so memory is bounded
   by the run size whatever the number of sets;
 * a key becomes its output line with one ``str.translate`` (each character to
   ``" name"``, or ``', "name"'`` for JSON), lines written in large chunks.
@@ -25,11 +26,10 @@ least the cut-off: the same sets as the counts and sums.
 
 from __future__ import annotations
 
-import heapq
 import json
-from bisect import bisect
+from bisect import bisect, bisect_right
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import IO, Literal
 
 from diagnosis.faulttree.zbdd import BASE, CutSetFamily
 
@@ -43,6 +43,9 @@ Style = Literal["lines", "json"]
 
 _CHUNK = 32768
 """Lines joined into one ``write`` call."""
+
+_MERGE_BUFFER = 1 << 20
+"""Characters read ahead, over all the runs being merged (about 10 MB as objects)."""
 
 _MAX_RUNS = 64
 """Runs on disk merged at once; more are first merged into one file."""
@@ -206,21 +209,62 @@ def _merge_to_file(paths: list[str], target: str) -> str:
 
 
 def _merge(paths: list[str], last: list[str]) -> Iterator[list[str]]:
+    """Merge sorted runs (files, and ``last`` in memory) block by block.
+
+    Each source is read a block at a time; the smallest of the blocks' last
+    keys bounds what can be written: every key up to it, from every block, is
+    gathered and sorted in C (``list.sort`` merges the sorted pieces), with
+    no Python step per key. The block that held that bound is then read anew.
+    """
     files = [open(p, encoding="utf-8", newline="\n") for p in paths]  # noqa: SIM115 - closed below
     try:
+        hint = max(_MERGE_BUFFER // (len(files) + 1), 1 << 15)
         tail = [s + "\n" for s in last]
         last.clear()
-        chunk: list[str] = []
-        for line in heapq.merge(*files, tail):
-            chunk.append(line)
-            if len(chunk) >= _CHUNK:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+        step = max(hint // 8, 1)
+        tail_blocks = iter([tail[i : i + step] for i in range(0, len(tail), step)])
+        del tail
+        sources: list[Iterator[list[str]]] = [_blocks(f, hint) for f in files]
+        sources.append(tail_blocks)
+        blocks: list[list[str]] = []
+        feeds: list[Iterator[list[str]]] = []
+        for src in sources:
+            first = next(src, None)
+            if first:
+                blocks.append(first)
+                feeds.append(src)
+        starts = [0] * len(blocks)
+        while blocks:
+            bound = min(b[-1] for b in blocks)
+            out: list[str] = []
+            for i, b in enumerate(blocks):
+                j = bisect_right(b, bound, starts[i])
+                out.extend(b[starts[i] : j])
+                starts[i] = j
+            out.sort()
+            yield out
+            keep = [i for i, b in enumerate(blocks) if starts[i] < len(b)]
+            for i, b in enumerate(blocks):
+                if starts[i] >= len(b):
+                    more = next(feeds[i], None)
+                    if more:
+                        blocks[i], starts[i] = more, 0
+                        keep.append(i)
+            keep.sort()
+            blocks = [blocks[i] for i in keep]
+            feeds = [feeds[i] for i in keep]
+            starts = [starts[i] for i in keep]
     finally:
         for f in files:
             f.close()
+
+
+def _blocks(f: IO[str], hint: int) -> Iterator[list[str]]:
+    while True:
+        block = f.readlines(hint)
+        if not block:
+            return
+        yield block
 
 
 def write_sorted(
