@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import typer
 
 from diagnosis import __version__
+from diagnosis.cli import _coerce
 from diagnosis.cli import fmea as _fmea
 from diagnosis.cli import ft as _ft
 from diagnosis.cli import kb as _kb
@@ -28,6 +29,8 @@ from diagnosis.cli import tui as _tui
 from diagnosis.errors import DiagnosisError
 
 __all__ = ["app", "main"]
+
+_coerce.install()  # plain option values skip typer's pydantic adapters (70 ms)
 
 app = typer.Typer(
     name="diagnosis",
