@@ -341,16 +341,12 @@ def _disk_cache(key: tuple[str, str | None, str]) -> Path | None:
     relative to it): any edit, upgrade or other KB is a miss.
     ``DIAGNOSIS_CACHE`` may name another folder (default: the user's cache folder).
     """
-    setting = os.environ.get("DIAGNOSIS_CACHE", "")
-    if setting.lower() in ("off", "0", "no"):
-        return None
-    if setting:
-        folder = Path(setting)
-    else:
-        from platformdirs import user_cache_dir
-
-        folder = Path(user_cache_dir("diagnosis", appauthor=False))
     from diagnosis import __version__
+    from diagnosis._cache import cache_folder
+
+    folder = cache_folder()
+    if folder is None:
+        return None
 
     parts = [*map(str, key), __version__, sys.version, _code_digest(), str(Path.cwd())]
     name = "\0".join(parts)

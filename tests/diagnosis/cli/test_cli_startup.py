@@ -24,16 +24,43 @@ REPO = Path(__file__).resolve().parents[3]
 OPSA = REPO / "tests" / "diagnosis" / "faulttree" / "data" / "opsa"
 
 SAMPLES: list[Any] = [
-    "x", "", "12", "-3", "+4", "007", "0.25", "-0.5", "1e3", "0,5", " 7 ", "1_000",
-    "abc", "TEXT", "text", "json", "JSON", "md", "html", "bif", "nan", "٣", "9" * 25,
-    3, 2.5, True, b"bytes",
+    "x",
+    "",
+    "12",
+    "-3",
+    "+4",
+    "007",
+    "0.25",
+    "-0.5",
+    "1e3",
+    "0,5",
+    " 7 ",
+    "1_000",
+    "abc",
+    "TEXT",
+    "text",
+    "json",
+    "JSON",
+    "md",
+    "html",
+    "bif",
+    "nan",
+    "٣",
+    "9" * 25,
+    3,
+    2.5,
+    True,
+    b"bytes",
 ]
 
 
-def _params(command: Any) -> list[tuple[Any, Any]]:
+def _params(command: Any, ctx: Context | None = None) -> list[tuple[Any, Any]]:
+    """Every typer parameter of ``command`` and its sub-commands (the lazy root loads them all)."""
+    ctx = ctx or Context(command, info_name="diagnosis")
     out = [(command, p) for p in command.params if isinstance(p, core._TyperParameter)]
-    for sub in getattr(command, "commands", {}).values():
-        out += _params(sub)
+    for name in getattr(command, "list_commands", lambda c: [])(ctx):
+        sub = command.get_command(ctx, name)
+        out += _params(sub, Context(sub, parent=ctx, info_name=name))
     return out
 
 
@@ -68,11 +95,17 @@ def test_fast_coercion_equals_typers_own_on_every_parameter() -> None:
     assert fast_ones > 150  # nearly all of them skip pydantic
 
 
-def _modules_after(code: str, *args: str) -> set[str]:
+def _modules_after(code: str, *args: str, cache: Path | None = None) -> set[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO), DIAGNOSIS_LANG="en")
+    if cache is not None:
+        env["DIAGNOSIS_CACHE"] = str(cache)
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
-        capture_output=True, text=True, env=env, check=False, cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=REPO,
     )
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.splitlines()[-1]))
@@ -101,11 +134,80 @@ def test_kb_check_imports_no_pydantic_nor_sqlalchemy() -> None:
 
 
 def test_ft_analyze_imports_only_the_analysis(tmp_path: Path) -> None:
-    model = next(OPSA.glob("*two_train*.xml"), None)
-    if model is None:
-        pytest.fail(f"no two-train model in {OPSA}")
+    model = OPSA / "scram_two_train_probs.xml"
     out = tmp_path / "out.json"
-    loaded = _modules_after(RUN, "ft", "analyze", str(model), "--format", "json", "-o", str(out))
+    argv = ["ft", "analyze", str(model), "--format", "json", "-o", str(out)]
+    first = _modules_after(RUN, *argv, cache=tmp_path / "cache")  # catalogs cached here
+    assert "yaml" in first
+    loaded = _modules_after(RUN, *argv, cache=tmp_path / "cache")
     assert json.loads(out.read_text(encoding="utf-8"))["probability"] == pytest.approx(0.646)
     heavy = {"pydantic", "sqlalchemy", "yaml", "numpy", "networkx", "textual", "experta"}
     assert heavy & loaded == set()
+    # only the invoked command's module of the CLI package
+    cli = {m for m in loaded if m.startswith("diagnosis.cli.")}
+    assert cli == {"diagnosis.cli._coerce", "diagnosis.cli.ft"}
+
+
+REGISTER_ALL = (
+    "import importlib, json, pkgutil, typer\n"
+    "import diagnosis.cli as cli\n"
+    "names = [m.name for m in pkgutil.iter_modules(cli.__path__)]\n"
+    "order = ['kb', 'run', 'store', 'ft', 'fmea', 'tui', 'kpi', 'train', 'serve']\n"
+    "mods = [importlib.import_module('diagnosis.cli.' + n) for n in names]\n"
+    "assert sorted(order) == sorted(m.__name__.rsplit('.', 1)[1] for m in mods\n"
+    "    if hasattr(m, 'register')), 'a new sub-command module: add it to order and _COMMANDS'\n"
+    "app = typer.Typer(rich_markup_mode=None)\n"
+    "owner = {}\n"
+    "def names_now():\n"
+    "    return [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]\n"
+    "for name in order:\n"
+    "    before = set(names_now())\n"
+    "    importlib.import_module('diagnosis.cli.' + name).register(app)\n"
+    "    owner.update({n: name for n in names_now() if n not in before})\n"
+    "print(json.dumps([list(typer.main.get_group(app).commands), owner]))\n"
+)
+
+
+def test_lazy_command_table_matches_what_the_modules_register() -> None:
+    """``_COMMANDS`` lists every command, its module, in the order the eager app had."""
+    from diagnosis.cli import _COMMANDS
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-c", REGISTER_ALL], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    order, owner = json.loads(done.stdout)
+    assert list(_COMMANDS) == order
+    assert _COMMANDS == owner
+
+
+def test_lazy_root_lists_every_command_in_order() -> None:
+    from diagnosis.cli import _COMMANDS
+
+    group = typer.main.get_command(app)
+    ctx = Context(group, info_name="diagnosis")
+    assert group.list_commands(ctx) == list(_COMMANDS)
+    kb = group.get_command(ctx, "kb")
+    assert kb.list_commands(Context(kb, parent=ctx)) == [
+        "check", "schema", "export-bn", "learn"
+    ]
+
+
+def test_catalog_cache_follows_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from diagnosis import i18n
+
+    monkeypatch.setenv("DIAGNOSIS_CACHE", str(tmp_path / "cache"))
+    i18n.catalog.cache_clear()
+    first = dict(i18n.catalog("fr"))
+    files = list((tmp_path / "cache" / "catalogs").glob("*.json"))
+    assert len(files) == 1
+    i18n.catalog.cache_clear()
+    assert dict(i18n.catalog("fr")) == first  # read back from the JSON file
+    files[0].write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt
+    i18n.catalog.cache_clear()
+    assert dict(i18n.catalog("fr")) == first
+    monkeypatch.setenv("DIAGNOSIS_CACHE", "off")
+    i18n.catalog.cache_clear()
+    assert dict(i18n.catalog("fr")) == first
+    i18n.catalog.cache_clear()
