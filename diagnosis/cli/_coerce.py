@@ -126,9 +126,14 @@ def install() -> None:
     base = getattr(_coercion, "RuntimeParam", None)
     if original is None or base is None or getattr(original, "diagnosis_fast", False):
         return
+    typers_own: Callable[[Any], Any] = original
 
     class FastRuntimeParam(base):  # type: ignore[misc, valid-type]
         """typer's ``RuntimeParam`` with a fast path; typer's own one for the rest."""
+
+        _descriptor: Any
+        _fast: _Leaf
+        _slow: Any
 
         def __init__(self, descriptor: Any, fast: _Leaf) -> None:
             object.__setattr__(self, "parameter_info", descriptor.parameter_info)
@@ -142,7 +147,7 @@ def install() -> None:
             if got is not _MISS:
                 return got
             if self._slow is None:
-                object.__setattr__(self, "_slow", original(self._descriptor))
+                object.__setattr__(self, "_slow", typers_own(self._descriptor))
             return self._slow._coerce_value(value, param=param, ctx=ctx)
 
     def build_runtime_param(descriptor: Any) -> Any:
@@ -150,7 +155,7 @@ def install() -> None:
             fast = _converter(descriptor.annotation, descriptor.parameter_info)
             if fast is not None:
                 return FastRuntimeParam(descriptor, fast)
-        return original(descriptor)
+        return typers_own(descriptor)
 
     build_runtime_param.diagnosis_fast = True  # type: ignore[attr-defined]
-    core.build_runtime_param = build_runtime_param  # type: ignore[assignment]
+    setattr(core, "build_runtime_param", build_runtime_param)  # noqa: B010 - a private name
