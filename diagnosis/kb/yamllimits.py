@@ -81,6 +81,14 @@ def scan_limits(
 
 
 def _scan(text: str, loader: Any, max_depth: int, max_values: int) -> Limit | None:
+    parser = loader(text)
+    try:
+        return _walk(parser, max_depth, max_values)
+    finally:
+        parser.dispose()
+
+
+def _walk(parser: Any, max_depth: int, max_values: int) -> Limit | None:
     depth = 0
     # one frame per open collection: its anchor and its expanded size so far
     anchors: list[str | None] = [None]
@@ -88,7 +96,9 @@ def _scan(text: str, loader: Any, max_depth: int, max_values: int) -> Limit | No
     sizes: dict[str, int] = {}
     open_anchors: set[str] = set()
     total = 0
-    for event in yaml.parse(text, Loader=loader):
+    get_event, check_event = parser.get_event, parser.check_event
+    while check_event():
+        event = get_event()
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > max_depth:
