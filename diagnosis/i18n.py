@@ -12,6 +12,8 @@ French users type decimal commas (``4,2 bar``) and read dates as
 
 from __future__ import annotations
 
+import hashlib
+import json
 import locale
 import os
 import re
@@ -20,8 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-
-import yaml
 
 __all__ = [
     "DEFAULT_LANG",
@@ -78,15 +78,63 @@ class Text:
 
 @cache
 def catalog(lang: str) -> Mapping[str, str]:
-    """The merged message catalog of one language (English for unknown ones)."""
+    """The merged message catalog of one language (English for unknown ones).
+
+    The YAML files are read at each start; their merged form is kept as JSON in
+    the user's cache folder (keyed by the files' contents), so a start that
+    prints one message needs no YAML parser (PyYAML's import alone is 10 ms).
+    """
     folder = _LOCALES / (lang if lang in LANGS else DEFAULT_LANG)
+    sources = [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.yaml"))]
+    cached = _catalog_cache(sources)
+    if cached is not None:
+        try:
+            data = json.loads(cached.read_bytes())
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+            return data
+    import yaml
+
     merged: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        # libyaml's C loader when PyYAML has it: the catalogs are read at each start.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-        _flatten(data, "", merged)
+    # libyaml's C loader when PyYAML has it
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for _, text in sources:
+        _flatten(yaml.load(text.decode("utf-8"), Loader=loader) or {}, "", merged)
+    if cached is not None:
+        _write_quietly(cached, json.dumps(merged, ensure_ascii=False).encode("utf-8"))
     return merged
+
+
+def _catalog_cache(sources: list[tuple[str, bytes]]) -> Path | None:
+    """The JSON file for catalogs made of exactly these files (None: caching is off)."""
+    from diagnosis._cache import cache_folder
+
+    folder = cache_folder()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(_CATALOG_FORMAT)
+    for name, text in sources:
+        digest.update(b"\0%s\0%d\0" % (name.encode("utf-8"), len(text)))
+        digest.update(text)
+    return folder / "catalogs" / (digest.hexdigest() + ".json")
+
+
+_CATALOG_FORMAT = b"diagnosis catalog 1"
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically; a cache that cannot be written is only slower."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        return
 
 
 def _flatten(data: Mapping[str, object], prefix: str, out: dict[str, str]) -> None:

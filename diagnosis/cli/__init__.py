@@ -10,26 +10,89 @@ and its exit code; a usage error exits 2; no traceback reaches the user.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from diagnosis import __version__
-from diagnosis.cli import fmea as _fmea
-from diagnosis.cli import ft as _ft
-from diagnosis.cli import kb as _kb
-from diagnosis.cli import kpi as _kpi
-from diagnosis.cli import run as _run
-from diagnosis.cli import serve as _serve
-from diagnosis.cli import store as _store
-from diagnosis.cli import train as _train
-from diagnosis.cli import tui as _tui
+from diagnosis.cli import _coerce
 from diagnosis.errors import DiagnosisError
 
 __all__ = ["app", "main"]
 
+_coerce.install()  # plain option values skip typer's pydantic adapters (70 ms)
+
+# Each top-level command and the module of this package whose ``register(app)``
+# defines it, in the order ``diagnosis --help`` lists them (typer's: commands,
+# then groups). Only the invoked command's module is imported and converted;
+# ``--help``, completion and a mistyped command load them all.
+# tests/diagnosis/cli/test_cli_startup.py checks this table against the modules.
+_COMMANDS: dict[str, str] = {
+    "run": "run",
+    "history": "store",
+    "report": "store",
+    "verify": "store",
+    "resume": "store",
+    "fmea": "fmea",
+    "tui": "tui",
+    "monitor": "kpi",
+    "demo": "kpi",
+    "serve": "serve",
+    "kb": "kb",
+    "export": "store",
+    "ft": "ft",
+    "kpi": "kpi",
+    "train": "train",
+}
+# Modules whose ``register`` adds commands to another module's group
+# (``kpi`` adds ``kb learn``): registered before that group is built.
+_ALSO: dict[str, tuple[str, ...]] = {"kb": ("kpi",)}
+_REGISTERED: dict[str, typer.Typer] = {}
+
+
+def _registered(module: str) -> typer.Typer:
+    """A Typer holding what ``diagnosis.cli.<module>.register`` defines (registered once)."""
+    if module not in _REGISTERED:
+        holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+        importlib.import_module(f"diagnosis.cli.{module}").register(holder)
+        _REGISTERED[module] = holder
+    return _REGISTERED[module]
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: a sub-command is imported and built when it is looked up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._built: set[str] = set()
+
+    def _build(self, modules: list[str]) -> None:
+        for module in modules:
+            for also in _ALSO.get(module, ()):
+                _registered(also)
+        for module in modules:
+            if module not in self._built:
+                self._built.add(module)
+                self.commands.update(typer.main.get_group(_registered(module)).commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            module = _COMMANDS.get(cmd_name)
+            # an unknown name loads every command: typer suggests the closest ones
+            self._build([module] if module else list(dict.fromkeys(_COMMANDS.values())))
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._build(list(dict.fromkeys(_COMMANDS.values())))
+        return [name for name in _COMMANDS if name in self.commands]
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     name="diagnosis",
     help="Guided diagnostic expert system for productive maintenance.",
     no_args_is_help=False,
@@ -38,7 +101,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
 
 
 def _print_version(value: bool) -> None:
@@ -66,13 +128,9 @@ def _root(
     """With no command, open the terminal UI on the bundled knowledge base."""
     ctx.obj = {"lang": lang, "kb": kb, "db": db}
     if ctx.invoked_subcommand is None:
-        _tui.launch(lang=lang, kb=kb, db=db)
+        from diagnosis.cli.tui import launch
 
-
-# Each sub-command module defines ``register(app: typer.Typer) -> None``; they
-# import their heavy libraries inside the commands, so importing them is cheap.
-for _module in (_kb, _run, _store, _ft, _fmea, _tui, _kpi, _train, _serve):
-    _module.register(app)
+        launch(lang=lang, kb=kb, db=db)
 
 
 def _tolerant_streams() -> None:

@@ -9,13 +9,13 @@ engineer wrote in ``fault_trees/*.yaml``) into a :class:`FaultTree`;
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from diagnosis.faulttree.model import BasicEvent, FaultTree, GateNode, HouseEvent, Location
 from diagnosis.i18n import DEFAULT_LANG
-from diagnosis.kb.model import FaultTreeDef, SourcePos
+
+if TYPE_CHECKING:  # the package imports this module: `ft analyze` needs neither the KB nor YAML
+    from diagnosis.kb.model import FaultTreeDef, SourcePos
 
 __all__ = ["from_kb", "kb_id", "to_kb_yaml"]
 
@@ -106,6 +106,8 @@ def to_kb_yaml(tree: FaultTree, equipment: str | None = None) -> str:
     if tree.name and kb_id(tree.id) != tree.name:
         body["name"] = tree.name
     body.update({"top": ids[tree.top], "gates": gates, "events": events})
+    import yaml
+
     return yaml.safe_dump(
         {"format": 1, "fault_tree": body}, sort_keys=False, allow_unicode=True, width=100
     )

@@ -107,8 +107,14 @@ def compose_file(text: str, file: str, report: Report) -> Any:
 
 
 def _convert(
-    node: yaml.Node, file: str, report: Report, constructor: yaml.SafeLoader, seen: dict[int, Any]
+    node: yaml.Node,
+    file: str,
+    report: Report,
+    constructor: yaml.SafeLoader,
+    seen: dict[int, Any],
+    pos: SourcePos | None = None,
 ) -> Any:
+    """The positioned value of ``node`` (``pos``: its position, when the caller has it)."""
     if id(node) in seen:  # an alias: same value again
         value = seen[id(node)]
         if isinstance(value, PosMap) and "id" in value:
@@ -119,19 +125,25 @@ def _convert(
             )
             return REJECTED
         return value
-    pos = _mark(file, node)
-    if node.tag not in _CORE_TAGS:
-        report(
-            pos, f"tag {node.tag!r} is not allowed (only plain YAML is read; nothing is executed)"
-        )
+    if pos is None:
+        pos = _mark(file, node)
+    tag = node.tag
+    if tag == _STR and type(node) is yaml.ScalarNode:
+        # most values: the text as written (what construct_object gives)
+        seen[id(node)] = node.value
+        return node.value
+    if tag not in _CORE_TAGS:
+        report(pos, f"tag {tag!r} is not allowed (only plain YAML is read; nothing is executed)")
         return REJECTED
     if isinstance(node, yaml.MappingNode):
         out = PosMap()
-        out.pos, out.key_pos, out.value_pos = pos, {}, {}
+        key_pos: dict[str, SourcePos] = {}
+        value_pos: dict[str, SourcePos] = {}
+        out.pos, out.key_pos, out.value_pos = pos, key_pos, value_pos
         seen[id(node)] = out
         for key_node, value_node in node.value:
-            key = _convert(key_node, file, report, constructor, seen)
             kpos = _mark(file, key_node)
+            key = _convert(key_node, file, report, constructor, seen, kpos)
             if key == "<<":
                 report(kpos, "merge keys (<<) are not supported; write the fields out")
                 continue
@@ -140,23 +152,23 @@ def _convert(
                 continue
             skey = str(key).lower() if isinstance(key, bool) else str(key)
             if skey in out:
-                report(kpos, f"duplicate key '{skey}' (first at line {out.key_pos[skey].line})")
+                report(kpos, f"duplicate key '{skey}' (first at line {key_pos[skey].line})")
                 continue
-            out[skey] = _convert(value_node, file, report, constructor, seen)
-            out.key_pos[skey] = kpos
-            out.value_pos[skey] = _mark(file, value_node)
+            vpos = _mark(file, value_node)
+            out[skey] = _convert(value_node, file, report, constructor, seen, vpos)
+            key_pos[skey] = kpos
+            value_pos[skey] = vpos
         return out
     if isinstance(node, yaml.SequenceNode):
         seq = PosList()
-        seq.pos, seq.item_pos = pos, []
+        item_pos: list[SourcePos] = []
+        seq.pos, seq.item_pos = pos, item_pos
         seen[id(node)] = seq
         for item in node.value:
-            seq.append(_convert(item, file, report, constructor, seen))
-            seq.item_pos.append(_mark(file, item))
+            ipos = _mark(file, item)
+            seq.append(_convert(item, file, report, constructor, seen, ipos))
+            item_pos.append(ipos)
         return seq
-    if node.tag == _STR:  # most values: the text as written (what construct_object gives)
-        seen[id(node)] = node.value
-        return node.value
     return _scalar(node, pos, report, constructor, seen)
 
 
