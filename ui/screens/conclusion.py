@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent, split_value_unit
 from diagnosis.kb.model import CATEGORIES_5M
+from diagnosis.ui.messages import ReportRequested, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text, num
 from diagnosis.ui.widgets.fields import FieldInput, FieldText
@@ -371,7 +372,7 @@ class ConclusionScreen(BaseScreen[None]):
 
     def _saved(self) -> None:
         self.busy = False
-        self.dapp.show_report()
+        post_to_app(self, ReportRequested())
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -21,7 +21,7 @@ from diagnosis.i18n import format_datetime, format_number
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text
 
-__all__ = ["DashboardScreen", "prefilled_app", "recurrence_notice"]
+__all__ = ["DashboardScreen"]
 
 BAR = 20  # width of the Pareto bars, in cells
 
@@ -189,76 +189,3 @@ class DashboardScreen(BaseScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def prefilled_app(
-    kb: Any,
-    *,
-    db: Any = None,
-    lang: str | None = None,
-    equipment: str,
-    symptoms: list[str],
-    answers: dict[str, str],
-    **options: Any,
-) -> Any:
-    """The app that, once the technician has signed in, opens a diagnosis of ``equipment``
-    with ``symptoms`` and the ``answers`` (measurement -> typed value) already recorded.
-
-    For ``diagnosis monitor --start-diagnosis --tui``: a flagged drift becomes a diagnosis.
-    A reading the session refuses (an alert to acknowledge first) is left for the technician.
-    ``options`` go to :class:`~ui.app.DiagnosisApp` (``config_dir``, ``report_dir``…).
-    """
-    from pathlib import Path
-
-    import diagnosis.ui.app
-    from diagnosis.ui.app import DiagnosisApp
-
-    class DriftApp(DiagnosisApp):
-        CSS_PATH = str(Path(diagnosis.ui.app.__file__).with_name("app.tcss"))
-
-        def signed_in(self, name: str, habilitations: Any) -> None:
-            super().signed_in(name, habilitations)
-            self.run_worker(self._open_drift, thread=True, exclusive=True, group="drift")
-
-        def _open_drift(self) -> None:
-            from diagnosis.ui.engine import session_class
-
-            try:
-                session = session_class().start(
-                    self.kb,
-                    equipment,
-                    symptoms,
-                    technician=self.technician,
-                    habilitations=self.habilitations,
-                    lang=self.lang,
-                    sink=self.store,
-                )
-            except DiagnosisError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error")
-                return
-            for measurement, raw in answers.items():
-                try:
-                    session.answer(measurement, raw)
-                except DiagnosisError as exc:
-                    self.call_from_thread(self.notify, str(exc), severity="warning")
-            self.call_from_thread(self.session_started, session)
-
-    return DriftApp(kb, db=db, lang=lang, **options)
-
-
-def recurrence_notice(app: Any) -> str:
-    """"Cause: Third time in 90 days: look for the deeper cause" for the app's session, or ""."""
-    from diagnosis.kpi.history import report_history
-
-    session = app.session
-    if session is None:
-        return ""
-    try:
-        history = report_history(app.store, list(session.events), app.kb, app.lang)
-    except (DiagnosisError, AttributeError):
-        return ""
-    if history is None or not history.flag or not history.cause:
-        return ""
-    found = app.kb.causes.get(history.cause)
-    name = kb_text(found.name, app.lang) if found is not None else history.cause
-    return f"{name}: {history.flag}"

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Input, Static
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
 from diagnosis.kb.model import Measurement
+from diagnosis.ui.messages import ConclusionRequested, NewDiagnosisRequested, post_to_app
 from diagnosis.ui.safety_hooks import (
     acknowledged_note,
     bad_answer,
@@ -533,11 +534,11 @@ class DiagnosisScreen(BaseScreen[None]):
     def action_conclude(self) -> None:
         if self.busy:
             return
-        self.dapp.show_conclusion()
+        post_to_app(self, ConclusionRequested())
 
     def action_leave(self) -> None:
         self.notify(self.t("diag.saved_resume"))
-        self.dapp.new_diagnosis()
+        post_to_app(self, NewDiagnosisRequested())
 
     def on_screen_resume(self) -> None:
         # Back from the conclusion screen (or a dialog): refresh what the engine says.

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from diagnosis.kb.model import EquipmentKB
+from diagnosis.ui.messages import EquipmentChosen, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text
 
@@ -117,12 +118,12 @@ class EquipmentScreen(BaseScreen[None]):
         if listing.highlighted is not None and listing.option_count:
             option = listing.get_option_at_index(listing.highlighted)
             if option.id:
-                self.dapp.show_problem(option.id)
+                post_to_app(self, EquipmentChosen(option.id))
 
     @on(OptionList.OptionSelected, "#equipment-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.dapp.show_problem(event.option.id)
+            post_to_app(self, EquipmentChosen(event.option.id))
 
     def action_focus_list(self) -> None:
         self.query_one("#equipment-list", OptionList).focus()

@@ -17,6 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Markdown, Static
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.ui.messages import NewDiagnosisRequested, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc
 
@@ -100,9 +101,9 @@ class ReportScreen(BaseScreen[None]):
         try:
             paths, markdown, note = write_reports(app.kb, self.session, app.report_dir, app.lang)
         except DiagnosisError as exc:
-            app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, str(exc))
             return
-        app.call_from_thread(self._written, paths, markdown, note)
+        self.app.call_from_thread(self._written, paths, markdown, note)
 
     def _failed(self, message: str) -> None:
         self.query_one("#report-paths", Static).update(f"[red]{esc(message)}[/red]")
@@ -116,4 +117,4 @@ class ReportScreen(BaseScreen[None]):
         self.query_one("#report-markdown", Markdown).update(markdown)
 
     def action_new(self) -> None:
-        self.dapp.new_diagnosis()
+        post_to_app(self, NewDiagnosisRequested())

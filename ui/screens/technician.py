@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from diagnosis.ui.messages import SignedIn, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.widgets.ticks import TickList
 
@@ -115,4 +116,4 @@ class TechnicianScreen(BaseScreen[None]):
             self.query_one("#name", Input).focus()
             return
         habs: list[str] = list(self.query_one("#habilitations", SelectionList).selected)
-        self.dapp.signed_in(name, habs)
+        post_to_app(self, SignedIn(name, habs))

@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_number, format_percent, tr
+from diagnosis.ui.messages import TraineeNamed, post_to_app
 from diagnosis.ui.screens.base import BaseDialog, BaseScreen
 from diagnosis.ui.text import esc, kb_text
 
@@ -143,8 +144,7 @@ class TrainingPickerScreen(BaseScreen[None]):
         except DiagnosisError as exc:
             self.query_one("#picker-error", Static).update(str(exc))
             return
-        self.dapp.technician = name
-        self.dapp.sub_title = name
+        post_to_app(self, TraineeNamed(name))
         self.app.push_screen(TrainingScreen(run))
 
 
