@@ -8,7 +8,7 @@ sparklines with their thresholds in the label (no plotting dependency).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,6 +20,11 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_datetime, format_number
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from diagnosis.kpi.history import EquipmentHistory
 
 __all__ = ["DashboardScreen"]
 
@@ -72,7 +77,7 @@ class DashboardScreen(BaseScreen[None]):
         from diagnosis.kpi.history import dashboard_data
 
         try:
-            data: Any = dashboard_data(
+            data: dict[str, Any] | DiagnosisError | ImportError = dashboard_data(
                 self.dapp.store, self.dapp.kb, self.equipment_id, lang=self.lang
             )
         except (DiagnosisError, ImportError) as exc:
@@ -82,7 +87,7 @@ class DashboardScreen(BaseScreen[None]):
     def _num(self, value: float | None, digits: int = 4) -> str:
         return "-" if value is None else format_number(value, self.lang, digits)
 
-    def _show(self, data: Any) -> None:
+    def _show(self, data: dict[str, Any] | DiagnosisError | ImportError) -> None:
         title = self.query_one("#dash-title", Static)
         if isinstance(data, Exception):
             title.update(self.t("dashboard.unavailable", error=str(data)))
@@ -135,7 +140,7 @@ class DashboardScreen(BaseScreen[None]):
         found = self.dapp.kb.causes.get(cause)
         return kb_text(found.name, self.lang) if found is not None else cause
 
-    def _history(self, history: Any) -> None:
+    def _history(self, history: EquipmentHistory | None) -> None:
         box = self.query_one("#dash-history", Static)
         if history is None:
             box.update(esc(self.t("dashboard.no_equipment")))
@@ -151,7 +156,7 @@ class DashboardScreen(BaseScreen[None]):
         ]
         box.update(head + "\n" + esc("\n".join(lines)))
 
-    def _trends(self, trends: dict[str, list[tuple[Any, float]]]) -> None:
+    def _trends(self, trends: dict[str, list[tuple[datetime, float]]]) -> None:
         box = self.query_one("#dash-trends", Vertical)
         box.remove_children()
         if not self.equipment_id:

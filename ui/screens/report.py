@@ -8,7 +8,7 @@ a preview of the Markdown.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,10 +21,16 @@ from diagnosis.ui.messages import NewDiagnosisRequested, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc
 
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.session.core import Session
+
 __all__ = ["ReportScreen", "write_reports"]
 
 
-def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[Path], str, str]:
+def write_reports(
+    kb: KnowledgeBase, session: Session, folder: Path, lang: str
+) -> tuple[list[Path], str, str]:
     """Build the session's report and write it as ``.md``, ``.html`` and ``.pdf`` into ``folder``.
 
     The PDF needs WeasyPrint's system libraries: where they are missing, the
@@ -76,7 +82,7 @@ class ReportScreen(BaseScreen[None]):
         Binding("q", "app.quit", "key.quit", show=False),
     ]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.paths: list[Path] = []
