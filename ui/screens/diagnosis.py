@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -155,7 +155,7 @@ class DiagnosisScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="engine")
     def run_engine(
-        self, call: Callable[[], Any] | None, keep_current: bool = False, keep_always: bool = False
+        self, call: Callable[[], object] | None, keep_current: bool = False, keep_always: bool = False
     ) -> None:
         """Run ``call`` on the session (if any), then read a fresh view; report back."""
         app = self.app
@@ -374,7 +374,7 @@ class DiagnosisScreen(BaseScreen[None]):
         self._pending_lockout = mid
         taker = taker_for(self.session, m, self._takers)
 
-        def prepare() -> Any:
+        def prepare() -> object:
             join(self.session, taker)
             return self.session.prepare(mid, taken_by=taker)
 
@@ -437,13 +437,13 @@ class DiagnosisScreen(BaseScreen[None]):
         mid = m.id
         taker = taker_for(self.session, m, self._takers)
 
-        def record() -> Any:
+        def record() -> object:
             join(self.session, taker)
             return self.session.answer(mid, raw, taken_by=taker)
 
         self.run_engine(record, keep_current=True)
 
-    def _ask_colleague(self, m: Measurement, then: Callable[[], Any]) -> None:
+    def _ask_colleague(self, m: Measurement, then: Callable[[], object]) -> None:
         """Name the habilitated colleague who takes ``m`` (issue 10), then go on."""
         from diagnosis.ui.dialogs.colleague import ColleagueDialog
 

@@ -6,7 +6,7 @@ table (``m``/F3).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +19,9 @@ from diagnosis.kb.model import EquipmentKB
 from diagnosis.ui.messages import EquipmentChosen, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text
+
+if TYPE_CHECKING:
+    from diagnosis.store.base import Intervention
 
 __all__ = ["EquipmentScreen"]
 
@@ -35,7 +38,7 @@ class EquipmentScreen(BaseScreen[None]):
         Binding("escape", "sign_out", "key.sign_out"),
     ]
 
-    interventions: list[Any] | None = None  # the store's, read once per screen in a worker
+    interventions: list[Intervention] | None = None  # the store's, read once per screen in a worker
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,7 +67,7 @@ class EquipmentScreen(BaseScreen[None]):
             interventions = []
         self.app.call_from_thread(self._history_loaded, interventions)
 
-    def _history_loaded(self, interventions: list[Any]) -> None:
+    def _history_loaded(self, interventions: list[Intervention]) -> None:
         self.interventions = interventions
         self._show_history()
 
