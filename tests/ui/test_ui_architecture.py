@@ -178,3 +178,35 @@ async def test_ticks_made_before_the_lookup_answers_are_kept(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert listing.selected == ["B0"]
+
+
+async def test_resume_and_the_recurrence_notice_read_the_store_in_workers(
+    make_app: Callable[..., Any], db_url: str, ui_kb: Any
+) -> None:
+    from textual.widgets import OptionList
+
+    from diagnosis.session.core import Session
+    from diagnosis.store import open_store
+    from diagnosis.ui.dialogs.resume import ResumeDialog
+    from diagnosis.ui.screens.conclusion import ConclusionScreen
+    from diagnosis.ui.screens.diagnosis import DiagnosisScreen
+
+    store = open_store(db_url)
+    started = Session.start(ui_kb, "ui-press-01", ["short-shot"], technician="Ada", sink=store)
+    calls = _record_threads(store)
+    app = make_app(db=store, technician="Ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ResumeDialog)
+        assert dialog.query_one("#resume-list", OptionList).get_option_at_index(0).id == started.id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DiagnosisScreen)
+        assert app.screen.session.id == started.id
+        await pilot.press("ctrl+f")  # conclude: the recurrence notice reads the history
+        await settle(pilot)
+        assert isinstance(app.screen, ConclusionScreen)
+    names = {name for name, _ in calls}
+    assert {"save_technician", "unfinished", "events", "interventions"} <= names
+    assert [name for name, on_main in calls if on_main] == []
