@@ -84,8 +84,8 @@ async def test_flagged_drift_opens_a_prefilled_diagnosis(ui_kb, db_url, tmp_path
 
 
 async def test_conclusion_warns_of_a_recurrent_cause(ui_kb, db_url, tmp_path) -> None:
-    from diagnosis.ui.screens.conclusion import ConclusionScreen
     from diagnosis.ui.app import prefilled_app
+    from diagnosis.ui.screens.conclusion import ConclusionScreen
 
     app = prefilled_app(
         ui_kb, db=db_url, lang="en", equipment="ui-press-01", symptoms=["short-shot"],
