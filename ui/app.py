@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import work
 from textual.app import App
@@ -104,7 +104,9 @@ class DiagnosisApp(App[None]):
         self.lang = detect_lang(lang)
         translate_bindings(self, self.lang)
         self.kb: KnowledgeBase = kb if isinstance(kb, KnowledgeBase) else _load_kb(kb)
-        self.store: Store = db if not (db is None or isinstance(db, str)) else _open_store(db)
+        self.store: Store = (
+            cast("Store", db) if hasattr(db, "append") else _open_store(db)
+        )
         self.config_dir = config_dir or default_config_dir()
         self.report_dir = report_dir or default_report_dir()
         self.prefs: Prefs = load_prefs(self.config_dir)
