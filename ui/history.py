@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from diagnosis.i18n import format_number, tr
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.kpi.history import PastIntervention
+    from diagnosis.store.base import Intervention
 
 __all__ = ["cause_line", "date_text", "equipment_lines"]
 
@@ -27,14 +32,14 @@ def date_text(moment: datetime, lang: str) -> str:
     return local.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
 
 
-def _fix(p: Any) -> str:
+def _fix(p: PastIntervention) -> str:
     """What fixed a past intervention: its remedy, else its activity, else its parts."""
     text = p.remedy or p.activity or ", ".join(p.parts)
     return " ".join(str(text).split())  # one line
 
 
 def equipment_lines(
-    interventions: Sequence[Any], equipment: str, kb: Any, lang: str
+    interventions: Sequence[Intervention], equipment: str, kb: KnowledgeBase | None, lang: str
 ) -> list[str]:
     """The last interventions on ``equipment`` (date, cause, downtime) and its recurrent
     causes; or "no intervention recorded"."""
@@ -66,7 +71,7 @@ def equipment_lines(
 
 
 def cause_line(
-    interventions: Sequence[Any],
+    interventions: Sequence[Intervention],
     equipment: str,
     cause: str | None,
     lang: str,

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from diagnosis.i18n import format_number, format_percent, tr
-from diagnosis.kb.model import Procedure
+from diagnosis.kb.model import Measurement, Procedure
+
+if TYPE_CHECKING:
+    from diagnosis.session.core import Session
+    from diagnosis.session.events import AlertRaised
+    from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
 __all__ = [
     "acknowledged_note",
@@ -30,7 +35,7 @@ __all__ = [
 ]
 
 
-def acknowledged_note(alert: Any, lang: str) -> str:
+def acknowledged_note(alert: AlertRaised, lang: str) -> str:
     """`` - acknowledged 2 min ago, raised again by a new reading`` for an alert whose
     procedure was already acknowledged in the session, else ""."""
     if not getattr(alert, "acknowledged_at", ""):
@@ -40,7 +45,7 @@ def acknowledged_note(alert: Any, lang: str) -> str:
     return tr("ui_i10.acknowledged_ago", lang, ago=acknowledged_ago(alert, lang))
 
 
-def bad_answer(measurement: Any, raw: str, lang: str) -> str:
+def bad_answer(measurement: Measurement, raw: str, lang: str) -> str:
     """The message of an answer that cannot be a reading of ``measurement``, else ""."""
     from diagnosis.errors import DiagnosisError
     from diagnosis.rules import interpret
@@ -52,7 +57,7 @@ def bad_answer(measurement: Any, raw: str, lang: str) -> str:
     return ""
 
 
-def before_work(session: Any, procedure: Procedure) -> Procedure:
+def before_work(session: Session, procedure: Procedure) -> Procedure:
     """``procedure`` as shown before the measurement: without its release step."""
     steps = getattr(session, "steps_to_acknowledge", None)
     if steps is None or procedure.release_step is None:
@@ -61,7 +66,7 @@ def before_work(session: Any, procedure: Procedure) -> Procedure:
 
 
 def taker_for(
-    session: Any, measurement: Any, takers: dict[str, tuple[str, str]]
+    session: Session, measurement: Measurement, takers: dict[str, tuple[str, str]]
 ) -> tuple[str, str] | None:
     """Who takes ``measurement`` for the technician: the colleague named for it, or one
     who joined the session and whose habilitation covers it; None for the technician."""
@@ -79,13 +84,15 @@ def taker_for(
     return None
 
 
-def join(session: Any, taker: tuple[str, str] | None) -> None:
+def join(session: Session, taker: tuple[str, str] | None) -> None:
     """Record the colleague in the session (once): he may take the next ones too."""
     if taker is not None and taker[0] not in getattr(session, "colleagues", {}):
         session.join_colleague(taker[0], [taker[1]])
 
 
-def needs_colleague(session: Any, measurement: Any, takers: dict[str, tuple[str, str]]) -> bool:
+def needs_colleague(
+    session: Session, measurement: Measurement | None, takers: dict[str, tuple[str, str]]
+) -> bool:
     """The technician's habilitations do not cover ``measurement`` and no colleague does."""
     from diagnosis.rules.habilitation import covers
 
@@ -94,7 +101,7 @@ def needs_colleague(session: Any, measurement: Any, takers: dict[str, tuple[str,
     return taker_for(session, measurement, takers) is None
 
 
-def release_dialog(session: Any, lang: str) -> Any:
+def release_dialog(session: Session, lang: str) -> ProcedureDialog | None:
     """The release (déconsignation) dialog of a lockout whose measurement was taken, or None."""
     from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
@@ -128,14 +135,14 @@ def _no_step(_index: int) -> None:
     """The release step is recorded as a whole by ``release_lockout``."""
 
 
-def _releaser(session: Any, procedure: str) -> Callable[[], None]:
+def _releaser(session: Session, procedure: str) -> Callable[[], None]:
     def release() -> None:
         session.release_lockout(procedure)
 
     return release
 
 
-def handover_card(session: Any, lang: str) -> tuple[str, str]:
+def handover_card(session: Session, lang: str) -> tuple[str, str]:
     """(title, text) of the hand-over card: what to hand over, to whom, how to resume."""
     due = session.handover() if hasattr(session, "handover") else None
     if due is None:

@@ -9,12 +9,15 @@ attributes, so binding descriptions are written as catalog keys
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 from textual.markup import escape
 
 from diagnosis.i18n import Text, format_number, tr
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import EquipmentKB, Measurement
 
 __all__ = ["esc", "kb_text", "num", "rule_text", "state_text", "tr", "translate_bindings"]
 
@@ -47,7 +50,7 @@ def translate_bindings(node: DOMNode, lang: str) -> None:
         ]
 
 
-def state_text(m: Any, state: str, lang: str) -> str:
+def state_text(m: Measurement | None, state: str, lang: str) -> str:
     """A measurement state in words: ``bas``, ``oui``, a choice by its label."""
     if m is None:
         return state
@@ -58,7 +61,7 @@ def state_text(m: Any, state: str, lang: str) -> str:
     return str(m.choice_label(state, lang))
 
 
-def rule_text(eq: Any, rule_id: str, lang: str) -> str:
+def rule_text(eq: EquipmentKB, rule_id: str, lang: str) -> str:
     """A KB rule in words, from its conditions (the engine's wording, as in the report)."""
     from diagnosis.rules.describe import describe_rule
 

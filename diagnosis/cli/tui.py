@@ -41,7 +41,7 @@ def launch_prefilled(
     db: str | None = None,
 ) -> None:
     """Run the app; after sign-in it opens a diagnosis with these symptoms and readings."""
-    from diagnosis.ui.screens.dashboard import prefilled_app
+    from diagnosis.ui.app import prefilled_app
 
     prefilled_app(
         kb, db=db, lang=lang, equipment=equipment, symptoms=symptoms, answers=answers

@@ -65,7 +65,7 @@ async def test_f4_dashboard_with_history_and_trend(make_app) -> None:
 
 
 async def test_flagged_drift_opens_a_prefilled_diagnosis(ui_kb, db_url, tmp_path) -> None:
-    from diagnosis.ui.screens.dashboard import prefilled_app
+    from diagnosis.ui.app import prefilled_app
     from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
     app = prefilled_app(
@@ -84,8 +84,8 @@ async def test_flagged_drift_opens_a_prefilled_diagnosis(ui_kb, db_url, tmp_path
 
 
 async def test_conclusion_warns_of_a_recurrent_cause(ui_kb, db_url, tmp_path) -> None:
+    from diagnosis.ui.app import prefilled_app
     from diagnosis.ui.screens.conclusion import ConclusionScreen
-    from diagnosis.ui.screens.dashboard import prefilled_app
 
     app = prefilled_app(
         ui_kb, db=db_url, lang="en", equipment="ui-press-01", symptoms=["short-shot"],

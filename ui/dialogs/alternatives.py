@@ -8,7 +8,7 @@ prerequisites, so the technician can trade information for convenience
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +19,9 @@ from textual.widgets.option_list import Option
 
 from diagnosis.ui.screens.base import BaseDialog
 from diagnosis.ui.text import esc, kb_text, num
+
+if TYPE_CHECKING:
+    from diagnosis.session.types import StepProposal
 
 __all__ = ["AlternativesDialog"]
 
@@ -34,7 +37,7 @@ class AlternativesDialog(BaseDialog[str | None]):
         Binding("pageup", "move(-5)", show=False),
     ]
 
-    def __init__(self, alternatives: Sequence[Any]) -> None:
+    def __init__(self, alternatives: Sequence[StepProposal]) -> None:
         super().__init__()
         self.alternatives = list(alternatives)
 
@@ -50,7 +53,7 @@ class AlternativesDialog(BaseDialog[str | None]):
         self._fill("")
         self.query_one("#alt-filter", Input).focus()
 
-    def _label(self, a: Any) -> str:
+    def _label(self, a: StepProposal) -> str:
         m = a.measurement
         flags = []
         if a.lockout:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +15,9 @@ from textual.widgets.option_list import Option
 from diagnosis.i18n import format_datetime
 from diagnosis.ui.screens.base import BaseDialog
 from diagnosis.ui.text import esc, kb_text
+
+if TYPE_CHECKING:
+    from diagnosis.store.base import SessionSummary
 
 __all__ = ["ResumeDialog"]
 
@@ -29,7 +32,7 @@ class ResumeDialog(BaseDialog[str | None]):
         Binding("n", "new", "key.new_diagnosis", show=False),
     ]
 
-    def __init__(self, sessions: Sequence[Any]) -> None:
+    def __init__(self, sessions: Sequence[SessionSummary]) -> None:
         super().__init__()
         self.sessions = list(sessions)
 
@@ -42,7 +45,7 @@ class ResumeDialog(BaseDialog[str | None]):
             yield OptionList(*options, id="resume-list")
         yield Footer(compact=True)
 
-    def _label(self, s: Any) -> str:
+    def _label(self, s: SessionSummary) -> str:
         when = getattr(s, "updated_at", None) or getattr(s, "started_at", None)
         stamp = format_datetime(when.astimezone(), self.lang) if when is not None else ""
         steps = getattr(s, "steps", 0)

@@ -1,4 +1,4 @@
-"""Base classes giving every screen and dialog the app, its language and translated keys."""
+"""Base classes giving every screen and dialog the app's state, its language and translated keys."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from diagnosis.i18n import tr
 from diagnosis.ui.text import translate_bindings
 
 if TYPE_CHECKING:
-    from diagnosis.ui.app import DiagnosisApp
+    from diagnosis.ui.engine import AppState
 
 __all__ = ["BaseDialog", "BaseScreen"]
 
@@ -36,8 +36,9 @@ class _Helpers:
         translate_bindings(cast("Screen[Any]", self), self.lang)
 
     @property
-    def dapp(self) -> DiagnosisApp:
-        return cast("DiagnosisApp", self.app)
+    def dapp(self) -> AppState:
+        """The app's state, typed (the app is never imported: screens post messages to it)."""
+        return cast("AppState", self.app)
 
     @property
     def lang(self) -> str:

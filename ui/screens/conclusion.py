@@ -11,7 +11,7 @@ closes the session and opens the report.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,11 +33,17 @@ from textual.widgets.option_list import Option
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent, split_value_unit
 from diagnosis.kb.model import CATEGORIES_5M
+from diagnosis.ui.messages import ReportRequested, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text, num
 from diagnosis.ui.widgets.fields import FieldInput, FieldText
 from diagnosis.ui.widgets.readings import reading_value
 from diagnosis.ui.widgets.ticks import TickBox
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import Measurement
+    from diagnosis.session.core import Session
+    from diagnosis.session.types import Reading
 
 __all__ = ["ACTIVITIES", "ConclusionScreen"]
 
@@ -69,7 +75,7 @@ class ConclusionScreen(BaseScreen[None]):
         Binding("escape", "back", "key.back_to_diagnosis"),
     ]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.root: str | None = None
@@ -257,7 +263,7 @@ class ConclusionScreen(BaseScreen[None]):
             ruled.update("")
         self.query_one("#why-0", FieldText).focus()
 
-    def _evidence(self, measurement: str | None, readings: dict[str, Any]) -> str:
+    def _evidence(self, measurement: str | None, readings: dict[str, Reading]) -> str:
         if not measurement:
             return self.t("concl.no_evidence")
         r = readings.get(measurement)
@@ -274,7 +280,7 @@ class ConclusionScreen(BaseScreen[None]):
             return self.t("concl.evidence_plain", measurement=esc(name), value=esc(value))
         return self.t("concl.evidence", measurement=esc(name), value=esc(value), state=esc(state))
 
-    def _state(self, m: Any, state: str | None) -> str:
+    def _state(self, m: Measurement | None, state: str | None) -> str:
         """A reading's state in words: ``bas``, ``oui``, a choice's label."""
         if not state:
             return ""
@@ -371,7 +377,7 @@ class ConclusionScreen(BaseScreen[None]):
 
     def _saved(self) -> None:
         self.busy = False
-        self.dapp.show_report()
+        post_to_app(self, ReportRequested())
 
     def action_back(self) -> None:
         self.app.pop_screen()

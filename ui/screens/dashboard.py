@@ -8,7 +8,7 @@ sparklines with their thresholds in the label (no plotting dependency).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,7 +21,12 @@ from diagnosis.i18n import format_datetime, format_number
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text
 
-__all__ = ["DashboardScreen", "prefilled_app", "recurrence_notice"]
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from diagnosis.kpi.history import EquipmentHistory
+
+__all__ = ["DashboardScreen"]
 
 BAR = 20  # width of the Pareto bars, in cells
 
@@ -72,7 +77,7 @@ class DashboardScreen(BaseScreen[None]):
         from diagnosis.kpi.history import dashboard_data
 
         try:
-            data: Any = dashboard_data(
+            data: dict[str, Any] | DiagnosisError | ImportError = dashboard_data(
                 self.dapp.store, self.dapp.kb, self.equipment_id, lang=self.lang
             )
         except (DiagnosisError, ImportError) as exc:
@@ -82,7 +87,7 @@ class DashboardScreen(BaseScreen[None]):
     def _num(self, value: float | None, digits: int = 4) -> str:
         return "-" if value is None else format_number(value, self.lang, digits)
 
-    def _show(self, data: Any) -> None:
+    def _show(self, data: dict[str, Any] | DiagnosisError | ImportError) -> None:
         title = self.query_one("#dash-title", Static)
         if isinstance(data, Exception):
             title.update(self.t("dashboard.unavailable", error=str(data)))
@@ -135,7 +140,7 @@ class DashboardScreen(BaseScreen[None]):
         found = self.dapp.kb.causes.get(cause)
         return kb_text(found.name, self.lang) if found is not None else cause
 
-    def _history(self, history: Any) -> None:
+    def _history(self, history: EquipmentHistory | None) -> None:
         box = self.query_one("#dash-history", Static)
         if history is None:
             box.update(esc(self.t("dashboard.no_equipment")))
@@ -151,7 +156,7 @@ class DashboardScreen(BaseScreen[None]):
         ]
         box.update(head + "\n" + esc("\n".join(lines)))
 
-    def _trends(self, trends: dict[str, list[tuple[Any, float]]]) -> None:
+    def _trends(self, trends: dict[str, list[tuple[datetime, float]]]) -> None:
         box = self.query_one("#dash-trends", Vertical)
         box.remove_children()
         if not self.equipment_id:
@@ -189,76 +194,3 @@ class DashboardScreen(BaseScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def prefilled_app(
-    kb: Any,
-    *,
-    db: Any = None,
-    lang: str | None = None,
-    equipment: str,
-    symptoms: list[str],
-    answers: dict[str, str],
-    **options: Any,
-) -> Any:
-    """The app that, once the technician has signed in, opens a diagnosis of ``equipment``
-    with ``symptoms`` and the ``answers`` (measurement -> typed value) already recorded.
-
-    For ``diagnosis monitor --start-diagnosis --tui``: a flagged drift becomes a diagnosis.
-    A reading the session refuses (an alert to acknowledge first) is left for the technician.
-    ``options`` go to :class:`~ui.app.DiagnosisApp` (``config_dir``, ``report_dir``…).
-    """
-    from pathlib import Path
-
-    import diagnosis.ui.app
-    from diagnosis.ui.app import DiagnosisApp
-
-    class DriftApp(DiagnosisApp):
-        CSS_PATH = str(Path(diagnosis.ui.app.__file__).with_name("app.tcss"))
-
-        def signed_in(self, name: str, habilitations: Any) -> None:
-            super().signed_in(name, habilitations)
-            self.run_worker(self._open_drift, thread=True, exclusive=True, group="drift")
-
-        def _open_drift(self) -> None:
-            from diagnosis.ui.engine import session_class
-
-            try:
-                session = session_class().start(
-                    self.kb,
-                    equipment,
-                    symptoms,
-                    technician=self.technician,
-                    habilitations=self.habilitations,
-                    lang=self.lang,
-                    sink=self.store,
-                )
-            except DiagnosisError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error")
-                return
-            for measurement, raw in answers.items():
-                try:
-                    session.answer(measurement, raw)
-                except DiagnosisError as exc:
-                    self.call_from_thread(self.notify, str(exc), severity="warning")
-            self.call_from_thread(self.session_started, session)
-
-    return DriftApp(kb, db=db, lang=lang, **options)
-
-
-def recurrence_notice(app: Any) -> str:
-    """"Cause: Third time in 90 days: look for the deeper cause" for the app's session, or ""."""
-    from diagnosis.kpi.history import report_history
-
-    session = app.session
-    if session is None:
-        return ""
-    try:
-        history = report_history(app.store, list(session.events), app.kb, app.lang)
-    except (DiagnosisError, AttributeError):
-        return ""
-    if history is None or not history.flag or not history.cause:
-        return ""
-    found = app.kb.causes.get(history.cause)
-    name = kb_text(found.name, app.lang) if found is not None else history.cause
-    return f"{name}: {history.flag}"

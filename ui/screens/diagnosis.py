@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,7 +26,9 @@ from textual.widgets import Footer, Header, Input, Static
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_percent
-from diagnosis.kb.model import Measurement
+from diagnosis.kb.model import Measurement, Procedure
+from diagnosis.session.events import AlertAcknowledged, AlertStepAcknowledged
+from diagnosis.ui.messages import ConclusionRequested, NewDiagnosisRequested, post_to_app
 from diagnosis.ui.safety_hooks import (
     acknowledged_note,
     bad_answer,
@@ -43,6 +45,13 @@ from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
 from diagnosis.ui.widgets.hypotheses import HypothesesPanel
 from diagnosis.ui.widgets.readings import ReadingsPanel, reading_value
 
+if TYPE_CHECKING:
+    from diagnosis.session.core import Session
+    from diagnosis.session.events import AlertRaised
+    from diagnosis.session.types import Reading, StepProposal
+    from diagnosis.store.base import Intervention
+    from diagnosis.ui.dialogs.procedure import ProcedureDialog
+
 __all__ = ["DiagnosisScreen", "View"]
 
 
@@ -52,10 +61,10 @@ class View:
 
     ranking: list[tuple[str, float]]
     excluded: dict[str, str]
-    readings: list[Any]
-    proposal: Any  # StepProposal | None
+    readings: list[Reading]
+    proposal: StepProposal | None
     stop_reason: str | None
-    alerts: list[Any] = field(default_factory=list)
+    alerts: list[AlertRaised] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     tree_observations: dict[str, dict[str, bool]] = field(default_factory=dict)
@@ -79,11 +88,11 @@ class DiagnosisScreen(BaseScreen[None]):
         Binding("pagedown", "card_page(1)", show=False, priority=True),
     ]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.current: Measurement | None = None
-        self.current_proposal: Any = None
+        self.current_proposal: StepProposal | None = None
         self.chosen = False  # the technician picked another measurement
         self.view: View | None = None
         self.busy = False
@@ -91,7 +100,7 @@ class DiagnosisScreen(BaseScreen[None]):
         self._pending_lockout: str | None = None  # measurement whose lockout the engine raises
         self._takers: dict[str, tuple[str, str]] = {}  # measurement -> habilitated colleague
         self._declined: set[str] = set()  # colleague prompt cancelled: not asked again unasked
-        self.interventions: list[Any] | None = None  # the store's, read once (issue 13)
+        self.interventions: list[Intervention] | None = None  # the store's, read once (issue 13)
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -146,7 +155,7 @@ class DiagnosisScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="engine")
     def run_engine(
-        self, call: Callable[[], Any] | None, keep_current: bool = False, keep_always: bool = False
+        self, call: Callable[[], object] | None, keep_current: bool = False, keep_always: bool = False
     ) -> None:
         """Run ``call`` on the session (if any), then read a fresh view; report back."""
         app = self.app
@@ -175,7 +184,7 @@ class DiagnosisScreen(BaseScreen[None]):
             interventions = []
         self.app.call_from_thread(self._history_loaded, interventions)
 
-    def _history_loaded(self, interventions: list[Any]) -> None:
+    def _history_loaded(self, interventions: list[Intervention]) -> None:
         self.interventions = interventions
         if self.view is not None:
             self._show_history(self.view)
@@ -300,7 +309,7 @@ class DiagnosisScreen(BaseScreen[None]):
         answer.placeholder = answer_hint(m, self.lang)
 
     # -- safety ------------------------------------------------------------
-    def _lockout_procedure(self, m: Measurement) -> Any:
+    def _lockout_procedure(self, m: Measurement) -> Procedure | None:
         pid = getattr(self.current_proposal, "lockout_procedure", None) or m.requires.procedure
         if not pid:
             return None
@@ -315,7 +324,7 @@ class DiagnosisScreen(BaseScreen[None]):
         if procedure is None:
             return False
         return any(
-            getattr(e, "type", "") == "alert_acknowledged" and e.procedure == procedure.id
+            isinstance(e, AlertAcknowledged) and e.procedure == procedure.id
             for e in self.session.events
         )
 
@@ -331,7 +340,7 @@ class DiagnosisScreen(BaseScreen[None]):
             done = sum(
                 1
                 for e in self.session.events
-                if getattr(e, "type", "") == "alert_step_acknowledged"
+                if isinstance(e, AlertStepAcknowledged)
                 and e.procedure == alert.procedure
                 and e.at >= alert.at
             )
@@ -365,13 +374,13 @@ class DiagnosisScreen(BaseScreen[None]):
         self._pending_lockout = mid
         taker = taker_for(self.session, m, self._takers)
 
-        def prepare() -> Any:
+        def prepare() -> object:
             join(self.session, taker)
             return self.session.prepare(mid, taken_by=taker)
 
         self.run_engine(prepare, keep_always=True)
 
-    def _alert_reason(self, alert: Any, view: View) -> str:
+    def _alert_reason(self, alert: AlertRaised, view: View) -> str:
         """Why the alert was raised, in words: the critical reading, the rule, the symptom."""
         eq = self.session.equipment
         if alert.reason == "critical" and eq.has("measurement", alert.trigger):
@@ -428,13 +437,13 @@ class DiagnosisScreen(BaseScreen[None]):
         mid = m.id
         taker = taker_for(self.session, m, self._takers)
 
-        def record() -> Any:
+        def record() -> object:
             join(self.session, taker)
             return self.session.answer(mid, raw, taken_by=taker)
 
         self.run_engine(record, keep_current=True)
 
-    def _ask_colleague(self, m: Measurement, then: Callable[[], Any]) -> None:
+    def _ask_colleague(self, m: Measurement, then: Callable[[], object]) -> None:
         """Name the habilitated colleague who takes ``m`` (issue 10), then go on."""
         from diagnosis.ui.dialogs.colleague import ColleagueDialog
 
@@ -484,7 +493,7 @@ class DiagnosisScreen(BaseScreen[None]):
             return
         self.app.call_from_thread(self._open_alternatives, alternatives)
 
-    def _open_alternatives(self, alternatives: list[Any]) -> None:
+    def _open_alternatives(self, alternatives: list[StepProposal]) -> None:
         from diagnosis.ui.dialogs.alternatives import AlternativesDialog
 
         self._set_busy(False)
@@ -533,11 +542,11 @@ class DiagnosisScreen(BaseScreen[None]):
     def action_conclude(self) -> None:
         if self.busy:
             return
-        self.dapp.show_conclusion()
+        post_to_app(self, ConclusionRequested())
 
     def action_leave(self) -> None:
         self.notify(self.t("diag.saved_resume"))
-        self.dapp.new_diagnosis()
+        post_to_app(self, NewDiagnosisRequested())
 
     def on_screen_resume(self) -> None:
         # Back from the conclusion screen (or a dialog): refresh what the engine says.
@@ -560,7 +569,9 @@ class DiagnosisScreen(BaseScreen[None]):
             )
 
 
-def _procedure_dialog(screen: DiagnosisScreen, procedure: Any, reason: str, done: int) -> Any:
+def _procedure_dialog(
+    screen: DiagnosisScreen, procedure: Procedure, reason: str, done: int
+) -> ProcedureDialog:
     from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
     session = screen.session

@@ -6,7 +6,7 @@ table (``m``/F3).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,8 +16,12 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from diagnosis.kb.model import EquipmentKB
+from diagnosis.ui.messages import EquipmentChosen, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text
+
+if TYPE_CHECKING:
+    from diagnosis.store.base import Intervention
 
 __all__ = ["EquipmentScreen"]
 
@@ -34,7 +38,7 @@ class EquipmentScreen(BaseScreen[None]):
         Binding("escape", "sign_out", "key.sign_out"),
     ]
 
-    interventions: list[Any] | None = None  # the store's, read once per screen in a worker
+    interventions: list[Intervention] | None = None  # the store's, read once per screen in a worker
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,7 +67,7 @@ class EquipmentScreen(BaseScreen[None]):
             interventions = []
         self.app.call_from_thread(self._history_loaded, interventions)
 
-    def _history_loaded(self, interventions: list[Any]) -> None:
+    def _history_loaded(self, interventions: list[Intervention]) -> None:
         self.interventions = interventions
         self._show_history()
 
@@ -117,12 +121,12 @@ class EquipmentScreen(BaseScreen[None]):
         if listing.highlighted is not None and listing.option_count:
             option = listing.get_option_at_index(listing.highlighted)
             if option.id:
-                self.dapp.show_problem(option.id)
+                post_to_app(self, EquipmentChosen(option.id))
 
     @on(OptionList.OptionSelected, "#equipment-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.dapp.show_problem(event.option.id)
+            post_to_app(self, EquipmentChosen(event.option.id))
 
     def action_focus_list(self) -> None:
         self.query_one("#equipment-list", OptionList).focus()

@@ -9,7 +9,7 @@ importance factors of each basic event (Birnbaum, Fussell-Vesely, RAW, RRW).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -25,6 +25,9 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.kb.model import FaultTreeDef
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import kb_text
+
+if TYPE_CHECKING:
+    from diagnosis.faulttree.analysis import Analysis
 
 __all__ = ["FaultTreeScreen"]
 
@@ -52,7 +55,7 @@ class FaultTreeScreen(BaseScreen[None]):
     def __init__(self, equipment_id: str | None = None) -> None:
         super().__init__()
         self.equipment_id = equipment_id
-        self.analyses: dict[str, Any] = {}
+        self.analyses: dict[str, Analysis | DiagnosisError] = {}
         self.shown: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -130,12 +133,12 @@ class FaultTreeScreen(BaseScreen[None]):
         from diagnosis.ui.engine import analyze_tree
 
         try:
-            result: Any = analyze_tree(self.dapp.kb.fault_tree(tree_id), self.lang)
+            result: Analysis | DiagnosisError = analyze_tree(self.dapp.kb.fault_tree(tree_id), self.lang)
         except DiagnosisError as exc:
             result = exc
         self.app.call_from_thread(self._analysed, tree_id, result, focus)
 
-    def _analysed(self, tree_id: str, result: Any, focus: str | None) -> None:
+    def _analysed(self, tree_id: str, result: Analysis | DiagnosisError, focus: str | None) -> None:
         self.analyses[tree_id] = result
         self._render_analysis(tree_id, focus)
 

@@ -7,7 +7,7 @@ them in a table, for the equipment chosen in the picker or for all (``a``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text as RichText
 from textual import work
@@ -19,6 +19,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from diagnosis.errors import DiagnosisError
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import kb_text
+
+if TYPE_CHECKING:
+    from diagnosis.fmea import FmeaResult
 
 __all__ = ["FmeaScreen"]
 
@@ -37,7 +40,7 @@ class FmeaScreen(BaseScreen[None]):
         super().__init__()
         self.equipment_id = equipment_id
         self.show_all = equipment_id is None
-        self.rows: list[Any] = []
+        self.rows: list[FmeaResult] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,12 +75,12 @@ class FmeaScreen(BaseScreen[None]):
 
         equipment = None if self.show_all else self.equipment_id
         try:
-            rows: Any = fmea_rows(self.dapp.kb, equipment)
+            rows: list[FmeaResult] | DiagnosisError | ImportError = fmea_rows(self.dapp.kb, equipment)
         except (DiagnosisError, ImportError) as exc:
             rows = exc
         self.app.call_from_thread(self._show, rows)
 
-    def _show(self, rows: Any) -> None:
+    def _show(self, rows: list[FmeaResult] | DiagnosisError | ImportError) -> None:
         title = self.query_one("#fmea-title", Static)
         table = self.query_one("#fmea-table", DataTable)
         table.clear()

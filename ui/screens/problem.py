@@ -27,6 +27,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.ui.messages import SessionStarted, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc, kb_text, translate_bindings
 from diagnosis.ui.widgets.fields import FieldInput
@@ -271,9 +272,9 @@ class ProblemScreen(BaseScreen[None]):
                 work_order=work_order,
             )
         except DiagnosisError as exc:
-            app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, str(exc))
             return
-        app.call_from_thread(self._started, session)
+        self.app.call_from_thread(self._started, session)
 
     def _failed(self, message: str) -> None:
         self._busy = False
@@ -281,7 +282,7 @@ class ProblemScreen(BaseScreen[None]):
 
     def _started(self, session: Session) -> None:
         self._busy = False
-        self.dapp.session_started(session)
+        post_to_app(self, SessionStarted(session))
 
     def action_back(self) -> None:
         self.app.pop_screen()

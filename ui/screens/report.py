@@ -8,7 +8,7 @@ a preview of the Markdown.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,13 +17,20 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Markdown, Static
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.ui.messages import NewDiagnosisRequested, post_to_app
 from diagnosis.ui.screens.base import BaseScreen
 from diagnosis.ui.text import esc
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
+    from diagnosis.session.core import Session
 
 __all__ = ["ReportScreen", "write_reports"]
 
 
-def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[Path], str, str]:
+def write_reports(
+    kb: KnowledgeBase, session: Session, folder: Path, lang: str
+) -> tuple[list[Path], str, str]:
     """Build the session's report and write it as ``.md``, ``.html`` and ``.pdf`` into ``folder``.
 
     The PDF needs WeasyPrint's system libraries: where they are missing, the
@@ -75,7 +82,7 @@ class ReportScreen(BaseScreen[None]):
         Binding("q", "app.quit", "key.quit", show=False),
     ]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.paths: list[Path] = []
@@ -100,9 +107,9 @@ class ReportScreen(BaseScreen[None]):
         try:
             paths, markdown, note = write_reports(app.kb, self.session, app.report_dir, app.lang)
         except DiagnosisError as exc:
-            app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, str(exc))
             return
-        app.call_from_thread(self._written, paths, markdown, note)
+        self.app.call_from_thread(self._written, paths, markdown, note)
 
     def _failed(self, message: str) -> None:
         self.query_one("#report-paths", Static).update(f"[red]{esc(message)}[/red]")
@@ -116,4 +123,4 @@ class ReportScreen(BaseScreen[None]):
         self.query_one("#report-markdown", Markdown).update(markdown)
 
     def action_new(self) -> None:
-        self.dapp.new_diagnosis()
+        post_to_app(self, NewDiagnosisRequested())

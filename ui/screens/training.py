@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text as RichText
@@ -33,10 +33,23 @@ from textual.widgets.option_list import Option
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import format_number, format_percent, tr
+from diagnosis.session.events import NoteAdded
+from diagnosis.ui.messages import TraineeNamed, post_to_app
 from diagnosis.ui.screens.base import BaseDialog, BaseScreen
 from diagnosis.ui.text import esc, kb_text
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from diagnosis.kb.model import Measurement, Procedure
+    from diagnosis.session.core import Session
+    from diagnosis.session.events import Event
+    from diagnosis.training.model import Exercise
+    from diagnosis.training.run import TrainingRun
+
 __all__ = ["TrainingPickerScreen", "TrainingScoreScreen", "TrainingScreen"]
+
+T = TypeVar("T")
 
 UNKNOWN = "_unknown"
 
@@ -63,12 +76,12 @@ class TrainingPickerScreen(BaseScreen[None]):
         Binding("f2", "toggle_mode", "training.key.mode"),
     ]
 
-    def __init__(self, folder: Any = None) -> None:
+    def __init__(self, folder: str | Path | None = None) -> None:
         super().__init__()
         _translate(self, self.lang)
         self.folder = folder
         self.mode = "learning"
-        self.exercises: list[Any] = []
+        self.exercises: list[Exercise] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -143,8 +156,7 @@ class TrainingPickerScreen(BaseScreen[None]):
         except DiagnosisError as exc:
             self.query_one("#picker-error", Static).update(str(exc))
             return
-        self.dapp.technician = name
-        self.dapp.sub_title = name
+        post_to_app(self, TraineeNamed(name))
         self.app.push_screen(TrainingScreen(run))
 
 
@@ -247,14 +259,14 @@ class TrainingScreen(BaseScreen[None]):
         Binding("c", "conclude", "training.key.conclude"),
     ]
 
-    def __init__(self, run: Any) -> None:
+    def __init__(self, run: TrainingRun) -> None:
         super().__init__()
         _translate(self, self.lang)
         self.run = run
         self.hint_text = ""
 
     @property
-    def session(self) -> Any:
+    def session(self) -> Session:
         return self.run.session
 
     def compose(self) -> ComposeResult:
@@ -278,7 +290,7 @@ class TrainingScreen(BaseScreen[None]):
         listing.focus()
         self.refresh_view()
 
-    def _measure_label(self, m: Any) -> str:
+    def _measure_label(self, m: Measurement) -> str:
         marks = []
         if m.requires.lockout:
             marks.append(self.t("training.ui.needs_lockout"))
@@ -308,7 +320,7 @@ class TrainingScreen(BaseScreen[None]):
             proc = s.kb.procedures.get(alert.procedure)
             status.append("[b red]" + self.t("training.ui.alert_pending", procedure=kb_text(proc.name, lang) if proc else alert.procedure) + "[/]")
         for event in s.events:
-            if event.type != "note_added":
+            if not isinstance(event, NoteAdded):
                 continue
             rule = str(event.rule)
             if rule.startswith("training:hypothesis:"):
@@ -342,7 +354,7 @@ class TrainingScreen(BaseScreen[None]):
                 causes.add_row(f"{kb_text(c.name, lang)} ({c.id})")
         self.query_one("#causes", Static).update(causes)
 
-    def _guard(self, action: Callable[[], Any]) -> Any:
+    def _guard(self, action: Callable[[], T]) -> T | None:
         try:
             return action()
         except DiagnosisError as exc:
@@ -375,7 +387,7 @@ class TrainingScreen(BaseScreen[None]):
             )
             self.notify(self.t("training.ui.lockout_released", procedures=names), markup=False)
 
-    def _before_work(self, proc: Any) -> Any:
+    def _before_work(self, proc: Procedure) -> Procedure:
         """The procedure as the dialog shows it now: a lockout without its release step."""
         return replace(proc, steps=proc.steps_before_work) if proc.release_step is not None else proc
 
@@ -488,7 +500,7 @@ class TrainingScoreScreen(BaseScreen[None]):
         Binding("escape,enter", "back", "training.key.back"),
     ]
 
-    def __init__(self, run: Any) -> None:
+    def __init__(self, run: TrainingRun) -> None:
         super().__init__()
         _translate(self, self.lang)
         self.run = run
@@ -547,7 +559,7 @@ class TrainingScoreScreen(BaseScreen[None]):
             )
         self.query_one("#paths", Static).update(paths)
 
-    def session_events(self) -> Any:
+    def session_events(self) -> Sequence[Event]:
         return self.run.session.events
 
     def action_back(self) -> None:

@@ -8,7 +8,7 @@ procedure, habilitation, personal protective equipment).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -18,6 +18,9 @@ from textual.widgets import Static
 from diagnosis.i18n import tr
 from diagnosis.kb.model import Measurement
 from diagnosis.ui.text import kb_text, num
+
+if TYPE_CHECKING:
+    from diagnosis.session.types import StepProposal
 
 __all__ = ["MeasurementCard", "answer_hint", "choices_text", "thresholds_text"]
 
@@ -78,7 +81,7 @@ class MeasurementCard(Static):
         self,
         m: Measurement,
         *,
-        proposal: Any = None,
+        proposal: StepProposal | None = None,
         proposed: bool = True,
         lockout_done: bool = False,
         procedure_name: str = "",
@@ -141,7 +144,7 @@ class MeasurementCard(Static):
             grid.add_row(
                 RichText("★", style="bold cyan"), RichText(t("card.suggested"), style="cyan")
             )
-        if getattr(proposal, "purpose", "") == "confirm":
+        if proposal is not None and proposal.purpose == "confirm":
             grid.add_row(RichText("✔", style="bold green"), proposal.purpose_label(lang))
         if proposal is not None:
             gain = float(getattr(proposal, "gain", 0.0))

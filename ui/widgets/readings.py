@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text as RichText
@@ -13,10 +13,13 @@ from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB, Measurement
 from diagnosis.ui.text import kb_text, num
 
+if TYPE_CHECKING:
+    from diagnosis.session.types import Reading
+
 __all__ = ["ReadingsPanel", "reading_value"]
 
 
-def reading_value(r: Any, lang: str, m: Measurement | None = None) -> str:
+def reading_value(r: Reading, lang: str, m: Measurement | None = None) -> str:
     """How a reading shows: ``205 °C``, ``yes``, ``wet`` (a choice by its name in ``lang``
     when ``m``, its measurement, names it), ``n/a``."""
     if not getattr(r, "available", True) or r.value is None:
@@ -41,7 +44,7 @@ class ReadingsPanel(Static):
         self.equipment = equipment
         self.lang = lang
 
-    def show(self, readings: Sequence[Any]) -> None:
+    def show(self, readings: Sequence[Reading]) -> None:
         lang = self.lang
         if not readings:
             self.update(RichText(tr("reading.none", lang), style="dim italic"))
@@ -63,7 +66,7 @@ class ReadingsPanel(Static):
         self.update(table)
 
 
-def _flag(eq: EquipmentKB, r: Any, lang: str) -> RichText:
+def _flag(eq: EquipmentKB, r: Reading, lang: str) -> RichText:
     """The state column: numeric states in words, abnormal ones coloured, critical in red."""
     state = r.state or ""
     try:
@@ -80,7 +83,7 @@ def _flag(eq: EquipmentKB, r: Any, lang: str) -> RichText:
     return RichText(label or "!", style="bold yellow")
 
 
-def _is_normal(eq: EquipmentKB, r: Any) -> bool:
+def _is_normal(eq: EquipmentKB, r: Reading) -> bool:
     try:
         return bool(r.state == eq.measurement(r.measurement).normal_state)
     except KeyError:
