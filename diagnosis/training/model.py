@@ -27,6 +27,7 @@ __all__ = [
     "Colleague",
     "Exercise",
     "bundled_exercise_dir",
+    "compose_yaml",
     "exercise_schema",
     "find_exercise",
     "load_exercise",
@@ -150,7 +151,9 @@ class _Src:
     def error(self, node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
         col = node.start_mark.column + 1 if node is not None else 0
-        return UsageError(f"{self.path}:{line}:{col}: " + tr(f"training.load.{msg}", self.lang, **kw))
+        return UsageError(
+            f"{self.path}:{line}:{col}: " + tr(f"training.load.{msg}", self.lang, **kw)
+        )
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -198,9 +201,33 @@ class _Src:
         return float(value)
 
 
-def load_exercise(
-    path: str | Path, kb: KnowledgeBase | None = None, lang: str = "en"
-) -> Exercise:
+def compose_yaml(path: Path, lang: str, *, column: bool = True) -> yaml.Node | None:
+    """The YAML node tree of a training file (exercise or actions), positions kept.
+
+    Raises:
+        UsageError: unreadable file, or a YAML error named ``file:line:column:``
+            (``file:line:`` without ``column``).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
+        ) from exc
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = str(mark.line + 1 if mark is not None else 0)
+        if column:
+            where += f":{mark.column + 1 if mark is not None else 0}"
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UsageError(
+            f"{path}:{where}: " + tr("training.load.yaml_error", lang, problem=what)
+        ) from exc
+
+
+def load_exercise(path: str | Path, kb: KnowledgeBase | None = None, lang: str = "en") -> Exercise:
     """Load and check one exercise file.
 
     Args:
@@ -214,22 +241,7 @@ def load_exercise(
     """
     path = Path(path)
     src = _Src(path, lang)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
-        ) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        col = mark.column + 1 if mark is not None else 0
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UsageError(
-            f"{path}:{line}:{col}: " + tr("training.load.yaml_error", lang, problem=what)
-        ) from exc
+    root = compose_yaml(path, lang)
     if root is None:
         raise UsageError(f"{path}:1:1: " + tr("training.load.empty", lang))
     top = src.mapping(root, "exercise")
@@ -299,7 +311,9 @@ def load_exercise(
     if "trainee" in top:
         for key, (knode, vnode) in src.mapping(node("trainee"), "trainee").items():
             if key == "colleagues":
-                colleagues = [_colleague(src, n) for n in _items(src, vnode)] if not _is_empty(vnode) else []
+                colleagues = (
+                    [_colleague(src, n) for n in _items(src, vnode)] if not _is_empty(vnode) else []
+                )
                 continue
             if key != "habilitations":
                 raise src.error(knode, "unknown_key", name=key, known="habilitations, colleagues")
@@ -311,7 +325,9 @@ def load_exercise(
             raise src.error(
                 node("category_5m"), "bad_choice", value=category, choices=", ".join(CATEGORIES_5M)
             )
-    causes = src.strings(node("causes")) if "causes" in top and not _is_empty(node("causes")) else ()
+    causes = (
+        src.strings(node("causes")) if "causes" in top and not _is_empty(node("causes")) else ()
+    )
     if len(causes) > 2:
         raise src.error(node("causes"), "too_many_causes")
     exercise = Exercise(
