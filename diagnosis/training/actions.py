@@ -141,14 +141,9 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
         )
     for index, action in enumerate(actions):
         if action.kind == "conclude" and index != len(actions) - 1:
-            raise UsageError(
-                f"{path}:{actions[index + 1].line}: "
-                + tr("training.actions.after_conclusion", lang)
-            )
+            raise UsageError(f"{path}:{actions[index + 1].line}: " + tr("training.actions.after_conclusion", lang))
     if not actions or actions[-1].kind != "conclude":
-        raise UsageError(
-            f"{path}:{root.end_mark.line + 1}: " + tr("training.actions.no_conclusion", lang)
-        )
+        raise UsageError(f"{path}:{root.end_mark.line + 1}: " + tr("training.actions.no_conclusion", lang))
     return actions
 
 

@@ -151,9 +151,7 @@ class _Src:
     def error(self, node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
         col = node.start_mark.column + 1 if node is not None else 0
-        return UsageError(
-            f"{self.path}:{line}:{col}: " + tr(f"training.load.{msg}", self.lang, **kw)
-        )
+        return UsageError(f"{self.path}:{line}:{col}: " + tr(f"training.load.{msg}", self.lang, **kw))
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -227,7 +225,9 @@ def compose_yaml(path: Path, lang: str, *, column: bool = True) -> yaml.Node | N
         ) from exc
 
 
-def load_exercise(path: str | Path, kb: KnowledgeBase | None = None, lang: str = "en") -> Exercise:
+def load_exercise(
+    path: str | Path, kb: KnowledgeBase | None = None, lang: str = "en"
+) -> Exercise:
     """Load and check one exercise file.
 
     Args:
@@ -311,9 +311,7 @@ def load_exercise(path: str | Path, kb: KnowledgeBase | None = None, lang: str =
     if "trainee" in top:
         for key, (knode, vnode) in src.mapping(node("trainee"), "trainee").items():
             if key == "colleagues":
-                colleagues = (
-                    [_colleague(src, n) for n in _items(src, vnode)] if not _is_empty(vnode) else []
-                )
+                colleagues = [_colleague(src, n) for n in _items(src, vnode)] if not _is_empty(vnode) else []
                 continue
             if key != "habilitations":
                 raise src.error(knode, "unknown_key", name=key, known="habilitations, colleagues")
@@ -325,9 +323,7 @@ def load_exercise(path: str | Path, kb: KnowledgeBase | None = None, lang: str =
             raise src.error(
                 node("category_5m"), "bad_choice", value=category, choices=", ".join(CATEGORIES_5M)
             )
-    causes = (
-        src.strings(node("causes")) if "causes" in top and not _is_empty(node("causes")) else ()
-    )
+    causes = src.strings(node("causes")) if "causes" in top and not _is_empty(node("causes")) else ()
     if len(causes) > 2:
         raise src.error(node("causes"), "too_many_causes")
     exercise = Exercise(
