@@ -260,7 +260,9 @@ def report_cmd(
 
         with open_store(store_url, kb=knowledge) as store:
             interventions = store.interventions(since=start, equipment=equipment)
-        doc["reliability"] = reliability(interventions, knowledge, since=start, equipment=equipment)
+        doc["reliability"] = reliability(
+            interventions, knowledge, since=start, equipment=equipment
+        )
     if to == "json":
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -354,16 +356,8 @@ def monitor_cmd(
             raise UsageError(
                 tr("kpi.cli.cannot_write", lang, path=path, reason=exc.strerror)
             ) from None
-        args = [
-            "diagnosis",
-            "run",
-            "--equipment",
-            doc["equipment"],
-            "--symptom",
-            symptom,
-            "--answers",
-            str(path),
-        ]
+        args = ["diagnosis", "run", "--equipment", doc["equipment"], "--symptom", symptom,
+                "--answers", str(path)]
         if kb:
             args += ["--kb", kb]
         if fault_trees:
@@ -419,7 +413,9 @@ def demo_cmd(
     first = _date("--start", start, lang)
     assert first is not None
     knowledge = _knowledge(ctx, kb, fault_trees)
-    summary = generate(knowledge, out, db=db, seed=seed, start=first.date(), days=days, lang=lang)
+    summary = generate(
+        knowledge, out, db=db, seed=seed, start=first.date(), days=days, lang=lang
+    )
     if fmt == "json":
         _dump(summary.to_dict())
         return
