@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from diagnosis.session.events import ProblemStatement
 from diagnosis.session.events import to_json as to_json_data  # the one JSON converter
 
 if TYPE_CHECKING:
@@ -76,16 +77,9 @@ class TreeObservation:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """The QQOQCP(C) problem statement and the symptoms as reported."""
+class Problem(ProblemStatement):
+    """The QQOQCP(C) problem statement (its fields first) and the symptoms as reported."""
 
-    who: str = ""
-    what: str = ""
-    where: str = ""
-    when: str = ""
-    how: str = ""
-    why: str = ""
-    how_much: str = ""
     symptoms: tuple[Named, ...] = ()  # present
     absent_symptoms: tuple[Named, ...] = ()  # checked absent
 
