@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from diagnosis.errors import UsageError
+
+if TYPE_CHECKING:
+    from diagnosis.kb.model import KnowledgeBase
 
 __all__ = ["register"]
 
@@ -29,13 +32,25 @@ _LANG = typer.Option(None, "--lang", metavar="en|fr", help="Language: en or fr."
 _KB = typer.Option(None, "--kb", metavar="DIR", help="Knowledge-base folder (default: bundled).")
 _FT = typer.Option(None, "--fault-trees", metavar="DIR", help="Fault-tree folder.")
 _DB = typer.Option(None, "--db", metavar="URL", help="Database URL (default: DIAGNOSIS_DB).")
+_EQUIPMENT = typer.Option(None, "--equipment", metavar="ID", help="One equipment only.")
 
 
-def _lang(ctx: typer.Context, lang: str | None) -> str:
+def _lang(ctx: typer.Context, lang: str | None, fmt: str | None = None) -> str:
+    """The language of the messages; with ``fmt``, also checks the ``--format`` given."""
     from diagnosis.i18n import detect_lang
 
     parent = _root_obj(ctx)
-    return detect_lang(lang or parent.get("lang"))
+    chosen = detect_lang(lang or parent.get("lang"))
+    if fmt is not None:
+        _check_format(fmt, chosen)
+    return chosen
+
+
+def _knowledge(ctx: typer.Context, kb: str | None, fault_trees: str | None) -> KnowledgeBase:
+    """The KB of ``--kb`` (or the root command's), with its fault trees."""
+    from diagnosis.kb import load_kb
+
+    return load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
 
 
 def _root_obj(ctx: typer.Context) -> dict[str, Any]:
@@ -74,7 +89,7 @@ def _dump(doc: Any) -> None:
 def oee_cmd(
     ctx: typer.Context,
     production: str = typer.Argument(..., metavar="PRODUCTION.csv", help="Production log."),
-    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    equipment: str = _EQUIPMENT,
     since: str = typer.Option(None, "--from", metavar="DATE", help="Rows starting from DATE."),
     until: str = typer.Option(None, "--to", metavar="DATE", help="Rows starting up to DATE."),
     fmt: str = _FORMAT,
@@ -84,8 +99,7 @@ def oee_cmd(
     from diagnosis.kpi.oee import compute_oee, read_production
     from diagnosis.kpi.text import oee_text
 
-    lang = _lang(ctx, lang)
-    _check_format(fmt, lang)
+    lang = _lang(ctx, lang, fmt)
     start = _date("--from", since, lang)
     stop = _date("--to", until, lang, end=True)
     rows = read_production(production, lang)
@@ -100,7 +114,7 @@ def oee_cmd(
 def weibull_cmd(
     ctx: typer.Context,
     failures: str = typer.Argument(..., metavar="FAILURES.csv", help="Times to failure."),
-    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    equipment: str = _EQUIPMENT,
     confidence: float = typer.Option(
         0.95, "--confidence", metavar="P", help="Level of the intervals (default 0.95)."
     ),
@@ -112,8 +126,7 @@ def weibull_cmd(
     from diagnosis.kpi.text import weibull_text
     from diagnosis.kpi.weibull import read_failures, weibull_groups
 
-    lang = _lang(ctx, lang)
-    _check_format(fmt, lang)
+    lang = _lang(ctx, lang, fmt)
     if not 0.0 < confidence < 1.0:
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
     rows = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
@@ -127,7 +140,7 @@ def weibull_cmd(
 @kpi_app.command("reliability")
 def reliability_cmd(
     ctx: typer.Context,
-    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    equipment: str = _EQUIPMENT,
     since: str = typer.Option(None, "--since", metavar="DATE", help="Failures from DATE."),
     until: str = typer.Option(None, "--until", metavar="DATE", help="Failures up to DATE."),
     recurrence_days: float = typer.Option(
@@ -148,13 +161,11 @@ def reliability_cmd(
 ) -> None:
     """MTBF, MTTR, availability per equipment and component; Pareto/ABC; recurrences."""
     from diagnosis.i18n import tr
-    from diagnosis.kb import load_kb
     from diagnosis.kpi.reliability import CostRates, reliability
     from diagnosis.kpi.text import reliability_text
     from diagnosis.store import open_store
 
-    lang = _lang(ctx, lang)
-    _check_format(fmt, lang)
+    lang = _lang(ctx, lang, fmt)
     for option, value in (("--recurrence-days", recurrence_days), ("--top", top)):
         if value <= 0:
             raise UsageError(tr("kpi.reliability.bad_number", lang, option=option, value=value))
@@ -163,7 +174,7 @@ def reliability_cmd(
             raise UsageError(tr("kpi.reliability.bad_number", lang, option=option, value=value))
     start = _date("--since", since, lang)
     stop = _date("--until", until, lang, end=True)
-    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    knowledge = _knowledge(ctx, kb, fault_trees)
     with open_store(db or _root_obj(ctx).get("db"), kb=knowledge) as store:
         interventions = store.interventions(since=start, equipment=equipment)
     doc = reliability(
@@ -195,7 +206,7 @@ def report_cmd(
     failures: str = typer.Option(
         None, "--failures", metavar="FILE", help="Failure times (Weibull section)."
     ),
-    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    equipment: str = _EQUIPMENT,
     since: str = typer.Option(None, "--since", metavar="DATE", help="From DATE."),
     db: str = typer.Option(
         None, "--db", metavar="URL", help="Store (reliability and Pareto section)."
@@ -208,7 +219,6 @@ def report_cmd(
     from pathlib import Path
 
     from diagnosis.i18n import tr
-    from diagnosis.kb import load_kb
     from diagnosis.kpi.report import indicators_html
 
     lang = _lang(ctx, lang)
@@ -218,7 +228,7 @@ def report_cmd(
     if not any((production, readings, failures, store_url)):
         raise UsageError(tr("kpi.report.nothing", lang))
     start = _date("--since", since, lang)
-    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    knowledge = _knowledge(ctx, kb, fault_trees)
     doc: dict[str, Any] = {}
     points: dict[tuple[str, str], list[tuple[datetime, float]]] = {}
     if production:
@@ -279,7 +289,7 @@ def report_cmd(
 def monitor_cmd(
     ctx: typer.Context,
     readings: str = typer.Argument(..., metavar="READINGS.csv", help="Readings to watch."),
-    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    equipment: str = _EQUIPMENT,
     start_diagnosis: bool = typer.Option(
         False,
         "--start-diagnosis",
@@ -317,15 +327,13 @@ def monitor_cmd(
     import yaml
 
     from diagnosis.i18n import tr
-    from diagnosis.kb import load_kb
     from diagnosis.kpi.drift import diagnosis_start, flagged, read_readings, watch
     from diagnosis.kpi.text import monitor_text
 
-    lang = _lang(ctx, lang)
-    _check_format(fmt, lang)
+    lang = _lang(ctx, lang, fmt)
     if not 0.5 <= confidence < 1.0:
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
-    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    knowledge = _knowledge(ctx, kb, fault_trees)
     rows = [r for r in read_readings(readings, knowledge, lang) if equipment in (None, r.equipment)]
     if window <= 0 or horizon <= 0:
         raise UsageError(tr("kpi.monitor.bad_days", lang))
@@ -395,18 +403,16 @@ def demo_cmd(
 ) -> None:
     """Write a realistic year of production logs, readings and interventions (demo data)."""
     from diagnosis.i18n import tr
-    from diagnosis.kb import load_kb
     from diagnosis.kpi.demo import generate
 
-    lang = _lang(ctx, lang)
-    _check_format(fmt, lang)
+    lang = _lang(ctx, lang, fmt)
     if year:
         days = 365
     if days < 1:
         raise UsageError(tr("kpi.demo.bad_days", lang, value=days))
     first = _date("--start", start, lang)
     assert first is not None
-    knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
+    knowledge = _knowledge(ctx, kb, fault_trees)
     summary = generate(
         knowledge, out, db=db, seed=seed, start=first.date(), days=days, lang=lang
     )
@@ -429,7 +435,7 @@ def learn_cmd(
     apply: str = typer.Option(
         None, "--apply", metavar="FILE", help="Apply a reviewed patch to the KB files."
     ),
-    equipment: str = typer.Option(None, "--equipment", metavar="ID", help="One equipment only."),
+    equipment: str = _EQUIPMENT,
     since: str = typer.Option(None, "--since", metavar="DATE", help="Sessions from DATE."),
     strength: float = typer.Option(
         20.0, "--strength", metavar="S", help="Weight of the KB values, in pseudo-cases."
@@ -442,12 +448,10 @@ def learn_cmd(
 ) -> None:
     """Propose cause priors and effect probabilities learnt from confirmed diagnoses."""
     from diagnosis.i18n import tr
-    from diagnosis.kb import load_kb
     from diagnosis.kpi.learn import apply_patch, learn, session_facts, write_patch
     from diagnosis.store import open_store
 
-    lang = _lang(ctx, lang)
-    _check_format(fmt, lang)
+    lang = _lang(ctx, lang, fmt)
     kb_dir: str | None = kb or _root_obj(ctx).get("kb")
     if apply is not None:
         counts = apply_patch(apply, kb_dir, fault_trees, lang)
@@ -461,7 +465,7 @@ def learn_cmd(
     if strength <= 0:
         raise UsageError(tr("kpi.learn.bad_strength", lang, value=strength))
     start = _date("--since", since, lang)
-    knowledge = load_kb(kb_dir, fault_trees)
+    knowledge = _knowledge(ctx, kb, fault_trees)
     with open_store(db or _root_obj(ctx).get("db"), kb=knowledge) as store:
         facts = session_facts(store, equipment=equipment, since=start)
     patch = learn(knowledge, facts, strength=strength, equipment=equipment)

@@ -1,5 +1,8 @@
 """Second half of the first pass: shape-checked mappings -> immutable model values.
 
+Each value is made field by field as the model describes its fields
+(:func:`make`); what is written here is only what needs more than one field.
+
 Also the per-entity checks that need only the entity itself (threshold
 order, which fields go together). Cross-references are ``diagnosis.kb.refs``.
 """
@@ -7,25 +10,22 @@ order, which fields go together). Cross-references are ``diagnosis.kb.refs``.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
 
 from diagnosis.i18n import Text
+from diagnosis.kb.fields import F, Obj, kb_fields
 from diagnosis.kb.model import (
-    Action,
     Cause,
-    Component,
     Condition,
     Effect,
     Equipment,
     FaultTreeDef,
-    Finding,
     FmeaLine,
     FtEvent,
     Gate,
     Measurement,
-    Part,
     Procedure,
-    Requires,
     Rule,
     SourcePos,
     Symptom,
@@ -33,6 +33,8 @@ from diagnosis.kb.model import (
     WhyEvidence,
 )
 from diagnosis.kb.yamlnodes import PosMap, Report
+
+T = TypeVar("T")
 
 __all__ = [
     "build_cause",
@@ -43,6 +45,7 @@ __all__ = [
     "build_procedure",
     "build_rule",
     "build_symptom",
+    "make",
 ]
 
 
@@ -50,39 +53,45 @@ def _text(value: Any) -> Text:
     return Text.of(value)
 
 
-def _texts(values: Any) -> tuple[Text, ...]:
-    return tuple(Text.of(v) for v in values or ())
-
-
 def _at(m: PosMap, key: str) -> SourcePos:
     return m.value_pos.get(key, m.pos)
 
 
+def make(cls: type[T], m: Mapping[str, Any], **given: Any) -> T:
+    """The model value of a validated mapping, field by field as the model describes them.
+
+    ``given`` are the fields the caller works out itself (checked together,
+    or not written in the file: ``equipment``); the position is the mapping's.
+    """
+    args: dict[str, Any] = {}
+    for attr, key, spec in kb_fields(cls):
+        if attr not in given and key in m:
+            args[attr] = _value(spec, m[key])
+    if isinstance(m, PosMap) and "pos" not in given and hasattr(cls, "pos"):
+        args["pos"] = m.pos
+    return cls(**args, **given)
+
+
+def _value(spec: F, value: Any) -> Any:
+    if spec.kind == "text":
+        return Text.of(value)
+    if spec.kind == "list":
+        return tuple(_item(spec.item, v) for v in value)
+    if spec.kind == "obj":
+        return _item(spec.item, value)
+    return value
+
+
+def _item(item: F | Obj | type | None, value: Any) -> Any:
+    return make(item, value) if isinstance(item, type) else _value(cast(F, item), value)
+
+
 def build_equipment(m: PosMap) -> Equipment:
-    comps = tuple(
-        Component(id=c["id"], name=_text(c["name"]), parent=c.get("parent"), pos=c.pos)
-        for c in m.get("components", ())
-    )
-    return Equipment(
-        id=m["id"],
-        name=_text(m["name"]),
-        class_=m.get("class"),
-        components=comps,
-        tag=m.get("tag"),
-        location=m.get("location"),
-        pos=m.pos,
-    )
+    return make(Equipment, m)
 
 
 def build_symptom(m: PosMap) -> Symptom:
-    return Symptom(
-        id=m["id"],
-        name=_text(m["name"]),
-        category=m["category"],
-        leak=m.get("leak", 0.01),
-        description=_text(m.get("description")),
-        pos=m.pos,
-    )
+    return make(Symptom, m)
 
 
 _ORDER = ("low_critical", "low_alarm", "high_alarm", "high_critical")
@@ -149,31 +158,14 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
             ok = False
     if not ok:
         return None
-    req = m.get("requires") or {}
-    return Measurement(
-        id=m["id"],
-        name=_text(m["name"]),
-        kind=kind,
-        unit=m.get("unit"),
-        nominal=m.get("nominal"),
-        thresholds=Thresholds(**{k: th.get(k) for k in _ORDER}),
-        instrument=_text(m.get("instrument")),
-        point=_text(m.get("point")),
-        cost_min=m.get("cost_min", 5.0),
-        requires=Requires(
-            lockout=req.get("lockout", False),
-            habilitation=req.get("habilitation"),
-            ppe=_texts(req.get("ppe")),
-            procedure=req.get("procedure"),
-        ),
-        on_critical=m.get("on_critical"),
+    return make(
+        Measurement,
+        m,
+        thresholds=make(Thresholds, th),
         normal=normal,
         choices=choices,
         choice_labels=tuple(labels),
-        description=_text(m.get("description")),
         equipment=equipment,
-        pos=m.pos,
-        quantity=m.get("quantity"),
     )
 
 
@@ -185,12 +177,7 @@ def _why_evidence(value: Any) -> WhyEvidence | None:
     """The evidence a ``why`` link names (``{text, measurement[, state] | symptom}``)."""
     if not _is_link(value) or not (value.get("measurement") or value.get("symptom")):
         return None
-    return WhyEvidence(
-        measurement=value.get("measurement"),
-        state=value.get("state"),
-        symptom=value.get("symptom"),
-        pos=getattr(value, "pos", None) or SourcePos("<memory>"),
-    )
+    return make(WhyEvidence, value)
 
 
 def build_cause(m: PosMap, equipment: str, report: Report) -> Cause | None:
@@ -208,38 +195,14 @@ def build_cause(m: PosMap, equipment: str, report: Report) -> Cause | None:
             report(e.key_pos["state"], f"{label}: an effect on a symptom takes no state")
             continue
         if "symptom" in e or ("measurement" in e and "state" in e):
-            effects.append(
-                Effect(
-                    p=e["p"],
-                    symptom=e.get("symptom"),
-                    measurement=e.get("measurement"),
-                    state=e.get("state"),
-                    pos=e.pos,
-                )
-            )
-    parts = tuple(
-        Part(ref=p["ref"], name=_text(p.get("name")), qty=p.get("qty", 1.0))
-        for p in m.get("parts", ())
-    )
-    return Cause(
-        id=m["id"],
-        name=_text(m["name"]),
-        category_5m=m["category_5m"],
-        prior=m["prior"],
+            effects.append(make(Effect, e))
+    return make(
+        Cause,
+        m,
         effects=tuple(effects),
-        component=m.get("component"),
-        remedy=_text(m.get("remedy")),
-        repair_min=m.get("repair_min"),
         why=tuple(Text.of(w["text"] if _is_link(w) else w) for w in m.get("why") or ()),
         why_evidence=tuple(_why_evidence(w) for w in m.get("why") or ()),
-        description=_text(m.get("description")),
-        validation=_text(m.get("validation")),
-        parts=parts,
-        failure_mode=m.get("failure_mode"),
-        mechanism=m.get("mechanism"),
-        cause_class=m.get("cause_class"),
         equipment=equipment,
-        pos=m.pos,
     )
 
 
@@ -254,7 +217,7 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
             if has_s or has_m or tests or "present" in c.key_pos:
                 report(c.key_pos["finding"], f"{label}: a finding condition takes no other field")
                 continue
-            conditions.append(Condition(finding=c["finding"], pos=c.pos))
+            conditions.append(make(Condition, c))
             continue
         if has_s == has_m:
             report(
@@ -272,17 +235,7 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
         if has_m and "present" in c.key_pos:
             report(c.key_pos["present"], f"{label}: 'present' applies to symptom conditions")
             continue
-        conditions.append(
-            Condition(
-                symptom=c.get("symptom"),
-                present=c.get("present", True),
-                measurement=c.get("measurement"),
-                state=c.get("state"),
-                below=c.get("below"),
-                above=c.get("above"),
-                pos=c.pos,
-            )
-        )
+        conditions.append(make(Condition, c))
     then = m["then"]
     if not any(k in then.key_pos for k in ("exclude", "alert", "suggest", "note", "derive")):
         report(
@@ -290,46 +243,15 @@ def build_rule(m: PosMap, equipment: str, report: Report) -> Rule | None:
             f"{label}: 'then' needs at least one action (exclude, alert, suggest, note, derive)",
         )
         return None
-    action = Action(
-        exclude=tuple(then.get("exclude", ())),
-        alert=then.get("alert"),
-        suggest=tuple(then.get("suggest", ())),
-        note=_text(then.get("note")),
-        derive=tuple(
-            Finding(id=f["id"], name=_text(f["name"]), pos=f.pos) for f in then.get("derive", ())
-        ),
-    )
-    return Rule(id=m["id"], when=tuple(conditions), then=action, equipment=equipment, pos=m.pos)
+    return make(Rule, m, when=tuple(conditions), equipment=equipment)
 
 
 def build_procedure(m: PosMap, equipment: str) -> Procedure:
-    return Procedure(
-        id=m["id"],
-        kind=m["kind"],
-        name=_text(m["name"]),
-        steps=_texts(m["steps"]),
-        stop_machine=m.get("stop_machine", False),
-        equipment=equipment,
-        pos=m.pos,
-    )
+    return make(Procedure, m, equipment=equipment)
 
 
 def build_fmea(m: PosMap, equipment: str) -> FmeaLine:
-    return FmeaLine(
-        id=m["id"],
-        cause=m["cause"],
-        severity=m["severity"],
-        occurrence=m["occurrence"],
-        detection=m["detection"],
-        component=m.get("component"),
-        function=_text(m.get("function")),
-        failure_mode=_text(m.get("failure_mode")),
-        effect=_text(m.get("effect")),
-        detection_method=_text(m.get("detection_method")),
-        actions=_texts(m.get("actions")),
-        equipment=equipment,
-        pos=m.pos,
-    )
+    return make(FmeaLine, m, equipment=equipment)
 
 
 def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
@@ -351,16 +273,7 @@ def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
             report(g.value_pos.get("inputs", g.pos), f"{label}: a not gate has exactly one input")
         if g["type"] == "xor" and n < 2:
             report(g.value_pos.get("inputs", g.pos), f"{label}: a xor gate needs at least 2 inputs")
-        gates.append(
-            Gate(
-                id=g["id"],
-                type=g["type"],
-                inputs=tuple(g["inputs"]),
-                k=k,
-                name=_text(g.get("name")),
-                pos=g.pos,
-            )
-        )
+        gates.append(make(Gate, g))
     events = []
     for e in m["events"]:
         label = f"event '{e['id']}'"
@@ -387,27 +300,7 @@ def build_fault_tree(m: PosMap, report: Report) -> FaultTreeDef:
             continue
         if forms[0] and "probability" not in e:
             continue
-        events.append(
-            FtEvent(
-                id=e["id"],
-                probability=e.get("probability"),
-                rate=e.get("rate"),
-                time=e.get("time"),
-                house=e.get("house", False),
-                state=e.get("state", False),
-                cause=e.get("cause"),
-                name=_text(e.get("name")),
-                pos=e.pos,
-            )
-        )
+        events.append(make(FtEvent, e))
     # Invalid gates and events stay in the tree (their problem is reported and the
     # KB is refused anyway) so that references to them do not cascade into more errors.
-    return FaultTreeDef(
-        id=m["id"],
-        top=m["top"],
-        gates=tuple(gates),
-        events=tuple(events),
-        equipment=m.get("equipment"),
-        name=_text(m.get("name")),
-        pos=m.pos,
-    )
+    return make(FaultTreeDef, m, gates=tuple(gates), events=tuple(events))

@@ -4,6 +4,11 @@ These types are the contract between the loader (``diagnosis.kb.loader``) and
 every consumer (Bayesian network, rules, session, fault trees, FMEA, reports,
 UI). They mirror ``shared/kb-format.md`` v1; the fields marked *extension*
 are optional additions of this project, documented in ``knowledge_base/README.md``.
+
+They are also the one description of what a KB file may hold: each field a
+file writes carries its kind, whether required, and its documentation
+(``diagnosis.kb.fields``), from which ``diagnosis.kb.schema`` validates and
+exports the JSON Schema and ``diagnosis.kb.build`` makes the values.
 """
 
 from __future__ import annotations
@@ -11,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from diagnosis.i18n import Text
+from diagnosis.kb.fields import F, kb, many, opt, text
 
 __all__ = [
     "CATEGORIES_5M",
     "SYMPTOM_CATEGORIES",
     "Action",
     "Cause",
+    "ChoiceLabel",
     "Component",
     "Condition",
     "Effect",
@@ -47,6 +54,9 @@ SYMPTOM_CATEGORIES = ("quality", "safety", "productivity", "environment")
 MeasurementKind = Literal["numeric", "boolean", "choice"]
 ProcedureKind = Literal["alert", "safeguard", "lockout"]
 GateType = Literal["and", "or", "atleast", "not", "xor", "nand", "nor"]
+MEASUREMENT_KINDS: tuple[str, ...] = get_args(MeasurementKind)
+PROCEDURE_KINDS: tuple[str, ...] = get_args(ProcedureKind)
+GATE_TYPES: tuple[str, ...] = get_args(GateType)
 
 
 @dataclass(frozen=True)
@@ -64,22 +74,31 @@ class SourcePos:
 _NOWHERE = SourcePos("<memory>")
 
 
+_ID: dict[str, Any] = kb("id", True)
+_NAME: dict[str, Any] = kb("text", True)
+FORMAT = F("int", True, doc="Format version: 1")
+
+
 @dataclass(frozen=True)
 class Component:
-    id: str
-    name: Text
-    parent: str | None = None
+    KB_NAME: ClassVar[str] = "component"
+    id: str = field(metadata=_ID)
+    name: Text = field(metadata=_NAME)
+    parent: str | None = opt("id")
+    description: Text = text()
     pos: SourcePos = _NOWHERE
 
 
 @dataclass(frozen=True)
 class Equipment:
-    id: str
-    name: Text
-    class_: str | None = None
-    components: tuple[Component, ...] = ()
-    tag: str | None = None  # extension: plant tag number (ISO 14224 level 6)
-    location: str | None = None  # extension: line / cell (levels 4-5)
+    KB_NAME: ClassVar[str] = "equipment"
+    id: str = field(metadata=_ID)
+    name: Text = field(metadata=_NAME)
+    class_: str | None = opt("str", key="class")
+    tag: str | None = opt("str")  # extension: plant tag number (ISO 14224 level 6)
+    location: str | None = opt("str")  # extension: line / cell (levels 4-5)
+    description: Text = text()
+    components: tuple[Component, ...] = many(Component)
     pos: SourcePos = _NOWHERE
 
     def component(self, cid: str) -> Component | None:
@@ -97,28 +116,31 @@ class Equipment:
 
 @dataclass(frozen=True)
 class Symptom:
-    id: str
-    name: Text
-    category: str
-    leak: float = 0.01
-    description: Text = field(default_factory=lambda: Text(()))
+    KB_NAME: ClassVar[str] = "symptom"
+    id: str = field(metadata=_ID)
+    name: Text = field(metadata=_NAME)
+    category: str = field(metadata=kb("enum", True, choices=SYMPTOM_CATEGORIES))
+    leak: float = opt("prob", 0.01)
+    description: Text = text()
     pos: SourcePos = _NOWHERE
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    low_critical: float | None = None
-    low_alarm: float | None = None
-    high_alarm: float | None = None
-    high_critical: float | None = None
+    KB_NAME: ClassVar[str] = "thresholds"
+    low_critical: float | None = opt("number")
+    low_alarm: float | None = opt("number")
+    high_alarm: float | None = opt("number")
+    high_critical: float | None = opt("number")
 
 
 @dataclass(frozen=True)
 class Requires:
-    lockout: bool = False
-    habilitation: str | None = None
-    ppe: tuple[Text, ...] = ()
-    procedure: str | None = None  # extension: lockout procedure id to follow
+    KB_NAME: ClassVar[str] = "requires"
+    lockout: bool = opt("bool", False)
+    habilitation: str | None = opt("str", nullable=True)
+    ppe: tuple[Text, ...] = many(F("text"))
+    procedure: str | None = opt("id", nullable=True)  # extension: lockout procedure to follow
 
     @property
     def any(self) -> bool:
@@ -126,34 +148,50 @@ class Requires:
 
 
 @dataclass(frozen=True)
+class ChoiceLabel:
+    """Extension: what a choice is called (kept as ``Measurement.choice_labels`` pairs)."""
+
+    KB_NAME: ClassVar[str] = "choice_label"
+    KB_DOC: ClassVar[str] = "What a choice of a choice measurement is called, per language."
+    choice: str = field(metadata=kb("str", True))
+    name: Text = field(metadata=_NAME)
+
+
+@dataclass(frozen=True)
 class Measurement:
-    id: str
-    name: Text
-    kind: MeasurementKind
-    unit: str | None = None
-    nominal: float | None = None
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    instrument: Text = field(default_factory=lambda: Text(()))
-    point: Text = field(default_factory=lambda: Text(()))
-    cost_min: float = 5.0
-    requires: Requires = field(default_factory=Requires)
-    on_critical: str | None = None
-    normal: str = "normal"
-    choices: tuple[str, ...] = ()
-    # extension: what each choice is called, per language (``choice_labels`` in the KB)
-    choice_labels: tuple[tuple[str, Text], ...] = ()
-    description: Text = field(default_factory=lambda: Text(()))
-    equipment: str = ""
-    pos: SourcePos = _NOWHERE
+    KB_NAME: ClassVar[str] = "measurement"
+    id: str = field(metadata=_ID)
+    name: Text = field(metadata=_NAME)
+    kind: MeasurementKind = field(metadata=kb("enum", True, choices=MEASUREMENT_KINDS))
+    unit: str | None = opt("str", max_len=40)
+    nominal: float | None = opt("number")
+    thresholds: Thresholds = field(default_factory=Thresholds, metadata=kb("obj", item=Thresholds))
+    instrument: Text = text()
+    point: Text = text()
+    cost_min: float = opt("nonneg", 5.0)
+    # extension: what each choice is called, per language
+    choice_labels: tuple[tuple[str, Text], ...] = many(ChoiceLabel)
+    requires: Requires = field(default_factory=Requires, metadata=kb("obj", item=Requires))
+    on_critical: str | None = opt("id", nullable=True)
+    normal: str = opt("state", "normal")
+    choices: tuple[str, ...] = many(F("str"), min_items=2)
+    description: Text = text()
     # extension: "difference" when the value is an interval (actual - setpoint,
     # a rise): unit conversion then ignores the offsets (72 °F difference = 40 K)
-    quantity: str | None = None
+    quantity: str | None = opt(
+        "enum",
+        choices=("absolute", "difference"),
+        doc="'difference' when the value is an interval (actual - setpoint, a rise): "
+        "a unit typed is then converted without offset (72 °F difference = 40 K).",
+    )
+    equipment: str = ""
+    pos: SourcePos = _NOWHERE
 
     def choice_label(self, choice: str, lang: str) -> str:
         """The name of ``choice`` in ``lang`` (the id itself when the KB names none)."""
-        for key, text in self.choice_labels:
+        for key, label in self.choice_labels:
             if key == choice:
-                return text.get(lang) or choice
+                return label.get(lang) or choice
         return choice
 
     @property
@@ -174,10 +212,11 @@ class Measurement:
 class Effect:
     """A noisy-OR link: P(symptom present | cause alone) or P(state | cause alone)."""
 
-    p: float
-    symptom: str | None = None
-    measurement: str | None = None
-    state: str | None = None
+    KB_NAME: ClassVar[str] = "effect"
+    p: float = field(metadata=kb("prob", True))
+    symptom: str | None = opt("id")
+    measurement: str | None = opt("id")
+    state: str | None = opt("state")
     pos: SourcePos = _NOWHERE
 
     @property
@@ -189,9 +228,10 @@ class Effect:
 class Part:
     """Extension: a spare part the remedy usually needs."""
 
-    ref: str
-    name: Text
-    qty: float = 1.0
+    KB_NAME: ClassVar[str] = "part"
+    ref: str = field(metadata=kb("str", True))
+    name: Text = text()
+    qty: float = opt("positive", 1.0)
 
 
 @dataclass(frozen=True)
@@ -200,32 +240,41 @@ class WhyEvidence:
 
     A measurement (optionally in one state: the link is verified only by a
     reading in that state, else by any abnormal reading of it) or a symptom
-    (verified when it was reported present).
+    (verified when it was reported present). In the file the link also has
+    its ``text``, kept in ``Cause.why``.
     """
 
-    measurement: str | None = None
-    state: str | None = None
-    symptom: str | None = None
+    KB_NAME: ClassVar[str] = "why link"
+    KB_DOC: ClassVar[str] = "A 5-Why link tied to the evidence that verifies it (extension)."
+    KB_LEAD: ClassVar[dict[str, F]] = {"text": F("text", True)}
+    measurement: str | None = opt("id", doc="The measurement whose reading supports this link.")
+    state: str | None = opt("state", doc="The state of that measurement that supports it.")
+    symptom: str | None = opt("id", doc="The symptom whose report supports this link.")
     pos: SourcePos = _NOWHERE
 
 
 @dataclass(frozen=True)
 class Cause:
-    id: str
-    name: Text
-    category_5m: str
-    prior: float
-    effects: tuple[Effect, ...]
-    component: str | None = None
-    remedy: Text = field(default_factory=lambda: Text(()))
-    repair_min: float | None = None
-    why: tuple[Text, ...] = ()
-    description: Text = field(default_factory=lambda: Text(()))
-    validation: Text = field(default_factory=lambda: Text(()))  # extension: test after repair
-    parts: tuple[Part, ...] = ()  # extension
-    failure_mode: str | None = None  # extension: ISO 14224 mode code (BRD, PDE, …)
-    mechanism: str | None = None  # extension: ISO 14224 mechanism code ("2.4")
-    cause_class: str | None = None  # extension: ISO 14224 cause code ("3.4")
+    KB_NAME: ClassVar[str] = "cause"
+    id: str = field(metadata=_ID)
+    name: Text = field(metadata=_NAME)
+    category_5m: str = field(metadata=kb("enum", True, choices=CATEGORIES_5M))
+    prior: float = field(metadata=kb("prob", True))
+    effects: tuple[Effect, ...] = field(metadata=kb("list", True, item=Effect, min_items=1))
+    component: str | None = opt("id")
+    remedy: Text = text()
+    repair_min: float | None = opt("nonneg")
+    why: tuple[Text, ...] = many(
+        F("why", item=WhyEvidence),
+        doc="The 5-Why chain, symptom to cause: each link a text, or "
+        "{text, measurement[, state] | symptom} naming the evidence that verifies it.",
+    )
+    description: Text = text()
+    validation: Text = text()  # extension: test after repair
+    parts: tuple[Part, ...] = many(Part)  # extension
+    failure_mode: str | None = opt("code", max_len=40)  # extension: ISO 14224 mode (BRD, PDE…)
+    mechanism: str | None = opt("code", max_len=40)  # extension: ISO 14224 mechanism ("2.4")
+    cause_class: str | None = opt("code", max_len=40)  # extension: ISO 14224 cause ("3.4")
     equipment: str = ""
     # extension: the evidence each ``why`` link names, aligned with ``why`` (None: none named)
     why_evidence: tuple[WhyEvidence | None, ...] = ()
@@ -239,13 +288,14 @@ class Condition:
     ``finding`` (extension) matches a named finding that another rule derived.
     """
 
-    symptom: str | None = None
-    present: bool = True
-    measurement: str | None = None
-    state: str | None = None
-    below: float | None = None
-    above: float | None = None
-    finding: str | None = None  # extension: a finding derived by another rule
+    KB_NAME: ClassVar[str] = "condition"
+    symptom: str | None = opt("id")
+    present: bool = opt("bool", True)
+    measurement: str | None = opt("id")
+    state: str | None = opt("state")
+    below: float | None = opt("number")
+    above: float | None = opt("number")
+    finding: str | None = opt("id", doc="Extension: a named finding that another rule derives")
     pos: SourcePos = _NOWHERE
 
 
@@ -253,36 +303,48 @@ class Condition:
 class Finding:
     """A named finding a rule derives (extension): other rules match it by id."""
 
-    id: str
-    name: Text
+    KB_NAME: ClassVar[str] = "finding"
+    KB_DOC: ClassVar[str] = (
+        "Extension: a named finding, matched by other rules' {finding: ID} conditions"
+    )
+    id: str = field(metadata=_ID)
+    name: Text = field(metadata=_NAME)
+    description: Text = text()
     pos: SourcePos = _NOWHERE
 
 
 @dataclass(frozen=True)
 class Action:
-    exclude: tuple[str, ...] = ()
-    alert: str | None = None
-    suggest: tuple[str, ...] = ()
-    note: Text = field(default_factory=lambda: Text(()))
-    derive: tuple[Finding, ...] = ()  # extension: named findings this rule establishes
+    KB_NAME: ClassVar[str] = "action"
+    exclude: tuple[str, ...] = many(F("id"))
+    alert: str | None = opt("id")
+    suggest: tuple[str, ...] = many(F("id"))
+    note: Text = text()
+    derive: tuple[Finding, ...] = many(
+        Finding, doc="Extension: named findings this rule establishes (other rules use them)"
+    )
 
 
 @dataclass(frozen=True)
 class Rule:
-    id: str
-    when: tuple[Condition, ...]
-    then: Action
+    KB_NAME: ClassVar[str] = "rule"
+    id: str = field(metadata=_ID)
+    when: tuple[Condition, ...] = field(metadata=kb("list", True, item=Condition, min_items=1))
+    then: Action = field(metadata=kb("obj", True, item=Action))
+    description: Text = text()
     equipment: str = ""
     pos: SourcePos = _NOWHERE
 
 
 @dataclass(frozen=True)
 class Procedure:
-    id: str
-    kind: ProcedureKind
-    name: Text
-    steps: tuple[Text, ...]
-    stop_machine: bool = False
+    KB_NAME: ClassVar[str] = "procedure"
+    id: str = field(metadata=_ID)
+    kind: ProcedureKind = field(metadata=kb("enum", True, choices=PROCEDURE_KINDS))
+    name: Text = field(metadata=_NAME)
+    steps: tuple[Text, ...] = field(metadata=kb("list", True, item=F("text", True), min_items=1))
+    stop_machine: bool = opt("bool", False)
+    description: Text = text()
     equipment: str = ""  # "" for a shared procedure file (extension)
     pos: SourcePos = _NOWHERE
 
@@ -299,8 +361,8 @@ class Procedure:
             return None
         import unicodedata
 
-        for _, text in self.steps[-1].values:
-            folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore")
+        for _, step in self.steps[-1].values:
+            folded = unicodedata.normalize("NFKD", step.lower()).encode("ascii", "ignore")
             if b"deconsign" in folded:
                 return len(self.steps) - 1
         return None
@@ -314,28 +376,30 @@ class Procedure:
 
 @dataclass(frozen=True)
 class FmeaLine:
-    id: str
-    cause: str
-    severity: int
-    occurrence: int
-    detection: int
-    component: str | None = None
-    function: Text = field(default_factory=lambda: Text(()))
-    failure_mode: Text = field(default_factory=lambda: Text(()))
-    effect: Text = field(default_factory=lambda: Text(()))
-    detection_method: Text = field(default_factory=lambda: Text(()))
-    actions: tuple[Text, ...] = ()
+    KB_NAME: ClassVar[str] = "fmea line"
+    id: str = field(metadata=_ID)
+    cause: str = field(metadata=kb("id", True))
+    severity: int = field(metadata=kb("sod", True))
+    occurrence: int = field(metadata=kb("sod", True))
+    detection: int = field(metadata=kb("sod", True))
+    component: str | None = opt("id")
+    function: Text = text()
+    failure_mode: Text = text()
+    effect: Text = text()
+    detection_method: Text = text()
+    actions: tuple[Text, ...] = many(F("text"))
     equipment: str = ""
     pos: SourcePos = _NOWHERE
 
 
 @dataclass(frozen=True)
 class Gate:
-    id: str
-    type: GateType
-    inputs: tuple[str, ...]
-    k: int | None = None
-    name: Text = field(default_factory=lambda: Text(()))
+    KB_NAME: ClassVar[str] = "gate"
+    id: str = field(metadata=_ID)
+    type: GateType = field(metadata=kb("enum", True, choices=GATE_TYPES))
+    inputs: tuple[str, ...] = field(metadata=kb("list", True, item=F("id"), min_items=1))
+    k: int | None = opt("int")
+    name: Text = text()
     pos: SourcePos = _NOWHERE
 
 
@@ -343,14 +407,15 @@ class Gate:
 class FtEvent:
     """A basic or house event. ``probability`` is resolved for rate + time."""
 
-    id: str
-    probability: float | None = None
-    rate: float | None = None
-    time: float | None = None
-    house: bool = False
-    state: bool = False
-    cause: str | None = None
-    name: Text = field(default_factory=lambda: Text(()))
+    KB_NAME: ClassVar[str] = "event"
+    id: str = field(metadata=_ID)
+    probability: float | None = opt("prob")
+    rate: float | None = opt("positive")
+    time: float | None = opt("positive")
+    house: bool = opt("bool", False)
+    state: bool = opt("bool", False)
+    cause: str | None = opt("id")
+    name: Text = text()
     pos: SourcePos = _NOWHERE
 
     @property
@@ -371,12 +436,14 @@ class FtEvent:
 class FaultTreeDef:
     """A fault tree as written in a ``fault_trees/*.yaml`` file."""
 
-    id: str
-    top: str
-    gates: tuple[Gate, ...]
-    events: tuple[FtEvent, ...]
-    equipment: str | None = None
-    name: Text = field(default_factory=lambda: Text(()))
+    KB_NAME: ClassVar[str] = "fault tree"
+    id: str = field(metadata=_ID)
+    top: str = field(metadata=kb("id", True))
+    gates: tuple[Gate, ...] = field(metadata=kb("list", True, item=Gate))
+    events: tuple[FtEvent, ...] = field(metadata=kb("list", True, item=FtEvent))
+    equipment: str | None = opt("id")
+    name: Text = text()
+    description: Text = text()
     pos: SourcePos = _NOWHERE
 
     def gate(self, gid: str) -> Gate | None:
@@ -390,13 +457,15 @@ class FaultTreeDef:
 class EquipmentKB:
     """Everything one equipment file defines."""
 
-    equipment: Equipment
-    symptoms: tuple[Symptom, ...] = ()
-    measurements: tuple[Measurement, ...] = ()
-    causes: tuple[Cause, ...] = ()
-    rules: tuple[Rule, ...] = ()
-    procedures: tuple[Procedure, ...] = ()
-    fmea: tuple[FmeaLine, ...] = ()
+    KB_NAME: ClassVar[str] = "file"
+    KB_LEAD: ClassVar[dict[str, F]] = {"format": FORMAT}
+    equipment: Equipment = field(metadata=kb("obj", item=Equipment))
+    symptoms: tuple[Symptom, ...] = many(Symptom)
+    measurements: tuple[Measurement, ...] = many(Measurement)
+    causes: tuple[Cause, ...] = many(Cause)
+    rules: tuple[Rule, ...] = many(Rule)
+    procedures: tuple[Procedure, ...] = many(Procedure)
+    fmea: tuple[FmeaLine, ...] = many(FmeaLine)
     file: str = ""
 
     @property

@@ -1,19 +1,21 @@
 """The shape of KB files, as data: validated here and exported as JSON Schema.
 
-One description serves both the first validation pass (types, required and
-unknown fields, ranges) and ``diagnosis kb schema`` (a JSON Schema that
-editors use for completion and inline errors), so the two cannot disagree.
+The shape is the model's own description (``diagnosis.kb.model``, field
+metadata read by ``diagnosis.kb.fields.obj_of``). It serves both the first
+validation pass (types, required and unknown fields, ranges) and
+``diagnosis kb schema`` (a JSON Schema that editors use for completion and
+inline errors), so the two cannot disagree, nor with the model.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from diagnosis.kb.model import CATEGORIES_5M, SYMPTOM_CATEGORIES, SourcePos
+from diagnosis.kb.fields import F, Obj, obj_of
+from diagnosis.kb.model import FORMAT, EquipmentKB, FaultTreeDef, SourcePos
 from diagnosis.kb.yamlnodes import REJECTED, PosList, PosMap, Report
 from diagnosis.textsafety import find_unsafe, printable
 
@@ -23,263 +25,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 
 
-@dataclass(frozen=True)
-class F:
-    """A field: its kind, whether required, and the item/object spec for containers.
-
-    Kinds: ``id``, ``text``, ``str``, ``code`` (string or number, kept as a
-    string), ``number``, ``positive``, ``nonneg``, ``prob`` (open interval
-    (0, 1)), ``sod`` (integer 1..10), ``int``, ``bool``, ``state`` (string or
-    boolean), ``enum``, ``list``, ``obj``.
-    """
-
-    kind: str
-    required: bool = False
-    item: F | Obj | None = None
-    choices: tuple[str, ...] = ()
-    min_items: int = 0
-    nullable: bool = False
-    doc: str = ""
-    max_len: int = 0
-    """Longest string allowed (0: :data:`MAX_STR`); the store's column sizes come from here."""
-
-
-@dataclass(frozen=True)
-class Obj:
-    name: str
-    fields: dict[str, F] = field(default_factory=dict)
-    doc: str = ""
-
-
-TEXT = F("text")
-_ID = F("id", required=True)
-
-COMPONENT = Obj(
-    "component", {"id": _ID, "name": F("text", True), "parent": F("id"), "description": TEXT}
-)
-EQUIPMENT = Obj(
-    "equipment",
-    {
-        "id": _ID,
-        "name": F("text", True),
-        "class": F("str"),
-        "tag": F("str"),
-        "location": F("str"),
-        "description": TEXT,
-        "components": F("list", item=COMPONENT),
-    },
-)
-SYMPTOM = Obj(
-    "symptom",
-    {
-        "id": _ID,
-        "name": F("text", True),
-        "category": F("enum", True, choices=SYMPTOM_CATEGORIES),
-        "leak": F("prob"),
-        "description": TEXT,
-    },
-)
-THRESHOLDS = Obj(
-    "thresholds",
-    {k: F("number") for k in ("low_critical", "low_alarm", "high_alarm", "high_critical")},
-)
-REQUIRES = Obj(
-    "requires",
-    {
-        "lockout": F("bool"),
-        "habilitation": F("str", nullable=True),
-        "ppe": F("list", item=TEXT),
-        "procedure": F("id", nullable=True),
-    },
-)
-CHOICE_LABEL = Obj(
-    "choice_label",
-    {"choice": F("str", True), "name": F("text", True)},
-    doc="What a choice of a choice measurement is called, per language.",
-)
-MEASUREMENT = Obj(
-    "measurement",
-    {
-        "id": _ID,
-        "name": F("text", True),
-        "kind": F("enum", True, choices=("numeric", "boolean", "choice")),
-        "unit": F("str", max_len=40),
-        "nominal": F("number"),
-        "thresholds": F("obj", item=THRESHOLDS),
-        "instrument": TEXT,
-        "point": TEXT,
-        "cost_min": F("nonneg"),
-        "choice_labels": F("list", item=CHOICE_LABEL),
-        "requires": F("obj", item=REQUIRES),
-        "on_critical": F("id", nullable=True),
-        "normal": F("state"),
-        "choices": F("list", item=F("str"), min_items=2),
-        "description": TEXT,
-        "quantity": F(
-            "enum",
-            choices=("absolute", "difference"),
-            doc="'difference' when the value is an interval (actual - setpoint, a rise): "
-            "a unit typed is then converted without offset (72 °F difference = 40 K).",
-        ),
-    },
-)
-EFFECT = Obj(
-    "effect",
-    {"p": F("prob", True), "symptom": F("id"), "measurement": F("id"), "state": F("state")},
-)
-WHY_LINK = Obj(
-    "why link",
-    {
-        "text": F("text", True),
-        "measurement": F("id", doc="The measurement whose reading supports this link."),
-        "state": F("state", doc="The state of that measurement that supports it."),
-        "symptom": F("id", doc="The symptom whose report supports this link."),
-    },
-    doc="A 5-Why link tied to the evidence that verifies it (extension).",
-)
-PART = Obj("part", {"ref": F("str", True), "name": TEXT, "qty": F("positive")})
-CAUSE = Obj(
-    "cause",
-    {
-        "id": _ID,
-        "name": F("text", True),
-        "category_5m": F("enum", True, choices=CATEGORIES_5M),
-        "prior": F("prob", True),
-        "effects": F("list", True, item=EFFECT, min_items=1),
-        "component": F("id"),
-        "remedy": TEXT,
-        "repair_min": F("nonneg"),
-        "why": F(
-            "list",
-            item=F("why"),
-            doc="The 5-Why chain, symptom to cause: each link a text, or "
-            "{text, measurement[, state] | symptom} naming the evidence that verifies it.",
-        ),
-        "description": TEXT,
-        "validation": TEXT,
-        "parts": F("list", item=PART),
-        "failure_mode": F("code", max_len=40),
-        "mechanism": F("code", max_len=40),
-        "cause_class": F("code", max_len=40),
-    },
-)
-CONDITION = Obj(
-    "condition",
-    {
-        "symptom": F("id"),
-        "present": F("bool"),
-        "measurement": F("id"),
-        "state": F("state"),
-        "below": F("number"),
-        "above": F("number"),
-        "finding": F("id", doc="Extension: a named finding that another rule derives"),
-    },
-)
-FINDING = Obj(
-    "finding",
-    {"id": _ID, "name": F("text", True), "description": TEXT},
-    doc="Extension: a named finding, matched by other rules' {finding: ID} conditions",
-)
-ACTION = Obj(
-    "action",
-    {
-        "exclude": F("list", item=F("id")),
-        "alert": F("id"),
-        "suggest": F("list", item=F("id")),
-        "note": TEXT,
-        "derive": F(
-            "list",
-            item=FINDING,
-            doc="Extension: named findings this rule establishes (other rules use them)",
-        ),
-    },
-)
-RULE = Obj(
-    "rule",
-    {
-        "id": _ID,
-        "when": F("list", True, item=CONDITION, min_items=1),
-        "then": F("obj", True, item=ACTION),
-        "description": TEXT,
-    },
-)
-PROCEDURE = Obj(
-    "procedure",
-    {
-        "id": _ID,
-        "kind": F("enum", True, choices=("alert", "safeguard", "lockout")),
-        "name": F("text", True),
-        "steps": F("list", True, item=F("text", True), min_items=1),
-        "stop_machine": F("bool"),
-        "description": TEXT,
-    },
-)
-FMEA = Obj(
-    "fmea line",
-    {
-        "id": _ID,
-        "cause": F("id", True),
-        "severity": F("sod", True),
-        "occurrence": F("sod", True),
-        "detection": F("sod", True),
-        "component": F("id"),
-        "function": TEXT,
-        "failure_mode": TEXT,
-        "effect": TEXT,
-        "detection_method": TEXT,
-        "actions": F("list", item=TEXT),
-    },
-)
-GATE = Obj(
-    "gate",
-    {
-        "id": _ID,
-        "type": F("enum", True, choices=("and", "or", "atleast", "not", "xor", "nand", "nor")),
-        "inputs": F("list", True, item=F("id"), min_items=1),
-        "k": F("int"),
-        "name": TEXT,
-    },
-)
-EVENT = Obj(
-    "event",
-    {
-        "id": _ID,
-        "probability": F("prob"),
-        "rate": F("positive"),
-        "time": F("positive"),
-        "house": F("bool"),
-        "state": F("bool"),
-        "cause": F("id"),
-        "name": TEXT,
-    },
-)
-FAULT_TREE = Obj(
-    "fault tree",
-    {
-        "id": _ID,
-        "top": F("id", True),
-        "gates": F("list", True, item=GATE),
-        "events": F("list", True, item=EVENT),
-        "equipment": F("id"),
-        "name": TEXT,
-        "description": TEXT,
-    },
-)
-_FORMAT = F("int", True, doc="Format version: 1")
-EQUIPMENT_FILE = Obj(
-    "file",
-    {
-        "format": _FORMAT,
-        "equipment": F("obj", item=EQUIPMENT),
-        "symptoms": F("list", item=SYMPTOM),
-        "measurements": F("list", item=MEASUREMENT),
-        "causes": F("list", item=CAUSE),
-        "rules": F("list", item=RULE),
-        "procedures": F("list", item=PROCEDURE),
-        "fmea": F("list", item=FMEA),
-    },
-)
-FAULT_TREE_FILE = Obj("file", {"format": _FORMAT, "fault_tree": F("obj", True, item=FAULT_TREE)})
+EQUIPMENT_FILE = obj_of(EquipmentKB)
+_FAULT_TREE = obj_of(FaultTreeDef)
+FAULT_TREE_FILE = Obj("file", {"format": FORMAT, "fault_tree": F("obj", True, item=_FAULT_TREE)})
 
 
 def _label(obj: Obj, value: PosMap) -> str:
@@ -357,6 +105,8 @@ def _safe_text(text: str, pos: SourcePos, label: str, report: Report) -> bool:
         "(terminal escape or bidirectional override); remove it",
     )
     return False
+
+
 def _out_of_range(spec: F, raw: Any) -> bool:
     """``raw`` is a finite number refused only for its range (prob, positive, nonneg, sod)."""
     return (
@@ -440,7 +190,9 @@ def _check(
         if isinstance(value, dict) and value:
             for lang, text in value.items():
                 if not LANG_PATTERN.match(str(lang)):
-                    report(pos, f"{label}: '{printable(str(lang))}' is not a language code (en, fr…)")
+                    report(
+                        pos, f"{label}: '{printable(str(lang))}' is not a language code (en, fr…)"
+                    )
                     return None, False
                 if not isinstance(text, str):
                     report(pos, f"{label}.{lang}: expected a string, got {_type_name(text)}")
@@ -454,7 +206,8 @@ def _check(
         return bad("text (a string or {en: ..., fr: ...})")
     if kind == "why":
         if isinstance(value, dict) and "text" in value:
-            checked = validate(WHY_LINK, value, pos, report, dropped)
+            assert isinstance(spec.item, Obj)
+            checked = validate(spec.item, value, pos, report, dropped)
             return checked, checked is not None
         return _check(F("text", True), value, pos, label, report)  # an empty link says nothing
     if kind in ("str", "enum"):
@@ -525,6 +278,7 @@ def _check(
                 checked = validate(spec.item, item, ipos, report, dropped)
                 ok = checked is not None
             else:
+                assert isinstance(spec.item, F)
                 checked, ok = _check(spec.item, item, ipos, label, report)
             if ok:
                 out.append(checked)
@@ -579,7 +333,8 @@ def json_schema() -> dict[str, Any]:
             "state": {"type": ["string", "boolean", "number"]},
         }
         if spec.kind == "why":
-            out = {"anyOf": [text, ref(WHY_LINK)]}
+            assert isinstance(spec.item, Obj)
+            out = {"anyOf": [text, ref(spec.item)]}
         elif spec.kind in simple:
             out = dict(simple[spec.kind])
             if spec.kind in ("str", "code") and spec.max_len:
@@ -588,6 +343,7 @@ def json_schema() -> dict[str, Any]:
             out = {"enum": list(spec.choices)}
         elif spec.kind == "list":
             assert spec.item is not None
+            assert isinstance(spec.item, F | Obj)
             item = ref(spec.item) if isinstance(spec.item, Obj) else field_schema(spec.item)
             out = {"type": "array", "items": item}
             if spec.min_items:
@@ -606,7 +362,7 @@ def json_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["format", "fault_tree"],
-        "properties": {"format": {"const": 1}, "fault_tree": ref(FAULT_TREE)},
+        "properties": {"format": {"const": 1}, "fault_tree": ref(_FAULT_TREE)},
     }
     defs["file"]["properties"]["format"] = {"const": 1, "description": "Format version: 1"}
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -40,44 +41,47 @@ def when(moment: datetime, lang: str) -> str:
     return format_datetime(moment, lang)  # in the log's own offset
 
 
+def _sayer(out: list[str], lang: str) -> Callable[..., None]:
+    """``say(key, **params)``: append the message ``key`` in ``lang`` to ``out``."""
+
+    def say(key: str, **params: Any) -> None:
+        out.append(tr(key, lang, **params))
+
+    return say
+
+
 def oee_text(results: list[dict[str, Any]], lang: str) -> str:
     """The OEE report of :func:`diagnosis.kpi.oee.compute_oee` results (their ``to_dict``)."""
     if not results:
         return tr("kpi.oee.empty", lang)
     out: list[str] = []
+    say = _sayer(out, lang)
     for r in results:
         first = datetime.fromisoformat(r["from"])
         last = datetime.fromisoformat(r["to"])
         t, loss = r["times"], r["losses"]
-        out.append(
-            tr("kpi.oee.head", lang, equipment=r["equipment"], start=when(first, lang),
-               end=when(last, lang))
+        say("kpi.oee.head", equipment=r["equipment"], start=when(first, lang), end=when(last, lang))
+        say(
+            "kpi.oee.trs",
+            trs=pct(r["trs"], lang),
+            availability=pct(r["availability"], lang),
+            performance=pct(r["performance"], lang),
+            quality=pct(r["quality"], lang),
         )
-        out.append(
-            tr(
-                "kpi.oee.trs",
-                lang,
-                trs=pct(r["trs"], lang),
-                availability=pct(r["availability"], lang),
-                performance=pct(r["performance"], lang),
-                quality=pct(r["quality"], lang),
-            )
+        say(
+            "kpi.oee.trg",
+            trg=pct(r["trg"], lang),
+            tre=pct(r["tre"], lang),
+            load=pct(r["load"], lang),
         )
-        out.append(
-            tr("kpi.oee.trg", lang, trg=pct(r["trg"], lang), tre=pct(r["tre"], lang),
-               load=pct(r["load"], lang))
+        say(
+            "kpi.oee.times",
+            **{k: hours(v, lang) for k, v in t.items()},
         )
-        out.append(
-            tr(
-                "kpi.oee.times",
-                lang,
-                **{k: hours(v, lang) for k, v in t.items()},
-            )
-        )
-        out.append(tr("kpi.oee.losses", lang, **{k: hours(v, lang) for k, v in loss.items()}))
-        out.append(tr("kpi.oee.parts", lang, good=r["parts"]["good"], scrap=r["parts"]["scrap"]))
+        say("kpi.oee.losses", **{k: hours(v, lang) for k, v in loss.items()})
+        say("kpi.oee.parts", good=r["parts"]["good"], scrap=r["parts"]["scrap"])
         if r["uncovered"] > 0:
-            out.append(tr("kpi.oee.uncovered", lang, hours=hours(r["uncovered"], lang)))
+            say("kpi.oee.uncovered", hours=hours(r["uncovered"], lang))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -93,47 +97,39 @@ def weibull_text(groups: list[dict[str, Any]], lang: str) -> str:
         return format_number(value, lang, 3) if abs(value) < 100 else f"{round(value):d}"
 
     out: list[str] = []
+    say = _sayer(out, lang)
     for g in groups:
-        out.append(
-            tr(
-                "kpi.weibull.head",
-                lang,
-                equipment=g["equipment"],
-                component=g["component"] or "-",
-                failures=g["failures"],
-                censored=g["censored"],
-            )
+        say(
+            "kpi.weibull.head",
+            equipment=g["equipment"],
+            component=g["component"] or "-",
+            failures=g["failures"],
+            censored=g["censored"],
         )
         if "error" in g:
             reason = tr(f"kpi.weibull.why.{g['error']}", lang)
-            out.append(tr("kpi.weibull.cannot", lang, reason=reason))
+            say("kpi.weibull.cannot", reason=reason)
             continue
-        out.append(
-            tr(
-                "kpi.weibull.params",
-                lang,
-                beta=num(g["beta"]),
-                beta_low=num(g["beta_ci"][0]),
-                beta_high=num(g["beta_ci"][1]),
-                eta=num(round(g["eta_h"])),
-                eta_low=num(round(g["eta_ci"][0])),
-                eta_high=num(round(g["eta_ci"][1])),
-                confidence=pct(g["confidence"], lang, 0),
-            )
+        say(
+            "kpi.weibull.params",
+            beta=num(g["beta"]),
+            beta_low=num(g["beta_ci"][0]),
+            beta_high=num(g["beta_ci"][1]),
+            eta=num(round(g["eta_h"])),
+            eta_low=num(round(g["eta_ci"][0])),
+            eta_high=num(round(g["eta_ci"][1])),
+            confidence=pct(g["confidence"], lang, 0),
         )
-        out.append(
-            tr(
-                "kpi.weibull.life",
-                lang,
-                b10=num(round(g["b10_h"])),
-                b10_low=num(round(g["b10_ci"][0])),
-                b10_high=num(round(g["b10_ci"][1])),
-                mttf=num(round(g["mttf_h"])),
-            )
+        say(
+            "kpi.weibull.life",
+            b10=num(round(g["b10_h"])),
+            b10_low=num(round(g["b10_ci"][0])),
+            b10_high=num(round(g["b10_ci"][1])),
+            mttf=num(round(g["mttf_h"])),
         )
-        out.append(tr(f"kpi.weibull.{g['regime']}", lang))
+        say(f"kpi.weibull.{g['regime']}")
         if not g["regime_certain"] and g["regime"] != "random":
-            out.append(tr("kpi.weibull.uncertain", lang))
+            say("kpi.weibull.uncertain")
     return "\n".join(out) + "\n"
 
 
@@ -153,68 +149,66 @@ def monitor_text(series: list[dict[str, Any]], lang: str) -> str:
         return format_datetime(datetime.fromisoformat(text), lang).split(" ")[0]
 
     out: list[str] = []
+    say = _sayer(out, lang)
     for s in series:
         unit = f" ({s['unit']})" if s["unit"] else ""
-        out.append(
-            tr(
-                "kpi.monitor.head",
-                lang,
-                equipment=s["equipment"],
-                measurement=s["measurement"],
-                unit=unit,
-                n=s["readings"],
-                first=day(s["first"]),
-                last=day(s["last"]),
-                value=num(s["last_value"]),
-                state=tr(f"kpi.monitor.state.{s['state']}", lang),
-            )
+        say(
+            "kpi.monitor.head",
+            equipment=s["equipment"],
+            measurement=s["measurement"],
+            unit=unit,
+            n=s["readings"],
+            first=day(s["first"]),
+            last=day(s["last"]),
+            value=num(s["last_value"]),
+            state=tr(f"kpi.monitor.state.{s['state']}", lang),
         )
         if s["slope_per_day"] is not None:
             low, high = s["slope_interval"]
-            out.append(
-                tr(
-                    "kpi.monitor.trend",
-                    lang,
-                    slope=("+" if s["slope_per_day"] > 0 else "") + num(s["slope_per_day"]),
-                    low=num(low),
-                    high=num(high),
-                    reading=tr(f"kpi.monitor.drift.{s['drift'] or 'none'}", lang),
-                )
+            say(
+                "kpi.monitor.trend",
+                slope=("+" if s["slope_per_day"] > 0 else "") + num(s["slope_per_day"]),
+                low=num(low),
+                high=num(high),
+                reading=tr(f"kpi.monitor.drift.{s['drift'] or 'none'}", lang),
             )
         side = "high" if s["drift"] == "up" else "low"
         for level in ("alarm", "critical"):
             if s[f"{level}_eta"] is None:
                 continue
             early, late = s[f"{level}_eta_interval"]
-            out.append(
-                tr(
-                    "kpi.monitor.eta",
-                    lang,
-                    level=tr(f"kpi.monitor.level.{level}", lang),
-                    threshold=num(s["thresholds"][f"{side}_{level}"]),
-                    eta=day(s[f"{level}_eta"]),
-                    early=day(early),
-                    late=day(late),
-                )
+            say(
+                "kpi.monitor.eta",
+                level=tr(f"kpi.monitor.level.{level}", lang),
+                threshold=num(s["thresholds"][f"{side}_{level}"]),
+                eta=day(s[f"{level}_eta"]),
+                early=day(early),
+                late=day(late),
             )
         if s["crossings"]:
             items = ", ".join(
                 f"{day(c['at'])} {tr('kpi.monitor.state.' + c['state'], lang)} {num(c['value'])}"
                 for c in s["crossings"]
             )
-            out.append(tr("kpi.monitor.crossings", lang, items=items))
+            say("kpi.monitor.crossings", items=items)
         if s["causes"]:
             items = ", ".join(
-                tr("kpi.monitor.cause", lang, cause=c["cause"], ap=c["ap"] or "-", rpn=c["rpn"] or "-")
+                tr(
+                    "kpi.monitor.cause",
+                    lang,
+                    cause=c["cause"],
+                    ap=c["ap"] or "-",
+                    rpn=c["rpn"] or "-",
+                )
                 for c in s["causes"][:4]
             )
-            out.append(tr("kpi.monitor.causes", lang, items=items))
+            say("kpi.monitor.causes", items=items)
         if s.get("start_command"):
-            out.append(tr("kpi.monitor.start", lang, command=s["start_command"]))
+            say("kpi.monitor.start", command=s["start_command"])
         elif s.get("start_command", 0) is None:
-            out.append(tr("kpi.monitor.no_symptom", lang, equipment=s["equipment"]))
+            say("kpi.monitor.no_symptom", equipment=s["equipment"])
     flagged = sum(1 for s in series if s.get("flagged"))
-    out.append(tr("kpi.monitor.summary", lang, n=len(series), flagged=flagged))
+    say("kpi.monitor.summary", n=len(series), flagged=flagged)
     return "\n".join(out) + "\n"
 
 
@@ -227,78 +221,59 @@ def reliability_text(doc: dict[str, Any], lang: str, top: int = 10) -> str:
         return "-" if value is None else fixed(value, lang, 1)
 
     period = doc["period"]
-    out = [
-        tr(
-            "kpi.reliability.period",
-            lang,
-            start=when(datetime.fromisoformat(period["from"]), lang),
-            end=when(datetime.fromisoformat(period["to"]), lang),
-            hours=fixed(period["hours"], lang, 0),
-            failures=doc["failures"],
-        )
-    ]
+    out: list[str] = []
+    say = _sayer(out, lang)
+    say(
+        "kpi.reliability.period",
+        start=when(datetime.fromisoformat(period["from"]), lang),
+        end=when(datetime.fromisoformat(period["to"]), lang),
+        hours=fixed(period["hours"], lang, 0),
+        failures=doc["failures"],
+    )
+
+    def counts(row: dict[str, Any]) -> dict[str, Any]:
+        """The columns an equipment line and a component line share."""
+        return {"failures": row["failures"], "mtbf": h(row["mtbf_h"]), "mttr": h(row["mttr_h"])}
+
     for e in doc["equipment"]:
-        out.append(
-            tr(
-                "kpi.reliability.equipment",
-                lang,
-                equipment=e["equipment"],
-                failures=e["failures"],
-                mtbf=h(e["mtbf_h"]),
-                mttr=h(e["mttr_h"]),
-                availability=pct(e["availability"], lang, 2),
-                downtime=h(e["downtime_h"]),
-            )
+        say(
+            "kpi.reliability.equipment",
+            equipment=e["equipment"],
+            availability=pct(e["availability"], lang, 2),
+            downtime=h(e["downtime_h"]),
+            **counts(e),
         )
         for c in e["components"][:top]:
-            out.append(
-                tr(
-                    "kpi.reliability.component",
-                    lang,
-                    component=c["component"],
-                    failures=c["failures"],
-                    mtbf=h(c["mtbf_h"]),
-                    mttr=h(c["mttr_h"]),
-                )
-            )
+            say("kpi.reliability.component", component=c["component"], **counts(c))
     for criterion, rows in doc["pareto"].items():
         out.append("")
-        out.append(
-            tr(
-                "kpi.reliability.pareto",
-                lang,
-                criterion=tr(f"kpi.reliability.criterion.{criterion}", lang),
-            )
+        say(
+            "kpi.reliability.pareto",
+            criterion=tr(f"kpi.reliability.criterion.{criterion}", lang),
         )
         for r in rows[:top]:
             value = str(int(r["value"])) if criterion == "count" else fixed(r["value"], lang, 1)
-            out.append(
-                tr(
-                    "kpi.reliability.pareto_row",
-                    lang,
-                    abc=r["class"],
-                    value=value,
-                    share=pct(r["share"], lang),
-                    cumulative=pct(r["cumulative"], lang),
-                    equipment=r["equipment"],
-                    cause=r["cause"],
-                )
+            say(
+                "kpi.reliability.pareto_row",
+                abc=r["class"],
+                value=value,
+                share=pct(r["share"], lang),
+                cumulative=pct(r["cumulative"], lang),
+                equipment=r["equipment"],
+                cause=r["cause"],
             )
     out.append("")
     days = fixed(doc["recurrences"][0]["within_days"], lang, 0) if doc["recurrences"] else ""
-    out.append(tr("kpi.reliability.recurrences", lang, days=days or "N"))
+    say("kpi.reliability.recurrences", days=days or "N")
     for r in doc["recurrences"][:top]:
-        out.append(
-            tr(
-                "kpi.reliability.recurrence",
-                lang,
-                equipment=r["equipment"],
-                cause=r["cause"],
-                count=r["count"],
-                days=days,
-                occurrences=r["occurrences"],
-            )
+        say(
+            "kpi.reliability.recurrence",
+            equipment=r["equipment"],
+            cause=r["cause"],
+            count=r["count"],
+            days=days,
+            occurrences=r["occurrences"],
         )
     if not doc["recurrences"]:
-        out.append(tr("kpi.reliability.none", lang))
+        say("kpi.reliability.none")
     return "\n".join(out) + "\n"

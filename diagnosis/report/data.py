@@ -8,10 +8,12 @@ form of this tree is the versioned report JSON (``docs/report-json.md``).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from diagnosis.session.events import ProblemStatement
+from diagnosis.session.events import to_json as to_json_data  # the one JSON converter
 
 if TYPE_CHECKING:
     from diagnosis.kpi.history import EquipmentHistory
@@ -75,16 +77,9 @@ class TreeObservation:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """The QQOQCP(C) problem statement and the symptoms as reported."""
+class Problem(ProblemStatement):
+    """The QQOQCP(C) problem statement (its fields first) and the symptoms as reported."""
 
-    who: str = ""
-    what: str = ""
-    where: str = ""
-    when: str = ""
-    how: str = ""
-    why: str = ""
-    how_much: str = ""
     symptoms: tuple[Named, ...] = ()  # present
     absent_symptoms: tuple[Named, ...] = ()  # checked absent
 
@@ -293,14 +288,3 @@ class ReportData:
     history: EquipmentHistory | None = None  # earlier interventions (None: no store at hand)
     # a root cause was concluded and no validation test result is recorded (issue 10)
     validation_pending: bool = False
-
-
-def to_json_data(value: Any) -> Any:
-    """Dataclasses to dicts, tuples to lists, datetimes to ISO 8601 strings."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [to_json_data(v) for v in value]
-    return value

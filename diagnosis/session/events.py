@@ -46,6 +46,7 @@ __all__ = [
     "WhyLink",
     "event_from_dict",
     "now_utc",
+    "to_json",
 ]
 
 
@@ -98,17 +99,21 @@ class Event:
         """The JSON-ready form: ``{"type": ..., "at": ISO-8601, ...}``."""
         out: dict[str, Any] = {"type": self.type}
         for f in dataclasses.fields(self):
-            out[f.name] = _to_json(getattr(self, f.name))
+            out[f.name] = to_json(getattr(self, f.name))
         return out
 
 
-def _to_json(value: Any) -> Any:
+def to_json(value: Any) -> Any:
+    """JSON-ready: dataclasses to dicts, tuples to lists, datetimes to ISO 8601 strings.
+
+    The one converter of the engine: events here, report data (``to_json_data``) too.
+    """
     if isinstance(value, datetime):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list):
-        return [_to_json(v) for v in value]
+        return [to_json(v) for v in value]
     return value
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from diagnosis.errors import SessionError, UsageError
 from diagnosis.i18n import tr
+from diagnosis.training.model import compose_yaml
 from diagnosis.training.run import TrainingRun, Why
 
 __all__ = ["KINDS", "Action", "load_actions", "play"]
@@ -64,21 +65,7 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
         line = node.start_mark.line + 1 if node is not None else 0
         return UsageError(f"{path}:{line}: " + tr(f"training.{msg}", lang, **kw))
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
-        ) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UsageError(
-            f"{path}:{mark.line + 1 if mark else 0}: "
-            + tr("training.load.yaml_error", lang, problem=problem)
-        ) from exc
+    root = compose_yaml(path, lang, column=False)
     if root is None or not isinstance(root, yaml.SequenceNode):
         raise error(root, "actions.not_list")
     construct = yaml.SafeLoader("").construct_document

@@ -27,6 +27,7 @@ __all__ = [
     "Colleague",
     "Exercise",
     "bundled_exercise_dir",
+    "compose_yaml",
     "exercise_schema",
     "find_exercise",
     "load_exercise",
@@ -198,6 +199,32 @@ class _Src:
         return float(value)
 
 
+def compose_yaml(path: Path, lang: str, *, column: bool = True) -> yaml.Node | None:
+    """The YAML node tree of a training file (exercise or actions), positions kept.
+
+    Raises:
+        UsageError: unreadable file, or a YAML error named ``file:line:column:``
+            (``file:line:`` without ``column``).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
+        ) from exc
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = str(mark.line + 1 if mark is not None else 0)
+        if column:
+            where += f":{mark.column + 1 if mark is not None else 0}"
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UsageError(
+            f"{path}:{where}: " + tr("training.load.yaml_error", lang, problem=what)
+        ) from exc
+
+
 def load_exercise(
     path: str | Path, kb: KnowledgeBase | None = None, lang: str = "en"
 ) -> Exercise:
@@ -214,22 +241,7 @@ def load_exercise(
     """
     path = Path(path)
     src = _Src(path, lang)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
-        ) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        col = mark.column + 1 if mark is not None else 0
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UsageError(
-            f"{path}:{line}:{col}: " + tr("training.load.yaml_error", lang, problem=what)
-        ) from exc
+    root = compose_yaml(path, lang)
     if root is None:
         raise UsageError(f"{path}:1:1: " + tr("training.load.empty", lang))
     top = src.mapping(root, "exercise")

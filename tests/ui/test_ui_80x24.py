@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Static
-from ui_pilot import answer, screen_text, settle
+from ui_pilot import answer, open_problem, screen_text, settle
 
 from diagnosis.kb.loader import load_kb
 from diagnosis.ui.dialogs.help import HelpDialog
@@ -34,13 +34,7 @@ def _on_screen(app: Any, widget: Any) -> bool:
 
 
 async def _conveyor(app: Any, pilot: Any) -> DiagnosisScreen:
-    await settle(pilot)
-    app.show_problem("cv-line-01")
-    await settle(pilot)
-    app.screen.selected.add("cv-vsd-trip")
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-    screen = app.screen
+    screen = await open_problem(pilot, "cv-line-01", "cv-vsd-trip")
     assert isinstance(screen, DiagnosisScreen)
     return screen
 

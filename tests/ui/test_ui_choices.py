@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, OptionList, Static
-from ui_pilot import answer, screen_text, settle
+from ui_pilot import answer, open_problem, screen_text, settle
 
 from diagnosis.kb.loader import load_kb
 from diagnosis.ui.dialogs.alternatives import AlternativesDialog
@@ -20,13 +20,7 @@ def bundled_kb() -> Any:
 
 
 async def _conveyor(app: Any, pilot: Any) -> DiagnosisScreen:
-    await settle(pilot)
-    app.show_problem("cv-line-01")
-    await settle(pilot)
-    app.screen.selected.add("cv-vsd-trip")
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-    screen = app.screen
+    screen = await open_problem(pilot, "cv-line-01", "cv-vsd-trip")
     assert isinstance(screen, DiagnosisScreen)
     return screen
 

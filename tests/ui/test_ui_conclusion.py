@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import OptionList, Static
-from ui_pilot import answer, pick_equipment, settle, sign_in, start
+from ui_pilot import answer, begin, settle
 
 from diagnosis.session.events import ConclusionReached
 from diagnosis.ui.screens.conclusion import ConclusionScreen
@@ -12,10 +12,7 @@ from diagnosis.ui.widgets.fields import FieldText
 
 
 async def _concluding(pilot) -> DiagnosisScreen:
-    await sign_in(pilot)
-    await pick_equipment(pilot, "press")
-    await start(pilot, "short")
-    screen = pilot.app.screen
+    screen = await begin(pilot, "short")
     assert isinstance(screen, DiagnosisScreen)
     await answer(pilot, "dry")  # granules fine: the material is (almost) ruled out
     await pilot.press("ctrl+f")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.widgets import OptionList, Static
-from ui_pilot import pick_equipment, screen_text, settle, sign_in, start
+from ui_pilot import begin, screen_text, settle
 
 from diagnosis.ui.dialogs.tree_observe import TreeObserveDialog, tree_nodes
 from diagnosis.ui.screens.diagnosis import DiagnosisScreen
@@ -14,10 +14,7 @@ TREE = "ui-ft-no-heat"
 
 
 async def _diagnosis(pilot) -> DiagnosisScreen:
-    await sign_in(pilot)
-    await pick_equipment(pilot, "press")
-    await start(pilot, "short")
-    screen = pilot.app.screen
+    screen = await begin(pilot, "short")
     assert isinstance(screen, DiagnosisScreen)
     return screen
 
@@ -114,10 +111,7 @@ async def test_observe_a_gate_then_clear_it(make_app) -> None:
 async def test_checked_absent_with_a_key_and_cancel(make_app) -> None:
     app = make_app(lang="fr")
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pick_equipment(pilot, "press")
-        await start(pilot, "manque")
-        screen = app.screen
+        screen = await begin(pilot, "manque")
         assert isinstance(screen, DiagnosisScreen)
         before = _top(screen)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import OptionList, Select
-from ui_pilot import acknowledge_dialog, answer, screen_text, settle
+from ui_pilot import acknowledge_dialog, answer, open_problem, screen_text, settle
 
 from diagnosis.kb.loader import load_kb
 from diagnosis.ui.dialogs.procedure import ProcedureDialog
@@ -154,12 +154,7 @@ async def test_resume_dialog_and_engineer_views_in_french(make_app, bundled_kb) 
 
     first = make_app(kb=bundled_kb, lang="fr", technician="Ana")
     async with first.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        first.show_problem("cv-line-01")
-        await settle(pilot)
-        first.screen.selected.add("cv-vsd-trip")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await open_problem(pilot, "cv-line-01", "cv-vsd-trip")
         await pilot.press("escape")  # pause: the session stays unfinished
         await settle(pilot)
     seen: dict[str, str] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from textual.widgets import Input, Static
-from ui_pilot import answer, pick_equipment, screen_text, settle, sign_in, start
+from ui_pilot import answer, begin, pick_equipment, screen_text, settle, sign_in
 
 from diagnosis.session.events import (
     ConclusionReached,
@@ -99,10 +99,7 @@ async def test_diagnosis_screen_says_the_leading_cause_was_found_here_before(mak
     app = make_app()
     past(app.store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "Ada Martin", ("BR",))
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
-        screen = app.screen
+        screen = await begin(pilot, "short", name="Ada Martin", habilitations=("BR",))
         assert isinstance(screen, DiagnosisScreen)
         assert screen.view is not None and screen.view.ranking[0][0] == "heater-burnt"
         day = (NOW - timedelta(days=12)).astimezone().strftime("%Y-%m-%d")
@@ -129,10 +126,7 @@ async def test_diagnosis_screen_in_french_and_a_cause_never_found_here(make_app)
     app = make_app(lang="fr")
     record(app.store, 1, 30, "wet-material", "granulés étuvés")
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "Ada Martin", ("BR",))
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
-        screen = app.screen
+        screen = await begin(pilot, "short", name="Ada Martin", habilitations=("BR",))
         assert isinstance(screen, DiagnosisScreen)
         assert screen.view is not None and screen.view.ranking[0][0] == "heater-burnt"
         assert _diag_history(app) == "Jamais trouvée ici auparavant (interventions passées : 1)"
@@ -145,9 +139,7 @@ async def test_diagnosis_screen_in_french_and_a_cause_never_found_here(make_app)
 async def test_no_history_line_without_past_interventions(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "Ada Martin", ("BR",))
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
+        await begin(pilot, "short", name="Ada Martin", habilitations=("BR",))
         assert isinstance(app.screen, DiagnosisScreen)
         assert _diag_history(app) == ""
         assert not app.screen.query_one("#diag-history", Static).display

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Input, OptionList, SelectionList
-from ui_pilot import answer, pick_equipment, settle, sign_in, start
+from ui_pilot import answer, begin, settle
 
 from diagnosis.ui.dialogs.resume import ResumeDialog
 from diagnosis.ui.screens.diagnosis import DiagnosisScreen
@@ -13,9 +13,7 @@ from diagnosis.ui.screens.equipment import EquipmentScreen
 async def test_resume_after_restart(make_app) -> None:
     first = make_app()
     async with first.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "Léa Robert", ("BR", "B2V"))
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
+        await begin(pilot, "short", name="Léa Robert", habilitations=("BR", "B2V"))
         screen = first.screen
         assert isinstance(screen, DiagnosisScreen)
         proposed = screen.current.id
@@ -53,9 +51,7 @@ async def test_resume_after_restart(make_app) -> None:
 async def test_new_diagnosis_instead_of_resume(make_app) -> None:
     first = make_app()
     async with first.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
+        await begin(pilot, "short")
     second = make_app()
     async with second.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+s")

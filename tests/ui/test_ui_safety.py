@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from textual.widgets import Input
-from ui_pilot import acknowledge_dialog, answer, pick_equipment, screen_text, settle, sign_in, start
+from ui_pilot import (
+    acknowledge_dialog,
+    answer,
+    begin,
+    measure_other,
+    pick_equipment,
+    screen_text,
+    settle,
+    sign_in,
+    start,
+)
 
 from diagnosis.session.events import AlertAcknowledged, AlertRaised, AlertStepAcknowledged
 from diagnosis.ui.dialogs.procedure import ProcedureDialog
@@ -13,10 +23,7 @@ from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 async def test_safety_rule_alert_must_be_acknowledged_step_by_step(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pick_equipment(pilot, "press")
-        await start(pilot, "smoke")
-        dialog = app.screen
+        dialog = await begin(pilot, "smoke")
         assert isinstance(dialog, ProcedureDialog)
         assert dialog.procedure.id == "stop-and-alert"
         # The rule in words (its conditions), never its id.
@@ -38,10 +45,7 @@ async def test_safety_rule_alert_must_be_acknowledged_step_by_step(make_app) -> 
 async def test_critical_reading_raises_the_alert_procedure(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
-        screen = app.screen
+        screen = await begin(pilot, "short")
         assert isinstance(screen, DiagnosisScreen)
         # Whatever is proposed, measure the melt temperature: 100 °C is below the critical 150.
         from diagnosis.ui.dialogs.alternatives import AlternativesDialog
@@ -70,14 +74,8 @@ async def test_critical_reading_raises_the_alert_procedure(make_app) -> None:
 async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, habilitations=("B0",))
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
-        screen = app.screen
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press(*"heater", "enter")
-        await settle(pilot)
+        screen = await begin(pilot, "short", habilitations=("B0",))
+        await measure_other(pilot, "heater")
         # Issue 10: the habilitation first. B0 does not cover BR: a named habilitated
         # colleague takes the measurement (or nobody goes through the lockout).
         from diagnosis.ui.dialogs.colleague import ColleagueDialog
@@ -119,14 +117,8 @@ async def test_lockout_is_acknowledged_before_the_measurement_is_asked(make_app)
 async def test_excluded_cause_is_dimmed_with_its_reason(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, habilitations=("BR",))
-        await pick_equipment(pilot, "press")
-        await start(pilot, "short")
-        screen = app.screen
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press(*"heater", "enter")
-        await settle(pilot)
+        screen = await begin(pilot, "short", habilitations=("BR",))
+        await measure_other(pilot, "heater")
         await acknowledge_dialog(pilot)
         await answer(pilot, "yes")  # current present: the rule excludes the burnt heater
         assert isinstance(screen, DiagnosisScreen)
@@ -155,10 +147,7 @@ async def test_a_lockout_the_engine_refuses_is_never_shown_as_done(make_app) -> 
             raise SessionError("Zone 2 heater current present: habilitation BR needed")
 
         screen.session.prepare = refuse
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press(*"heater", "enter")
-        await settle(pilot)
+        await measure_other(pilot, "heater")
         assert app.screen is screen and calls == ["heater-current"]
         assert "heater-current" not in screen._lockouts_done
         text = screen_text(app)

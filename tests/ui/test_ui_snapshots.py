@@ -8,7 +8,7 @@ folder, the small test KB, no clock in the header. Update them with
 from __future__ import annotations
 
 from textual.widgets import Input
-from ui_pilot import answer, pick_equipment, settle, sign_in, start
+from ui_pilot import answer, begin, settle, sign_in
 
 from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
@@ -22,10 +22,7 @@ async def freeze(pilot) -> None:
 
 
 async def _to_diagnosis(pilot) -> None:
-    await sign_in(pilot, "Ada Martin", ("BR",))
-    await pick_equipment(pilot, "press")
-    await start(pilot, "short")
-    screen = pilot.app.screen
+    screen = await begin(pilot, "short", name="Ada Martin", habilitations=("BR",))
     assert isinstance(screen, DiagnosisScreen)
     await answer(pilot, "dry")  # the first proposal is the granule aspect
     await settle(pilot)
@@ -50,9 +47,7 @@ def test_snapshot_diagnosis_wide_120x40(snap_compare, make_app) -> None:
 
 def test_snapshot_alert_80x24(snap_compare, make_app) -> None:
     async def before(pilot) -> None:
-        await sign_in(pilot, "Ada Martin")
-        await pick_equipment(pilot, "press")
-        await start(pilot, "smoke")
+        await begin(pilot, "smoke", name="Ada Martin")
         await freeze(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)

@@ -61,6 +61,41 @@ async def start(pilot: Pilot[Any], *symptoms: str) -> None:
     await settle(pilot)
 
 
+async def begin(
+    pilot: Pilot[Any],
+    *symptoms: str,
+    equipment: str = "press",
+    name: str = "Ada Martin",
+    habilitations: tuple[str, ...] = (),
+) -> Any:
+    """Sign in, pick ``equipment``, start on ``symptoms``: the screen then on top."""
+    await sign_in(pilot, name, habilitations)
+    await pick_equipment(pilot, equipment)
+    await start(pilot, *symptoms)
+    return pilot.app.screen
+
+
+async def open_problem(pilot: Pilot[Any], equipment: str, *symptoms: str) -> Any:
+    """Straight to ``equipment``'s problem screen, tick ``symptoms``, start: the screen on top."""
+    app = pilot.app
+    await settle(pilot)
+    app.show_problem(equipment)  # type: ignore[attr-defined]
+    await settle(pilot)
+    for symptom in symptoms:
+        app.screen.selected.add(symptom)  # type: ignore[attr-defined]
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return app.screen
+
+
+async def measure_other(pilot: Pilot[Any], text: str) -> None:
+    """Choose measurement ``text`` through "measure something else" (Ctrl+O)."""
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
 async def answer(pilot: Pilot[Any], text: str) -> None:
     from textual.widgets import Input
 

@@ -165,14 +165,18 @@ class SqlStore(Store):
     def _insert_session(
         self, conn: Connection, session_id: str, event: SessionStarted, at: datetime
     ) -> None:
+        # what the session's row and its intervention's row both take from the start
+        common = {
+            "equipment": event.equipment,
+            "technician": event.technician,
+            "work_order": event.work_order,
+            "symptoms": dumps(list(event.symptoms)),
+        }
         conn.execute(
             insert(t.sessions).values(
                 id=session_id,
-                equipment=event.equipment,
-                technician=event.technician,
-                work_order=event.work_order,
                 lang=event.lang,
-                symptoms=dumps(list(event.symptoms)),
+                **common,
                 started_at=at,
                 updated_at=at,
                 status="open",
@@ -185,11 +189,8 @@ class SqlStore(Store):
         conn.execute(
             insert(t.interventions).values(
                 session_id=session_id,
-                work_order=event.work_order,
-                equipment=event.equipment,
-                technician=event.technician,
+                **common,
                 habilitations=dumps(list(event.habilitations)),
-                symptoms=dumps(list(event.symptoms)),
                 request_time=at,
                 start_time=at,
                 root_cause_confirmed=False,
@@ -477,40 +478,14 @@ class SqlStore(Store):
         def work() -> tuple[list[Any], Any, list[Any], Any, list[Any], list[Any]]:
             with self._read() as conn:
                 self._require(conn, session_id)
-                rows = list(
-                    conn.execute(
-                        select(t.events)
-                        .where(t.events.c.session_id == session_id)
-                        .order_by(t.events.c.seq)
-                    ).all()
-                )
-                head = conn.execute(
-                    select(t.sessions).where(t.sessions.c.id == session_id)
-                ).first()
-                readings = list(
-                    conn.execute(
-                        select(t.readings)
-                        .where(t.readings.c.session_id == session_id)
-                        .order_by(t.readings.c.id)
-                    ).all()
-                )
+                rows = _of_session(conn, t.events, session_id, t.events.c.seq)
+                head = conn.execute(select(t.sessions).where(t.sessions.c.id == session_id)).first()
+                readings = _of_session(conn, t.readings, session_id)
                 intervention = conn.execute(
                     select(t.interventions).where(t.interventions.c.session_id == session_id)
                 ).first()
-                conclusions = list(
-                    conn.execute(
-                        select(t.conclusions)
-                        .where(t.conclusions.c.session_id == session_id)
-                        .order_by(t.conclusions.c.id)
-                    ).all()
-                )
-                parts = list(
-                    conn.execute(
-                        select(t.intervention_parts)
-                        .where(t.intervention_parts.c.session_id == session_id)
-                        .order_by(t.intervention_parts.c.id)
-                    ).all()
-                )
+                conclusions = _of_session(conn, t.conclusions, session_id)
+                parts = _of_session(conn, t.intervention_parts, session_id)
             return rows, head, readings, intervention, conclusions, parts
 
         rows, head, readings, intervention, conclusions, parts = self._retry(work)
@@ -524,6 +499,12 @@ class SqlStore(Store):
             conclusions=conclusions,
             parts=parts,
         )
+
+
+def _of_session(conn: Any, table: Any, session_id: str, order: Any = None) -> list[Any]:
+    """The rows of ``table`` for one session, in ``order`` (default: by ``id``)."""
+    query = select(table).where(table.c.session_id == session_id)
+    return list(conn.execute(query.order_by(table.c.id if order is None else order)).all())
 
 
 def _check_sizes(session_id: str, event: Event, ch: Any) -> None:
