@@ -255,12 +255,16 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
                 shown = format_number(float(value), lang) + (f" {m.unit}" if m.unit else "")
                 if step.get("typed"):
                     shown += tr("session.run.typed", lang, raw=step["typed"])
+            elif m.kind == "choice":
+                shown = m.choice_label(str(value), lang)
             else:
                 shown = str(value)
             state = step["state"]
             state_text = (
                 tr(f"session.run.state.{state}", lang)
                 if state in ("low", "normal", "high", "true", "false")
+                else m.choice_label(str(state), lang)
+                if m.kind == "choice"
                 else str(state)
             )
         else:

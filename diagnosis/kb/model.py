@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from diagnosis.i18n import Text
+from diagnosis.i18n import Text, readable_id
 
 __all__ = [
     "CATEGORIES_5M",
@@ -150,11 +150,12 @@ class Measurement:
     quantity: str | None = None
 
     def choice_label(self, choice: str, lang: str) -> str:
-        """The name of ``choice`` in ``lang`` (the id itself when the KB names none)."""
+        """The name of ``choice`` in ``lang``; when the KB names none, the id made
+        readable (:func:`diagnosis.i18n.readable_id`: ``milky`` -> ``Laiteux``)."""
         for key, text in self.choice_labels:
             if key == choice:
-                return text.get(lang) or choice
-        return choice
+                return text.get(lang) or readable_id(choice, lang)
+        return readable_id(choice, lang)
 
     @property
     def states(self) -> tuple[str, ...]:

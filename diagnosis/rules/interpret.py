@@ -280,6 +280,9 @@ def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Int
     labels: dict[str, list[str]] = {}
     for choice, label in m.choice_labels:
         labels.setdefault(choice, []).extend(v for _, v in label.values)
+    for choice in m.choices:  # no label in the KB: the name shown is accepted too
+        if choice not in labels:
+            labels[choice] = [m.choice_label(choice, lang), m.choice_label(choice, "en")]
     found = match_choice(text, m.choices, labels)
     if len(found) == 1:
         return Interpretation(found[0], None, found[0], False, True, text)

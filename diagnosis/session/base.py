@@ -20,6 +20,7 @@ from diagnosis.errors import InferenceError, SessionError
 from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB, KnowledgeBase, Measurement
 from diagnosis.rules import prerequisites
+from diagnosis.rules.describe import state_words
 from diagnosis.session.events import (
     AlertRaised,
     ConclusionReached,
@@ -381,7 +382,7 @@ class SessionBase:
                 "session.remeasure_note",
                 self.lang,
                 measurement=m.name.get(self.lang) or mid,
-                state=state,
+                state=state_words(m, state, self.lang),
                 p=format_percent(p, self.lang),
             )
             return self._proposal(m, purpose="remeasure", note=note)
