@@ -23,6 +23,7 @@ from diagnosis.kb.model import (
     FtEvent,
     Gate,
     Measurement,
+    Need,
     Part,
     Procedure,
     Requires,
@@ -174,7 +175,15 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         equipment=equipment,
         pos=m.pos,
         quantity=m.get("quantity"),
+        needs=_needs(m.get("needs") or {}),
     )
+
+
+def _needs(value: Any) -> tuple[Need, ...]:
+    """``needs: {tools: [{id, name}], parts: [{ref, name}]}`` (validated by the schema)."""
+    tools = tuple(Need("tool", t["id"], _text(t.get("name"))) for t in value.get("tools") or ())
+    parts = tuple(Need("part", p["ref"], _text(p.get("name"))) for p in value.get("parts") or ())
+    return tools + parts
 
 
 def _is_link(value: Any) -> bool:

@@ -32,6 +32,7 @@ __all__ = [
     "Gate",
     "KnowledgeBase",
     "Measurement",
+    "Need",
     "Part",
     "Procedure",
     "Requires",
@@ -126,6 +127,20 @@ class Requires:
 
 
 @dataclass(frozen=True)
+class Need:
+    """Extension: a tool (``kind="tool"``, ``id``) or a part (``kind="part"``, ``ref``)
+    without which a measurement cannot be taken (``needs`` in the KB)."""
+
+    kind: Literal["tool", "part"]
+    id: str
+    name: Text = field(default_factory=lambda: Text(()))
+
+    def label(self, lang: str) -> str:
+        """Its name in ``lang``; the id made readable when the KB names none."""
+        return self.name.get(lang) or readable_id(self.id, lang)
+
+
+@dataclass(frozen=True)
 class Measurement:
     id: str
     name: Text
@@ -148,6 +163,8 @@ class Measurement:
     # extension: "difference" when the value is an interval (actual - setpoint,
     # a rise): unit conversion then ignores the offsets (72 °F difference = 40 K)
     quantity: str | None = None
+    # extension: the tools and parts it cannot be taken without (``needs`` in the KB)
+    needs: tuple[Need, ...] = ()
 
     def choice_label(self, choice: str, lang: str) -> str:
         """The name of ``choice`` in ``lang``; when the KB names none, the id made

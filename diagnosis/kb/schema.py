@@ -97,6 +97,25 @@ CHOICE_LABEL = Obj(
     {"choice": F("str", True), "name": F("text", True)},
     doc="What a choice of a choice measurement is called, per language.",
 )
+NEEDED_TOOL = Obj(
+    "needed tool",
+    {"id": _ID, "name": TEXT},
+    doc="A tool or instrument the measurement cannot be taken without (extension).",
+)
+NEEDED_PART = Obj(
+    "needed part",
+    {"ref": F("str", True, max_len=80), "name": TEXT},
+    doc="A spare part or consumable the measurement cannot be taken without (extension).",
+)
+NEEDS = Obj(
+    "needs",
+    {
+        "tools": F("list", item=NEEDED_TOOL),
+        "parts": F("list", item=NEEDED_PART),
+    },
+    doc="Extension: what the technician must have at hand to take the measurement. "
+    "A technician who lacks one may be handed over (docs/handover.md).",
+)
 MEASUREMENT = Obj(
     "measurement",
     {
@@ -111,6 +130,7 @@ MEASUREMENT = Obj(
         "cost_min": F("nonneg"),
         "choice_labels": F("list", item=CHOICE_LABEL),
         "requires": F("obj", item=REQUIRES),
+        "needs": F("obj", item=NEEDS),
         "on_critical": F("id", nullable=True),
         "normal": F("state"),
         "choices": F("list", item=F("str"), min_items=2),
