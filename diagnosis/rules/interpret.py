@@ -45,10 +45,12 @@ from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
 __all__ = [
+    "LACKING",
     "NOT_AVAILABLE",
     "Interpretation",
     "classify",
     "interpret",
+    "is_lacking",
     "is_not_available",
     "physical_floor_of",
 ]
@@ -75,6 +77,20 @@ NOT_AVAILABLE = frozenset(
         "sans objet",
     }
 )
+LACKING = frozenset({"lacking", "no tool", "no part", "manque", "pas d'outil", "pas de piece"})
+"""Answers meaning "I don't have the instrument / the part here" (not *not available*)."""
+
+
+def is_lacking(measurement: Measurement, raw: object) -> bool:
+    """``raw`` is a :data:`LACKING` answer (and not one of the measurement's own choices)."""
+    if not isinstance(raw, str):
+        return False
+    text = _fold(raw)
+    return text in {_fold(w) for w in LACKING} and not any(
+        _fold(c) == text for c in measurement.choices
+    )
+
+
 # a comma followed by exactly three digits and nothing else numeric: "1,500", "-12,000 rpm"
 _THOUSANDS = re.compile(r"^\s*[-+−]?\d{1,3},\d{3}(?![\d.,])")
 _TRUE = frozenset({"true", "yes", "y", "oui", "o", "vrai", "1", "on", "ok"})
