@@ -474,7 +474,7 @@ class DiagnosisScreen(BaseScreen[None]):
         m = self.current
         if not m.needs:
             self.query_one("#answer-error", Static).update(
-                self.t("session.error.needs_nothing", measurement=kb_text(m.name, self.lang))
+                self.t("ui_i10.needs_nothing", measurement=kb_text(m.name, self.lang))
             )
             return
         mid = m.id
