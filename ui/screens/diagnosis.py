@@ -478,6 +478,8 @@ class DiagnosisScreen(BaseScreen[None]):
             )
             return
         mid = m.id
+        names = ", ".join(n.label(self.lang) for n in m.needs)
+        self.notify(self.t("ui_i10.lacking_noted", names=names))
         self.run_engine(lambda: self.session.lack_for(mid))
 
     def action_undo(self) -> None:
