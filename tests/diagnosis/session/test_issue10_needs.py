@@ -167,3 +167,64 @@ def test_answers_file_token_and_lacking_key(tmp_path) -> None:  # type: ignore[n
     path.write_text("_lacking: [vibration-meter]\n")
     with pytest.raises(Exception, match=r"a\.yaml:1:.*_lacking"):
         AnswersFile(path, eq)
+
+
+def test_needs_is_in_the_json_schema() -> None:
+    import json
+
+    from diagnosis.kb.schema import json_schema
+
+    text = json.dumps(json_schema())
+    assert '"needs"' in text and "needed_tool" in text and "needed_part" in text
+
+
+NEEDS_KB = """\
+format: 1
+equipment: {id: oven, name: Oven}
+symptoms:
+  - {id: burnt, name: Burnt parts, category: quality}
+measurements:
+  - id: ir
+    name: Insulation resistance
+    kind: numeric
+    unit: MΩ
+    nominal: 500
+    needs:
+      tools: [{id: megger, name: {en: Insulation tester, fr: Mégohmmètre}}, {id: probe-kit}]
+      parts: [{ref: "FUSE-10A"}]
+causes:
+  - id: wet
+    name: Wet winding
+    category_5m: milieu
+    prior: 0.05
+    effects: [{symptom: burnt, p: 0.8}]
+"""
+
+
+def test_needs_loads_validates_and_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+    import yaml
+
+    from diagnosis.errors import KnowledgeBaseError
+    from diagnosis.kb import load_kb
+    from diagnosis.kb.loader import inspect_kb
+    from diagnosis.kb.schema import json_schema
+
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "oven.yaml").write_text(NEEDS_KB, encoding="utf-8")
+    m = load_kb(folder, None).equipment("oven").measurement("ir")
+    assert [(n.kind, n.id, n.label("fr")) for n in m.needs] == [
+        ("tool", "megger", "Mégohmmètre"),
+        ("tool", "probe-kit", "Probe kit"),  # no name: the id made readable
+        ("part", "FUSE-10A", "FUSE 10A"),
+    ]
+    validator = jsonschema.Draft202012Validator(json_schema())
+    assert validator.is_valid(yaml.safe_load(NEEDS_KB))
+    bad = NEEDS_KB.replace("parts: [", "spares: [")
+    assert not validator.is_valid(yaml.safe_load(bad))
+    (folder / "oven.yaml").write_text(bad, encoding="utf-8")
+    _, problems = inspect_kb(folder, None)
+    assert any("spares" in str(p) for p in problems), [str(p) for p in problems]
+    with pytest.raises(KnowledgeBaseError):
+        load_kb(folder, None)
