@@ -294,11 +294,8 @@ class ProblemScreen(BaseScreen[None]):
                 lang=app.lang,
                 sink=app.store,
                 work_order=work_order,
-                **(
-                    {"lacking_tools": lacking_tools or [], "lacking_parts": lacking_parts or []}
-                    if lacking_tools or lacking_parts
-                    else {}
-                ),
+                lacking_tools=lacking_tools or [],
+                lacking_parts=lacking_parts or [],
             )
         except DiagnosisError as exc:
             app.call_from_thread(self._failed, str(exc))

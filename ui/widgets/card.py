@@ -142,11 +142,14 @@ class MeasurementCard(Static):
             names = ", ".join(
                 n.label(lang) + (" ✗" if n.id in lacking else "") for n in m.needs
             )
-            text = RichText(names + "  ")
-            text.append(tr("ui_i10.lacking_key", lang), style="bold")
+            needs_text = RichText(names + "  ")
+            needs_text.append(tr("ui_i10.lacking_key", lang), style="bold")
             grid.add_row(
-                RichText(("✗ " if lacking else "") + t("ui_i10.needs"), style="bold red" if lacking else "bold"),
-                text,
+                RichText(
+                    ("✗ " if lacking else "") + t("ui_i10.needs"),
+                    style="bold red" if lacking else "bold",
+                ),
+                needs_text,
             )
         if getattr(proposal, "suggested", False):
             grid.add_row(
