@@ -239,3 +239,18 @@ def link_in(text: str, templates: Iterable[Text], lang: str) -> str:
             if match:
                 return (template.get(lang) or written).replace("{value}", match.group(1))
     return text
+
+
+def readable_id(ident: str, lang: str = DEFAULT_LANG) -> str:
+    """A KB id a person can read, when the KB names it nowhere (issue 10).
+
+    A common word has a translation (``rules.choice_word.<id>``: ``milky`` ->
+    ``Laiteux``); any other id is made readable (``scf3-earth-fault`` ->
+    ``Scf3 earth fault``). Never the raw kebab id.
+    """
+    key = f"rules.choice_word.{ident.lower()}"
+    text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key)
+    if text:
+        return text
+    words = re.sub(r"[-_]+", " ", ident).strip()
+    return (words[:1].upper() + words[1:]) if words else ident

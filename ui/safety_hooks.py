@@ -28,6 +28,7 @@ __all__ = [
     "bad_answer",
     "before_work",
     "handover_card",
+    "handover_stop_key",
     "join",
     "needs_colleague",
     "release_dialog",
@@ -142,13 +143,34 @@ def _releaser(session: Session, procedure: str) -> Callable[[], None]:
     return release
 
 
+def handover_stop_key(session: Session) -> str:
+    """The status-line key of a hand-over stop: for a habilitation, or a tool / part."""
+    due = session.handover() if hasattr(session, "handover") else None
+    if due is not None and not due.habilitation and (due.tools or due.parts):
+        return "diag.stop.handover_tool"
+    return "diag.stop.handover"
+
+
 def handover_card(session: Session, lang: str) -> tuple[str, str]:
-    """(title, text) of the hand-over card: what to hand over, to whom, how to resume."""
+    """(title, text) of the hand-over card: what to hand over, to whom, how to resume
+    (a missing habilitation, or a tool or part not at hand)."""
     due = session.handover() if hasattr(session, "handover") else None
     if due is None:
         return tr("ui_i10.handover_title", lang), tr("ui_i10.handover_generic", lang)
     m = due.measurement.measurement
     best = due.best_allowed
+    if not due.habilitation and (due.tools or due.parts):  # a tool or a part is not here
+        what = ", ".join(n.label(lang) for n in m.needs if n.id in (*due.tools, *due.parts))
+        text = tr(
+            "ui_i10.handover_tool_text" if best is not None else "ui_i10.handover_tool_text_none",
+            lang,
+            measurement=m.name.get(lang) or m.id,
+            what=what,
+            gain=format_number(due.measurement.gain, lang, 2),
+            ratio=format_percent(due.ratio, lang) if best is not None else "0 %",
+            session=session.id[:8],
+        )
+        return tr("ui_i10.handover_tool_title", lang), text
     text = tr(
         "ui_i10.handover_text" if best is not None else "ui_i10.handover_text_none",
         lang,

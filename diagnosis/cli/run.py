@@ -84,6 +84,19 @@ def run(
         metavar="TREE:NODE=true|false",
         help="A fault-tree gate or event observed, used as evidence (repeat).",
     ),
+    lacking_tool: list[str] = typer.Option(
+        None,
+        "--lacking-tool",
+        metavar="NAME",
+        help="A tool the technician does not have here (id or name of a KB 'needs' tool, "
+        "repeat): a measurement needing it may hand the session over.",
+    ),
+    lacking_part: list[str] = typer.Option(
+        None,
+        "--lacking-part",
+        metavar="REF",
+        help="A part the technician does not have here (ref or name, repeat).",
+    ),
 ) -> None:
     """Run a whole guided diagnosis, answering the proposed measurements from a file."""
     from diagnosis.i18n import detect_lang, tr
@@ -148,19 +161,24 @@ def run(
         if known is not None:
             habilitations = list(known.habilitations)
     try:
-        session = Session.start(
-            knowledge,
-            eq.id,
-            symptoms,
-            absent_symptoms=list(absent_symptom or []),
-            technician=technician,
-            habilitations=habilitations,
-            lang=lang,
-            confidence=confidence,
-            max_steps=max_steps,
-            sink=store,
-            work_order=work_order,
-        )
+        try:
+            session = Session.start(
+                knowledge,
+                eq.id,
+                symptoms,
+                absent_symptoms=list(absent_symptom or []),
+                technician=technician,
+                habilitations=habilitations,
+                lang=lang,
+                confidence=confidence,
+                max_steps=max_steps,
+                sink=store,
+                work_order=work_order,
+                lacking_tools=[*(lacking_tool or []), *source.lacking_tools],
+                lacking_parts=[*(lacking_part or []), *source.lacking_parts],
+            )
+        except SessionError as exc:  # an unknown --lacking-tool / --lacking-part
+            raise UsageError(str(exc)) from exc
         for name, habs in [*colleagues, *source.colleagues().items()]:
             session.join_colleague(name, habs)
         for tree_id, node_id, state in observations:
@@ -255,12 +273,16 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
                 shown = format_number(float(value), lang) + (f" {m.unit}" if m.unit else "")
                 if step.get("typed"):
                     shown += tr("session.run.typed", lang, raw=step["typed"])
+            elif m.kind == "choice":
+                shown = m.choice_label(str(value), lang)
             else:
                 shown = str(value)
             state = step["state"]
             state_text = (
                 tr(f"session.run.state.{state}", lang)
                 if state in ("low", "normal", "high", "true", "false")
+                else m.choice_label(str(state), lang)
+                if m.kind == "choice"
                 else str(state)
             )
         else:
@@ -326,7 +348,24 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
             )
         )
     handover = data.get("handover")
-    if handover:
+    if handover and not handover["habilitation"] and (handover["tools"] or handover["parts"]):
+        hm = eq.measurement(handover["measurement"])
+        what = ", ".join(
+            n.label(lang) for n in hm.needs if n.id in (*handover["tools"], *handover["parts"])
+        )
+        key = "session.run.handover_tool" if handover["best_allowed"] else "session.run.handover_tool_none"
+        out.append(
+            tr(
+                key,
+                lang,
+                measurement=hm.name.get(lang) or hm.id,
+                what=what,
+                gain=format_number(handover["gain"], lang, digits=2),
+                ratio=format_percent(handover["ratio"], lang),
+            )
+        )
+        out.append(tr("session.run.handover_tool_resume", lang, session=session.id))
+    elif handover:
         hm = eq.measurement(handover["measurement"])
         out.append(
             tr(

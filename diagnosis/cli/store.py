@@ -491,7 +491,18 @@ def resume(
             # (none unless --max-steps), and whoever takes it over.
             stopped = live.stop_reason in ("max_steps", "handover")
             if stopped or technician or habs or max_steps is not None:
-                live.resume(technician=technician, habilitations=habs, max_steps=max_steps)
+                live.resume(
+                    technician=technician,
+                    habilitations=habs,
+                    max_steps=max_steps,
+                    lacking_tools=source.lacking_tools,
+                    lacking_parts=source.lacking_parts,
+                )
+            elif source.lacking_tools or source.lacking_parts:  # _lacking in the file
+                live.lack(
+                    tools=[live.need_id("tool", n) for n in source.lacking_tools],
+                    parts=[live.need_id("part", n) for n in source.lacking_parts],
+                )
             for name, codes in [
                 *(parse_colleague(c, lang) for c in colleague or []),
                 *source.colleagues().items(),

@@ -25,6 +25,7 @@ from diagnosis.kb.model import (
     FtEvent,
     Gate,
     Measurement,
+    Need,
     Procedure,
     Rule,
     SourcePos,
@@ -165,8 +166,16 @@ def build_measurement(m: PosMap, equipment: str, report: Report) -> Measurement 
         normal=normal,
         choices=choices,
         choice_labels=tuple(labels),
+        needs=_needs(m.get("needs") or {}),
         equipment=equipment,
     )
+
+
+def _needs(value: Any) -> tuple[Need, ...]:
+    """``needs: {tools: [{id, name}], parts: [{ref, name}]}`` (validated by the schema)."""
+    tools = tuple(Need("tool", t["id"], _text(t.get("name"))) for t in value.get("tools") or ())
+    parts = tuple(Need("part", p["ref"], _text(p.get("name"))) for p in value.get("parts") or ())
+    return tools + parts
 
 
 def _is_link(value: Any) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Literal, get_args
 
-from diagnosis.i18n import Text
+from diagnosis.i18n import Text, readable_id
 from diagnosis.kb.fields import F, kb, many, opt, text
 
 __all__ = [
@@ -39,6 +39,10 @@ __all__ = [
     "Gate",
     "KnowledgeBase",
     "Measurement",
+    "Need",
+    "NeededPart",
+    "NeededTool",
+    "Needs",
     "Part",
     "Procedure",
     "Requires",
@@ -148,6 +152,57 @@ class Requires:
 
 
 @dataclass(frozen=True)
+class Need:
+    """Extension: a tool (``kind="tool"``, ``id``) or a part (``kind="part"``, ``ref``)
+    without which a measurement cannot be taken (``needs`` in the KB)."""
+
+    kind: Literal["tool", "part"]
+    id: str
+    name: Text = field(default_factory=lambda: Text(()))
+
+    def label(self, lang: str) -> str:
+        """Its name in ``lang``; the id made readable when the KB names none."""
+        return self.name.get(lang) or readable_id(self.id, lang)
+
+
+@dataclass(frozen=True)
+class NeededTool:
+    """How a file names a needed tool (kept as a :class:`Need`)."""
+
+    KB_NAME: ClassVar[str] = "needed tool"
+    KB_DOC: ClassVar[str] = (
+        "A tool or instrument the measurement cannot be taken without (extension)."
+    )
+    id: str = field(metadata=_ID)
+    name: Text = text()
+
+
+@dataclass(frozen=True)
+class NeededPart:
+    """How a file names a needed part (kept as a :class:`Need`)."""
+
+    KB_NAME: ClassVar[str] = "needed part"
+    KB_DOC: ClassVar[str] = (
+        "A spare part or consumable the measurement cannot be taken without (extension)."
+    )
+    ref: str = field(metadata=kb("str", True, max_len=80))
+    name: Text = text()
+
+
+@dataclass(frozen=True)
+class Needs:
+    """How a file writes ``needs`` (kept as ``Measurement.needs``, tools then parts)."""
+
+    KB_NAME: ClassVar[str] = "needs"
+    KB_DOC: ClassVar[str] = (
+        "Extension: what the technician must have at hand to take the measurement. "
+        "A technician who lacks one may be handed over (docs/handover.md)."
+    )
+    tools: tuple[NeededTool, ...] = many(NeededTool)
+    parts: tuple[NeededPart, ...] = many(NeededPart)
+
+
+@dataclass(frozen=True)
 class ChoiceLabel:
     """Extension: what a choice is called (kept as ``Measurement.choice_labels`` pairs)."""
 
@@ -172,6 +227,8 @@ class Measurement:
     # extension: what each choice is called, per language
     choice_labels: tuple[tuple[str, Text], ...] = many(ChoiceLabel)
     requires: Requires = field(default_factory=Requires, metadata=kb("obj", item=Requires))
+    # extension: the tools and parts it cannot be taken without (``needs`` in the KB)
+    needs: tuple[Need, ...] = field(default=(), metadata=kb("obj", item=Needs))
     on_critical: str | None = opt("id", nullable=True)
     normal: str = opt("state", "normal")
     choices: tuple[str, ...] = many(F("str"), min_items=2)
@@ -188,11 +245,12 @@ class Measurement:
     pos: SourcePos = _NOWHERE
 
     def choice_label(self, choice: str, lang: str) -> str:
-        """The name of ``choice`` in ``lang`` (the id itself when the KB names none)."""
+        """The name of ``choice`` in ``lang``; when the KB names none, the id made
+        readable (:func:`diagnosis.i18n.readable_id`: ``milky`` -> ``Laiteux``)."""
         for key, label in self.choice_labels:
             if key == choice:
-                return label.get(lang) or choice
-        return choice
+                return label.get(lang) or readable_id(choice, lang)
+        return readable_id(choice, lang)
 
     @property
     def states(self) -> tuple[str, ...]:

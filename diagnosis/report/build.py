@@ -302,6 +302,9 @@ class _Builder:
                 taken_by=e.taken_by,
                 taken_by_habilitation=e.taken_by_habilitation,
                 typed=e.raw if e.typed_unit else "",
+                label=m.choice_label(e.value, self.lang)
+                if m is not None and m.kind == "choice" and isinstance(e.value, str)
+                else "",
             )
         )
         self.last_measurement = e.measurement
@@ -427,9 +430,9 @@ class _Builder:
             if r.measurement == mid and not r.undone:
                 if not r.available:
                     return f"{r.name}: {tr('report_doc.not_available', self.lang)}"
-                value = _value_text(r.value, self.lang)
+                value = r.label or _value_text(r.value, self.lang)
                 unit = f" {r.unit}" if r.unit and isinstance(r.value, int | float) else ""
-                label = _state_label(r.state, self.lang)
+                label = r.label or _state_label(r.state, self.lang)
                 state = f" ({label})" if label and label != value else ""
                 return f"{r.name} = {value}{unit}{state}"
         if mid in self.kb.symptoms:

@@ -130,6 +130,7 @@ class ReadingLine:
     taken_by: str = ""  # the habilitated colleague who took it (outside the technician's)
     taken_by_habilitation: str = ""
     typed: str = ""  # what was typed, when in another unit than the KB's (converted)
+    label: str = ""  # a choice reading's name in the report's language (issue 10)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,10 @@ class Fmt:
             return ""
         return self.t("yes" if value else "no")
 
-    def state(self, state: str | None) -> str:
+    def state(self, state: str | None, label: str = "") -> str:
+        """A reading state in words; ``label``: a choice's name (never its raw id)."""
+        if label:
+            return label
         if not state:
             return ""
         key = f"report_doc.state.{state}"
@@ -101,6 +104,8 @@ class Fmt:
             if r.typed:  # typed in another unit: what was typed, beside the converted value
                 shown += " " + self.t("readings.typed", raw=r.typed)
             return shown
+        if r.label:  # a choice, by its name (never the raw id)
+            return r.label
         return "" if v is None else str(v)
 
     def nominal(self, r: ReadingLine) -> str:

@@ -138,7 +138,7 @@ def render_markdown(r: ReportData) -> str:
             name = esc(line.name)
             if line.undone:
                 name = f"~~{name}~~ ({esc(f.t('readings.undone'))})"
-            state = esc(f.state(line.state))
+            state = esc(f.state(line.state, line.label))
             if line.critical:
                 state = f"**{state} ({esc(f.t('state.critical'))})**"
             add(
@@ -215,7 +215,7 @@ def render_markdown(r: ReportData) -> str:
             add(
                 f"- {esc(f.t('conclusion.evidence'))}{k}"
                 + "; ".join(
-                    f"{esc(e.name)} = {esc(f.value(e))} ({esc(f.state(e.state))})" for e in evidence
+                    f"{esc(e.name)} = {esc(f.value(e))} ({esc(f.state(e.state, e.label))})" for e in evidence
                 )
             )
         if c.ruled_out:

@@ -45,10 +45,12 @@ from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
 __all__ = [
+    "LACKING",
     "NOT_AVAILABLE",
     "Interpretation",
     "classify",
     "interpret",
+    "is_lacking",
     "is_not_available",
     "physical_floor_of",
 ]
@@ -75,6 +77,20 @@ NOT_AVAILABLE = frozenset(
         "sans objet",
     }
 )
+LACKING = frozenset({"lacking", "no tool", "no part", "manque", "pas d'outil", "pas de piece"})
+"""Answers meaning "I don't have the instrument / the part here" (not *not available*)."""
+
+
+def is_lacking(measurement: Measurement, raw: object) -> bool:
+    """``raw`` is a :data:`LACKING` answer (and not one of the measurement's own choices)."""
+    if not isinstance(raw, str):
+        return False
+    text = _fold(raw)
+    return text in {_fold(w) for w in LACKING} and not any(
+        _fold(c) == text for c in measurement.choices
+    )
+
+
 # a comma followed by exactly three digits and nothing else numeric: "1,500", "-12,000 rpm"
 _THOUSANDS = re.compile(r"^\s*[-+−]?\d{1,3},\d{3}(?![\d.,])")
 _TRUE = frozenset({"true", "yes", "y", "oui", "o", "vrai", "1", "on", "ok"})
@@ -280,6 +296,9 @@ def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Int
     labels: dict[str, list[str]] = {}
     for choice, label in m.choice_labels:
         labels.setdefault(choice, []).extend(v for _, v in label.values)
+    for choice in m.choices:  # no label in the KB: the name shown is accepted too
+        if choice not in labels:
+            labels[choice] = [m.choice_label(choice, lang), m.choice_label(choice, "en")]
     found = match_choice(text, m.choices, labels)
     if len(found) == 1:
         return Interpretation(found[0], None, found[0], False, True, text)

@@ -20,6 +20,7 @@ from diagnosis.errors import InferenceError, SessionError
 from diagnosis.i18n import format_percent, tr
 from diagnosis.kb.model import EquipmentKB, KnowledgeBase, Measurement
 from diagnosis.rules import prerequisites
+from diagnosis.rules.describe import state_words
 from diagnosis.session.events import (
     AlertRaised,
     ConclusionReached,
@@ -96,6 +97,16 @@ class SessionBase:
     @property
     def habilitations(self) -> tuple[str, ...]:
         return self._state.habilitations
+
+    @property
+    def lacking_tools(self) -> tuple[str, ...]:
+        """Tool ids the technician said he lacks here (LackingDeclared), until resumed."""
+        return self._state.lacking_tools
+
+    @property
+    def lacking_parts(self) -> tuple[str, ...]:
+        """Part refs the technician said he lacks here (LackingDeclared), until resumed."""
+        return self._state.lacking_parts
 
     @property
     def colleagues(self) -> dict[str, tuple[str, ...]]:
@@ -365,8 +376,9 @@ class SessionBase:
         )
 
     def _unqualified(self) -> tuple[str, ...]:
-        """Measurements needing a habilitation the technician lacks (not asked to verify)."""
-        return tuple(c.measurement.id for c in self._candidates() if not c.habilitation_ok)
+        """Measurements needing a habilitation, a tool or a part the technician lacks
+        (not asked to verify)."""
+        return tuple(c.measurement.id for c in self._candidates() if not c.takeable)
 
     def confirmation(self) -> StepProposal | None:
         """The verification step due (a re-measure, or a confirmation of the
@@ -381,7 +393,7 @@ class SessionBase:
                 "session.remeasure_note",
                 self.lang,
                 measurement=m.name.get(self.lang) or mid,
-                state=state,
+                state=state_words(m, state, self.lang),
                 p=format_percent(p, self.lang),
             )
             return self._proposal(m, purpose="remeasure", note=note)
@@ -410,7 +422,7 @@ class SessionBase:
             return None
         cards = {c.measurement.id: c for c in self._candidates()}
         options = [cards[d.measurement] for d in due if d.measurement in cards]
-        best = next((c for c in options if c.habilitation_ok), options[0] if options else None)
+        best = next((c for c in options if c.takeable), options[0] if options else None)
         return replace(best, purpose="confirm") if best is not None else None
 
     def verified_pair(self) -> tuple[str, str] | None:
@@ -471,6 +483,7 @@ class SessionBase:
         from diagnosis.session.handover import handover_due
 
         return handover_due(self._candidates(), self._state.colleagues, min_gain=MIN_GAIN)
+
     def not_worth(self, limit: int = 3) -> list[tuple[StepProposal, float]]:
         """What would still be worth measuring, had it been cheaper, when none is now.
 
@@ -508,6 +521,8 @@ class SessionBase:
             tuple(r.measurement for r in self.readings),
             tuple(self._state.suggestions),
             self.habilitations,
+            self._state.lacking_tools,
+            self._state.lacking_parts,
         )
         if self._candidates_cache is not None and self._candidates_cache[0] == key:
             return self._candidates_cache[1]
@@ -537,8 +552,9 @@ class SessionBase:
                     suggested=mid in self._state.suggestions,
                 )
             )
-        # Habilitation gating: informative measurements the technician may take first.
-        proposals.sort(key=lambda s: (s.gain <= MIN_GAIN, not s.habilitation_ok))
+        # Gating: informative measurements the technician may take first (habilitation
+        # held, no tool or part lacking).
+        proposals.sort(key=lambda s: (s.gain <= MIN_GAIN, not s.takeable))
         self._candidates_cache = (key, proposals)
         return proposals
 
@@ -548,6 +564,11 @@ class SessionBase:
         """A proposal of ``m`` with its prerequisites for this technician (lockout,
         habilitation, PPE); ``extra``: purpose, note, suggested."""
         pre = prerequisites(m, self.habilitations)
+        lacking = tuple(
+            n
+            for n in m.needs
+            if n.id in (self._state.lacking_tools if n.kind == "tool" else self._state.lacking_parts)
+        )
         return StepProposal(
             measurement=m,
             gain=gain,
@@ -558,6 +579,7 @@ class SessionBase:
             habilitation=pre.habilitation,
             ppe=pre.ppe,
             habilitation_ok=pre.habilitation_ok,
+            lacking=lacking,
             **extra,
         )
 

@@ -59,6 +59,7 @@ from diagnosis.session.events import (
     ColleagueJoined,
     Event,
     HandedOver,
+    LackingDeclared,
     LockoutReleased,
     MeasurementProposed,
     MeasurementSuggested,
@@ -98,8 +99,14 @@ class Session(RecordMixin):
         sink: EventSink | None = None,
         session_id: str | None = None,
         work_order: str | None = None,
+        lacking_tools: Sequence[str] = (),
+        lacking_parts: Sequence[str] = (),
     ) -> Session:
         """Open a session: check the input, record SessionStarted, run the rules.
+
+        ``lacking_tools`` / ``lacking_parts``: what the technician says he does
+        not have here (ids, refs or names of the KB's ``needs``), recorded as a
+        LackingDeclared event right after SessionStarted.
 
         Raises:
             SessionError: unknown equipment or symptom, confidence outside (0, 1],
@@ -141,7 +148,11 @@ class Session(RecordMixin):
             actor=technician or "technician",
         )
         session = cls(kb, started, sink)
+        tools = [session.need_id("tool", n) for n in lacking_tools]
+        parts = [session.need_id("part", n) for n in lacking_parts]
         session._emit(started)
+        if tools or parts:
+            session.lack(tools=tools, parts=parts)
         session._update()
         return session
 
@@ -326,6 +337,82 @@ class Session(RecordMixin):
             )
         )
 
+    # ------------------------------------------------------- tools and parts lacking
+    def needs_known(self, kind: str) -> dict[str, str]:
+        """Every tool (``kind="tool"``) or part (``"part"``) the equipment's
+        measurements ``need``: id -> name in the session's language."""
+        out: dict[str, str] = {}
+        for m in self.equipment.measurements:
+            for n in m.needs:
+                if n.kind == kind:
+                    out.setdefault(n.id, n.label(self.lang))
+        return out
+
+    def need_id(self, kind: str, text: str) -> str:
+        """The id of the tool or part ``text`` names (its id or a name, any case).
+
+        Raises:
+            SessionError: no measurement of the equipment needs such a tool or part.
+        """
+        known = self.needs_known(kind)
+        wanted = text.strip().casefold()
+        for nid in known:
+            m_names = {
+                v.casefold()
+                for m in self.equipment.measurements
+                for n in m.needs
+                if n.id == nid and n.kind == kind
+                for _, v in n.name.values
+            }
+            if wanted == nid.casefold() or wanted in m_names or wanted == known[nid].casefold():
+                return nid
+        listed = ", ".join(f"{i} ({name})" for i, name in known.items()) or "-"
+        raise SessionError(
+            tr(f"session.error.unknown_{kind}", self.lang, name=text.strip(), known=listed)
+        )
+
+    def lack(self, *, tools: Sequence[str] = (), parts: Sequence[str] = (), measurement: str = "") -> None:
+        """Record that the technician lacks these tools / parts (ids or refs) here."""
+        self._check_open()
+        if not tools and not parts:
+            return
+        self._emit(
+            LackingDeclared(
+                tools=tuple(dict.fromkeys(tools)),
+                part_refs=tuple(dict.fromkeys(parts)),
+                measurement=measurement,
+                actor=self._actor(),
+            )
+        )
+
+    def lack_for(self, measurement_id: str) -> tuple[str, ...]:
+        """"I don't have the instrument / the part here" at ``measurement_id``:
+        every tool and part it ``needs`` is recorded lacking (unlike *not
+        available*, nothing is recorded about the measurement itself; it stays
+        proposable after a resume). Returns their names.
+
+        Raises:
+            SessionError: the KB names no tool or part for this measurement
+                (answer *not available* instead), an alert pending, closed.
+        """
+        self._check_open()
+        self._check_no_alert()
+        m = self._measurement(measurement_id)
+        if not m.needs:
+            raise SessionError(
+                tr(
+                    "session.error.needs_nothing",
+                    self.lang,
+                    measurement=m.name.get(self.lang) or m.id,
+                )
+            )
+        self.lack(
+            tools=[n.id for n in m.needs if n.kind == "tool"],
+            parts=[n.id for n in m.needs if n.kind == "part"],
+            measurement=measurement_id,
+        )
+        return tuple(n.label(self.lang) for n in m.needs)
+
     def hand_over(self) -> HandedOver | None:
         """Record the hand-over due now (see :mod:`diagnosis.session.handover`), if any.
 
@@ -345,6 +432,8 @@ class Session(RecordMixin):
             gain=due.measurement.gain,
             best_allowed=best.measurement.id if best is not None else None,
             best_allowed_gain=best.gain if best is not None else 0.0,
+            tools=due.tools,
+            part_refs=due.parts,
             actor=self._actor(),
         )
         self._emit(event)
@@ -356,8 +445,13 @@ class Session(RecordMixin):
         technician: str = "",
         habilitations: Sequence[str] = (),
         max_steps: int | None = None,
+        lacking_tools: Sequence[str] = (),
+        lacking_parts: Sequence[str] = (),
     ) -> None:
         """Take a stopped session up again (a SessionResumed event).
+
+        What was declared lacking before is lifted; ``lacking_tools`` /
+        ``lacking_parts`` say what whoever goes on lacks.
 
         Args:
             technician: who takes it over ("" keeps the current technician, and
@@ -369,6 +463,8 @@ class Session(RecordMixin):
         if max_steps is not None and max_steps < 1:
             raise SessionError(tr("session.error.bad_max_steps", self.lang, value=max_steps))
         total = len(self.readings) + max_steps if max_steps is not None else None
+        tools = [self.need_id("tool", n) for n in lacking_tools]
+        parts = [self.need_id("part", n) for n in lacking_parts]
         self._emit(
             SessionResumed(
                 technician=technician.strip(),
@@ -377,6 +473,8 @@ class Session(RecordMixin):
                 actor=technician.strip() or self._actor(),
             )
         )
+        if tools or parts:
+            self.lack(tools=tools, parts=parts)
 
     def not_available(self, measurement_id: str) -> Reading:
         """Record that ``measurement_id`` cannot be taken; the engine moves on."""

@@ -27,6 +27,7 @@ __all__ = [
     "ConclusionReached",
     "Event",
     "HandedOver",
+    "LackingDeclared",
     "LockoutReleased",
     "MeasurementProposed",
     "MeasurementSuggested",
@@ -333,6 +334,23 @@ class HandedOver(Event):
     gain: float = 0.0  # expected information of that measurement, bits
     best_allowed: str | None = None  # the best measurement the technician may take
     best_allowed_gain: float = 0.0
+    tools: tuple[str, ...] = ()  # the tools it needs that the technician lacks
+    part_refs: tuple[str, ...] = ()  # the parts it needs that the technician lacks
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LackingDeclared(Event):
+    """The technician lacks tools or parts here: at the start, or at a measurement
+    (``measurement``: "I don't have the instrument / the part here").
+
+    A measurement that ``needs`` one of them is out of his reach (see
+    :mod:`diagnosis.session.handover`) until a resume (SessionResumed) lifts it.
+    """
+
+    type: ClassVar[str] = "lacking_declared"
+    tools: tuple[str, ...] = ()
+    part_refs: tuple[str, ...] = ()
+    measurement: str = ""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -377,6 +395,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         HandedOver,
         SessionResumed,
         LockoutReleased,
+        LackingDeclared,
     )
 }
 

@@ -6,7 +6,9 @@ it. The rule (issue 10, documented in docs/handover.md and the README):
 
 * a measurement is *reachable* when the technician's habilitations cover it,
   or a colleague who joined the session (``ColleagueJoined``) holds one that
-  does; every other informative measurement is *out of reach*;
+  does, and it ``needs`` no tool or part the technician said he lacks
+  (``LackingDeclared``: at the start, or "I don't have it here" at the
+  measurement); every other informative measurement is *out of reach*;
 * the session **hands over** when the best out-of-reach measurement carries at
   least :data:`HANDOVER_MIN_GAIN` bits and the best reachable one is worth
   less than :data:`HANDOVER_RATIO` times as much information per minute
@@ -14,9 +16,10 @@ it. The rule (issue 10, documented in docs/handover.md and the README):
   informative at all.
 
 A hand-over is a stop (``stop_reason == "handover"``), not a conclusion: the
-session stays open, and a colleague holding the habilitation resumes it
-(``diagnosis resume SESSION --technician NAME --habilitation BR``), which
-records a ``SessionResumed`` event with his habilitations.
+session stays open, and a colleague holding the habilitation (or bringing
+the tool or part) resumes it (``diagnosis resume SESSION --technician NAME
+--habilitation BR``), which records a ``SessionResumed`` event with his
+habilitations; a resume also lifts what was declared lacking.
 
 This module only reads the session's candidate list: it does not touch the
 planner, whose ranking stays the same.
@@ -46,7 +49,10 @@ class Handover:
 
     Attributes:
         measurement: the best informative measurement out of reach.
-        habilitation: the habilitation it needs.
+        habilitation: the habilitation it needs that nobody here holds ("" when
+            the technician or a colleague at hand holds it).
+        tools: the ids of the tools it needs that the technician lacks.
+        parts: the refs of the parts it needs that the technician lacks.
         best_allowed: the best informative measurement the technician may take,
             or None when there is none.
     """
@@ -54,6 +60,8 @@ class Handover:
     measurement: StepProposal
     habilitation: str
     best_allowed: StepProposal | None
+    tools: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -67,6 +75,8 @@ def reachable(
     proposal: StepProposal, colleagues: Mapping[str, Sequence[str]] | Iterable[Sequence[str]]
 ) -> bool:
     """The technician, or a colleague at hand, may take ``proposal``."""
+    if proposal.lacking:  # a colleague at hand does not bring the tool or the part
+        return False
     if proposal.habilitation_ok:
         return True
     held = colleagues.values() if isinstance(colleagues, Mapping) else colleagues
@@ -109,7 +119,16 @@ def handover_due(
     best_in = max(inside, key=lambda c: (_score(c), c.gain)) if inside else None
     if best_in is not None and _score(best_in) >= HANDOVER_RATIO * _score(best_out):
         return None
-    return Handover(best_out, best_out.habilitation or "", best_in)
+    held = best_out.habilitation_ok or any(
+        covers(h, best_out.habilitation) for h in colleagues.values()
+    )
+    return Handover(
+        best_out,
+        "" if held else best_out.habilitation or "",
+        best_in,
+        tuple(n.id for n in best_out.lacking if n.kind == "tool"),
+        tuple(n.id for n in best_out.lacking if n.kind == "part"),
+    )
 
 
 def _score(c: StepProposal) -> float:

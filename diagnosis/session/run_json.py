@@ -128,7 +128,10 @@ def handover_json(session: RecordMixin) -> dict[str, Any] | None:
     """The ``handover`` object of the run JSON: None unless the session stopped for one.
 
     ``measurement`` and ``habilitation``: what the colleague should take and
-    the habilitation it needs; ``gain`` (bits) and ``gain_per_min``; the best
+    the habilitation it needs that nobody here holds (``""`` when it is not
+    the reason); ``tool`` / ``part`` (and the lists ``tools`` / ``parts``): the
+    tool or part it needs that the technician lacks (null when not the reason),
+    ``lacking``: everything declared lacking; ``gain`` (bits) and ``gain_per_min``; the best
     measurement the technician may take and its gain per minute (``best_allowed``),
     the ``ratio`` of the two (the rule hands over below ``threshold``); the
     ``ranking`` so far and what was ruled out (``excluded`` by rules or by the
@@ -145,6 +148,11 @@ def handover_json(session: RecordMixin) -> dict[str, Any] | None:
     return {
         "measurement": due.measurement.measurement.id,
         "habilitation": due.habilitation,
+        "tool": due.tools[0] if due.tools else None,
+        "part": due.parts[0] if due.parts else None,
+        "tools": list(due.tools),
+        "parts": list(due.parts),
+        "lacking": {"tools": list(session.lacking_tools), "parts": list(session.lacking_parts)},
         "gain": round(due.measurement.gain, _DIGITS),
         "gain_per_min": round(due.measurement.gain / max(due.measurement.cost_min, 1e-9), _DIGITS),
         "cost_min": due.measurement.cost_min,

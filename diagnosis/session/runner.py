@@ -59,6 +59,13 @@ def run_session(
                 session.hand_over()
             break
         mid = proposal.measurement.id
+        if proposal.lacking or getattr(source, "lacks", lambda _m: False)(proposal.measurement):
+            # "I don't have the instrument / the part here": out of reach, the rule decides
+            if not proposal.lacking and proposal.measurement.needs:
+                session.lack_for(mid)
+            else:
+                session.not_available(mid)
+            continue
         taken_by = _taker(session, source, proposal)
         if not proposal.habilitation_ok and taken_by is None:
             # Nobody here may take it: never silently around the habilitation.

@@ -21,6 +21,7 @@ from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB, Measurement
 from diagnosis.kb.yamllimits import MAX_BYTES, read_bounded, scan_limits
 from diagnosis.rules import interpret
+from diagnosis.rules.interpret import is_lacking
 from diagnosis.textsafety import find_unsafe, printable
 
 __all__ = ["AnswersFile", "PersonSource", "ReadingSource", "SimulatedMachine", "value_for_state"]
@@ -84,6 +85,9 @@ class AnswersFile:
         self.lines: dict[str, int] = {}
         self.taken_by: dict[str, tuple[str, str]] = {}  # measurement -> (name, habilitation)
         self.columns: dict[str, int] = {}  # column of each value, for messages
+        # ``_lacking: {tools: [...], parts: [...]}``: what the technician lacks from the start
+        self.lacking_tools: list[str] = []
+        self.lacking_parts: list[str] = []
         self._key_columns: dict[str, int] = {}
         self._load()
         if equipment is not None:
@@ -145,6 +149,9 @@ class AnswersFile:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             doubted = False
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "_lacking":
+                self._lacking(value_node, line)
+                continue
             if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.MappingNode):
                 # {value: V, taken_by: {...}} and/or {value: V, sure: false}
                 fields = {
@@ -234,6 +241,30 @@ class AnswersFile:
         self.taken_by[key] = (name, hab)
         return value
 
+    def _lacking(self, node: yaml.Node, line: int) -> None:
+        """``_lacking: {tools: [NAME...], parts: [REF...]}`` (names, ids or refs)."""
+        fields: dict[str, yaml.Node] = (
+            {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            if isinstance(node, yaml.MappingNode)
+            else {}
+        )
+        if not fields or set(fields) - {"tools", "parts"}:
+            raise self._error(line, "session.answers.bad_lacking", _col(node))
+        for name, target in (("tools", self.lacking_tools), ("parts", self.lacking_parts)):
+            items = fields.get(name)
+            if items is None:
+                continue
+            if not isinstance(items, yaml.SequenceNode) or not all(
+                isinstance(i, yaml.ScalarNode) and str(i.value).strip() for i in items.value
+            ):
+                raise self._error(line, "session.answers.bad_lacking", _col(items))
+            target.extend(printable(str(i.value).strip()) for i in items.value)
+
+    def lacks(self, measurement: Measurement) -> bool:
+        """The file answers ``lacking`` for ``measurement``: the technician does not
+        have its instrument or part here (``Session.lack_for``)."""
+        return is_lacking(measurement, self.values.get(measurement.id))
+
     def colleagues(self) -> dict[str, tuple[str, ...]]:
         """The colleagues the file names (``taken_by``): name -> habilitations."""
         out: dict[str, tuple[str, ...]] = {}
@@ -254,6 +285,8 @@ class AnswersFile:
                 )
             if isinstance(value, str) and value.strip().startswith("?") and value.strip() != "?":
                 value = value.strip()[1:].strip()  # a doubted reading ("not sure")
+            if is_lacking(equipment.measurement(key), value):
+                continue  # "I don't have the instrument / the part here"
             try:
                 interpret(equipment.measurement(key), value, self.lang)
             except SessionError as exc:

@@ -24,6 +24,7 @@ from diagnosis.session.events import (
     ConclusionReached,
     Event,
     HandedOver,
+    LackingDeclared,
     LockoutReleased,
     MeasurementProposed,
     MeasurementSuggested,
@@ -86,6 +87,9 @@ class SessionState:
     max_steps: int | None = None
     colleagues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> habilitations
     handed_over: HandedOver | None = None  # the last hand-over, until resumed
+    # tools and parts the technician lacks here (LackingDeclared), until resumed
+    lacking_tools: tuple[str, ...] = ()
+    lacking_parts: tuple[str, ...] = ()
     # lockouts applied (acknowledged up to their release step) and not released yet
     applied_lockouts: list[str] = field(default_factory=list)
     ranking: tuple[tuple[str, float], ...] = ()
@@ -255,6 +259,12 @@ class SessionState:
     def _on_handed_over(self, e: HandedOver) -> None:
         self.handed_over = e
 
+    def _on_lacking_declared(self, e: LackingDeclared) -> None:
+        self.lacking_tools = tuple(dict.fromkeys((*self.lacking_tools, *e.tools)))
+        self.lacking_parts = tuple(dict.fromkeys((*self.lacking_parts, *e.part_refs)))
+        if e.measurement:  # said at the measurement: its proposal is answered
+            self.proposal_open = False
+
     def _on_session_resumed(self, e: SessionResumed) -> None:
         if e.technician:
             self.technician = e.technician
@@ -263,6 +273,9 @@ class SessionState:
             self.habilitations = tuple(dict.fromkeys((*self.habilitations, *e.habilitations)))
         self.max_steps = e.max_steps
         self.handed_over = None
+        # whoever resumes says anew what he lacks (the tool or part may be here now)
+        self.lacking_tools = ()
+        self.lacking_parts = ()
 
     def _on_session_closed(self, e: SessionClosed) -> None:
         self.closed = e

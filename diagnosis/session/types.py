@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from diagnosis.i18n import Text, tr
-from diagnosis.kb.model import Measurement
+from diagnosis.kb.model import Measurement, Need
 from diagnosis.session.events import Event, ReadingRecorded
 
 __all__ = ["EventSink", "Reading", "StepProposal"]
@@ -98,6 +98,10 @@ class StepProposal:
             ``"remeasure"`` (a reading the other findings make unlikely: a
             misread would explain it; ``note`` says why).
         note: why this step, in the session's language (re-measures).
+        lacking: the tools and parts it ``needs`` that the technician said he
+            lacks (``LackingDeclared``): like a missing habilitation, the
+            measurement is then only proposed after every informative one he
+            can take, and may hand the session over.
     """
 
     measurement: Measurement
@@ -112,6 +116,12 @@ class StepProposal:
     suggested: bool = False
     purpose: str = "discriminate"
     note: str = ""
+    lacking: tuple[Need, ...] = ()
+
+    @property
+    def takeable(self) -> bool:
+        """The technician may take it himself: habilitation held, nothing lacking."""
+        return self.habilitation_ok and not self.lacking
 
     def purpose_label(self, lang: str) -> str:
         """What the step is for, in ``lang``, for the card and the CLI."""

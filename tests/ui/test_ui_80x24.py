@@ -135,3 +135,69 @@ async def test_report_preview_scrolls_from_the_keyboard(make_app) -> None:
         await pilot.press("pagedown")
         await pilot.pause()
         assert preview.scroll_y > 0
+
+
+def _footer_keys(app: Any) -> list[tuple[str, int, int]]:
+    """(key, x, right) of every key the footer shows, left to right."""
+    footer = app.screen.query_one(Footer)
+    keys = [(k.key, k.region.x, k.region.right) for k in footer.query("FooterKey")]
+    return sorted(keys, key=lambda k: k[1])
+
+
+def _check_footer(app: Any, name: str, seen: dict[str, list[str]]) -> None:
+    keys = _footer_keys(app)
+    seen[name] = [k for k, _, _ in keys]
+    assert keys and keys[0][0] == "f1" and keys[0][1] == 0, (name, keys)
+    cut = [k for k, _, right in keys if right > app.size.width]
+    assert cut == [], (name, cut)  # nothing cut at the right end
+    line = screen_text(app)
+    assert ("f1 Aide" in line) or ("f1 Help" in line), (name, line[-120:])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_every_footer_at_80x24_starts_with_f1_and_is_not_cut(make_app, bundled_kb, lang):
+    """Before: the diagnosis footer ran past column 80 (Quit and Theme cut off)."""
+    from textual.widgets import OptionList, Select
+
+    from diagnosis.ui.screens.conclusion import ConclusionScreen
+
+    seen: dict[str, list[str]] = {}
+    app = make_app(kb=bundled_kb, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _check_footer(app, "technician", seen)
+        app.technician, app.habilitations = "Ana", ("BR",)
+        app.show_equipment()
+        await settle(pilot)
+        _check_footer(app, "equipment", seen)
+        await pilot.press("f2")
+        await settle(pilot)
+        _check_footer(app, "fault-trees", seen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        _check_footer(app, "fmea", seen)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await _conveyor(app, pilot)
+        _check_footer(app, "problem→diagnosis", seen)
+        assert "ctrl+n" in seen["problem→diagnosis"] and "ctrl+f" in seen["problem→diagnosis"]
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        _check_footer(app, "alternatives", seen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        concl = app.screen
+        assert isinstance(concl, ConclusionScreen)
+        _check_footer(app, "conclusion", seen)
+        concl.query_one("#causes", OptionList).highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        concl.query_one("#activity", Select).value = "repair"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        _check_footer(app, "report", seen)
+        assert screen is not None

@@ -178,3 +178,45 @@ async def test_resume_dialog_and_engineer_views_in_french(make_app, bundled_kb) 
     # The engineer views name KB ids on purpose (cut sets, FMEA lines): words only there.
     leaks |= {n: _leaks(seen[n], set()) for n in ("fault-trees", "fmea")}
     assert {n: f for n, f in leaks.items() if f} == {}, seen
+
+
+def _without_choice_labels(kb: Any) -> Any:
+    """The bundled KB with every ``choice_labels`` of the conveyor taken away."""
+    import dataclasses
+
+    eq = kb.equipment("cv-line-01")
+    bare = tuple(dataclasses.replace(m, choice_labels=()) for m in eq.measurements)
+    others = tuple(e for e in kb.equipments if e.id != "cv-line-01")
+    return dataclasses.replace(
+        kb, equipments=(dataclasses.replace(eq, measurements=bare), *others)
+    )
+
+
+async def test_choices_without_labels_never_show_their_raw_id(make_app, bundled_kb) -> None:
+    """A KB without ``choice_labels``: the numbered list, the error and the readings
+    name each choice in words (``Aucun``, ``Scf3 earth fault``), never its kebab id;
+    the id, the number and the shown name are still accepted (issue 10)."""
+    kb = _without_choice_labels(bundled_kb)
+    eq = kb.equipment("cv-line-01")
+    kebab = {c for m in eq.measurements for c in m.choices if "-" in c or c in ("none", "milky")}
+    seen: dict[str, str] = {}
+    app = make_app(kb=kb, lang="fr", technician="Ana", habilitations=("BR",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.show_problem("cv-line-01")
+        await settle(pilot)
+        app.screen.selected.add("cv-vsd-trip")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DiagnosisScreen)
+        seen["card"] = screen_text(app)
+        assert "Scf3 earth fault" in seen["card"] and "Aucun" in seen["card"]
+        await answer(pilot, "zzz")
+        seen["error"] = screen_text(app)
+        await answer(pilot, "scf3 earth")  # the shown name, by prefix
+        seen["after"] = screen_text(app)
+        session = app.session
+        assert session is not None
+        assert [r.value for r in session.readings] == ["scf3-earth-fault"]
+    leaks = {n: _leaks(text, kebab) for n, text in seen.items()}
+    assert {n: f for n, f in leaks.items() if f} == {}, seen

@@ -45,3 +45,71 @@ def test_release_dialog_after_the_measurement() -> None:
     assert "Déconsignation" in dialog.procedure.steps[0].get("fr")
     dialog._ack_all()
     assert s.applied_lockouts == [] and s.events[-1].type == "lockout_released"
+
+
+async def test_tool_hand_over_from_the_card_key_in_french(make_app) -> None:
+    """F6 on the card says the vibration meter is not here: the session hands over,
+    with a card naming the tool (issue 10, item 3: a tool, not only a habilitation)."""
+    from diagnosis.kb.loader import load_kb
+
+    kb = load_kb()
+    app = make_app(kb=kb, lang="fr", technician="Ana", habilitations=("BR",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.show_problem("cv-line-01")
+        await settle(pilot)
+        app.screen.selected.add("cv-noise-vibration")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        assert screen.current is not None and screen.current.id == "cv-vib-motor-de"
+        card = screen_text(app)
+        assert "Vibromètre avec mode enveloppe (gE)" in card and "F6 : je ne l'ai pas ici" in card
+        await pilot.press("f6")
+        await settle(pilot)
+        session = screen.session
+        assert session.lacking_tools == ("vibration-meter",) and session.readings == []
+        from diagnosis.session import SimulatedMachine
+
+        sim = SimulatedMachine(kb.equipment("cv-line-01"), "cv-motor-bearing-de-worn")
+        for _ in range(12):
+            if screen.view is not None and screen.view.stop_reason == "handover":
+                break
+            assert screen.current is not None
+            raw = sim.read(screen.current)
+            await answer(pilot, "n/a" if raw is None else str(raw))
+        assert screen.view is not None and screen.view.stop_reason == "handover"
+        text = screen_text(app)
+        assert "Passage de relais : un outil ou une pièce manque" in text
+        assert "Vitesse vibratoire au palier moteur" in text
+        assert "que vous n'avez pas ici" in text and "habilitation BR" not in text
+        assert not session.closed
+        data = session.to_run_json()["handover"]
+        assert (data["tool"], data["habilitation"]) == ("vibration-meter", "")
+
+
+async def test_tools_not_at_hand_are_ticked_at_the_start(make_app) -> None:
+    from textual.widgets import SelectionList
+
+    from diagnosis.kb.loader import load_kb
+
+    app = make_app(kb=load_kb(), lang="fr", technician="Ana", habilitations=("BR",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.show_problem("cv-line-01")
+        await settle(pilot)
+        listing = app.screen.query_one("#lacking", SelectionList)
+        assert [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)] == [
+            "Vibromètre avec mode enveloppe (gE)",
+            "Contrôleur d'isolement (mégohmmètre) 500 V continu",
+            "Micro-ohmmètre 4 fils",
+        ]
+        listing.select("tool:vibration-meter")
+        app.screen.selected.add("cv-noise-vibration")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DiagnosisScreen)
+        assert screen.session.lacking_tools == ("vibration-meter",)
+        assert screen.current is not None and screen.current.id != "cv-vib-motor-de"

@@ -47,7 +47,7 @@ async def test_choice_undo_and_not_available(make_app) -> None:
         await answer(pilot, "moist")
         assert (
             _error(screen)
-            == "Granule aspect in hopper: 'moist' is not one of: 1 dry, 2 wet, 3 contaminated"
+            == "Granule aspect in hopper: 'moist' is not one of: 1 Dry, 2 Wet, 3 Contaminated"
         )
         await answer(pilot, "wet")
         assert [(r.measurement, r.state) for r in screen.session.readings] == [

@@ -61,6 +61,8 @@ class AlternativesDialog(BaseDialog[str | None]):
         if a.habilitation:
             style = "green" if a.habilitation_ok else "red"
             flags.append(f"[{style}]{esc(a.habilitation)}[/{style}]")
+        for need in getattr(a, "lacking", ()):  # a tool or part said not to be here
+            flags.append("[red]" + esc(self.t("ui_i10.not_here", name=need.label(self.lang))) + "[/red]")
         info = self.t(
             "alt.info",
             gain=num(a.gain, self.lang, 2),

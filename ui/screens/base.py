@@ -21,6 +21,8 @@ ResultT = TypeVar("ResultT")
 # Key descriptions that Textual's own widgets show in the footer, as catalog keys.
 WIDGET_KEYS = {"Dismiss menu": "key.dismiss_menu", "Open link": "key.open_link"}
 HELP_KEY = "f1"
+# Keys the footer drops first when it is wider than the screen (they still work; F1 lists them).
+FOOTER_SPARE = ("ctrl+t", "ctrl+q")
 
 
 class _Helpers:
@@ -64,6 +66,27 @@ class _Helpers:
             if catalog:
                 active = active._replace(binding=replace(active.binding, description=self.t(catalog)))
             ordered[key] = active
+        return self._fit_footer(ordered)
+
+    def _fit_footer(self, ordered: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+        """Hide the least needed keys from the footer (Theme, then Quit: they still
+        work, and F1 lists them) while the footer is wider than the screen (80×24)."""
+        try:
+            width = self.app.size.width
+            display = self.app.get_key_display
+        except Exception:  # no running app
+            return ordered
+
+        def used() -> int:
+            shown = [a for a in ordered.values() if a.binding.show]
+            return sum(len(display(a.binding)) + 1 + len(a.binding.description) + 1 for a in shown)
+
+        for key in FOOTER_SPARE:
+            if used() <= width:
+                break
+            active = ordered.get(key)
+            if active is not None and active.binding.show:
+                ordered[key] = active._replace(binding=replace(active.binding, show=False))
         return ordered
 
 

@@ -34,6 +34,7 @@ from diagnosis.ui.safety_hooks import (
     bad_answer,
     before_work,
     handover_card,
+    handover_stop_key,
     join,
     needs_colleague,
     release_dialog,
@@ -79,6 +80,8 @@ class DiagnosisScreen(BaseScreen[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "not_available", "key.not_available"),
+        # "I don't have the instrument / the part here" (shown on the card when it needs one)
+        Binding("f6", "lacking", "key.lacking", show=False),
         Binding("ctrl+o", "other", "key.other"),
         Binding("ctrl+z", "undo", "key.undo"),
         Binding("ctrl+g", "fault_tree", "key.tree"),
@@ -262,7 +265,9 @@ class DiagnosisScreen(BaseScreen[None]):
         observed = sum(len(nodes) for nodes in view.tree_observations.values())
         if observed:
             parts.append(self.t("diag.tree_observed", n=observed))
-        if view.stop_reason:
+        if view.stop_reason == "handover":
+            parts.append(self.t(handover_stop_key(self.session)))
+        elif view.stop_reason:
             parts.append(self.t(f"diag.stop.{view.stop_reason}"))
         self.query_one("#status", Static).update(" · ".join(parts))
         notes = self.query_one("#notes", Static)
@@ -470,6 +475,21 @@ class DiagnosisScreen(BaseScreen[None]):
             return
         mid = self.current.id
         self.run_engine(lambda: self.session.not_available(mid))
+
+    def action_lacking(self) -> None:
+        """F6: the technician does not have the tool or part the measurement needs here."""
+        if self.busy or self.current is None:
+            return
+        m = self.current
+        if not m.needs:
+            self.query_one("#answer-error", Static).update(
+                self.t("ui_i10.needs_nothing", measurement=kb_text(m.name, self.lang))
+            )
+            return
+        mid = m.id
+        names = ", ".join(n.label(self.lang) for n in m.needs)
+        self.notify(self.t("ui_i10.lacking_noted", names=names))
+        self.run_engine(lambda: self.session.lack_for(mid))
 
     def action_undo(self) -> None:
         if self.busy:

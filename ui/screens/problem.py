@@ -134,23 +134,46 @@ class ProblemScreen(BaseScreen[None]):
                     placeholder=self.t("problem.search"), id="symptom-search", compact=True
                 )
                 yield SymptomList(id="symptoms")
-            with Vertical(id="qqoqcp-pane", classes="panel"), Grid(id="qqoqcp"):
-                for name in QQOQCP_FIELDS:
-                    yield Label(self.t(f"problem.field.{name}"), classes="field-label")
+            with Vertical(id="qqoqcp-pane", classes="panel"):
+                with Grid(id="qqoqcp"):
+                    for name in QQOQCP_FIELDS:
+                        yield Label(self.t(f"problem.field.{name}"), classes="field-label")
+                        yield ProblemField(
+                            value=self._default(name),
+                            placeholder=self.t(f"problem.hint.{name}"),
+                            id=f"q-{name}",
+                            compact=True,
+                        )
+                    yield Label(self.t("problem.work_order"), classes="field-label")
                     yield ProblemField(
-                        value=self._default(name),
-                        placeholder=self.t(f"problem.hint.{name}"),
-                        id=f"q-{name}",
-                        compact=True,
+                        id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
                     )
-                yield Label(self.t("problem.work_order"), classes="field-label")
-                yield ProblemField(
-                    id="work-order", placeholder=self.t("problem.work_order_hint"), compact=True
-                )
+                needs = self._needs(eq)
+                if needs:  # what the technician does not have here (issue 10: hand-over)
+                    yield Label(self.t("ui_i10.lacking_start"), classes="field-label")
+                    yield TickList(
+                        *(Selection(esc(label), value) for value, label in needs), id="lacking"
+                    )
         yield Static("", id="problem-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button(self.t("problem.start"), variant="primary", id="start", compact=True)
         yield Footer(compact=True)
+
+    def _needs(self, eq: object) -> list[tuple[str, str]]:
+        """(``tool:ID`` / ``part:REF``, name) of every tool and part the measurements need."""
+        out: dict[str, str] = {}
+        for m in getattr(eq, "measurements", ()):
+            for n in getattr(m, "needs", ()):
+                out.setdefault(f"{n.kind}:{n.id}", n.label(self.lang))
+        return list(out.items())
+
+    def _lacking(self) -> tuple[list[str], list[str]]:
+        """The tools and parts ticked as not at hand."""
+        found = self.query("#lacking")
+        ticked = [str(v) for v in found.first(SelectionList).selected] if found else []
+        tools = [v.split(":", 1)[1] for v in ticked if v.startswith("tool:")]
+        parts = [v.split(":", 1)[1] for v in ticked if v.startswith("part:")]
+        return tools, parts
 
     def _default(self, name: str) -> str:
         if name == "who":
@@ -245,7 +268,7 @@ class ProblemScreen(BaseScreen[None]):
         absent = [s.id for s in eq.symptoms if s.id in self.absent]
         self._busy = True
         self.query_one("#problem-error", Static).update(self.t("problem.starting"))
-        self._start(symptoms, absent, problem, work_order)
+        self._start(symptoms, absent, problem, work_order, *self._lacking())
 
     @work(thread=True, exclusive=True, group="start")
     def _start(
@@ -254,6 +277,8 @@ class ProblemScreen(BaseScreen[None]):
         absent: list[str],
         problem: ProblemStatement,
         work_order: str | None,
+        lacking_tools: list[str] | None = None,
+        lacking_parts: list[str] | None = None,
     ) -> None:
         from diagnosis.ui.engine import session_class
 
@@ -270,6 +295,8 @@ class ProblemScreen(BaseScreen[None]):
                 lang=app.lang,
                 sink=app.store,
                 work_order=work_order,
+                lacking_tools=lacking_tools or [],
+                lacking_parts=lacking_parts or [],
             )
         except DiagnosisError as exc:
             self.app.call_from_thread(self._failed, str(exc))

@@ -140,6 +140,20 @@ class MeasurementCard(Static):
             )
         if req.ppe:
             grid.add_row(t("card.ppe"), ", ".join(kb_text(p, lang) for p in req.ppe))
+        if m.needs:  # the tools / parts it needs, and the key to say one is not here
+            lacking = {n.id for n in getattr(proposal, "lacking", ())}
+            names = ", ".join(
+                n.label(lang) + (" ✗" if n.id in lacking else "") for n in m.needs
+            )
+            needs_text = RichText(names + "  ")
+            needs_text.append(tr("ui_i10.lacking_key", lang), style="bold")
+            grid.add_row(
+                RichText(
+                    ("✗ " if lacking else "") + t("ui_i10.needs"),
+                    style="bold red" if lacking else "bold",
+                ),
+                needs_text,
+            )
         if getattr(proposal, "suggested", False):
             grid.add_row(
                 RichText("★", style="bold cyan"), RichText(t("card.suggested"), style="cyan")

@@ -49,7 +49,7 @@ def test_an_ambiguous_prefix_is_refused_with_the_candidates() -> None:
     both = Measurement(
         "seal", Text.of("Seal"), "choice", choices=("input-seal", "input-shaft"), normal="input-seal"
     )
-    with pytest.raises(SessionError, match=r"'input' may be any of: 1 input-seal, 2 input-shaft"):
+    with pytest.raises(SessionError, match=r"'input' may be any of: 1 Input seal, 2 Input shaft"):
         interpret(both, "input")
 
 

@@ -119,7 +119,7 @@ def test_not_available(raw: object) -> None:
         (PRESSURE, True, "is not a number"),
         (PRESSURE, "nan", "is not a number"),
         (LAMP, "maybe", "answer yes or no"),
-        (ASPECT, "damp", "not one of: 1 dry, 2 wet, 3 contaminated"),
+        (ASPECT, "damp", "not one of: 1 Dry, 2 Wet, 3 Contaminated"),
         (ASPECT, "", "not one of"),
     ],
 )
