@@ -167,7 +167,7 @@ def run(
             try:
                 session.observe_tree(tree_id, node_id, state)
             except SessionError as exc:
-                raise UsageError(str(exc)) from exc
+                raise UsageError.like(exc) from exc
         run_session(session, source)
         finish_scripted(session)
         flag = ""

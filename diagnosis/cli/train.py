@@ -192,7 +192,7 @@ def play_cmd(
         try:
             run = TrainingRun(knowledge, ex, trainee, mode=mode, lang=lang, sink=store, group=group)
         except SessionError as exc:
-            raise UsageError(str(exc)) from exc
+            raise UsageError.like(exc) from exc
         play(run, script, actions)
         result = assess(knowledge, ex, run.session.events, lang=lang)
     finally:

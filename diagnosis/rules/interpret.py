@@ -39,8 +39,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from diagnosis.errors import SessionError
-from diagnosis.i18n import format_number, split_value_unit, tr
+from diagnosis.errors import Phrase, SessionError
+from diagnosis.i18n import format_number, split_value_unit
 from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
@@ -176,39 +176,36 @@ def _raw_text(raw: object) -> str:
 
 def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
     if isinstance(raw, bool):
-        raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+        raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
     if isinstance(raw, int | float):
         value = float(raw)
     else:
         if lang != "fr" and _THOUSANDS.match(text):
             # "1,500": one thousand five hundred to an English reader, 1.5 to a French one
-            raise SessionError(tr("rules.error.ambiguous_comma", lang, measurement=name, raw=text))
+            raise SessionError(code="rules.error.ambiguous_comma", measurement=name, raw=text)
         parsed = split_value_unit(text)
         if parsed is None:
-            raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+            raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
         value, unit = parsed
         if unit and m.unit:
             converted = convert(value, unit, m.unit, difference=m.quantity == "difference")
             if converted is None:
                 raise SessionError(
-                    tr("rules.error.bad_unit", lang, measurement=name, unit=unit, expected=m.unit)
+                    code="rules.error.bad_unit", measurement=name, unit=unit, expected=m.unit
                 )
             value = converted
         elif unit:
-            raise SessionError(tr("rules.error.no_unit", lang, measurement=name, unit=unit))
+            raise SessionError(code="rules.error.no_unit", measurement=name, unit=unit)
     if not math.isfinite(value):
-        raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+        raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
     floor = _floor(m)
     if floor is not None and value < floor[0]:
         raise SessionError(
-            tr(
-                "rules.error.below_floor",
-                lang,
-                measurement=name,
-                raw=text,
-                limit=f"{format_number(floor[0], lang)} {m.unit}",
-                what=tr(f"rules.floor.{floor[1]}", lang),
-            )
+            code="rules.error.below_floor",
+            measurement=name,
+            raw=text,
+            limit=f"{format_number(floor[0], lang)} {m.unit}",
+            what=Phrase(f"rules.floor.{floor[1]}"),
         )
     state, critical = classify(m, value)
     typed = ""
@@ -250,7 +247,7 @@ def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
         elif key in _FALSE:
             value = False
         else:
-            raise SessionError(tr("rules.error.not_a_boolean", lang, measurement=name, raw=text))
+            raise SessionError(code="rules.error.not_a_boolean", measurement=name, raw=text)
     return Interpretation(value, None, "true" if value else "false", False, True, text)
 
 
@@ -287,4 +284,4 @@ def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Int
         f"{m.choices.index(c) + 1} {m.choice_label(c, lang)}" for c in found or m.choices
     )
     key = "rules.error.ambiguous_choice" if found else "rules.error.bad_choice"
-    raise SessionError(tr(key, lang, measurement=name, raw=text, choices=listed))
+    raise SessionError(code=key, measurement=name, raw=text, choices=listed)
