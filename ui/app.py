@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from diagnosis.i18n import detect_lang, tr
 from diagnosis.kb.model import KnowledgeBase
 from diagnosis.ui.prefs import Prefs, default_config_dir, load_prefs, save_prefs
-from diagnosis.ui.text import translate_bindings
+from diagnosis.ui.text import error_text, translate_bindings
 
 if TYPE_CHECKING:
     from diagnosis.session import Session
@@ -149,7 +149,7 @@ class DiagnosisApp(App[None]):
         try:
             self.store.save_technician(name, list(habilitations))
         except Exception as exc:  # a store problem must not block a diagnosis
-            self.notify(str(exc), severity="warning")
+            self.notify(error_text(exc, self.lang), severity="warning")
         unfinished = self._unfinished()
         if unfinished:
             self.push_screen(ResumeDialog(unfinished), self._resume_chosen)
@@ -160,7 +160,7 @@ class DiagnosisApp(App[None]):
         try:
             return list(self.store.unfinished())
         except Exception as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(error_text(exc, self.lang), severity="warning")
             return []
 
     def _resume_chosen(self, session_id: str | None) -> None:
@@ -208,7 +208,7 @@ class DiagnosisApp(App[None]):
             events = self.store.events(session_id)
             session = session_class().replay(self.kb, events, sink=self.store)
         except DiagnosisError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.message(self.lang), severity="error")
             self.show_equipment()
             return
         self.session_started(session)

@@ -48,7 +48,7 @@ def bad_answer(measurement: Any, raw: str, lang: str) -> str:
     try:
         interpret(measurement, raw, lang)
     except DiagnosisError as exc:
-        return str(exc)
+        return exc.message(lang)
     return ""
 
 

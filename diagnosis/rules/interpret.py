@@ -40,7 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diagnosis.errors import Phrase, SessionError
-from diagnosis.i18n import format_number, split_value_unit
+from diagnosis.i18n import Text, format_number, split_value_unit
 from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
@@ -148,7 +148,8 @@ def interpret(
     text = _raw_text(raw)
     if is_not_available(raw) and not _is_listed_choice(measurement, raw):
         return Interpretation(None, measurement.unit, None, False, False, text)
-    name = measurement.name.get(lang) or measurement.id
+    # the name stays multilingual: the error is translated where it is shown
+    name: Text | str = measurement.name if measurement.name else measurement.id
     if measurement.kind == "numeric":
         return _numeric(measurement, raw, text, name, lang)
     if measurement.kind == "boolean":
@@ -174,7 +175,7 @@ def _raw_text(raw: object) -> str:
     return str(raw).strip()
 
 
-def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def _numeric(m: Measurement, raw: object, text: str, name: Text | str, lang: str) -> Interpretation:
     if isinstance(raw, bool):
         raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
     if isinstance(raw, int | float):
@@ -235,7 +236,7 @@ def physical_floor_of(measurement: Measurement) -> float | None:
     return None if floor is None else floor[0]
 
 
-def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def _boolean(m: Measurement, raw: object, text: str, name: Text | str, lang: str) -> Interpretation:
     if isinstance(raw, bool):
         value = raw
     elif isinstance(raw, int) and raw in (0, 1):
@@ -273,7 +274,7 @@ def match_choice(
     return [c for c in choices if any(n.startswith(wanted) for n in names[c])]
 
 
-def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def _choice(m: Measurement, raw: object, text: str, name: Text | str, lang: str) -> Interpretation:
     labels: dict[str, list[str]] = {}
     for choice, label in m.choice_labels:
         labels.setdefault(choice, []).extend(v for _, v in label.values)

@@ -234,13 +234,13 @@ def prefilled_app(
                     sink=self.store,
                 )
             except DiagnosisError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error")
+                self.call_from_thread(self.notify, exc.message(self.lang), severity="error")
                 return
             for measurement, raw in answers.items():
                 try:
                     session.answer(measurement, raw)
                 except DiagnosisError as exc:
-                    self.call_from_thread(self.notify, str(exc), severity="warning")
+                    self.call_from_thread(self.notify, exc.message(self.lang), severity="warning")
             self.call_from_thread(self.session_started, session)
 
     return DriftApp(kb, db=db, lang=lang, **options)

@@ -271,7 +271,7 @@ class ProblemScreen(BaseScreen[None]):
                 work_order=work_order,
             )
         except DiagnosisError as exc:
-            app.call_from_thread(self._failed, str(exc))
+            app.call_from_thread(self._failed, exc.message(self.lang))
             return
         app.call_from_thread(self._started, session)
 

@@ -50,7 +50,7 @@ def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[
     try:
         bodies["pdf"] = html_to_pdf(html, lang)  # printed from the HTML just rendered
     except ExportError as exc:
-        note = str(exc)
+        note = exc.message(lang)
     paths: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +100,7 @@ class ReportScreen(BaseScreen[None]):
         try:
             paths, markdown, note = write_reports(app.kb, self.session, app.report_dir, app.lang)
         except DiagnosisError as exc:
-            app.call_from_thread(self._failed, str(exc))
+            app.call_from_thread(self._failed, exc.message(self.lang))
             return
         app.call_from_thread(self._written, paths, markdown, note)
 

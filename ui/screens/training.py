@@ -91,7 +91,7 @@ class TrainingPickerScreen(BaseScreen[None]):
         try:
             self.exercises = load_exercises(self.folder, self.dapp.kb, self.lang)
         except DiagnosisError as exc:
-            self.query_one("#picker-error", Static).update(str(exc))
+            self.query_one("#picker-error", Static).update(exc.message(self.lang))
         listing = self.query_one("#exercises", OptionList)
         for ex in self.exercises:
             label = f"{self.t('training.level.' + ex.level):<10} {ex.title.get(self.lang)}  ({ex.id})"
@@ -141,7 +141,7 @@ class TrainingPickerScreen(BaseScreen[None]):
         try:
             run = TrainingRun(self.dapp.kb, ex, name, mode=mode, lang=self.lang, sink=self.dapp.store, group=group)
         except DiagnosisError as exc:
-            self.query_one("#picker-error", Static).update(str(exc))
+            self.query_one("#picker-error", Static).update(exc.message(self.lang))
             return
         self.dapp.technician = name
         self.dapp.sub_title = name
@@ -346,7 +346,7 @@ class TrainingScreen(BaseScreen[None]):
         try:
             return action()
         except DiagnosisError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.message(self.lang), severity="error")
             return None
         finally:
             self.refresh_view()
