@@ -407,9 +407,7 @@ def demo_cmd(
     first = _date("--start", start, lang)
     assert first is not None
     knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
-    summary = generate(
-        knowledge, out, db=db, seed=seed, start=first.date(), days=days, lang=lang
-    )
+    summary = generate(knowledge, out, db=db, seed=seed, start=first.date(), days=days)
     if fmt == "json":
         _dump(summary.to_dict())
         return
@@ -450,7 +448,7 @@ def learn_cmd(
     _check_format(fmt, lang)
     kb_dir: str | None = kb or _root_obj(ctx).get("kb")
     if apply is not None:
-        counts = apply_patch(apply, kb_dir, fault_trees, lang)
+        counts = apply_patch(apply, kb_dir, fault_trees)
         if fmt == "json":
             _dump(counts)
         else:

@@ -186,7 +186,7 @@ def play_cmd(
     root = _ctx(ctx)
     knowledge = load_kb(kb or root.get("kb"))
     ex = find_exercise(exercise, knowledge, exercises, lang)
-    script = load_actions(actions, lang)
+    script = load_actions(actions)
     store = None if no_save else _store(db or root.get("db"), knowledge)
     try:
         try:

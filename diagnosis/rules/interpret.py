@@ -153,7 +153,7 @@ def interpret(
     if measurement.kind == "numeric":
         return _numeric(measurement, raw, text, name, lang)
     if measurement.kind == "boolean":
-        return _boolean(measurement, raw, text, name, lang)
+        return _boolean(measurement, raw, text, name)
     return _choice(measurement, raw, text, name, lang)
 
 
@@ -236,7 +236,7 @@ def physical_floor_of(measurement: Measurement) -> float | None:
     return None if floor is None else floor[0]
 
 
-def _boolean(m: Measurement, raw: object, text: str, name: Text | str, lang: str) -> Interpretation:
+def _boolean(m: Measurement, raw: object, text: str, name: Text | str) -> Interpretation:
     if isinstance(raw, bool):
         value = raw
     elif isinstance(raw, int) and raw in (0, 1):

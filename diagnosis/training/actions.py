@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from diagnosis.errors import SessionError, UsageError
-from diagnosis.i18n import tr
 from diagnosis.training.run import TrainingRun, Why
 
 __all__ = ["KINDS", "Action", "load_actions", "play"]
@@ -52,7 +51,7 @@ class Action:
         return out
 
 
-def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
+def load_actions(path: str | Path) -> list[Action]:
     """Read an actions file.
 
     Raises:
@@ -62,13 +61,13 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
 
     def error(node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
-        return UsageError(f"{path}:{line}: " + tr(f"training.{msg}", lang, **kw))
+        return UsageError(code=f"training.{msg}", where=f"{path}:{line}: ", **kw)
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
-            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
+            code="training.load.unreadable", where=f"{path}: ", reason=exc.__class__.__name__
         ) from exc
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -76,8 +75,9 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise UsageError(
-            f"{path}:{mark.line + 1 if mark else 0}: "
-            + tr("training.load.yaml_error", lang, problem=problem)
+            code="training.load.yaml_error",
+            where=f"{path}:{mark.line + 1 if mark else 0}: ",
+            problem=problem,
         ) from exc
     if root is None or not isinstance(root, yaml.SequenceNode):
         raise error(root, "actions.not_list")
@@ -154,9 +154,14 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
         )
     for index, action in enumerate(actions):
         if action.kind == "conclude" and index != len(actions) - 1:
-            raise UsageError(f"{path}:{actions[index + 1].line}: " + tr("training.actions.after_conclusion", lang))
+            raise UsageError(
+                code="training.actions.after_conclusion",
+                where=f"{path}:{actions[index + 1].line}: ",
+            )
     if not actions or actions[-1].kind != "conclude":
-        raise UsageError(f"{path}:{root.end_mark.line + 1}: " + tr("training.actions.no_conclusion", lang))
+        raise UsageError(
+            code="training.actions.no_conclusion", where=f"{path}:{root.end_mark.line + 1}: "
+        )
     return actions
 
 

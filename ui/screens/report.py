@@ -48,7 +48,7 @@ def write_reports(kb: Any, session: Any, folder: Path, lang: str) -> tuple[list[
     bodies: dict[str, str | bytes] = {"md": markdown, "html": html}
     note = ""
     try:
-        bodies["pdf"] = html_to_pdf(html, lang)  # printed from the HTML just rendered
+        bodies["pdf"] = html_to_pdf(html)  # printed from the HTML just rendered
     except ExportError as exc:
         note = exc.message(lang)
     paths: list[Path] = []
