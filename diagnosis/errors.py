@@ -109,9 +109,11 @@ class Phrase:
 
 
 def _render(value: object, lang: str) -> object:
-    """A parameter in ``lang``: phrases and multilingual texts are translated."""
+    """A parameter in ``lang``: phrases, errors and multilingual texts are translated."""
     if isinstance(value, Phrase):
         return value.render(lang)
+    if isinstance(value, DiagnosisError):  # an error quoted by another one
+        return value.message(lang)
     from diagnosis.i18n import Text
 
     if isinstance(value, Text):
@@ -127,7 +129,9 @@ class DiagnosisError(Exception):
             empty when ``code`` is given.
         code: the message-catalog key (``session.error.closed``).
         where: a location prefix kept as is (``answers.yaml:3: ``).
-        params: the ``{name}`` fields of the catalog text.
+        params: the ``{name}`` fields of the catalog text (a :class:`Phrase`, a
+            multilingual ``Text`` or another error is rendered in the
+            language of the message).
     """
 
     exit_code = 1

@@ -500,7 +500,9 @@ def resume(
     finally:
         store.close()
     if fmt == "json":
-        print(json.dumps(live.to_run_json(), indent=2, ensure_ascii=False))
+        from diagnosis.cli.run_json import run_json
+
+        print(json.dumps(run_json(live), indent=2, ensure_ascii=False))
         return
     from diagnosis.cli.run import render_text
 

@@ -198,12 +198,6 @@ class RecordMixin(SessionBase):
             raise SessionError(code="session.error.bad_status", status=status)
         self._emit(SessionClosed(status=status, actor=self._actor()))
 
-    def to_run_json(self) -> dict[str, Any]:
-        """The ``diagnosis run`` JSON of cli-contract.md, plus ``session`` and extras."""
-        from diagnosis.session.run_json import run_json
-
-        return run_json(self)
-
 
 def _category(text: str) -> str | None:
     import unicodedata

@@ -259,7 +259,7 @@ class AnswersFile:
                     self.lines[key],
                     "session.answers.bad_value",
                     self.columns.get(key),
-                    problem=str(exc),
+                    problem=exc,
                 ) from exc
 
     def read(self, measurement: Measurement) -> Raw:

@@ -417,7 +417,7 @@ def _check_against_kb(
         try:
             interpret(eq.measurement(mid), value, src.lang)
         except SessionError as exc:
-            raise src.error(knode, "bad_value", problem=str(exc)) from exc
+            raise src.error(knode, "bad_value", problem=exc) from exc
 
 
 def load_exercises(

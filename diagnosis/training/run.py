@@ -355,10 +355,11 @@ class TrainingRun:
         try:
             self.session.check_habilitation(m, taken_by)
         except SessionError as exc:
-            self.last_refusal = str(exc)
+            # the refusal is part of the exercise's notes, written in the run's language
+            self.last_refusal = exc.message(self.lang)
             self._note(
                 f"habilitation-refused:{measurement}|{m.requires.habilitation}",
-                tr("training.note.habilitation_refused", self.lang, reason=str(exc)),
+                tr("training.note.habilitation_refused", self.lang, reason=self.last_refusal),
             )
             return None
         applied = self.lockouts

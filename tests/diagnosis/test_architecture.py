@@ -147,7 +147,7 @@ def test_report_writers_never_compute_posteriors() -> None:
     forbidden = ("diagnosis.bayes", "diagnosis.planner", "numpy", "pgmpy")
     session_logic = tuple(
         f"diagnosis.session.{m}"
-        for m in ("core", "base", "record", "runner", "state", "sources", "why", "run_json")
+        for m in ("core", "base", "record", "runner", "state", "sources", "why")
     )
     assert _offenders(ENGINE / "report", forbidden + session_logic) == []
     # The writers themselves only format the report data.
@@ -186,6 +186,17 @@ def test_the_session_never_drives_the_cli() -> None:
                 if name in ("print", "exit", "input"):
                     calls.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}()")
     assert calls == []  # no output, no prompt, no exit: the CLI and the UI do that
+
+
+def test_the_run_json_is_the_clis() -> None:
+    """The ``diagnosis run`` JSON is an output format of the CLI: built in diagnosis/cli,
+    never in the session (which does not know of it)."""
+    from diagnosis.session import Session
+
+    assert not (ENGINE / "session" / "run_json.py").exists()
+    assert (ENGINE / "cli" / "run_json.py").is_file()
+    assert not hasattr(Session, "to_run_json")
+    assert _offenders(ENGINE / "session", ("diagnosis.cli",)) == []
 
 
 def test_events_are_a_leaf_module() -> None:

@@ -1,4 +1,8 @@
-"""The ``diagnosis run`` JSON document of a session (shared/cli-contract.md)."""
+"""The ``diagnosis run`` JSON document of a session (shared/cli-contract.md).
+
+The CLI's output format: built here, at the edge, from the session's public
+state; the session itself knows nothing of it.
+"""
 
 from __future__ import annotations
 
