@@ -165,6 +165,8 @@ def test_the_store_keeps_facts_and_never_formats() -> None:
         "diagnosis.i18n.format_number",
         "diagnosis.i18n.format_percent",
         "diagnosis.i18n.format_datetime",
+        "diagnosis.i18n.tr",  # its errors carry codes: the CLI and the UI translate them
+        "diagnosis.i18n.detect_lang",
         "diagnosis.bayes",
         "diagnosis.planner",
         "diagnosis.session.core",
@@ -186,6 +188,62 @@ def test_the_session_never_drives_the_cli() -> None:
                 if name in ("print", "exit", "input"):
                     calls.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}()")
     assert calls == []  # no output, no prompt, no exit: the CLI and the UI do that
+
+
+def _translating_raises(path: Path) -> list[int]:
+    """Where ``path`` translates an error: a ``tr()`` call inside a ``raise`` or
+    inside the construction of an ``...Error``."""
+
+    def calls_tr(node: ast.AST) -> bool:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call):
+                f = n.func
+                if (f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")) == "tr":
+                    return True
+        return False
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None and calls_tr(node.exc):
+            found.append(node.lineno)
+        elif isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+            if name.endswith("Error") and calls_tr(node):
+                found.append(node.lineno)
+    return sorted(set(found))
+
+
+# CSV validation problems are listed like the KB's (Problem.message is text): the
+# KPI readers still write them in the user's language (a follow-up of issue 11).
+_TRANSLATED_PROBLEMS = ("kpi/csvin.py",)
+
+
+def test_the_engine_raises_coded_errors_and_the_edges_translate() -> None:
+    """No ``tr()`` on a raise path of the engine: errors carry a code and parameters."""
+    assert _translating_raises(Path(__file__)) == []  # the scan itself
+    offenders = []
+    for path in _files(ENGINE):
+        relative = path.relative_to(ENGINE).as_posix()
+        if relative.split("/")[0] in ("cli", "ui") or relative in _TRANSLATED_PROBLEMS:
+            continue
+        offenders += [f"{relative}:{line}" for line in _translating_raises(path)]
+    assert offenders == []
+    for package in ("session", "rules", "store"):
+        # nothing there imports the language detection: the language is the edge's
+        assert _offenders(ENGINE / package, ("diagnosis.i18n.detect_lang",)) == []
+
+
+def test_the_scan_sees_a_translated_raise(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f(lang):\n"
+        "    raise SessionError(tr('k', lang))\n"
+        "def g(lang):\n"
+        "    return UsageError('a: ' + tr('k', lang))\n",
+        encoding="utf-8",
+    )
+    assert _translating_raises(bad) == [2, 4]
 
 
 def test_the_run_json_is_the_clis() -> None:
