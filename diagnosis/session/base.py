@@ -127,11 +127,6 @@ class SessionBase:
         return self._state.max_steps
 
     @property
-    def kb_changed(self) -> bool:
-        """The KB's digest differs from the one the session started with."""
-        return bool(self._started.kb_digest) and self._started.kb_digest != digest_of(self.kb)
-
-    @property
     def readings(self) -> list[Reading]:
         return self._state.readings
 

@@ -103,14 +103,6 @@ class RecordMixin(SessionBase):
         """
         c = self.conclusion
         return c is not None and c.root_cause is not None and self.validation is None
-    def why_per_cause(self) -> list[tuple[str, list[WhyLink]]]:
-        """The 5-Why chain of each concluded cause (two when a pair is verified)."""
-        conclusion = self.conclusion
-        roots = self.default_root_causes()
-        if conclusion is not None and conclusion.root_cause not in roots:
-            roots = [conclusion.root_cause] if conclusion.root_cause else []
-        return [(r, suggest_why(self.equipment, r, self.readings, self.lang)) for r in roots]
-
     def suggested_why(self) -> list[WhyLink]:
         """The 5-Why chain prefilled from the concluded cause's ``why`` template."""
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()

@@ -334,3 +334,37 @@ def test_nothing_imports_a_top_level_ui_package() -> None:
                     names = [node.module]
                 offenders += [f"{path}: {n}" for n in names if n.split(".")[0] == "ui"]
     assert offenders == []
+
+
+# The session's public surface, pinned so that it does not grow silently: a new
+# member is a decision (add it here, say why in the commit), not an accident.
+# The CLI's own output (the run JSON, its 5-Why per cause) lives in diagnosis/cli.
+SESSION_SURFACE = (
+    "absent_symptoms", "acknowledge", "acknowledge_step", "acknowledged_steps", "alerts",
+    "alternatives", "answer", "applied_lockouts", "category_5m", "check_habilitation", "close",
+    "closed", "colleagues", "conclude", "conclusion", "confidence", "confirmation",
+    "default_root_cause", "default_root_causes", "doubted", "equipment", "events", "evidence",
+    "exclude", "excluded", "habilitations", "hand_over", "handover", "id", "join_colleague",
+    "kb", "lang", "lockouts_held", "lockouts_to_release", "max_steps", "not_available",
+    "not_worth", "notes", "notes_in", "observe_tree", "pending_alerts", "posteriors", "prepare",
+    "problem", "proposal", "ranking", "readings", "record_remedy", "record_validation",
+    "reinstate", "release_lockout", "remeasure_due", "remedy", "replay", "resume",
+    "set_category", "set_why", "sink", "start", "steps_proposals", "steps_rankings",
+    "steps_to_acknowledge", "stop_reason", "suggested_remedy", "suggested_validation",
+    "suggested_why", "suggestions", "symptoms", "technician", "tree_observations", "undo",
+    "validation", "validation_pending", "verification", "verified_pair", "why",
+)
+
+
+def test_the_session_surface_is_pinned() -> None:
+    from diagnosis.kb.loader import load_kb
+    from diagnosis.session import Session
+
+    kb = load_kb()
+    eq = kb.equipments[0]
+    session = Session.start(kb, eq.id, [eq.symptoms[0].id])
+    public = sorted(
+        {n for n in dir(Session) if not n.startswith("_")}
+        | {n for n in vars(session) if not n.startswith("_")}
+    )
+    assert public == sorted(SESSION_SURFACE)
