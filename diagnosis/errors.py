@@ -31,7 +31,7 @@ the message-catalog key and its parameters, never a translated text::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Self
 
 __all__ = [
@@ -55,13 +55,26 @@ class Problem:
         file: path of the file, as given to the loader.
         line: 1-based line (0 when the whole file is concerned).
         column: 1-based column (0 when unknown).
-        message: what is wrong, in one line.
+        message: what is wrong, in one line (English when ``phrase`` is set).
+        phrase: the catalog text of ``message`` when the problem is coded
+            (:meth:`coded`): ``text(lang)`` translates it at the edge.
     """
 
     file: str
     line: int
     column: int
     message: str
+    phrase: Phrase | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def coded(cls, file: str, line: int, column: int, code: str, /, **params: Any) -> Problem:
+        """A problem whose message is the catalog text ``code`` (English in ``message``)."""
+        phrase = Phrase(code, **params)
+        return cls(file, line, column, phrase.render(), phrase)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (as written when the problem is not coded)."""
+        return self.phrase.render(lang) if self.phrase is not None else self.message
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"

@@ -88,7 +88,7 @@ def oee_cmd(
     _check_format(fmt, lang)
     start = _date("--from", since, lang)
     stop = _date("--to", until, lang, end=True)
-    rows = read_production(production, lang)
+    rows = read_production(production)
     results = [r.to_dict() for r in compute_oee(rows, equipment=equipment, since=start, until=stop)]
     if fmt == "json":
         _dump(results)
@@ -116,7 +116,7 @@ def weibull_cmd(
     _check_format(fmt, lang)
     if not 0.0 < confidence < 1.0:
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
-    rows = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
+    rows = [r for r in read_failures(failures) if equipment in (None, r.equipment)]
     groups = weibull_groups(rows, confidence)
     if fmt == "json":
         _dump(groups)
@@ -224,14 +224,14 @@ def report_cmd(
     if production:
         from diagnosis.kpi.oee import compute_oee, read_production
 
-        rows = read_production(production, lang)
+        rows = read_production(production)
         doc["oee"] = [r.to_dict() for r in compute_oee(rows, equipment=equipment, since=start)]
     if readings:
         from diagnosis.kpi.drift import flagged, read_readings, watch
 
         values = [
             r
-            for r in read_readings(readings, knowledge, lang)
+            for r in read_readings(readings, knowledge)
             if equipment in (None, r.equipment) and (start is None or r.at >= start)
         ]
         doc["monitor"] = watch(values, knowledge)
@@ -242,7 +242,7 @@ def report_cmd(
     if failures:
         from diagnosis.kpi.weibull import read_failures, weibull_groups
 
-        times = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
+        times = [r for r in read_failures(failures) if equipment in (None, r.equipment)]
         doc["weibull"] = weibull_groups(times)
     if store_url:
         from diagnosis.kpi.reliability import reliability
@@ -326,7 +326,7 @@ def monitor_cmd(
     if not 0.5 <= confidence < 1.0:
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
     knowledge = load_kb(kb or _root_obj(ctx).get("kb"), fault_trees)
-    rows = [r for r in read_readings(readings, knowledge, lang) if equipment in (None, r.equipment)]
+    rows = [r for r in read_readings(readings, knowledge) if equipment in (None, r.equipment)]
     if window <= 0 or horizon <= 0:
         raise UsageError(tr("kpi.monitor.bad_days", lang))
     series = watch(rows, knowledge, confidence, window)

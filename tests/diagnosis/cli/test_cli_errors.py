@@ -125,3 +125,15 @@ def test_like_keeps_the_code() -> None:
     assert isinstance(usage, UsageError) and usage.exit_code == 2
     assert (usage.code, dict(usage.params)) == ("store.unknown_session", {"id": "42"})
     assert isinstance(UsageError.like(DiagnosisError("plain")), UsageError)
+
+
+def test_csv_problems_are_translated_at_the_edge(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # the KPI readers raise coded problems; the summary line follows --lang
+    missing = tmp_path / "none.csv"
+    code, err = _run(capsys, "kpi", "oee", str(missing), "--lang", "fr")
+    assert code == 2
+    assert err == f"diagnosis: error: {missing}: fichier introuvable\n"
+    code, err = _run(capsys, "kpi", "oee", str(missing))
+    assert err == f"diagnosis: error: {missing}: file not found\n"
