@@ -158,11 +158,12 @@ class DiagnosisError(Exception):
         self.params: Mapping[str, object] = params
 
     @classmethod
-    def like(cls, other: DiagnosisError) -> Self:
-        """This kind of error with ``other``'s message (code, parameters, place)."""
+    def like(cls, other: DiagnosisError, where: str = "") -> Self:
+        """This kind of error with ``other``'s message (code, parameters, place),
+        its place prefixed with ``where`` (``actions.yaml:3: ``)."""
         if not other.code:
-            return cls(str(other.args[0]) if other.args else "", where=other.where)
-        return cls(code=other.code, where=other.where, **other.params)
+            return cls(str(other.args[0]) if other.args else "", where=where + other.where)
+        return cls(code=other.code, where=where + other.where, **other.params)
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (English, then the key, when a text is missing)."""

@@ -187,5 +187,5 @@ def play(run: TrainingRun, actions: list[Action], source: str = "") -> None:
             else:
                 run.conclude(action.arg, action.category_5m, action.why)
         except SessionError as exc:
-            raise UsageError(f"{source}:{action.line}: {exc}") from exc
+            raise UsageError.like(exc, where=f"{source}:{action.line}: ") from exc
     run.finish()

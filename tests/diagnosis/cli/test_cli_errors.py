@@ -137,3 +137,10 @@ def test_csv_problems_are_translated_at_the_edge(
     assert err == f"diagnosis: error: {missing}: fichier introuvable\n"
     code, err = _run(capsys, "kpi", "oee", str(missing))
     assert err == f"diagnosis: error: {missing}: file not found\n"
+
+
+def test_like_prefixes_the_place() -> None:
+    inner = SessionError(code="session.error.empty_reason")
+    outer = UsageError.like(inner, where="actions.yaml:3: ")
+    assert outer.message("fr") == "actions.yaml:3: " + inner.message("fr")
+    assert str(outer) == "actions.yaml:3: " + str(inner)
