@@ -40,7 +40,7 @@ from diagnosis.ui.messages import (
     TraineeNamed,
 )
 from diagnosis.ui.prefs import Prefs, default_config_dir, load_prefs, save_prefs
-from diagnosis.ui.text import kb_text, translate_bindings
+from diagnosis.ui.text import error_text, kb_text, translate_bindings
 
 if TYPE_CHECKING:
     from diagnosis.session.core import Session
@@ -195,11 +195,11 @@ class DiagnosisApp(App[None]):
         try:
             self.store.save_technician(name, list(habilitations))
         except Exception as exc:  # a store problem must not block a diagnosis
-            problems.append(str(exc))
+            problems.append(error_text(exc, self.lang))
         try:
             unfinished = list(self.store.unfinished())
         except Exception as exc:
-            problems.append(str(exc))
+            problems.append(error_text(exc, self.lang))
             unfinished = []
         self.call_from_thread(self._store_signed_in, problems, unfinished)
 
@@ -262,7 +262,7 @@ class DiagnosisApp(App[None]):
             events = self.store.events(session_id)
             session = session_class().replay(self.kb, events, sink=self.store)
         except DiagnosisError as exc:
-            self.call_from_thread(self._resume_failed, str(exc))
+            self.call_from_thread(self._resume_failed, exc.message(self.lang))
             return
         self.post_message(SessionStarted(session))
 
@@ -394,13 +394,13 @@ def prefilled_app(
                     sink=self.store,
                 )
             except DiagnosisError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error")
+                self.call_from_thread(self.notify, exc.message(self.lang), severity="error")
                 return
             for measurement, raw in answers.items():
                 try:
                     session.answer(measurement, raw)
                 except DiagnosisError as exc:
-                    self.call_from_thread(self.notify, str(exc), severity="warning")
+                    self.call_from_thread(self.notify, exc.message(self.lang), severity="warning")
             self.call_from_thread(self.session_started, session)
 
     return DriftApp(kb, db=db, lang=lang, **options)

@@ -54,7 +54,7 @@ def bad_answer(measurement: Measurement, raw: str, lang: str) -> str:
     try:
         interpret(measurement, raw, lang)
     except DiagnosisError as exc:
-        return str(exc)
+        return exc.message(lang)
     return ""
 
 

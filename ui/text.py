@@ -19,7 +19,7 @@ from diagnosis.i18n import Text, format_number, tr
 if TYPE_CHECKING:
     from diagnosis.kb.model import EquipmentKB, Measurement
 
-__all__ = ["esc", "kb_text", "num", "rule_text", "state_text", "tr", "translate_bindings"]
+__all__ = ["error_text", "esc", "kb_text", "num", "rule_text", "state_text", "tr", "translate_bindings"]
 
 esc = escape  # KB texts may hold "[": escape them inside markup
 
@@ -66,3 +66,10 @@ def rule_text(eq: EquipmentKB, rule_id: str, lang: str) -> str:
     from diagnosis.rules.describe import describe_rule
 
     return describe_rule(eq, rule_id, lang)
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error for the user: the engine's coded errors in ``lang``, others as they are."""
+    from diagnosis.errors import DiagnosisError
+
+    return exc.message(lang) if isinstance(exc, DiagnosisError) else str(exc)

@@ -144,6 +144,19 @@ def _tolerant_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+def _lang_option(args: Sequence[str]) -> str | None:
+    """The value of the last ``--lang`` on the command line (any level), or None."""
+    found: str | None = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith("--lang="):
+            found = arg.partition("=")[2]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the app, translate engine errors to a line and an exit code.
 
@@ -159,9 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except DiagnosisError as exc:
+        from diagnosis.i18n import detect_lang
         from diagnosis.textsafety import printable
 
-        print(f"diagnosis: error: {printable(str(exc))}", file=sys.stderr)
+        # the engine raises coded errors; the edge translates them
+        text = exc.message(detect_lang(_lang_option(args)))
+        print(f"diagnosis: error: {printable(text)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -102,7 +102,7 @@ def oee_cmd(
     lang = _lang(ctx, lang, fmt)
     start = _date("--from", since, lang)
     stop = _date("--to", until, lang, end=True)
-    rows = read_production(production, lang)
+    rows = read_production(production)
     results = [r.to_dict() for r in compute_oee(rows, equipment=equipment, since=start, until=stop)]
     if fmt == "json":
         _dump(results)
@@ -129,7 +129,7 @@ def weibull_cmd(
     lang = _lang(ctx, lang, fmt)
     if not 0.0 < confidence < 1.0:
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
-    rows = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
+    rows = [r for r in read_failures(failures) if equipment in (None, r.equipment)]
     groups = weibull_groups(rows, confidence)
     if fmt == "json":
         _dump(groups)
@@ -234,14 +234,14 @@ def report_cmd(
     if production:
         from diagnosis.kpi.oee import compute_oee, read_production
 
-        rows = read_production(production, lang)
+        rows = read_production(production)
         doc["oee"] = [r.to_dict() for r in compute_oee(rows, equipment=equipment, since=start)]
     if readings:
         from diagnosis.kpi.drift import flagged, read_readings, watch
 
         values = [
             r
-            for r in read_readings(readings, knowledge, lang)
+            for r in read_readings(readings, knowledge)
             if equipment in (None, r.equipment) and (start is None or r.at >= start)
         ]
         doc["monitor"] = watch(values, knowledge)
@@ -252,7 +252,7 @@ def report_cmd(
     if failures:
         from diagnosis.kpi.weibull import read_failures, weibull_groups
 
-        times = [r for r in read_failures(failures, lang) if equipment in (None, r.equipment)]
+        times = [r for r in read_failures(failures) if equipment in (None, r.equipment)]
         doc["weibull"] = weibull_groups(times)
     if store_url:
         from diagnosis.kpi.reliability import reliability
@@ -334,7 +334,7 @@ def monitor_cmd(
     if not 0.5 <= confidence < 1.0:
         raise UsageError(tr("kpi.weibull.bad_confidence", lang, value=confidence))
     knowledge = _knowledge(ctx, kb, fault_trees)
-    rows = [r for r in read_readings(readings, knowledge, lang) if equipment in (None, r.equipment)]
+    rows = [r for r in read_readings(readings, knowledge) if equipment in (None, r.equipment)]
     if window <= 0 or horizon <= 0:
         raise UsageError(tr("kpi.monitor.bad_days", lang))
     series = watch(rows, knowledge, confidence, window)
@@ -413,9 +413,7 @@ def demo_cmd(
     first = _date("--start", start, lang)
     assert first is not None
     knowledge = _knowledge(ctx, kb, fault_trees)
-    summary = generate(
-        knowledge, out, db=db, seed=seed, start=first.date(), days=days, lang=lang
-    )
+    summary = generate(knowledge, out, db=db, seed=seed, start=first.date(), days=days)
     if fmt == "json":
         _dump(summary.to_dict())
         return
@@ -454,7 +452,7 @@ def learn_cmd(
     lang = _lang(ctx, lang, fmt)
     kb_dir: str | None = kb or _root_obj(ctx).get("kb")
     if apply is not None:
-        counts = apply_patch(apply, kb_dir, fault_trees, lang)
+        counts = apply_patch(apply, kb_dir, fault_trees)
         if fmt == "json":
             _dump(counts)
         else:

@@ -185,7 +185,7 @@ def run(
             try:
                 session.observe_tree(tree_id, node_id, state)
             except SessionError as exc:
-                raise UsageError(str(exc)) from exc
+                raise UsageError.like(exc) from exc
         run_session(session, source)
         finish_scripted(session)
         flag = ""
@@ -198,7 +198,9 @@ def run(
         if store is not None:
             store.close()
     if fmt == "json":
-        print(json.dumps(session.to_run_json(), indent=2, ensure_ascii=False))
+        from diagnosis.cli.run_json import run_json
+
+        print(json.dumps(run_json(session), indent=2, ensure_ascii=False))
     else:
         print(render_text(session, eq, lang, saved=store is not None))
         if flag:
@@ -239,9 +241,10 @@ def _name(eq: EquipmentKB, cause: str, lang: str) -> str:
 def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = True) -> str:
     """The human-readable report of a scripted run, in ``lang``."""
     from diagnosis.bayes.evidence import UNKNOWN
+    from diagnosis.cli.run_json import run_json
     from diagnosis.i18n import format_number, format_percent, tr
 
-    data = session.to_run_json()
+    data = run_json(session)
     out = [tr("session.run.title", lang, equipment=eq.equipment.name.get(lang) or eq.id)]
     names = [eq.symptom(s).name.get(lang) or s for s in session.symptoms]
     out.append(tr("session.run.symptoms", lang, symptoms=", ".join(names)))

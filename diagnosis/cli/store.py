@@ -65,9 +65,7 @@ def _open(db: str | None, kb: KnowledgeBase | None = None, *, read: bool = False
     if path is not None and not path.is_file():
         if named is None:
             return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
-        from diagnosis.i18n import detect_lang, tr
-
-        raise UsageError(tr("store.no_such_db", detect_lang(), path=str(path)))
+        raise UsageError(code="store.no_such_db", path=str(path))
     return open_store(named, kb=kb, read_only=True)
 
 
@@ -126,7 +124,7 @@ def _write(data: str | bytes, output: str | None, lang: str, force: bool = False
         return
     from diagnosis.store.files import write_atomic
 
-    write_atomic(output, data, force=force, lang=lang)
+    write_atomic(output, data, force=force)
 
 
 # --- history ---------------------------------------------------------------------
@@ -328,13 +326,13 @@ def verify(
         from sqlalchemy.exc import ArgumentError
 
         if isinstance(exc.__cause__, ArgumentError | ValueError):
-            raise UsageError(str(exc)) from exc  # a bad URL: usage, not a tampered record
+            raise UsageError.like(exc) from exc  # a bad URL: usage, not a tampered record
         raise
     with opened as store:
         try:
             sid = store.resolve(session)
         except StoreError as exc:  # an unknown id is a usage error, not a tampered record
-            raise UsageError(str(exc)) from exc
+            raise UsageError.like(exc) from exc
         result = store.verify(sid)
     if fmt == "json":
         print(json.dumps(_verify_json(result), indent=2))
@@ -513,7 +511,9 @@ def resume(
     finally:
         store.close()
     if fmt == "json":
-        print(json.dumps(live.to_run_json(), indent=2, ensure_ascii=False))
+        from diagnosis.cli.run_json import run_json
+
+        print(json.dumps(run_json(live), indent=2, ensure_ascii=False))
         return
     from diagnosis.cli.run import render_text
 

@@ -186,13 +186,13 @@ def play_cmd(
     root = _ctx(ctx)
     knowledge = load_kb(kb or root.get("kb"))
     ex = find_exercise(exercise, knowledge, exercises, lang)
-    script = load_actions(actions, lang)
+    script = load_actions(actions)
     store = None if no_save else _store(db or root.get("db"), knowledge)
     try:
         try:
             run = TrainingRun(knowledge, ex, trainee, mode=mode, lang=lang, sink=store, group=group)
         except SessionError as exc:
-            raise UsageError(str(exc)) from exc
+            raise UsageError.like(exc) from exc
         play(run, script, actions)
         result = assess(knowledge, ex, run.session.events, lang=lang)
     finally:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from diagnosis.errors import Problem, UsageError
-from diagnosis.i18n import parse_number, tr
+from diagnosis.errors import Phrase, Problem, UsageError
+from diagnosis.i18n import parse_number
 
 __all__ = [
     "CsvError",
@@ -39,20 +39,25 @@ class CsvError(UsageError):
     """A CSV input is unreadable or holds bad lines; nothing was computed from it.
 
     Args:
-        problems: every problem found, in line order.
-        lang: language of the summary.
+        problems: every problem found, in line order (coded: the summary is
+            translated where it is shown, :meth:`message`).
     """
 
-    def __init__(self, problems: Sequence[Problem], lang: str = "en") -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(sorted(problems))
-        first = _short(self.problems[0]) if self.problems else "invalid CSV"
+        super().__init__("invalid CSV")
+
+    def message(self, lang: str = "en") -> str:
+        if not self.problems:
+            return "invalid CSV"
         more = len(self.problems) - 1
-        super().__init__(first + (tr("kpi.csv.more", lang, n=more) if more > 0 else ""))
+        tail = Phrase("kpi.csv.more", n=more).render(lang) if more > 0 else ""
+        return _short(self.problems[0], lang) + tail
 
 
-def _short(problem: Problem) -> str:
+def _short(problem: Problem, lang: str) -> str:
     where = f"{problem.file}:{problem.line}" if problem.line else problem.file
-    return f"{where}: {problem.message}"
+    return f"{where}: {problem.text(lang)}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ class CsvRow:
         return (self.cells.get(column) or "").strip()
 
 
-def read_csv(path: str | Path, required: Sequence[str], lang: str = "en") -> list[CsvRow]:
+def read_csv(path: str | Path, required: Sequence[str]) -> list[CsvRow]:
     """The data lines of ``path``, whose header must hold every ``required`` column.
 
     Raises:
@@ -76,14 +81,14 @@ def read_csv(path: str | Path, required: Sequence[str], lang: str = "en") -> lis
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CsvError([Problem(name, 0, 0, tr("kpi.csv.no_file", lang))], lang) from None
+        raise CsvError([Problem.coded(name, 0, 0, "kpi.csv.no_file")]) from None
     except UnicodeDecodeError:
-        raise CsvError([Problem(name, 0, 0, tr("kpi.csv.not_utf8", lang))], lang) from None
+        raise CsvError([Problem.coded(name, 0, 0, "kpi.csv.not_utf8")]) from None
     except OSError as exc:
-        raise CsvError([Problem(name, 0, 0, str(exc.strerror))], lang) from None
+        raise CsvError([Problem(name, 0, 0, str(exc.strerror))]) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise CsvError([Problem(name, 1, 0, tr("kpi.csv.no_header", lang))], lang)
+        raise CsvError([Problem.coded(name, 1, 0, "kpi.csv.no_header")])
     header = lines[0]
     delimiter = ";" if ";" in header and "," not in header else ","
     reader = csv.reader(lines, delimiter=delimiter)
@@ -91,8 +96,7 @@ def read_csv(path: str | Path, required: Sequence[str], lang: str = "en") -> lis
     missing = [c for c in required if c not in columns]
     if missing:
         raise CsvError(
-            [Problem(name, 1, 0, tr("kpi.csv.missing_columns", lang, columns=", ".join(missing)))],
-            lang,
+            [Problem.coded(name, 1, 0, "kpi.csv.missing_columns", columns=", ".join(missing))]
         )
     rows: list[CsvRow] = []
     problems: list[Problem] = []
@@ -103,17 +107,14 @@ def read_csv(path: str | Path, required: Sequence[str], lang: str = "en") -> lis
             continue  # comment line
         if len(cells) > len(columns):
             problems.append(
-                Problem(
-                    name,
-                    number,
-                    0,
-                    tr("kpi.csv.too_many_cells", lang, n=len(cells), expected=len(columns)),
+                Problem.coded(
+                    name, number, 0, "kpi.csv.too_many_cells", n=len(cells), expected=len(columns)
                 )
             )
             continue
         rows.append(CsvRow(number, dict(zip(columns, cells, strict=False))))
     if problems:
-        raise CsvError(problems, lang)
+        raise CsvError(problems)
     return rows
 
 

@@ -387,7 +387,6 @@ def generate(
     seed: int = 1,
     start: date = date(2025, 1, 1),
     days: int = 365,
-    lang: str = "en",
 ) -> DemoSummary:
     """Write the demo files into ``folder`` and the interventions into the store ``db``.
 
@@ -407,9 +406,8 @@ def generate(
     with open_store(url, kb=kb) as store:
         if store.sessions():
             from diagnosis.errors import UsageError
-            from diagnosis.i18n import tr
 
-            raise UsageError(tr("kpi.demo.not_empty", lang, db=url))
+            raise UsageError(code="kpi.demo.not_empty", db=url)
     rng = np.random.default_rng(seed)
     origin = datetime(start.year, start.month, start.day, tzinfo=UTC)
     summary = DemoSummary(str(out), url, origin.isoformat(), days)

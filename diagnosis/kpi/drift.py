@@ -54,9 +54,8 @@ class Reading:
     raw: str
 
 
-def read_readings(path: str | Path, kb: KnowledgeBase, lang: str = "en") -> list[Reading]:
+def read_readings(path: str | Path, kb: KnowledgeBase) -> list[Reading]:
     """Every reading, converted to the KB unit; :class:`CsvError` names each bad line."""
-    from diagnosis.i18n import tr
     from diagnosis.rules.units import convert
 
     name = str(path)
@@ -64,9 +63,9 @@ def read_readings(path: str | Path, kb: KnowledgeBase, lang: str = "en") -> list
     out: list[Reading] = []
 
     def bad(line: int, key: str, **kw: object) -> None:
-        problems.append(Problem(name, line, 0, tr(f"kpi.monitor.err.{key}", lang, **kw)))
+        problems.append(Problem.coded(name, line, 0, f"kpi.monitor.err.{key}", **kw))
 
-    for row in read_csv(path, COLUMNS, lang):
+    for row in read_csv(path, COLUMNS):
         n = row.line
         equipment, mid = row.get("equipment"), row.get("measurement")
         try:
@@ -100,7 +99,7 @@ def read_readings(path: str | Path, kb: KnowledgeBase, lang: str = "en") -> list
         raw = row.get("value") + (f" {unit}" if unit else "")
         out.append(Reading(n, at, equipment, mid, value, raw))
     if problems:
-        raise CsvError(problems, lang)
+        raise CsvError(problems)
     return out
 
 

@@ -233,9 +233,7 @@ def write_patch(patch: dict[str, Any], path: str | Path, lang: str = "en") -> No
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(
-            tr("kpi.cli.cannot_write", lang, path=path, reason=exc.strerror)
-        ) from None
+        raise UsageError(code="kpi.cli.cannot_write", path=path, reason=exc.strerror) from None
 
 
 _NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -257,9 +255,7 @@ def _replace_at(
     return None
 
 
-def apply_patch(
-    path: str | Path, kb_dir: str | None, fault_tree_dir: str | None, lang: str = "en"
-) -> dict[str, int]:
+def apply_patch(path: str | Path, kb_dir: str | None, fault_tree_dir: str | None) -> dict[str, int]:
     """Apply the entries of a reviewed patch still marked ``apply: true`` to the KB files.
 
     Each value is replaced only where the KB still holds the patch's ``old`` value.
@@ -273,17 +269,18 @@ def apply_patch(
             (files restored).
     """
     from diagnosis.errors import KnowledgeBaseError
-    from diagnosis.i18n import tr
     from diagnosis.kb.loader import inspect_kb, load_kb
 
     try:
         patch = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError:
-        raise UsageError(tr("kpi.learn.no_patch", lang, path=path)) from None
+        raise UsageError(code="kpi.learn.no_patch", path=path) from None
     except yaml.YAMLError as exc:
-        raise UsageError(tr("kpi.learn.bad_patch", lang, path=path, reason=str(exc).splitlines()[0])) from None
+        raise UsageError(
+            code="kpi.learn.bad_patch", path=path, reason=str(exc).splitlines()[0]
+        ) from None
     if not isinstance(patch, dict) or not isinstance(patch.get("equipment"), dict):
-        raise UsageError(tr("kpi.learn.bad_patch", lang, path=path, reason="equipment:"))
+        raise UsageError(code="kpi.learn.bad_patch", path=path, reason="equipment:")
     kb = load_kb(kb_dir, fault_tree_dir)
     texts: dict[Path, list[str]] = {}
     originals: dict[Path, str] = {}

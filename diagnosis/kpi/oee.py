@@ -51,18 +51,16 @@ class ProductionRow:
         return (self.end - self.start).total_seconds()
 
 
-def read_production(path: str | Path, lang: str = "en") -> list[ProductionRow]:
+def read_production(path: str | Path) -> list[ProductionRow]:
     """Every row of a production log, checked; raises :class:`CsvError` listing bad lines."""
-    from diagnosis.i18n import tr
-
     name = str(path)
     problems: list[Problem] = []
     rows: list[ProductionRow] = []
 
     def bad(line: int, key: str, **kw: object) -> None:
-        problems.append(Problem(name, line, 0, tr(f"kpi.oee.err.{key}", lang, **kw)))
+        problems.append(Problem.coded(name, line, 0, f"kpi.oee.err.{key}", **kw))
 
-    for raw in read_csv(path, COLUMNS, lang):
+    for raw in read_csv(path, COLUMNS):
         n = raw.line
         equipment = raw.get("equipment")
         state = raw.get("state").lower()
@@ -117,7 +115,7 @@ def read_production(path: str | Path, lang: str = "en") -> list[ProductionRow]:
             if after.end > latest.end:
                 latest = after
     if problems:
-        raise CsvError(problems, lang)
+        raise CsvError(problems)
     return rows
 
 

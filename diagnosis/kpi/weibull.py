@@ -194,32 +194,30 @@ def fit_weibull(
     )
 
 
-def read_failures(path: str | Path, lang: str = "en") -> list[FailureTime]:
+def read_failures(path: str | Path) -> list[FailureTime]:
     """The rows of a failures CSV (``equipment,component,time_h,censored``), all checked."""
-    from diagnosis.i18n import tr
-
     name = str(path)
     problems: list[Problem] = []
     out: list[FailureTime] = []
-    for row in read_csv(path, COLUMNS, lang):
+    for row in read_csv(path, COLUMNS):
         time = parse_float(row.get("time_h"))
         flag = parse_bool(row.get("censored"))
         if not row.get("equipment"):
-            problems.append(Problem(name, row.line, 0, tr("kpi.oee.err.no_equipment", lang)))
+            problems.append(Problem.coded(name, row.line, 0, "kpi.oee.err.no_equipment"))
         elif time is None or time <= 0 or not math.isfinite(time):
             problems.append(
-                Problem(name, row.line, 0, tr("kpi.weibull.err.time", lang, value=row.get("time_h")))
+                Problem.coded(name, row.line, 0, "kpi.weibull.err.time", value=row.get("time_h"))
             )
         elif flag is None:
             problems.append(
-                Problem(
-                    name, row.line, 0, tr("kpi.weibull.err.censored", lang, value=row.get("censored"))
+                Problem.coded(
+                    name, row.line, 0, "kpi.weibull.err.censored", value=row.get("censored")
                 )
             )
         else:
             out.append(FailureTime(row.line, row.get("equipment"), row.get("component"), time, flag))
     if problems:
-        raise CsvError(problems, lang)
+        raise CsvError(problems)
     return out
 
 

@@ -42,10 +42,8 @@ def render(report: ReportData, fmt: str) -> str | bytes:
         from diagnosis.report.html import render_html
         from diagnosis.report.pdf import html_to_pdf
 
-        return html_to_pdf(render_html(report), report.lang)
-    from diagnosis.i18n import tr
-
-    raise ExportError(tr("report_doc.bad_format", report.lang, fmt=fmt, formats=", ".join(FORMATS)))
+        return html_to_pdf(render_html(report))
+    raise ExportError(code="report_doc.bad_format", fmt=fmt, formats=", ".join(FORMATS))
 
 
 __getattr__ = lazy_attributes(

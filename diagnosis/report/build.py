@@ -78,7 +78,7 @@ def build_report(
         ExportError: the log does not start with ``SessionStarted``.
     """
     if not events or not isinstance(events[0], ev.SessionStarted):
-        raise ExportError(tr("report_doc.no_start", lang))
+        raise ExportError(code="report_doc.no_start")
     start = events[0]
     eq = _equipment(kb, start.equipment)
     b = _Builder(kb, eq, lang)

@@ -12,28 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 from diagnosis.errors import ExportError
-from diagnosis.i18n import tr
 
 __all__ = ["html_to_pdf"]
 
 
-def html_to_pdf(html: str, lang: str = "en") -> bytes:
+def html_to_pdf(html: str) -> bytes:
     """Print ``html`` to PDF bytes.
 
     Raises:
         ExportError: weasyprint or one of its system libraries is missing.
     """
-    weasyprint = _load(lang)
+    weasyprint = _load()
     try:
         out = weasyprint.HTML(string=html).write_pdf()
     except Exception as exc:  # weasyprint raises many types; the user needs one line
-        raise ExportError(tr("report_doc.pdf_failed", lang, reason=_first_line(exc))) from exc
+        raise ExportError(code="report_doc.pdf_failed", reason=_first_line(exc)) from exc
     if not isinstance(out, bytes):  # pragma: no cover - write_pdf() without target
-        raise ExportError(tr("report_doc.pdf_failed", lang, reason="no output"))
+        raise ExportError(code="report_doc.pdf_failed", reason="no output")
     return out
 
 
-def _load(lang: str) -> Any:
+def _load() -> Any:
     import logging
     import warnings
 
@@ -44,11 +43,9 @@ def _load(lang: str) -> Any:
             warnings.simplefilter("ignore")
             import weasyprint
     except ImportError as exc:
-        raise ExportError(
-            tr("report_doc.pdf_no_weasyprint", lang, reason=_first_line(exc))
-        ) from exc
+        raise ExportError(code="report_doc.pdf_no_weasyprint", reason=_first_line(exc)) from exc
     except OSError as exc:  # cffi could not dlopen pango / gobject / harfbuzz
-        raise ExportError(tr("report_doc.pdf_no_libs", lang, reason=_first_line(exc))) from exc
+        raise ExportError(code="report_doc.pdf_no_libs", reason=_first_line(exc)) from exc
     return weasyprint
 
 

@@ -39,8 +39,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from diagnosis.errors import SessionError
-from diagnosis.i18n import format_number, split_value_unit, tr
+from diagnosis.errors import Phrase, SessionError
+from diagnosis.i18n import Text, format_number, split_value_unit
 from diagnosis.kb.model import Measurement
 from diagnosis.rules.units import convert, normalize_unit, physical_floor
 
@@ -164,11 +164,12 @@ def interpret(
     text = _raw_text(raw)
     if is_not_available(raw) and not _is_listed_choice(measurement, raw):
         return Interpretation(None, measurement.unit, None, False, False, text)
-    name = measurement.name.get(lang) or measurement.id
+    # the name stays multilingual: the error is translated where it is shown
+    name: Text | str = measurement.name if measurement.name else measurement.id
     if measurement.kind == "numeric":
         return _numeric(measurement, raw, text, name, lang)
     if measurement.kind == "boolean":
-        return _boolean(measurement, raw, text, name, lang)
+        return _boolean(measurement, raw, text, name)
     return _choice(measurement, raw, text, name, lang)
 
 
@@ -190,41 +191,38 @@ def _raw_text(raw: object) -> str:
     return str(raw).strip()
 
 
-def _numeric(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def _numeric(m: Measurement, raw: object, text: str, name: Text | str, lang: str) -> Interpretation:
     if isinstance(raw, bool):
-        raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+        raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
     if isinstance(raw, int | float):
         value = float(raw)
     else:
         if lang != "fr" and _THOUSANDS.match(text):
             # "1,500": one thousand five hundred to an English reader, 1.5 to a French one
-            raise SessionError(tr("rules.error.ambiguous_comma", lang, measurement=name, raw=text))
+            raise SessionError(code="rules.error.ambiguous_comma", measurement=name, raw=text)
         parsed = split_value_unit(text)
         if parsed is None:
-            raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+            raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
         value, unit = parsed
         if unit and m.unit:
             converted = convert(value, unit, m.unit, difference=m.quantity == "difference")
             if converted is None:
                 raise SessionError(
-                    tr("rules.error.bad_unit", lang, measurement=name, unit=unit, expected=m.unit)
+                    code="rules.error.bad_unit", measurement=name, unit=unit, expected=m.unit
                 )
             value = converted
         elif unit:
-            raise SessionError(tr("rules.error.no_unit", lang, measurement=name, unit=unit))
+            raise SessionError(code="rules.error.no_unit", measurement=name, unit=unit)
     if not math.isfinite(value):
-        raise SessionError(tr("rules.error.not_a_number", lang, measurement=name, raw=text))
+        raise SessionError(code="rules.error.not_a_number", measurement=name, raw=text)
     floor = _floor(m)
     if floor is not None and value < floor[0]:
         raise SessionError(
-            tr(
-                "rules.error.below_floor",
-                lang,
-                measurement=name,
-                raw=text,
-                limit=f"{format_number(floor[0], lang)} {m.unit}",
-                what=tr(f"rules.floor.{floor[1]}", lang),
-            )
+            code="rules.error.below_floor",
+            measurement=name,
+            raw=text,
+            limit=f"{format_number(floor[0], lang)} {m.unit}",
+            what=Phrase(f"rules.floor.{floor[1]}"),
         )
     state, critical = classify(m, value)
     typed = ""
@@ -254,7 +252,7 @@ def physical_floor_of(measurement: Measurement) -> float | None:
     return None if floor is None else floor[0]
 
 
-def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def _boolean(m: Measurement, raw: object, text: str, name: Text | str) -> Interpretation:
     if isinstance(raw, bool):
         value = raw
     elif isinstance(raw, int) and raw in (0, 1):
@@ -266,7 +264,7 @@ def _boolean(m: Measurement, raw: object, text: str, name: str, lang: str) -> In
         elif key in _FALSE:
             value = False
         else:
-            raise SessionError(tr("rules.error.not_a_boolean", lang, measurement=name, raw=text))
+            raise SessionError(code="rules.error.not_a_boolean", measurement=name, raw=text)
     return Interpretation(value, None, "true" if value else "false", False, True, text)
 
 
@@ -292,7 +290,7 @@ def match_choice(
     return [c for c in choices if any(n.startswith(wanted) for n in names[c])]
 
 
-def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Interpretation:
+def _choice(m: Measurement, raw: object, text: str, name: Text | str, lang: str) -> Interpretation:
     labels: dict[str, list[str]] = {}
     for choice, label in m.choice_labels:
         labels.setdefault(choice, []).extend(v for _, v in label.values)
@@ -306,4 +304,4 @@ def _choice(m: Measurement, raw: object, text: str, name: str, lang: str) -> Int
         f"{m.choices.index(c) + 1} {m.choice_label(c, lang)}" for c in found or m.choices
     )
     key = "rules.error.ambiguous_choice" if found else "rules.error.bad_choice"
-    raise SessionError(tr(key, lang, measurement=name, raw=text, choices=listed))
+    raise SessionError(code=key, measurement=name, raw=text, choices=listed)

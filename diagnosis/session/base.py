@@ -64,7 +64,7 @@ class SessionBase:
             equipment = kb.equipment(started.equipment)
         except KeyError as exc:
             raise SessionError(
-                tr("session.error.unknown_equipment", started.lang, equipment=started.equipment)
+                code="session.error.unknown_equipment", equipment=started.equipment
             ) from exc
         self.kb = kb
         self.equipment: EquipmentKB = equipment
@@ -136,11 +136,6 @@ class SessionBase:
     @property
     def max_steps(self) -> int | None:
         return self._state.max_steps
-
-    @property
-    def kb_changed(self) -> bool:
-        """The KB's digest differs from the one the session started with."""
-        return bool(self._started.kb_digest) and self._started.kb_digest != digest_of(self.kb)
 
     @property
     def readings(self) -> list[Reading]:
@@ -603,16 +598,12 @@ class SessionBase:
 
     def _check_open(self) -> None:
         if self.closed:
-            raise SessionError(tr("session.error.closed", self.lang, session=self.id))
+            raise SessionError(code="session.error.closed", session=self.id)
 
     def _check_no_alert(self) -> None:
         if self._state.pending:
             raise SessionError(
-                tr(
-                    "session.error.alert_pending",
-                    self.lang,
-                    procedure=self._state.pending[0].procedure,
-                )
+                code="session.error.alert_pending", procedure=self._state.pending[0].procedure
             )
 
     def _emit(self, event: Event) -> None:

@@ -116,22 +116,22 @@ class Session(RecordMixin):
             equipment = kb.equipment(equipment_id)
         except KeyError as exc:
             raise SessionError(
-                tr("session.error.unknown_equipment", lang, equipment=equipment_id)
+                code="session.error.unknown_equipment", equipment=equipment_id
             ) from exc
         for sid in (*symptoms, *absent_symptoms):
             if not equipment.has("symptom", sid):
                 raise SessionError(
-                    tr("session.error.unknown_symptom", lang, symptom=sid, equipment=equipment_id)
+                    code="session.error.unknown_symptom", symptom=sid, equipment=equipment_id
                 )
         both = set(symptoms) & set(absent_symptoms)
         if both:
             raise SessionError(
-                tr("session.error.present_and_absent", lang, symptom=sorted(both)[0])
+                code="session.error.present_and_absent", symptom=sorted(both)[0]
             )
         if not 0.0 < confidence <= 1.0:
-            raise SessionError(tr("session.error.bad_confidence", lang, value=confidence))
+            raise SessionError(code="session.error.bad_confidence", value=confidence)
         if max_steps is not None and max_steps < 1:
-            raise SessionError(tr("session.error.bad_max_steps", lang, value=max_steps))
+            raise SessionError(code="session.error.bad_max_steps", value=max_steps)
         started = SessionStarted(
             session_id=session_id or str(uuid.uuid4()),
             equipment=equipment_id,
@@ -167,7 +167,7 @@ class Session(RecordMixin):
                 equipment the KB does not hold.
         """
         if not events or not isinstance(events[0], SessionStarted):
-            raise SessionError(tr("session.error.bad_log", "en"))
+            raise SessionError(code="session.error.bad_log")
         session = cls(kb, events[0], sink)
         for event in events:
             session._state.apply(event)
@@ -216,12 +216,9 @@ class Session(RecordMixin):
         """The equipment's measurement ``measurement_id``; SessionError when unknown."""
         if not self.equipment.has("measurement", measurement_id):
             raise SessionError(
-                tr(
-                    "session.error.unknown_measurement",
-                    self.lang,
-                    measurement=measurement_id,
-                    equipment=self.equipment.id,
-                )
+                code="session.error.unknown_measurement",
+                measurement=measurement_id,
+                equipment=self.equipment.id,
             )
         return self.equipment.measurement(measurement_id)
 
@@ -310,19 +307,16 @@ class Session(RecordMixin):
         name = m.name.get(self.lang) or m.id
         if taken_by is None or not taken_by[0].strip():
             raise SessionError(
-                tr("session.error.habilitation_needed", self.lang, measurement=name, need=need)
+                code="session.error.habilitation_needed", measurement=name, need=need
             )
         who, held = taken_by[0].strip(), taken_by[1].strip()
         if not covers([held], need):
             raise SessionError(
-                tr(
-                    "session.error.colleague_not_habilitated",
-                    self.lang,
-                    measurement=name,
-                    need=need,
-                    colleague=who,
-                    held=held or "-",
-                )
+                code="session.error.colleague_not_habilitated",
+                measurement=name,
+                need=need,
+                colleague=who,
+                held=held or "-",
             )
         return who, held
 
@@ -330,7 +324,7 @@ class Session(RecordMixin):
         """A habilitated colleague is at hand to take what the technician may not."""
         self._check_open()
         if not name.strip():
-            raise SessionError(tr("session.error.colleague_name", self.lang))
+            raise SessionError(code="session.error.colleague_name")
         self._emit(
             ColleagueJoined(
                 name=name.strip(), habilitations=tuple(habilitations), actor=self._actor()
@@ -461,7 +455,7 @@ class Session(RecordMixin):
         """
         self._check_open()
         if max_steps is not None and max_steps < 1:
-            raise SessionError(tr("session.error.bad_max_steps", self.lang, value=max_steps))
+            raise SessionError(code="session.error.bad_max_steps", value=max_steps)
         total = len(self.readings) + max_steps if max_steps is not None else None
         tools = [self.need_id("tool", n) for n in lacking_tools]
         parts = [self.need_id("part", n) for n in lacking_parts]
@@ -503,15 +497,10 @@ class Session(RecordMixin):
         self._check_no_alert()
         if not self.equipment.has("cause", cause_id):
             raise SessionError(
-                tr(
-                    "session.error.unknown_cause",
-                    self.lang,
-                    cause=cause_id,
-                    equipment=self.equipment.id,
-                )
+                code="session.error.unknown_cause", cause=cause_id, equipment=self.equipment.id
             )
         if not reason.strip():
-            raise SessionError(tr("session.error.empty_reason", self.lang))
+            raise SessionError(code="session.error.empty_reason")
         if cause_id in self._state.excluded:
             return
         self._emit(CauseExcluded(cause=cause_id, reason=reason, actor=self._actor()))
@@ -522,7 +511,7 @@ class Session(RecordMixin):
         self._check_open()
         self._check_no_alert()
         if cause_id not in self._state.manual_excluded:
-            raise SessionError(tr("session.error.not_excluded", self.lang, cause=cause_id))
+            raise SessionError(code="session.error.not_excluded", cause=cause_id)
         self._emit(CauseReinstated(cause=cause_id, actor=self._actor()))
         self._update()
 
@@ -542,22 +531,17 @@ class Session(RecordMixin):
         try:
             tree = self.kb.fault_tree(tree_id)
         except KeyError:
-            raise SessionError(tr("session.error.unknown_tree", self.lang, tree=tree_id)) from None
+            raise SessionError(code="session.error.unknown_tree", tree=tree_id) from None
         linked = {e.cause for e in tree.events if e.cause}
         if tree.equipment != self.equipment.id and not any(
             self.equipment.has("cause", c) for c in linked if c
         ):
             raise SessionError(
-                tr(
-                    "session.error.tree_other_equipment",
-                    self.lang,
-                    tree=tree_id,
-                    equipment=self.equipment.id,
-                )
+                code="session.error.tree_other_equipment", tree=tree_id, equipment=self.equipment.id
             )
         if tree.gate(node_id) is None and tree.event(node_id) is None:
             raise SessionError(
-                tr("session.error.unknown_tree_node", self.lang, tree=tree_id, node=node_id)
+                code="session.error.unknown_tree_node", tree=tree_id, node=node_id
             )
         self._emit(TreeObserved(tree=tree_id, node=node_id, state=state, actor=self._actor()))
         self._update()
@@ -611,11 +595,11 @@ class Session(RecordMixin):
         steps = self._procedure_steps(alert.procedure)
         if not 0 <= step < max(steps, 1):
             raise SessionError(
-                tr("session.error.bad_step", self.lang, step=step + 1, procedure=procedure)
+                code="session.error.bad_step", step=step + 1, procedure=procedure
             )
         if step == self._release_step(procedure):
             raise SessionError(
-                tr("session.error.release_before_work", self.lang, step=step + 1, procedure=procedure)
+                code="session.error.release_before_work", step=step + 1, procedure=procedure
             )
         if step not in self.acknowledged_steps(procedure):
             self._emit(
@@ -633,12 +617,9 @@ class Session(RecordMixin):
         ]
         if missing:
             raise SessionError(
-                tr(
-                    "session.error.steps_left",
-                    self.lang,
-                    procedure=procedure,
-                    steps=", ".join(map(str, missing)),
-                )
+                code="session.error.steps_left",
+                procedure=procedure,
+                steps=", ".join(map(str, missing)),
             )
         self._emit(
             AlertAcknowledged(
@@ -692,7 +673,7 @@ class Session(RecordMixin):
         """
         self._check_no_alert()
         if procedure not in self._state.applied_lockouts:
-            raise SessionError(tr("session.error.no_lockout_applied", self.lang, procedure=procedure))
+            raise SessionError(code="session.error.no_lockout_applied", procedure=procedure)
         step = self._release_step(procedure)
         self._emit(
             LockoutReleased(procedure=procedure, step=step or 0, actor=actor or self._actor())
@@ -711,7 +692,7 @@ class Session(RecordMixin):
         for alert in self._state.pending:
             if alert.procedure == procedure:
                 return alert
-        raise SessionError(tr("session.error.no_such_alert", self.lang, procedure=procedure))
+        raise SessionError(code="session.error.no_such_alert", procedure=procedure)
 
     def _worse(self, procedure: str, keys: Sequence[tuple[str, str]]) -> bool:
         """A reading behind ``keys`` is new or worse than what was acknowledged for

@@ -51,21 +51,11 @@ class RecordMixin(SessionBase):
         if root is not None and root != UNKNOWN:
             if not self.equipment.has("cause", root):
                 raise SessionError(
-                    tr(
-                        "session.error.unknown_cause",
-                        self.lang,
-                        cause=root,
-                        equipment=self.equipment.id,
-                    )
+                    code="session.error.unknown_cause", cause=root, equipment=self.equipment.id
                 )
             if root in self._state.excluded:
                 raise SessionError(
-                    tr(
-                        "session.error.excluded_cause",
-                        self.lang,
-                        cause=root,
-                        rule=self._state.excluded[root],
-                    )
+                    code="session.error.excluded_cause", cause=root, rule=self._state.excluded[root]
                 )
         probs = dict(self.ranking())
         ruled_out: tuple[str, ...] = ()
@@ -113,14 +103,6 @@ class RecordMixin(SessionBase):
         """
         c = self.conclusion
         return c is not None and c.root_cause is not None and self.validation is None
-    def why_per_cause(self) -> list[tuple[str, list[WhyLink]]]:
-        """The 5-Why chain of each concluded cause (two when a pair is verified)."""
-        conclusion = self.conclusion
-        roots = self.default_root_causes()
-        if conclusion is not None and conclusion.root_cause not in roots:
-            roots = [conclusion.root_cause] if conclusion.root_cause else []
-        return [(r, suggest_why(self.equipment, r, self.readings, self.lang)) for r in roots]
-
     def suggested_why(self) -> list[WhyLink]:
         """The 5-Why chain prefilled from the concluded cause's ``why`` template."""
         root = self.conclusion.root_cause if self.conclusion else self.default_root_cause()
@@ -150,7 +132,7 @@ class RecordMixin(SessionBase):
         self._check_open()
         chain = tuple(links)
         if any(not link.text.strip() for link in chain):
-            raise SessionError(tr("session.error.empty_why", self.lang))
+            raise SessionError(code="session.error.empty_why")
         self._emit(WhyChainSet(links=chain, actor=actor or self._actor()))
 
     def set_category(self, category_5m: str, *, actor: str | None = None) -> None:
@@ -159,12 +141,9 @@ class RecordMixin(SessionBase):
         category = _category(category_5m)
         if category is None:
             raise SessionError(
-                tr(
-                    "session.error.bad_category",
-                    self.lang,
-                    category=category_5m,
-                    choices=", ".join(CATEGORIES_5M),
-                )
+                code="session.error.bad_category",
+                category=category_5m,
+                choices=", ".join(CATEGORIES_5M),
             )
         self._emit(CategorySet(category_5m=category, actor=actor or self._actor()))
 
@@ -181,10 +160,10 @@ class RecordMixin(SessionBase):
         """Record what was done to repair."""
         self._check_open()
         if not remedy.strip():
-            raise SessionError(tr("session.error.empty_remedy", self.lang))
+            raise SessionError(code="session.error.empty_remedy")
         for value in (labour_min, downtime_min):
             if value is not None and value < 0:
-                raise SessionError(tr("session.error.negative_time", self.lang, value=value))
+                raise SessionError(code="session.error.negative_time", value=value)
         self._emit(
             RemedyRecorded(
                 remedy=remedy,
@@ -201,21 +180,15 @@ class RecordMixin(SessionBase):
         """Record the test after repair and its outcome."""
         self._check_open()
         if not test.strip():
-            raise SessionError(tr("session.error.empty_test", self.lang))
+            raise SessionError(code="session.error.empty_test")
         self._emit(ValidationRecorded(test=test, passed=passed, result=result, actor=self._actor()))
 
     def close(self, status: str = "done") -> None:
         """Close the session (``done`` or ``abandoned``); nothing can be added afterwards."""
         self._check_open()
         if status not in _STATUSES:
-            raise SessionError(tr("session.error.bad_status", self.lang, status=status))
+            raise SessionError(code="session.error.bad_status", status=status)
         self._emit(SessionClosed(status=status, actor=self._actor()))
-
-    def to_run_json(self) -> dict[str, Any]:
-        """The ``diagnosis run`` JSON of cli-contract.md, plus ``session`` and extras."""
-        from diagnosis.session.run_json import run_json
-
-        return run_json(self)
 
 
 def _category(text: str) -> str | None:

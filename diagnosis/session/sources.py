@@ -17,7 +17,6 @@ from typing import Any, Protocol, cast
 import yaml
 
 from diagnosis.errors import SessionError, UsageError
-from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB, Measurement
 from diagnosis.kb.yamllimits import MAX_BYTES, read_bounded, scan_limits
 from diagnosis.rules import interpret
@@ -68,7 +67,7 @@ class AnswersFile:
     Args:
         path: the file.
         equipment: when given, every id and value is checked against it now.
-        lang: language of the error messages.
+        lang: language of the answers (``fr`` accepts decimal commas).
 
     Raises:
         UsageError: unreadable file, YAML error, not a mapping, duplicate or
@@ -95,7 +94,7 @@ class AnswersFile:
 
     def _error(self, line: int, key: str, column: int | None = None, **kw: object) -> UsageError:
         where = f"{line}:{column}" if column else str(line)
-        return UsageError(f"{self.path}:{where}: " + tr(key, self.lang, **kw))
+        return UsageError(code=key, where=f"{self.path}:{where}: ", **kw)
 
     def _load(self) -> None:
         try:
@@ -104,26 +103,24 @@ class AnswersFile:
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else None
             raise UsageError(
-                f"{self.path}: "
-                + tr(
-                    "session.answers.unreadable",
-                    self.lang,
-                    reason=reason or str(exc).split(":")[0],
-                )
+                code="session.answers.unreadable",
+                where=f"{self.path}: ",
+                reason=reason or str(exc).split(":")[0],
             ) from exc
         except ValueError as exc:  # larger than MAX_BYTES (/dev/zero, a log file...)
             raise UsageError(
-                f"{self.path}: " + tr("session.answers.too_large", self.lang, mb=MAX_BYTES >> 20)
+                code="session.answers.too_large", where=f"{self.path}: ", mb=MAX_BYTES >> 20
             ) from exc
         if "\x00" in text:
             raise UsageError(
-                f"{self.path}: " + tr("session.answers.unreadable", self.lang, reason="NUL")
+                code="session.answers.unreadable", where=f"{self.path}: ", reason="NUL"
             )
         limit = scan_limits(text, max_depth=8, max_values=100_000)
         if limit is not None:
             raise UsageError(
-                f"{self.path}:{limit.line}:{limit.column}: "
-                + tr("session.answers.yaml_error", self.lang, problem=limit.message)
+                code="session.answers.yaml_error",
+                where=f"{self.path}:{limit.line}:{limit.column}: ",
+                problem=limit.message,
             )
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -136,8 +133,9 @@ class AnswersFile:
             line = mark.line + 1 if mark is not None else 0
             column = mark.column + 1 if mark is not None else 0
             raise UsageError(
-                f"{self.path}:{line}:{column}: "
-                + tr("session.answers.yaml_error", self.lang, problem=printable(problem))
+                code="session.answers.yaml_error",
+                where=f"{self.path}:{line}:{column}: ",
+                problem=printable(problem),
             ) from exc
         if node is None:
             return
@@ -294,7 +292,7 @@ class AnswersFile:
                     self.lines[key],
                     "session.answers.bad_value",
                     self.columns.get(key),
-                    problem=str(exc),
+                    problem=exc,
                 ) from exc
 
     def read(self, measurement: Measurement) -> Raw:
@@ -400,7 +398,7 @@ class SimulatedMachine:
         for cid in self.causes:
             if not equipment.has("cause", cid):
                 raise SessionError(
-                    tr("session.error.unknown_cause", "en", cause=cid, equipment=equipment.id)
+                    code="session.error.unknown_cause", cause=cid, equipment=equipment.id
                 )
         self.overrides = dict(overrides or {})
         self.unavailable = frozenset(unavailable)

@@ -16,14 +16,11 @@ import tempfile
 from pathlib import Path
 
 from diagnosis.errors import UsageError
-from diagnosis.i18n import tr
 
 __all__ = ["write_atomic"]
 
 
-def write_atomic(
-    output: str | Path, data: str | bytes, *, force: bool = False, lang: str = "en"
-) -> None:
+def write_atomic(output: str | Path, data: str | bytes, *, force: bool = False) -> None:
     """Write ``data`` (text as UTF-8) to ``output`` atomically.
 
     Raises:
@@ -35,10 +32,10 @@ def write_atomic(
     if path.is_symlink() or path.exists():
         if path.is_dir() and not path.is_symlink():
             raise UsageError(
-                tr("store.cli.cannot_write", lang, path=str(output), reason="is a folder")
+                code="store.cli.cannot_write", path=str(output), reason="is a folder"
             )
         if not force:
-            raise UsageError(tr("store.cli.exists", lang, path=str(output)))
+            raise UsageError(code="store.cli.exists", path=str(output))
     folder = path.parent if str(path.parent) else Path(".")
     tmp_name = ""
     try:
@@ -54,7 +51,7 @@ def write_atomic(
         tmp_name = ""
     except OSError as exc:
         raise UsageError(
-            tr("store.cli.cannot_write", lang, path=str(output), reason=exc.strerror or exc)
+            code="store.cli.cannot_write", path=str(output), reason=exc.strerror or exc
         ) from exc
     finally:
         if tmp_name:

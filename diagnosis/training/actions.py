@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from diagnosis.errors import SessionError, UsageError
-from diagnosis.i18n import tr
 from diagnosis.training.model import compose_yaml
 from diagnosis.training.run import TrainingRun, Why
 
@@ -53,7 +52,7 @@ class Action:
         return out
 
 
-def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
+def load_actions(path: str | Path) -> list[Action]:
     """Read an actions file.
 
     Raises:
@@ -63,9 +62,9 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
 
     def error(node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
-        return UsageError(f"{path}:{line}: " + tr(f"training.{msg}", lang, **kw))
+        return UsageError(code=f"training.{msg}", where=f"{path}:{line}: ", **kw)
 
-    root = compose_yaml(path, lang, column=False)
+    root = compose_yaml(path, column=False)
     if root is None or not isinstance(root, yaml.SequenceNode):
         raise error(root, "actions.not_list")
     construct = yaml.SafeLoader("").construct_document
@@ -141,9 +140,14 @@ def load_actions(path: str | Path, lang: str = "en") -> list[Action]:
         )
     for index, action in enumerate(actions):
         if action.kind == "conclude" and index != len(actions) - 1:
-            raise UsageError(f"{path}:{actions[index + 1].line}: " + tr("training.actions.after_conclusion", lang))
+            raise UsageError(
+                code="training.actions.after_conclusion",
+                where=f"{path}:{actions[index + 1].line}: ",
+            )
     if not actions or actions[-1].kind != "conclude":
-        raise UsageError(f"{path}:{root.end_mark.line + 1}: " + tr("training.actions.no_conclusion", lang))
+        raise UsageError(
+            code="training.actions.no_conclusion", where=f"{path}:{root.end_mark.line + 1}: "
+        )
     return actions
 
 
@@ -169,5 +173,5 @@ def play(run: TrainingRun, actions: list[Action], source: str = "") -> None:
             else:
                 run.conclude(action.arg, action.category_5m, action.why)
         except SessionError as exc:
-            raise UsageError(f"{source}:{action.line}: {exc}") from exc
+            raise UsageError.like(exc, where=f"{source}:{action.line}: ") from exc
     run.finish()

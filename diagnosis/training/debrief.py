@@ -51,12 +51,12 @@ def assess_session(
     """
     marker = exercise_of(events)
     if marker is None:
-        raise UsageError(tr("training.cli.not_exercise", lang, session=session))
+        raise UsageError(code="training.cli.not_exercise", session=session)
     try:
         exercise: Exercise = find_exercise(marker["exercise"], kb, folder, lang)
     except UsageError:
         raise UsageError(
-            tr("training.cli.exercise_missing", lang, id=marker["exercise"], session=session)
+            code="training.cli.exercise_missing", id=marker["exercise"], session=session
         ) from None
     return assess(kb, exercise, events, lang=lang)
 

@@ -17,7 +17,7 @@ import yaml
 
 from diagnosis.bayes.evidence import UNKNOWN
 from diagnosis.errors import UsageError
-from diagnosis.i18n import Text, tr
+from diagnosis.i18n import Text
 from diagnosis.kb.model import CATEGORIES_5M, KnowledgeBase
 from diagnosis.session.events import ProblemStatement
 
@@ -151,7 +151,7 @@ class _Src:
     def error(self, node: yaml.Node | None, msg: str, **kw: object) -> UsageError:
         line = node.start_mark.line + 1 if node is not None else 0
         col = node.start_mark.column + 1 if node is not None else 0
-        return UsageError(f"{self.path}:{line}:{col}: " + tr(f"training.load.{msg}", self.lang, **kw))
+        return UsageError(code=f"training.load.{msg}", where=f"{self.path}:{line}:{col}: ", **kw)
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -189,7 +189,7 @@ class _Src:
         values = self.mapping(node, "text")
         for lang, (k, _) in values.items():
             if lang not in ("en", "fr"):
-                raise self.error(k, "bad_lang", code=lang)
+                raise self.error(k, "bad_lang", language=lang)
         return Text.of({lang: self.string(v) for lang, (_, v) in values.items()})
 
     def number(self, node: yaml.Node, minimum: float = 0.0) -> float:
@@ -199,7 +199,7 @@ class _Src:
         return float(value)
 
 
-def compose_yaml(path: Path, lang: str, *, column: bool = True) -> yaml.Node | None:
+def compose_yaml(path: Path, *, column: bool = True) -> yaml.Node | None:
     """The YAML node tree of a training file (exercise or actions), positions kept.
 
     Raises:
@@ -210,7 +210,7 @@ def compose_yaml(path: Path, lang: str, *, column: bool = True) -> yaml.Node | N
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
-            f"{path}: " + tr("training.load.unreadable", lang, reason=exc.__class__.__name__)
+            code="training.load.unreadable", where=f"{path}: ", reason=exc.__class__.__name__
         ) from exc
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
@@ -221,7 +221,7 @@ def compose_yaml(path: Path, lang: str, *, column: bool = True) -> yaml.Node | N
             where += f":{mark.column + 1 if mark is not None else 0}"
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise UsageError(
-            f"{path}:{where}: " + tr("training.load.yaml_error", lang, problem=what)
+            code="training.load.yaml_error", where=f"{path}:{where}: ", problem=what
         ) from exc
 
 
@@ -234,16 +234,16 @@ def load_exercise(
         path: the YAML file.
         kb: when given, every id is checked against it (equipment, causes,
             symptoms, measurements, values).
-        lang: language of the error messages.
+        lang: language of the answers written in the exercise (``fr``: decimal commas).
 
     Raises:
         UsageError: a one-line message naming ``file:line:column`` and the problem.
     """
     path = Path(path)
     src = _Src(path, lang)
-    root = compose_yaml(path, lang)
+    root = compose_yaml(path)
     if root is None:
-        raise UsageError(f"{path}:1:1: " + tr("training.load.empty", lang))
+        raise UsageError(code="training.load.empty", where=f"{path}:1:1: ")
     top = src.mapping(root, "exercise")
     if "exercise" in top and len(top) == 1:
         root = top["exercise"][1]
@@ -429,7 +429,7 @@ def _check_against_kb(
         try:
             interpret(eq.measurement(mid), value, src.lang)
         except SessionError as exc:
-            raise src.error(knode, "bad_value", problem=str(exc)) from exc
+            raise src.error(knode, "bad_value", problem=exc) from exc
 
 
 def load_exercises(
@@ -442,14 +442,16 @@ def load_exercises(
     """
     root = Path(folder) if folder is not None else bundled_exercise_dir()
     if not root.is_dir():
-        raise UsageError(tr("training.load.no_folder", lang, folder=str(root)))
+        raise UsageError(code="training.load.no_folder", folder=str(root))
     out: dict[str, Exercise] = {}
     for path in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
         ex = load_exercise(path, kb, lang)
         if ex.id in out:
             raise UsageError(
-                f"{path}:1:1: "
-                + tr("training.load.duplicate_id", lang, id=ex.id, other=out[ex.id].path)
+                code="training.load.duplicate_id",
+                where=f"{path}:1:1: ",
+                id=ex.id,
+                other=out[ex.id].path,
             )
         out[ex.id] = ex
     return sorted(out.values(), key=lambda e: (e.equipment, LEVELS.index(e.level), e.id))
@@ -466,12 +468,12 @@ def find_exercise(
     candidate = Path(ref)
     if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
         if not candidate.is_file():
-            raise UsageError(tr("training.load.no_file", lang, path=ref))
+            raise UsageError(code="training.load.no_file", path=ref)
         return load_exercise(candidate, kb, lang)
     for ex in load_exercises(folder, kb, lang):
         if ex.id == ref:
             return ex
-    raise UsageError(tr("training.load.unknown_exercise", lang, id=ref))
+    raise UsageError(code="training.load.unknown_exercise", id=ref)
 
 
 def exercise_schema() -> dict[str, Any]:

@@ -144,13 +144,13 @@ class TrainingRun:
         self.trainee = trainee
         self.mode = mode or exercise.mode
         if self.mode not in MODES:
-            raise SessionError(tr("training.run.bad_mode", lang, mode=self.mode))
+            raise SessionError(code="training.run.bad_mode", mode=self.mode)
         self.lang = lang
         try:
             equipment = kb.equipment(exercise.equipment)
         except KeyError as exc:
             raise SessionError(
-                tr("session.error.unknown_equipment", lang, equipment=exercise.equipment)
+                code="session.error.unknown_equipment", equipment=exercise.equipment
             ) from exc
         self.machine = ExerciseMachine(exercise, equipment)
         self.session = Session.start(
@@ -215,12 +215,9 @@ class TrainingRun:
     def _check_cause(self, cause: str) -> None:
         if cause != UNKNOWN and not self.session.equipment.has("cause", cause):
             raise SessionError(
-                tr(
-                    "session.error.unknown_cause",
-                    self.lang,
-                    cause=cause,
-                    equipment=self.session.equipment.id,
-                )
+                code="session.error.unknown_cause",
+                cause=cause,
+                equipment=self.session.equipment.id,
             )
 
     def lockout(self, procedure: str) -> None:
@@ -229,7 +226,7 @@ class TrainingRun:
         if proc is None or proc.kind != "lockout":
             known = ", ".join(p.id for p in self.session.equipment.procedures if p.kind == "lockout")
             raise SessionError(
-                tr("training.run.not_lockout", self.lang, procedure=procedure, known=known)
+                code="training.run.not_lockout", procedure=procedure, known=known
             )
         self.release_due()
         if procedure in self.lockouts:
@@ -248,7 +245,7 @@ class TrainingRun:
         if proc is None or proc.kind != "lockout":
             known = ", ".join(p.id for p in self.session.equipment.procedures if p.kind == "lockout")
             raise SessionError(
-                tr("training.run.not_lockout", self.lang, procedure=procedure, known=known)
+                code="training.run.not_lockout", procedure=procedure, known=known
             )
         self.release_due()
         if procedure in self.lockouts:
@@ -300,7 +297,7 @@ class TrainingRun:
     def acknowledge(self, procedure: str) -> None:
         """Acknowledge a pending alert (each of its steps, then the alert)."""
         if not any(a.procedure == procedure for a in self.session.pending_alerts):
-            raise SessionError(tr("session.error.no_such_alert", self.lang, procedure=procedure))
+            raise SessionError(code="session.error.no_such_alert", procedure=procedure)
         self._acknowledge(procedure, self.trainee)
         self.release_due()
 
@@ -347,12 +344,7 @@ class TrainingRun:
         eq = self.session.equipment
         if not eq.has("measurement", measurement):
             raise SessionError(
-                tr(
-                    "session.error.unknown_measurement",
-                    self.lang,
-                    measurement=measurement,
-                    equipment=eq.id,
-                )
+                code="session.error.unknown_measurement", measurement=measurement, equipment=eq.id
             )
         self._force_pending()
         self.release_due()
@@ -363,10 +355,11 @@ class TrainingRun:
         try:
             self.session.check_habilitation(m, taken_by)
         except SessionError as exc:
-            self.last_refusal = str(exc)
+            # the refusal is part of the exercise's notes, written in the run's language
+            self.last_refusal = exc.message(self.lang)
             self._note(
                 f"habilitation-refused:{measurement}|{m.requires.habilitation}",
-                tr("training.note.habilitation_refused", self.lang, reason=str(exc)),
+                tr("training.note.habilitation_refused", self.lang, reason=self.last_refusal),
             )
             return None
         applied = self.lockouts
@@ -390,7 +383,7 @@ class TrainingRun:
     def hint(self) -> StepProposal | None:
         """The engine's suggestion (learning mode only; it costs points)."""
         if self.mode == "exam":
-            raise SessionError(tr("training.run.no_hint_in_exam", self.lang))
+            raise SessionError(code="training.run.no_hint_in_exam")
         best = engine_next(self.session)
         mid = best.measurement.id if best is not None else "-"
         name = (best.measurement.name.get(self.lang) or mid) if best is not None else "-"

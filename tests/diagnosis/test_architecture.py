@@ -147,7 +147,7 @@ def test_report_writers_never_compute_posteriors() -> None:
     forbidden = ("diagnosis.bayes", "diagnosis.planner", "numpy", "pgmpy")
     session_logic = tuple(
         f"diagnosis.session.{m}"
-        for m in ("core", "base", "record", "runner", "state", "sources", "why", "run_json")
+        for m in ("core", "base", "record", "runner", "state", "sources", "why")
     )
     assert _offenders(ENGINE / "report", forbidden + session_logic) == []
     # The writers themselves only format the report data.
@@ -165,6 +165,8 @@ def test_the_store_keeps_facts_and_never_formats() -> None:
         "diagnosis.i18n.format_number",
         "diagnosis.i18n.format_percent",
         "diagnosis.i18n.format_datetime",
+        "diagnosis.i18n.tr",  # its errors carry codes: the CLI and the UI translate them
+        "diagnosis.i18n.detect_lang",
         "diagnosis.bayes",
         "diagnosis.planner",
         "diagnosis.session.core",
@@ -186,6 +188,68 @@ def test_the_session_never_drives_the_cli() -> None:
                 if name in ("print", "exit", "input"):
                     calls.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}()")
     assert calls == []  # no output, no prompt, no exit: the CLI and the UI do that
+
+
+def _translating_raises(path: Path) -> list[int]:
+    """Where ``path`` translates an error: a ``tr()`` call inside a ``raise`` or
+    inside the construction of an ``...Error``."""
+
+    def calls_tr(node: ast.AST) -> bool:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call):
+                f = n.func
+                if (f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")) == "tr":
+                    return True
+        return False
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None and calls_tr(node.exc):
+            found.append(node.lineno)
+        elif isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+            if name.endswith("Error") and calls_tr(node):
+                found.append(node.lineno)
+    return sorted(set(found))
+
+
+def test_the_engine_raises_coded_errors_and_the_edges_translate() -> None:
+    """No ``tr()`` on a raise path of the engine: errors carry a code and parameters."""
+    assert _translating_raises(Path(__file__)) == []  # the scan itself
+    offenders = []
+    for path in _files(ENGINE):
+        relative = path.relative_to(ENGINE).as_posix()
+        if relative.split("/")[0] in ("cli", "ui"):
+            continue
+        offenders += [f"{relative}:{line}" for line in _translating_raises(path)]
+    assert offenders == []
+    for package in ("session", "rules", "store"):
+        # nothing there imports the language detection: the language is the edge's
+        assert _offenders(ENGINE / package, ("diagnosis.i18n.detect_lang",)) == []
+
+
+def test_the_scan_sees_a_translated_raise(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f(lang):\n"
+        "    raise SessionError(tr('k', lang))\n"
+        "def g(lang):\n"
+        "    return UsageError('a: ' + tr('k', lang))\n",
+        encoding="utf-8",
+    )
+    assert _translating_raises(bad) == [2, 4]
+
+
+def test_the_run_json_is_the_clis() -> None:
+    """The ``diagnosis run`` JSON is an output format of the CLI: built in diagnosis/cli,
+    never in the session (which does not know of it)."""
+    from diagnosis.session import Session
+
+    assert not (ENGINE / "session" / "run_json.py").exists()
+    assert (ENGINE / "cli" / "run_json.py").is_file()
+    assert not hasattr(Session, "to_run_json")
+    assert _offenders(ENGINE / "session", ("diagnosis.cli",)) == []
 
 
 def test_events_are_a_leaf_module() -> None:
@@ -265,3 +329,37 @@ def test_nothing_imports_a_top_level_ui_package() -> None:
                     names = [node.module]
                 offenders += [f"{path}: {n}" for n in names if n.split(".")[0] == "ui"]
     assert offenders == []
+
+
+# The session's public surface, pinned so that it does not grow silently: a new
+# member is a decision (add it here, say why in the commit), not an accident.
+# The CLI's own output (the run JSON, its 5-Why per cause) lives in diagnosis/cli.
+SESSION_SURFACE = (
+    "absent_symptoms", "acknowledge", "acknowledge_step", "acknowledged_steps", "alerts",
+    "alternatives", "answer", "applied_lockouts", "category_5m", "check_habilitation", "close",
+    "closed", "colleagues", "conclude", "conclusion", "confidence", "confirmation",
+    "default_root_cause", "default_root_causes", "doubted", "equipment", "events", "evidence",
+    "exclude", "excluded", "habilitations", "hand_over", "handover", "id", "join_colleague",
+    "kb", "lang", "lockouts_held", "lockouts_to_release", "max_steps", "not_available",
+    "not_worth", "notes", "notes_in", "observe_tree", "pending_alerts", "posteriors", "prepare",
+    "problem", "proposal", "ranking", "readings", "record_remedy", "record_validation",
+    "reinstate", "release_lockout", "remeasure_due", "remedy", "replay", "resume",
+    "set_category", "set_why", "sink", "start", "steps_proposals", "steps_rankings",
+    "steps_to_acknowledge", "stop_reason", "suggested_remedy", "suggested_validation",
+    "suggested_why", "suggestions", "symptoms", "technician", "tree_observations", "undo",
+    "validation", "validation_pending", "verification", "verified_pair", "why",
+)
+
+
+def test_the_session_surface_is_pinned() -> None:
+    from diagnosis.kb.loader import load_kb
+    from diagnosis.session import Session
+
+    kb = load_kb()
+    eq = kb.equipments[0]
+    session = Session.start(kb, eq.id, [eq.symptoms[0].id])
+    public = sorted(
+        {n for n in dir(Session) if not n.startswith("_")}
+        | {n for n in vars(session) if not n.startswith("_")}
+    )
+    assert public == sorted(SESSION_SURFACE)

@@ -138,3 +138,34 @@ async def test_a_stale_highlight_after_a_search_matching_nothing_does_not_crash(
         await pilot.pause()
         assert app.is_running
         assert "zzzz" in screen_text(app)
+
+
+async def test_engine_errors_show_in_the_apps_language(make_app) -> None:
+    # The engine raises a coded error (rules.error.not_a_number); the UI, at the
+    # edge, shows it in French, the measurement named in French too.
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _diagnosis(make_app, pilot, "fr")
+        await _measure(pilot, "matière")
+        await answer(pilot, "abc")
+        assert _error(screen) == "Température matière en buse : « abc » n'est pas un nombre"
+        assert screen.session.readings == []
+
+
+async def test_store_errors_show_in_the_apps_language(make_app) -> None:
+    # A store error (before: always in the locale's language, whatever --lang said)
+    # is translated by the UI into the app's language.
+    from diagnosis.errors import StoreError
+
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def broken() -> list[object]:
+            raise StoreError(code="store.db_error", url="sqlite:///x.db", reason="disk I/O error")
+
+        app.store.unfinished = broken
+        assert app._unfinished() == []
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+        assert shown == ["base de données sqlite:///x.db : disk I/O error"]

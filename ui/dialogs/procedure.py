@@ -214,7 +214,7 @@ class ProcedureDialog(BaseDialog[bool]):
         try:
             self._ack_step(self.done)
         except DiagnosisError as exc:
-            self._say(str(exc))
+            self._say(exc.message(self.lang))
             return
         self._say("")
         self.done += 1
@@ -229,7 +229,7 @@ class ProcedureDialog(BaseDialog[bool]):
         try:
             self._ack_all()
         except DiagnosisError as exc:
-            self._say(str(exc))
+            self._say(exc.message(self.lang))
             return
         self.dismiss(True)
 

@@ -198,7 +198,7 @@ class ConclusionScreen(BaseScreen[None]):
         try:
             self.session.conclude(cause_id, confirmed=True)
         except DiagnosisError as exc:
-            self.app.call_from_thread(self._error, str(exc))
+            self.app.call_from_thread(self._error, exc.message(self.lang))
             return
         self.app.call_from_thread(self._fill, cause_id)
 
@@ -371,7 +371,7 @@ class ConclusionScreen(BaseScreen[None]):
                 s.record_validation(plan["test"], plan["passed"] == "passed", plan["result"])
             s.close("done")
         except DiagnosisError as exc:
-            self.app.call_from_thread(self._error, str(exc))
+            self.app.call_from_thread(self._error, exc.message(self.lang))
             return
         self.app.call_from_thread(self._saved)
 

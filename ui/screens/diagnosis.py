@@ -168,11 +168,11 @@ class DiagnosisScreen(BaseScreen[None]):
             try:
                 call()
             except DiagnosisError as exc:
-                error = str(exc)
+                error = exc.message(self.lang)
         try:
             view = self._snapshot()
         except DiagnosisError as exc:
-            app.call_from_thread(self._engine_failed, str(exc))
+            app.call_from_thread(self._engine_failed, exc.message(self.lang))
             return
         keep = keep_always or (keep_current and error is not None)
         app.call_from_thread(self._show, view, error, keep)
@@ -509,7 +509,7 @@ class DiagnosisScreen(BaseScreen[None]):
         try:
             alternatives = list(self.session.alternatives())
         except DiagnosisError as exc:
-            self.app.call_from_thread(self._engine_failed, str(exc))
+            self.app.call_from_thread(self._engine_failed, exc.message(self.lang))
             return
         self.app.call_from_thread(self._open_alternatives, alternatives)
 

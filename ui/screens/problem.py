@@ -299,7 +299,7 @@ class ProblemScreen(BaseScreen[None]):
                 lacking_parts=lacking_parts or [],
             )
         except DiagnosisError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, exc.message(self.lang))
             return
         self.app.call_from_thread(self._started, session)
 

@@ -55,9 +55,9 @@ def write_reports(
     bodies: dict[str, str | bytes] = {"md": markdown, "html": html}
     note = ""
     try:
-        bodies["pdf"] = html_to_pdf(html, lang)  # printed from the HTML just rendered
+        bodies["pdf"] = html_to_pdf(html)  # printed from the HTML just rendered
     except ExportError as exc:
-        note = str(exc)
+        note = exc.message(lang)
     paths: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ class ReportScreen(BaseScreen[None]):
         try:
             paths, markdown, note = write_reports(app.kb, self.session, app.report_dir, app.lang)
         except DiagnosisError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, exc.message(self.lang))
             return
         self.app.call_from_thread(self._written, paths, markdown, note)
 

@@ -104,7 +104,7 @@ class TrainingPickerScreen(BaseScreen[None]):
         try:
             self.exercises = load_exercises(self.folder, self.dapp.kb, self.lang)
         except DiagnosisError as exc:
-            self.query_one("#picker-error", Static).update(str(exc))
+            self.query_one("#picker-error", Static).update(exc.message(self.lang))
         listing = self.query_one("#exercises", OptionList)
         for ex in self.exercises:
             label = f"{self.t('training.level.' + ex.level):<10} {ex.title.get(self.lang)}  ({ex.id})"
@@ -154,7 +154,7 @@ class TrainingPickerScreen(BaseScreen[None]):
         try:
             run = TrainingRun(self.dapp.kb, ex, name, mode=mode, lang=self.lang, sink=self.dapp.store, group=group)
         except DiagnosisError as exc:
-            self.query_one("#picker-error", Static).update(str(exc))
+            self.query_one("#picker-error", Static).update(exc.message(self.lang))
             return
         post_to_app(self, TraineeNamed(name))
         self.app.push_screen(TrainingScreen(run))
@@ -358,7 +358,7 @@ class TrainingScreen(BaseScreen[None]):
         try:
             return action()
         except DiagnosisError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.message(self.lang), severity="error")
             return None
         finally:
             self.refresh_view()

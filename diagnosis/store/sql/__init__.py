@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from diagnosis.errors import StoreError
-from diagnosis.i18n import detect_lang, tr
 from diagnosis.store.chain import audit_key
 from diagnosis.store.projection import CauseCodes
 from diagnosis.store.sql.engine import display_url, make_engine, normalize_url, sqlite_path
@@ -42,38 +41,32 @@ def open_sql_store(
     """
     full = normalize_url(url)
     shown = display_url(full)
-    lang = detect_lang()
     path = sqlite_path(full)
     if path is not None and (must_exist or read_only) and not path.is_file():
-        raise StoreError(tr("store.no_such_db", lang, path=str(path)))
+        raise StoreError(code="store.no_such_db", path=str(path))
     try:
         engine = make_engine(full, read_only=read_only and path is not None)
     except (ArgumentError, ValueError) as exc:
-        raise StoreError(tr("store.bad_url", lang, url=url, reason=str(exc))) from exc
+        raise StoreError(code="store.bad_url", url=url, reason=str(exc)) from exc
     except ModuleNotFoundError as exc:
-        raise StoreError(tr("store.no_driver", lang, url=shown, module=exc.name or "?")) from exc
+        raise StoreError(code="store.no_driver", url=shown, module=exc.name or "?") from exc
     except OSError as exc:
-        raise StoreError(tr("store.db_error", lang, url=shown, reason=str(exc))) from exc
+        raise StoreError(code="store.db_error", url=shown, reason=str(exc)) from exc
     try:
         if read_only and path is not None:
             if current_revision(engine) != HEAD:
                 engine.dispose()
-                raise StoreError(tr("store.not_migrated", lang, url=shown))
+                raise StoreError(code="store.not_migrated", url=shown)
         else:
             upgrade(engine)
             if path is not None:
-                _integrity(engine, shown, lang)
+                _integrity(engine, shown)
     except SQLAlchemyError as exc:
         engine.dispose()
         orig = getattr(exc, "orig", None)
         reason = str(orig if orig is not None else exc).strip().splitlines()
         raise StoreError(
-            tr(
-                "store.db_error",
-                lang,
-                url=shown,
-                reason=reason[0] if reason else type(exc).__name__,
-            )
+            code="store.db_error", url=shown, reason=reason[0] if reason else type(exc).__name__
         ) from exc
     try:
         key = audit_key()
@@ -83,12 +76,12 @@ def open_sql_store(
     return SqlStore(engine, shown, codes, key)
 
 
-def _integrity(engine: Engine, shown: str, lang: str) -> None:
+def _integrity(engine: Engine, shown: str) -> None:
     """Refuse to write into a SQLite file with a corrupted page (``PRAGMA quick_check``)."""
     problems = integrity_problems(engine)
     if problems:
         engine.dispose()
-        raise StoreError(tr("store.corrupt", lang, url=shown, reason=problems[0]))
+        raise StoreError(code="store.corrupt", url=shown, reason=problems[0])
 
 
 def integrity_problems(engine: Engine) -> list[str]:

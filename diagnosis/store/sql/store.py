@@ -23,7 +23,6 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from diagnosis.errors import StoreError
-from diagnosis.i18n import detect_lang, tr
 from diagnosis.session.events import Event, SessionStarted, event_from_dict
 from diagnosis.store.audit import utc, verify_rows
 from diagnosis.store.base import (
@@ -43,10 +42,6 @@ __all__ = ["SqlStore"]
 
 T = TypeVar("T")
 _RETRIES = 12
-
-
-def _msg(key: str, **kwargs: object) -> str:
-    return tr(f"store.{key}", detect_lang(), **kwargs)
 
 
 def _transient(exc: DBAPIError) -> bool:
@@ -86,12 +81,14 @@ class SqlStore(Store):
             except OperationalError as exc:
                 if not _transient(exc) or attempt == _RETRIES - 1:
                     raise StoreError(
-                        _msg("db_error", url=self.url, reason=_first_line(exc))
+                        code="store.db_error", url=self.url, reason=_first_line(exc)
                     ) from exc
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 1.0)
             except SQLAlchemyError as exc:
-                raise StoreError(_msg("db_error", url=self.url, reason=_first_line(exc))) from exc
+                raise StoreError(
+                    code="store.db_error", url=self.url, reason=_first_line(exc)
+                ) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
@@ -130,7 +127,7 @@ class SqlStore(Store):
                     ).first()
                     is not None
                 ):
-                    raise StoreError(_msg("duplicate_session", id=session_id))
+                    raise StoreError(code="store.duplicate_session", id=session_id)
                 self._insert_session(conn, session_id, event, at)
             else:
                 row = conn.execute(
@@ -139,7 +136,7 @@ class SqlStore(Store):
                     .with_for_update()
                 ).first()
                 if row is None:
-                    raise StoreError(_msg("unknown_session", id=session_id))
+                    raise StoreError(code="store.unknown_session", id=session_id)
                 seq, prev = int(row.last_seq) + 1, str(row.last_hash)
             digest = chain_hash(prev, payload, self._key)
             conn.execute(
@@ -357,7 +354,7 @@ class SqlStore(Store):
                     out.append(event_from_dict(json.loads(row.payload)))
                 except (ValueError, TypeError) as exc:
                     raise StoreError(
-                        _msg("bad_event", id=session_id, seq=row.seq, reason=str(exc))
+                        code="store.bad_event", id=session_id, seq=row.seq, reason=str(exc)
                     ) from exc
             return out
 
@@ -368,7 +365,7 @@ class SqlStore(Store):
             conn.execute(select(t.sessions.c.id).where(t.sessions.c.id == session_id)).first()
             is None
         ):
-            raise StoreError(_msg("unknown_session", id=session_id))
+            raise StoreError(code="store.unknown_session", id=session_id)
 
     def sessions(
         self, *, equipment: str | None = None, since: datetime | None = None
@@ -399,7 +396,7 @@ class SqlStore(Store):
     def resolve(self, prefix: str) -> str:
         prefix = prefix.strip()
         if not prefix:
-            raise StoreError(_msg("unknown_session", id=prefix))
+            raise StoreError(code="store.unknown_session", id=prefix)
 
         def work() -> list[str]:
             with self._read() as conn:
@@ -416,9 +413,9 @@ class SqlStore(Store):
         if prefix in ids:
             return prefix
         if not ids:
-            raise StoreError(_msg("unknown_session", id=prefix))
+            raise StoreError(code="store.unknown_session", id=prefix)
         if len(ids) > 1:
-            raise StoreError(_msg("ambiguous_session", id=prefix, ids=", ".join(ids[:5])))
+            raise StoreError(code="store.ambiguous_session", id=prefix, ids=", ".join(ids[:5]))
         return ids[0]
 
     def interventions(
@@ -541,7 +538,7 @@ def _check_sizes(session_id: str, event: Event, ch: Any) -> None:
             length = getattr(table.c[column].type, "length", None) if column in table.c else None
             if length is not None and isinstance(value, str) and len(value) > length:
                 raise StoreError(
-                    _msg("too_long", column=f"{table.name}.{column}", n=length, got=len(value))
+                    code="store.too_long", column=f"{table.name}.{column}", n=length, got=len(value)
                 )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from session_kb import make_equipment, t
 
+from diagnosis.cli.run_json import run_json
 from diagnosis.errors import SessionError
 from diagnosis.i18n import Text
 from diagnosis.kb.model import (
@@ -134,7 +135,7 @@ def test_a_reading_outside_the_habilitation_needs_a_named_colleague() -> None:
     _ack(s)
     r = s.answer("hyd-pressure", "140", taken_by=("Marc Petit", "BR"))
     assert (r.taken_by, r.taken_by_habilitation) == ("Marc Petit", "BR")
-    step = s.to_run_json()["steps"][-1]
+    step = run_json(s)["steps"][-1]
     assert step["taken_by"] == {"name": "Marc Petit", "habilitation": "BR"}
     for fmt in ("md", "html"):
         text = render(build_report(KB, list(s.events), lang="en"), fmt)
@@ -202,7 +203,7 @@ def test_hand_over_when_the_decisive_measurement_needs_a_habilitation() -> None:
     assert due.measurement.measurement.id == "heater-current" and due.habilitation == "BR"
     assert due.measurement.gain >= HANDOVER_MIN_GAIN
     assert due.best_allowed is None or due.ratio < HANDOVER_RATIO
-    data = s.to_run_json()
+    data = run_json(s)
     assert data["stop_reason"] == "handover" and data["status"] == "open"
     h = data["handover"]
     assert (h["measurement"], h["habilitation"], h["threshold"]) == ("heater-current", "BR", 0.25)
@@ -308,7 +309,7 @@ def test_a_temperature_difference_converts_without_offset() -> None:
     s.answer("zone-dev", "72 °F")
     assert s.pending_alerts  # the critical alert is raised
     _ack(s)
-    assert s.to_run_json()["steps"][-1]["typed"] == "72 °F"
+    assert run_json(s)["steps"][-1]["typed"] == "72 °F"
     md = render(build_report(KB, list(s.events), lang="en"), "md")
     assert "40 °C (typed: 72 °F)" in md
     fr = render(build_report(KB, list(s.events), lang="fr"), "md")
@@ -408,7 +409,7 @@ def test_a_conclusion_without_validation_is_pending() -> None:
     s = run_session(_start(habilitations=["BR"]), SimulatedMachine(KB.equipment("test-press"), "wet-granules"))
     assert not s.validation_pending
     s.conclude()
-    assert s.validation_pending and s.to_run_json()["validation_pending"] is True
+    assert s.validation_pending and run_json(s)["validation_pending"] is True
     s.record_validation("10 good parts", True)
     assert not s.validation_pending
 

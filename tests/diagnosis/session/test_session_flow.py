@@ -7,6 +7,7 @@ from session_kb import make_kb
 
 from diagnosis.bayes import compile_equipment
 from diagnosis.bayes.evidence import UNKNOWN, Evidence
+from diagnosis.cli.run_json import run_json
 from diagnosis.errors import SessionError
 from diagnosis.session import ProblemStatement, Session, SimulatedMachine, WhyLink, run_session
 from diagnosis.session.events import (
@@ -404,7 +405,7 @@ def test_scripted_run_applies_the_lockout_before_measuring() -> None:
     acked = kinds.index(("alert_acknowledged", "lockout-press"))
     measured = kinds.index(("reading_recorded", "hyd-pressure"))
     assert raised < acked < measured
-    data = s.to_run_json()
+    data = run_json(s)
     assert data["lockouts"] == ["lockout-press"] and data["alerts"] == []
 
 
@@ -491,5 +492,5 @@ def test_steps_remember_the_proposal_they_answered() -> None:
     first, second = s.steps_proposals
     assert first is not None and first.measurement == p.measurement.id
     assert first.gain == pytest.approx(p.gain) and second is None
-    steps = s.to_run_json()["steps"]
+    steps = run_json(s)["steps"]
     assert steps[0]["gain"] == round(p.gain, 6) and steps[1]["gain"] is None

@@ -73,9 +73,9 @@ def test_a_weak_effect_of_the_true_cause_is_not_a_contradiction(
 
 
 def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
+    from diagnosis.cli.run_json import run_json
     from diagnosis.session import SimulatedMachine, run_session
     from diagnosis.session.base import WORTH_BITS_PER_MIN
-    from diagnosis.session.run_json import run_json
 
     kb = bundled()
     eq = kb.equipment("cv-line-01")
@@ -99,9 +99,9 @@ def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
 
 
 def test_two_simultaneous_causes_are_both_concluded_with_a_why_each() -> None:
+    from diagnosis.cli.run_json import run_json
     from diagnosis.planner import pair_verification
     from diagnosis.session import SimulatedMachine, run_session
-    from diagnosis.session.run_json import run_json
     from diagnosis.session.runner import finish_scripted
 
     kb = bundled()
@@ -135,8 +135,8 @@ def test_two_simultaneous_causes_are_both_concluded_with_a_why_each() -> None:
 
 
 def test_a_single_cause_has_root_causes_of_one() -> None:
+    from diagnosis.cli.run_json import run_json
     from diagnosis.session import SimulatedMachine, run_session
-    from diagnosis.session.run_json import run_json
 
     kb = bundled()
     eq = kb.equipment("pp-cell-01")

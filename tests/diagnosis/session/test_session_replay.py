@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from session_kb import make_kb
 
+from diagnosis.cli.run_json import run_json
 from diagnosis.errors import SessionError
 from diagnosis.session import Session, SimulatedMachine, WhyLink, run_session
 from diagnosis.session.events import Event, SessionStarted, event_from_dict
@@ -35,7 +36,7 @@ def snapshot(s: Session) -> dict[str, Any]:
         "validation": s.validation,
         "closed": s.closed,
         "stop_reason": s.stop_reason,
-        "run_json": s.to_run_json() if not s.pending_alerts else None,
+        "run_json": run_json(s) if not s.pending_alerts else None,
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from diagnosis.bayes import DiagnosticModel, Evidence
+from diagnosis.cli.run_json import run_json
 from diagnosis.i18n import Text
 from diagnosis.kb.model import (
     Cause,
@@ -23,7 +24,6 @@ from diagnosis.kb.model import (
 )
 from diagnosis.planner import confirmation_steps, verification
 from diagnosis.session import Session
-from diagnosis.session.run_json import run_json
 from diagnosis.session.runner import run_session
 
 EQ = "verify-conveyor"

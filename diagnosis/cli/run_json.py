@@ -1,4 +1,8 @@
-"""The ``diagnosis run`` JSON document of a session (shared/cli-contract.md)."""
+"""The ``diagnosis run`` JSON document of a session (shared/cli-contract.md).
+
+The CLI's output format: built here, at the edge, from the session's public
+state; the session itself knows nothing of it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from diagnosis.bayes.evidence import UNKNOWN
 
 if TYPE_CHECKING:
+    from diagnosis.session.events import WhyLink
     from diagnosis.session.record import RecordMixin
 
 __all__ = ["run_json"]
@@ -22,6 +27,17 @@ def _value(value: float | bool | str | None) -> float | int | bool | str | None:
 
 def _ranking(ranking: Any) -> list[dict[str, Any]]:
     return [{"cause": c, "probability": round(float(p), _DIGITS)} for c, p in ranking]
+
+
+def _why_per_cause(session: RecordMixin) -> list[tuple[str, list[WhyLink]]]:
+    """The 5-Why chain of each concluded cause (two when a pair is verified)."""
+    from diagnosis.session.why import suggest_why
+
+    conclusion = session.conclusion
+    roots = session.default_root_causes()
+    if conclusion is not None and conclusion.root_cause not in roots:
+        roots = [conclusion.root_cause] if conclusion.root_cause else []
+    return [(r, suggest_why(session.equipment, r, session.readings, session.lang)) for r in roots]
 
 
 def run_json(session: RecordMixin) -> dict[str, Any]:
@@ -82,7 +98,7 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         "steps": steps,
         "ranking": _ranking(session.ranking()),
         "root_cause": root,
-        "root_causes": [c for c, _ in session.why_per_cause()] if root else [],
+        "root_causes": [c for c, _ in _why_per_cause(session)] if root else [],
         "probability": round(probabilities.get(root, 0.0), _DIGITS) if root else None,
         "evidence": list(conclusion.evidence) if conclusion is not None else [],
         "stop_reason": session.stop_reason,
@@ -106,7 +122,7 @@ def run_json(session: RecordMixin) -> dict[str, Any]:
         "category_5m": category,
         "why_per_cause": [
             {"cause": c, "why": [link.text for link in links]}
-            for c, links in session.why_per_cause()
+            for c, links in _why_per_cause(session)
         ],
         "worth_measuring": [
             {
