@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_pilot import answer, begin, measure_other, screen_text
+from ui_pilot import answer, begin, measure_other, screen_text, settle
 
 from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 

@@ -146,7 +146,7 @@ async def test_engine_errors_show_in_the_apps_language(make_app) -> None:
     app = make_app(lang="fr")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _diagnosis(make_app, pilot, "fr")
-        await _measure(pilot, "matière")
+        await measure_other(pilot, "matière")
         await answer(pilot, "abc")
         assert _error(screen) == "Température matière en buse : « abc » n'est pas un nombre"
         assert screen.session.readings == []
