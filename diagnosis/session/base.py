@@ -79,6 +79,9 @@ class SessionBase:
         self._surprise_cache: tuple[tuple[object, ...], tuple[str, str, float] | None] | None = (
             None
         )
+        self._decisive_cache: tuple[tuple[object, ...], tuple[str, str, float] | None] | None = (
+            None
+        )
 
     # ---------------------------------------------------------------- properties
     @property
@@ -301,6 +304,92 @@ class SessionBase:
         self._surprise_cache = (key, found)
         return found
 
+    def tie_due(self) -> str | None:
+        """A measurement read twice with two different states, not yet read a third time.
+
+        Its two reads cancel out (one misread, either one): a third read decides
+        (it never happens without a misread, so a noise-free diagnosis pays nothing).
+        """
+        asked: dict[str, int] = {}
+        for e in self._events:
+            if isinstance(e, MeasurementProposed) and e.purpose == "remeasure":
+                asked[e.measurement] = asked.get(e.measurement, 0) + 1
+        last = self._state.last_proposed
+        for r in self.readings:
+            if not (r.available and r.sure and len(r.previous) == 1 and r.previous[0] != r.state):
+                continue
+            open_now = bool(
+                self._state.proposal_open
+                and last is not None
+                and last.measurement == r.measurement
+                and last.purpose == "remeasure"
+            )
+            if asked.get(r.measurement, 0) < 2 or open_now:
+                return r.measurement
+        return None
+
+    def decisive_due(self) -> tuple[str, str, float] | None:
+        """A reading the leading cause's conclusion rests on alone, when one is.
+
+        Returns (measurement, state, P) where P is the leading cause's posterior
+        were that reading doubted (a misread with :data:`MISREAD_P`, soft
+        evidence). Only once the leading cause (not ``_unknown``) is at the
+        threshold and no other verification step is due: a reading read once,
+        sure, whose doubt drops the leader below ``confidence`` is re-measured
+        once before concluding (the lowest such P first). A later reading that
+        agrees with it makes it firm; one that disagrees leaves the two reads
+        to the rest of the evidence.
+        """
+        ranking = self.ranking()
+        if not ranking or ranking[0][0] == UNKNOWN or ranking[0][1] < self.confidence:
+            return None
+        top = ranking[0][0]
+        ev = self.evidence()
+        if len(ev.soft) >= MAX_DOUBTED:
+            return None
+        key = (*ev.key(), len(self._events), "decisive")
+        if self._decisive_cache is not None and self._decisive_cache[0] == key:
+            return self._decisive_cache[1]
+        model = self._diagnostic_model()
+        asked = {
+            e.measurement
+            for e in self._events
+            if isinstance(e, MeasurementProposed) and e.purpose == "remeasure"
+        }
+        last = self._state.last_proposed
+        found: tuple[str, str, float] | None = None
+        for r in self.readings:
+            mid = r.measurement
+            if mid not in ev.states or not r.sure or r.previous or not r.available:
+                continue
+            open_now = bool(
+                self._state.proposal_open
+                and last is not None
+                and last.measurement == mid
+                and last.purpose == "remeasure"
+            )
+            if mid in asked and not open_now:
+                continue
+            state = ev.states[mid]
+            states = model.states[mid]
+            wrong = MISREAD_P / max(len(states) - 1, 1) / (1.0 - MISREAD_P)
+            doubt = {s: 1.0 if s == state else wrong for s in states}
+            doubted = Evidence(
+                ev.symptoms,
+                {m: s for m, s in ev.states.items() if m != mid},
+                ev.excluded,
+                ev.factors,
+                {**ev.soft, mid: doubt},
+            )
+            try:
+                p = model.posteriors(doubted).probabilities.get(top, 0.0)
+            except InferenceError:
+                continue
+            if p < self.confidence and (found is None or p < found[2]):
+                found = (mid, state, p)
+        self._decisive_cache = (key, found)
+        return found
+
     @property
     def tree_observations(self) -> dict[str, dict[str, bool]]:
         """Fault-tree observations: tree id -> {gate or event id: observed state}."""
@@ -392,6 +481,18 @@ class SessionBase:
                 p=format_percent(p, self.lang),
             )
             return self._proposal(m, purpose="remeasure", note=note)
+        tie = self.tie_due()
+        if tie is not None:
+            m = self.equipment.measurement(tie)
+            reads = next(r for r in self.readings if r.measurement == tie)
+            note = tr(
+                "session.tie_note",
+                self.lang,
+                measurement=m.name.get(self.lang) or tie,
+                first=reads.previous[0],
+                second=reads.state,
+            )
+            return self._proposal(m, purpose="remeasure", note=note)
 
         skip = tuple(r.measurement for r in self.readings)
         due = confirmation_steps(
@@ -414,7 +515,21 @@ class SessionBase:
                 unqualified=self._unqualified(),
             )
         if not due:
-            return None
+            decisive = self.decisive_due()
+            if decisive is None:
+                return None
+            mid, state, p = decisive
+            m = self.equipment.measurement(mid)
+            note = tr(
+                "session.decisive_note",
+                self.lang,
+                measurement=m.name.get(self.lang) or mid,
+                state=state,
+                cause=self.equipment.cause(self.ranking()[0][0]).name.get(self.lang)
+                or self.ranking()[0][0],
+                p=format_percent(p, self.lang),
+            )
+            return self._proposal(m, purpose="remeasure", note=note)
         cards = {c.measurement.id: c for c in self._candidates()}
         options = [cards[d.measurement] for d in due if d.measurement in cards]
         best = next((c for c in options if c.takeable), options[0] if options else None)

@@ -19,6 +19,14 @@ Decisions documented here (and tested):
   measurement on which it predicts an abnormal state with P >= 0.8, with
   ``purpose="confirm"``. A contradicted cause is never concluded: the
   diagnosis goes on with the most informative measurements.
+* **Re-measuring** (``purpose="remeasure"``, minutes counted like any
+  reading): a reading whose state has P < 0.02 given the other findings
+  (:meth:`Session.remeasure_due`); a *decisive* reading, once the leader is
+  at the threshold with nothing else to verify: read once, and doubting it (a
+  5 % misread, soft evidence) would drop the leader below ``confidence``
+  (:meth:`Session.decisive_due`: a conclusion never rests on one unrepeated
+  reading); and a third read when two reads of a measurement disagree
+  (:meth:`Session.tie_due`). Each is asked once; agreeing reads become firm.
 * **Stop rule** (:attr:`Session.stop_reason`): ``"confidence"`` when the top
   hypothesis (a cause or ``_unknown``) reaches ``confidence`` and no
   verification is due (not contradicted, no confirmation step left to

@@ -220,3 +220,67 @@ def test_answers_file_takes_doubted_readings(tmp_path: pytest.TempPathFactory) -
 
     with pytest.raises(UsageError, match=r"answers\.yaml:1:\d+: "):
         AnswersFile(path, eq)
+
+
+def test_a_conclusion_resting_on_one_reading_re_measures_it_first() -> None:
+    """A slack belt whose take-up travel is misread ``low`` (a stretched belt's
+    strongest reading): one reading puts ``cv-belt-stretched`` at 0.938, confirmed.
+    Doubted (a 5 % misread) that reading leaves it at 0.835 < 0.9: it is decisive,
+    re-measured before concluding; the reads disagree, a third read decides."""
+    from diagnosis.session import SimulatedMachine, run_session
+    from diagnosis.session.base import MISREAD_P
+    from diagnosis.session.sources import value_for_state
+
+    kb = bundled()
+    eq = kb.equipment("cv-line-01")
+    machine = SimulatedMachine(eq, "cv-belt-tension-low")
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    travel = eq.measurement("cv-take-up-travel")
+    session.answer(travel.id, value_for_state(travel, "low"))  # misread: it is normal
+    top, p_top = session.ranking()[0]
+    assert (top, round(p_top, 4)) == ("cv-belt-stretched", 0.9382)
+    assert session.verification() == "confirmed"
+    assert session.remeasure_due() is None  # not surprising given the symptom alone
+    due = session.decisive_due()
+    assert due is not None and due[:2] == ("cv-take-up-travel", "low")
+    assert round(due[2], 4) == 0.8349
+    # the doubted posterior, by hand: each true state weighted by P(read low | it)
+    model, ev = session._diagnostic_model(), session.evidence()
+    rest = type(ev)(ev.symptoms, {}, ev.excluded, ev.factors)
+    num = den = 0.0
+    for state in travel.states:
+        w = 1.0 - MISREAD_P if state == "low" else MISREAD_P / 2
+        post = model.posteriors(rest.with_state(travel.id, state))
+        num += w * post.evidence_probability * post["cv-belt-stretched"]
+        den += w * post.evidence_probability
+    assert abs(due[2] - num / den) < 1e-9
+    assert session.stop_reason is None  # not concluded: a verification step is due
+    proposal = session.proposal()
+    assert proposal is not None
+    assert (proposal.measurement.id, proposal.purpose) == (travel.id, "remeasure")
+    assert proposal.note.startswith("Re-measure Take-up travel") and "83.5%" in proposal.note
+    again = session.answer(travel.id, machine.read(travel))
+    assert (again.state, again.previous) == ("normal", ("low",))
+    assert session.tie_due() == travel.id  # one read each way: read it a third time
+    third = session.proposal()
+    assert third is not None and (third.measurement.id, third.purpose) == (travel.id, "remeasure")
+    assert session.answer(travel.id, machine.read(travel)).previous == ("low", "normal")
+    assert session.tie_due() is None
+    run_session(session, machine)
+    assert session.default_root_cause() == "cv-belt-tension-low"
+
+
+def test_a_reading_that_agrees_when_re_measured_concludes() -> None:
+    """The same reading on a truly stretched belt: re-measured once, it agrees
+    and becomes firm; the cause is concluded with one extra read, no third."""
+    from diagnosis.session import SimulatedMachine, run_session
+
+    kb = bundled()
+    eq = kb.equipment("cv-line-01")
+    machine = SimulatedMachine(eq, "cv-belt-stretched")
+    session = Session.start(kb, eq.id, list(machine.symptoms))
+    run_session(session, machine)
+    reads = [(r.measurement, r.state, r.previous) for r in session.readings]
+    assert ("cv-take-up-travel", "low", ("low",)) in reads
+    assert "cv-take-up-travel" in session.evidence().states  # agreeing reads: firm
+    assert session.default_root_cause() == "cv-belt-stretched"
