@@ -363,6 +363,12 @@ class TrainingRun:
             )
             return None
         applied = self.lockouts
+        if self.session.stop_reason is None:
+            due = self.session.confirmation()
+            if due is not None and due.purpose == "remeasure" and due.measurement.id == measurement:
+                # the engine asks to re-measure this reading: record the request so the
+                # new read counts as a re-measure (kept with the first), not a replacement
+                self.session.proposal()
         reading = self.session.answer(measurement, self.machine.read(m), taken_by=taken_by)
         self._release_due = applied
         self.release_due()

@@ -51,6 +51,7 @@ from diagnosis.session.events import (
     ConclusionReached,
     Event,
     LockoutReleased,
+    MeasurementProposed,
     NoteAdded,
     ReadingRecorded,
 )
@@ -271,17 +272,22 @@ def engine_path(
         session.join_colleague(colleague.name, colleague.habilitations)
     run_session(session, ExerciseMachine(exercise, eq))
     steps = []
-    for reading, proposal in zip(session.readings, session.steps_proposals, strict=True):
-        m = eq.measurement(reading.measurement)
-        steps.append(
-            EngineStep(
-                reading.measurement,
-                reading.state,
-                float(proposal.gain) if proposal is not None else 0.0,
-                float(m.cost_min),
-                _lockout_procedure(eq, reading.measurement),
+    proposal: MeasurementProposed | None = None
+    for event in session.events:  # every read, a re-measure the engine asked for included
+        if isinstance(event, MeasurementProposed):
+            proposal = event
+        elif isinstance(event, ReadingRecorded):
+            asked = event.proposed and proposal is not None and proposal.measurement == event.measurement
+            m = eq.measurement(event.measurement)
+            steps.append(
+                EngineStep(
+                    event.measurement,
+                    event.state,
+                    float(proposal.gain) if asked and proposal is not None else 0.0,
+                    float(m.cost_min),
+                    _lockout_procedure(eq, event.measurement),
+                )
             )
-        )
     result = (steps, session.default_root_cause())
     _ENGINE_CACHE[key] = result
     return result
@@ -455,7 +461,8 @@ def assess(
             already = any(r.measurement == mid for r in before.readings)
             gain = cards[mid].gain if mid in cards else 0.0
             name = _name(eq, "measurement", mid, lang)
-            if best is not None and best.measurement.id == mid and not already:
+            asked_again = best is not None and best.purpose == "remeasure"
+            if best is not None and best.measurement.id == mid and (not already or asked_again):
                 verdict, critique = "best", tr("training.critique.best", lang)
             elif already:
                 verdict, critique = "repeat", tr("training.critique.repeat", lang)
