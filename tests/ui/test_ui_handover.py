@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ui_pilot import answer, begin, measure_other, screen_text, settle
 
+from diagnosis.cli.run_json import run_json
 from diagnosis.ui.screens.diagnosis import DiagnosisScreen
 
 
@@ -85,7 +86,7 @@ async def test_tool_hand_over_from_the_card_key_in_french(make_app) -> None:
         assert "Vitesse vibratoire au palier moteur" in text
         assert "que vous n'avez pas ici" in text and "habilitation BR" not in text
         assert not session.closed
-        data = session.to_run_json()["handover"]
+        data = run_json(session)["handover"]
         assert (data["tool"], data["habilitation"]) == ("vibration-meter", "")
 
 

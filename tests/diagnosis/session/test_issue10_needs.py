@@ -7,6 +7,7 @@ import pytest
 from session_kb import make_equipment
 
 from diagnosis.cli.run import render_text
+from diagnosis.cli.run_json import run_json
 from diagnosis.errors import SessionError
 from diagnosis.i18n import readable_id
 from diagnosis.kb.model import KnowledgeBase
@@ -99,7 +100,7 @@ def test_hand_over_when_the_decisive_measurement_needs_a_tool_he_lacks() -> None
     assert s.lacking_tools == ("vibration-meter",)
     assert not {r.measurement for r in s.readings} & set(VIB)
     assert s.stop_reason == "handover"
-    data = s.to_run_json()
+    data = run_json(s)
     h = data["handover"]
     assert data["status"] == "open"
     assert (h["measurement"], h["habilitation"], h["tool"], h["part"]) == (
