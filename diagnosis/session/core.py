@@ -369,9 +369,7 @@ class Session(RecordMixin):
             if wanted == nid.casefold() or wanted in m_names or wanted == known[nid].casefold():
                 return nid
         listed = ", ".join(f"{i} ({name})" for i, name in known.items()) or "-"
-        raise SessionError(
-            tr(f"session.error.unknown_{kind}", self.lang, name=text.strip(), known=listed)
-        )
+        raise SessionError(code=f"session.error.unknown_{kind}", name=text.strip(), known=listed)
 
     def lack(self, *, tools: Sequence[str] = (), parts: Sequence[str] = (), measurement: str = "") -> None:
         """Record that the technician lacks these tools / parts (ids or refs) here."""
@@ -402,11 +400,7 @@ class Session(RecordMixin):
         m = self._measurement(measurement_id)
         if not m.needs:
             raise SessionError(
-                tr(
-                    "session.error.needs_nothing",
-                    self.lang,
-                    measurement=m.name.get(self.lang) or m.id,
-                )
+                code="session.error.needs_nothing", measurement=m.name if m.name.values else m.id
             )
         self.lack(
             tools=[n.id for n in m.needs if n.kind == "tool"],

@@ -66,7 +66,7 @@ def test_real_app_in_tmux(tmp_path: Path) -> None:
         assert "Granule aspect in hopper" in screen
         _tmux("send-keys", "-t", session, "wet", "Enter")
         _wait_for(session, "Step 2")
-        screen = _wait_for(session, "wet")  # the reading is listed
+        screen = _wait_for(session, "Wet")  # the reading is listed, by its name (issue 10: no raw id)
         _tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 15
         while "Hypotheses" in _tmux("capture-pane", "-t", session, "-p"):
