@@ -158,10 +158,7 @@ class DiagnosisScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="engine")
     def run_engine(
-        self,
-        call: Callable[[], object] | None,
-        keep_current: bool = False,
-        keep_always: bool = False,
+        self, call: Callable[[], object] | None, keep_current: bool = False, keep_always: bool = False
     ) -> None:
         """Run ``call`` on the session (if any), then read a fresh view; report back."""
         app = self.app
