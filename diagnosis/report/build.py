@@ -24,11 +24,13 @@ from diagnosis.report.data import (
     Audit,
     Conclusion,
     Excluded,
+    HandoverLine,
     Hypothesis,
     Named,
     PartLine,
     Problem,
     Ranked,
+    RankedName,
     RankingPoint,
     ReadingLine,
     Remedy,
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["CHART_CAUSES", "build_report"]
 
 CHART_CAUSES = 5  # causes followed by the hypotheses chart (plus _unknown)
+HANDOVER_RANKING = 3  # causes shown with a hand-over: the ranking at that time
 UNKNOWN = "_unknown"
 
 
@@ -132,6 +135,7 @@ def build_report(
         validation_pending=bool(
             b.conclusion is not None and b.conclusion.root_cause is not None and b.validation is None
         ),
+        handovers=tuple(b.handovers),
     )
 
 
@@ -208,6 +212,7 @@ class _Builder:
         self.closed_at: datetime | None = None
         self.last_measurement: str | None = None
         self.warnings: list[str] = []
+        self.handovers: list[HandoverLine] = []
 
     # --- KB lookups, tolerant of a KB that changed -------------------------------
 
@@ -308,6 +313,34 @@ class _Builder:
             )
         )
         self.last_measurement = e.measurement
+
+    def _on_handed_over(self, e: ev.HandedOver) -> None:
+        m = self.measurement(e.measurement)
+        needs = {n.id: n.label(self.lang) for n in m.needs} if m is not None else {}
+        best = self.measurement(e.best_allowed) if e.best_allowed else None
+        last = self.ranking[-1].probabilities if self.ranking else ()
+        self.handovers.append(
+            HandoverLine(
+                measurement=e.measurement,
+                name=m.name.get(self.lang) if m else e.measurement,
+                habilitation=e.habilitation,
+                tools=tuple(Named(t, needs.get(t) or t) for t in e.tools),
+                parts=tuple(Named(p, needs.get(p) or p) for p in e.part_refs),
+                at=e.at,
+                actor=self._who(e.actor),
+                gain=e.gain,
+                best_allowed=Named(
+                    e.best_allowed, best.name.get(self.lang) if best else e.best_allowed
+                )
+                if e.best_allowed
+                else None,
+                best_allowed_gain=e.best_allowed_gain,
+                ranking=tuple(
+                    RankedName(r.cause, self.cause_name(r.cause), r.probability)
+                    for r in last[:HANDOVER_RANKING]
+                ),
+            )
+        )
 
     def _on_reading_undone(self, e: ev.ReadingUndone) -> None:
         self._drop_notes_of(e.measurement)

@@ -26,11 +26,13 @@ __all__ = [
     "Excluded",
     "FaultTreePath",
     "FmeaRisk",
+    "HandoverLine",
     "Hypothesis",
     "Named",
     "PartLine",
     "Problem",
     "Ranked",
+    "RankedName",
     "RankingPoint",
     "ReadingLine",
     "Remedy",
@@ -145,6 +147,36 @@ class RankingPoint:
     def of(self, cause: str) -> float | None:
         """The probability of ``cause`` at this point, None when not ranked."""
         return next((r.probability for r in self.probabilities if r.cause == cause), None)
+
+
+@dataclass(frozen=True)
+class RankedName:
+    """A cause, its name in the report's language, and its probability."""
+
+    cause: str
+    name: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class HandoverLine:
+    """The session stopped for a colleague (a ``HandedOver`` event, issue 10).
+
+    What could not be measured, why (a habilitation nobody at hand holds, tools
+    or parts the technician lacks), when, and the ranking at that time.
+    """
+
+    measurement: str
+    name: str
+    habilitation: str  # "" when only a tool or a part is missing
+    tools: tuple[Named, ...]
+    parts: tuple[Named, ...]
+    at: datetime
+    actor: str
+    gain: float  # bits the measurement out of reach would bring
+    best_allowed: Named | None  # the best measurement within reach (None: none informative)
+    best_allowed_gain: float
+    ranking: tuple[RankedName, ...]  # the latest ranking before the hand-over, top first
 
 
 @dataclass(frozen=True)
@@ -289,3 +321,4 @@ class ReportData:
     history: EquipmentHistory | None = None  # earlier interventions (None: no store at hand)
     # a root cause was concluded and no validation test result is recorded (issue 10)
     validation_pending: bool = False
+    handovers: tuple[HandoverLine, ...] = ()  # the session stopped for a colleague (issue 10)

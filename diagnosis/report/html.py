@@ -17,6 +17,7 @@ from markupsafe import Markup
 from diagnosis.report.data import ReportData
 from diagnosis.report.fmt import Fmt
 from diagnosis.report.graphs import render_svg, why_dot
+from diagnosis.report.handover_text import handover_text
 from diagnosis.report.svg import fishbone_svg, ranking_svg
 
 __all__ = ["render_html"]
@@ -69,6 +70,7 @@ def render_html(r: ReportData) -> str:
             why_svg=why_svg,
             evidence=evidence,
             ap_absent=any(m.ap is None for m in r.fmea),
+            handovers=[(f.time(h.at, r.started_at), handover_text(h, f)) for h in r.handovers],
         )
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.report.data import ReportData
 from diagnosis.report.fmt import Fmt, utc_offset
+from diagnosis.report.handover_text import handover_text
 
 __all__ = ["render_markdown"]
 
@@ -186,6 +187,16 @@ def render_markdown(r: ReportData) -> str:
             state = f.t("tree_state.true" if o.state else "tree_state.false")
             add(f"- {esc(o.tree_name)} / {esc(o.node_name)}{k}{esc(state)}")
     add("")
+
+    if r.handovers:  # the session stopped for a colleague (issue 10)
+        add(f"## {esc(f.t('section.handover'))}")
+        add("")
+        for stop in r.handovers:
+            add(f"- {esc(f.time(stop.at, r.started_at))}{k}{esc(handover_text(stop, f))}")
+        if r.status == "open" and r.conclusion is None:
+            add("")
+            add(esc(f.t("handover.open")))
+        add("")
 
     add(f"## {esc(f.t('section.conclusion'))}")
     add("")

@@ -114,3 +114,25 @@ async def test_tools_not_at_hand_are_ticked_at_the_start(make_app) -> None:
         assert isinstance(screen, DiagnosisScreen)
         assert screen.session.lacking_tools == ("vibration-meter",)
         assert screen.current is not None and screen.current.id != "cv-vib-motor-de"
+
+
+async def test_hand_over_hint_says_pause_in_french(make_app) -> None:
+    """At a hand-over the answer hint says to pause for the colleague (Esc), not
+    "Entrée ou Ctrl+F pour conclure" (issue 10 follow-up)."""
+    from textual.widgets import Input
+
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await begin(pilot, "manque")
+        assert isinstance(screen, DiagnosisScreen)
+        await measure_other(pilot, "temp")
+        await answer(pilot, "205,5")
+        await settle(pilot)
+        assert screen.view is not None and screen.view.stop_reason == "handover"
+        box = screen.query_one("#answer", Input)
+        hint = "Échap : mettre en pause pour la relève · Ctrl+F : conclure quand même"
+        assert box.placeholder == hint
+        text = screen_text(app)
+        # shown whole at 80 columns (the cursor cell splits off the "É")
+        assert "chap : mettre en pause pour la relève · Ctrl+F : conclure quand même" in text
+        assert "Entrée ou Ctrl+F pour conclure" not in text

@@ -300,7 +300,10 @@ class DiagnosisScreen(BaseScreen[None]):
                     self.t("diag.no_more_title"),
                     self.t(f"diag.no_more.{reason or 'none'}"),
                 )
-            answer.placeholder = self.t("diag.conclude_hint")
+            # At a hand-over, say to pause for the colleague first (issue 10)
+            answer.placeholder = self.t(
+                "ui_i10.handover_hint" if reason == "handover" else "diag.conclude_hint"
+            )
             answer.disabled = False
             return
         procedure = self._lockout_procedure(m)

@@ -128,6 +128,7 @@ def test_json_is_versioned_and_complete() -> None:
         "tree_observations",
         "history",
         "validation_pending",
+        "handovers",  # issue 10: the session stopped for a colleague
     }
     assert set(data) == expected
 
