@@ -243,6 +243,7 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
     from diagnosis.bayes.evidence import UNKNOWN
     from diagnosis.cli.run_json import run_json
     from diagnosis.i18n import format_number, format_percent, tr
+    from diagnosis.readings import reading_text
 
     data = run_json(session)
     out = [tr("session.run.title", lang, equipment=eq.equipment.name.get(lang) or eq.id)]
@@ -270,16 +271,14 @@ def render_text(session: Session, eq: EquipmentKB, lang: str, *, saved: bool = T
         m = eq.measurement(step["measurement"])
         if step["available"]:
             value = step["value"]
-            if isinstance(value, bool):
-                shown = tr(f"session.run.state.{str(value).lower()}", lang)
-            elif isinstance(value, int | float):
-                shown = format_number(float(value), lang) + (f" {m.unit}" if m.unit else "")
-                if step.get("typed"):
-                    shown += tr("session.run.typed", lang, raw=step["typed"])
-            elif m.kind == "choice":
-                shown = m.choice_label(str(value), lang)
-            else:
-                shown = str(value)
+            shown = reading_text(
+                value,
+                lang,
+                voice="transcript",
+                unit=m.unit,
+                label=m.choice_label(str(value), lang) if m.kind == "choice" else "",
+                typed=step.get("typed") or "",
+            )
             state = step["state"]
             state_text = (
                 tr(f"session.run.state.{state}", lang)

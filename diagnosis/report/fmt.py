@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from diagnosis.i18n import format_datetime, format_number, format_percent, tr
+from diagnosis.readings import reading_text
 from diagnosis.report.data import ReadingLine
 
 __all__ = ["Fmt", "utc_offset"]
@@ -94,19 +95,10 @@ class Fmt:
         return state if text == key else text
 
     def value(self, r: ReadingLine) -> str:
-        if not r.available:
-            return self.t("not_available")
-        v = r.value
-        if isinstance(v, bool):
-            return self.yes_no(v)
-        if isinstance(v, int | float):
-            shown = self.num(float(v)) + (f" {r.unit}" if r.unit else "")
-            if r.typed:  # typed in another unit: what was typed, beside the converted value
-                shown += " " + self.t("readings.typed", raw=r.typed)
-            return shown
-        if r.label:  # a choice, by its name (never the raw id)
-            return r.label
-        return "" if v is None else str(v)
+        """A reading's value: ``205 °C (typed: 401 °F)``, ``yes``, a choice's name."""
+        return reading_text(
+            r.value, self.lang, unit=r.unit, available=r.available, label=r.label, typed=r.typed
+        )
 
     def nominal(self, r: ReadingLine) -> str:
         if r.nominal is None:

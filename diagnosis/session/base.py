@@ -68,7 +68,7 @@ class SessionBase:
             ) from exc
         self.kb = kb
         self.equipment: EquipmentKB = equipment
-        self.sink = sink
+        self._sink = sink
         self._started = started
         self._state = SessionState(equipment, started)
         self._events: list[Event] = []
@@ -246,16 +246,16 @@ class SessionBase:
         excluded = frozenset(c for c in self._state.excluded if eq.has("cause", c))
         return Evidence(symptoms, states, excluded, self._tree_evidence(), soft)
 
-    def doubted(self) -> frozenset[str]:
+    def _doubted(self) -> frozenset[str]:
         """Measurements whose reading is in doubt: not sure, re-measures that
         disagree, or a reading the engine asked to re-measure. Exclusion rules
         do not fire on them."""
         ev = self.evidence()
-        pending = self.remeasure_due()
+        pending = self._remeasure_due()
         unsure = {r.measurement for r in self.readings if r.available and not r.sure}
         return frozenset(set(ev.soft) | unsure | ({pending[0]} if pending else set()))
 
-    def remeasure_due(self) -> tuple[str, str, float] | None:
+    def _remeasure_due(self) -> tuple[str, str, float] | None:
         """The most surprising reading taken once, when one is: (measurement, state, P).
 
         P is the probability of what was read given every other finding (rule
@@ -304,7 +304,7 @@ class SessionBase:
         self._surprise_cache = (key, found)
         return found
 
-    def tie_due(self) -> str | None:
+    def _tie_due(self) -> str | None:
         """A measurement read twice with two different states, not yet read a third time.
 
         Its two reads cancel out (one misread, either one): a third read decides
@@ -328,7 +328,7 @@ class SessionBase:
                 return r.measurement
         return None
 
-    def decisive_due(self) -> tuple[str, str, float] | None:
+    def _decisive_due(self) -> tuple[str, str, float] | None:
         """A reading the leading cause's conclusion rests on alone, when one is.
 
         Returns (measurement, state, P) where P is the leading cause's posterior
@@ -469,7 +469,7 @@ class SessionBase:
         leading cause or of a second cause), or None (see Session)."""
         from diagnosis.planner import confirmation_steps
 
-        again = self.remeasure_due()
+        again = self._remeasure_due()
         if again is not None:
             mid, state, p = again
             m = self.equipment.measurement(mid)
@@ -481,7 +481,7 @@ class SessionBase:
                 p=format_percent(p, self.lang),
             )
             return self._proposal(m, purpose="remeasure", note=note)
-        tie = self.tie_due()
+        tie = self._tie_due()
         if tie is not None:
             m = self.equipment.measurement(tie)
             reads = next(r for r in self.readings if r.measurement == tie)
@@ -503,7 +503,7 @@ class SessionBase:
             confidence=self.confidence,
             unqualified=self._unqualified(),
         )
-        if not due and self.verification() == "contradicted" and self.verified_pair() is None:
+        if not due and self.verification() == "contradicted" and self._verified_pair() is None:
             from diagnosis.planner import second_cause_steps
 
             due = second_cause_steps(
@@ -515,7 +515,7 @@ class SessionBase:
                 unqualified=self._unqualified(),
             )
         if not due:
-            decisive = self.decisive_due()
+            decisive = self._decisive_due()
             if decisive is None:
                 return None
             mid, state, p = decisive
@@ -535,7 +535,7 @@ class SessionBase:
         best = next((c for c in options if c.takeable), options[0] if options else None)
         return replace(best, purpose="confirm") if best is not None else None
 
-    def verified_pair(self) -> tuple[str, str] | None:
+    def _verified_pair(self) -> tuple[str, str] | None:
         """Two causes both at ``confidence`` that the evidence confirms together, or None.
 
         Two simultaneous faults: each marginal posterior reached the
@@ -555,7 +555,7 @@ class SessionBase:
 
     def default_root_causes(self) -> list[str]:
         """Every cause the engine would conclude now: two when a pair is verified."""
-        pair = self.verified_pair()
+        pair = self._verified_pair()
         if pair is not None:
             return list(pair)
         root = self.default_root_cause()
@@ -569,7 +569,7 @@ class SessionBase:
         is in :mod:`diagnosis.session.handover`.
         """
         ranking = self.ranking()
-        if self.verified_pair() is not None:
+        if self._verified_pair() is not None:
             return "confidence"
         if (
             ranking
@@ -701,7 +701,7 @@ class SessionBase:
             return None
         top, p = ranking[0]
         contradicted = self.verification() == "contradicted"
-        if p >= self.confidence and (not contradicted or self.verified_pair() is not None):
+        if p >= self.confidence and (not contradicted or self._verified_pair() is not None):
             return top
         if (top == UNKNOWN or contradicted) and self.stop_reason == "exhausted":
             return UNKNOWN
@@ -723,8 +723,8 @@ class SessionBase:
 
     def _emit(self, event: Event) -> None:
         """Send ``event`` to the sink, then fold it in (a failing sink changes nothing)."""
-        if self.sink is not None:
-            self.sink.append(self.id, event)
+        if self._sink is not None:
+            self._sink.append(self.id, event)
         self._events.append(event)
         self._state.apply(event)
 

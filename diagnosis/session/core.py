@@ -21,12 +21,12 @@ Decisions documented here (and tested):
   diagnosis goes on with the most informative measurements.
 * **Re-measuring** (``purpose="remeasure"``, minutes counted like any
   reading): a reading whose state has P < 0.02 given the other findings
-  (:meth:`Session.remeasure_due`); a *decisive* reading, once the leader is
+  (:meth:`Session._remeasure_due`); a *decisive* reading, once the leader is
   at the threshold with nothing else to verify: read once, and doubting it (a
   5 % misread, soft evidence) would drop the leader below ``confidence``
-  (:meth:`Session.decisive_due`: a conclusion never rests on one unrepeated
+  (:meth:`Session._decisive_due`: a conclusion never rests on one unrepeated
   reading); and a third read when two reads of a measurement disagree
-  (:meth:`Session.tie_due`). Each is asked once; agreeing reads become firm.
+  (:meth:`Session._tie_due`). Each is asked once; agreeing reads become firm.
 * **Stop rule** (:attr:`Session.stop_reason`): ``"confidence"`` when the top
   hypothesis (a cause or ``_unknown``) reaches ``confidence`` and no
   verification is due (not contradicted, no confirmation step left to
@@ -340,7 +340,7 @@ class Session(RecordMixin):
         )
 
     # ------------------------------------------------------- tools and parts lacking
-    def needs_known(self, kind: str) -> dict[str, str]:
+    def _needs_known(self, kind: str) -> dict[str, str]:
         """Every tool (``kind="tool"``) or part (``"part"``) the equipment's
         measurements ``need``: id -> name in the session's language."""
         out: dict[str, str] = {}
@@ -356,7 +356,7 @@ class Session(RecordMixin):
         Raises:
             SessionError: no measurement of the equipment needs such a tool or part.
         """
-        known = self.needs_known(kind)
+        known = self._needs_known(kind)
         wanted = text.strip().casefold()
         for nid in known:
             m_names = {
@@ -409,7 +409,7 @@ class Session(RecordMixin):
         )
         return tuple(n.label(self.lang) for n in m.needs)
 
-    def hand_over(self) -> HandedOver | None:
+    def _hand_over(self) -> HandedOver | None:
         """Record the hand-over due now (see :mod:`diagnosis.session.handover`), if any.
 
         The session stays open for a colleague to :meth:`resume`.
@@ -648,7 +648,7 @@ class Session(RecordMixin):
         """Applied lockouts whose measurement is taken and normal enough to re-energise.
 
         A lockout whose reading is critical (insulation under 1 MΩ, say) is *held*
-        (:attr:`lockouts_held`): releasing it would put a faulty machine back under
+        (:attr:`_lockouts_held`): releasing it would put a faulty machine back under
         energy, so the release (with its trial run) waits for the repair.
         """
         out = []
@@ -659,7 +659,7 @@ class Session(RecordMixin):
         return out
 
     @property
-    def lockouts_held(self) -> list[str]:
+    def _lockouts_held(self) -> list[str]:
         """Applied lockouts kept in place because the reading taken under them is critical."""
         return [
             p
@@ -730,7 +730,7 @@ class Session(RecordMixin):
         ]
         engine = rules_engine(self.kb, self.equipment.id)
         outcome = engine.evaluate(symptoms, observations)
-        doubted = self.doubted()
+        doubted = self._doubted()
         if doubted:  # exclusions only from readings not in doubt (alerts from all)
             firm = [o for o in observations if o.measurement not in doubted]
             excluded = engine.evaluate(symptoms, firm).excluded

@@ -75,7 +75,7 @@ class RecordMixin(SessionBase):
             actor=self._actor() if confirmed else "engine",
         )
         self._emit(event)
-        pair = self.verified_pair()
+        pair = self._verified_pair()
         if pair is not None and root in pair:
             other = pair[1] if root == pair[0] else pair[0]
             cause = self.equipment.cause(other)

@@ -336,18 +336,19 @@ def test_nothing_imports_a_top_level_ui_package() -> None:
 # The CLI's own output (the run JSON, its 5-Why per cause) lives in diagnosis/cli.
 SESSION_SURFACE = (
     "absent_symptoms", "acknowledge", "acknowledge_step", "acknowledged_steps", "alerts",
-    "alternatives", "answer", "applied_lockouts", "category_5m", "check_habilitation", "close",
-    "closed", "colleagues", "conclude", "conclusion", "confidence", "confirmation",
-    "default_root_cause", "default_root_causes", "doubted", "equipment", "events", "evidence",
-    "exclude", "excluded", "habilitations", "hand_over", "handover", "id", "join_colleague",
-    "kb", "lang", "lockouts_held", "lockouts_to_release", "max_steps", "not_available",
-    "not_worth", "notes", "notes_in", "observe_tree", "pending_alerts", "posteriors", "prepare",
-    "problem", "proposal", "ranking", "readings", "record_remedy", "record_validation",
-    "reinstate", "release_lockout", "remeasure_due", "remedy", "replay", "resume",
-    "set_category", "set_why", "sink", "start", "steps_proposals", "steps_rankings",
-    "steps_to_acknowledge", "stop_reason", "suggested_remedy", "suggested_validation",
-    "suggested_why", "suggestions", "symptoms", "technician", "tree_observations", "undo",
-    "validation", "validation_pending", "verification", "verified_pair", "why",
+    "alternatives", "answer", "applied_lockouts", "category_5m", "check_habilitation",
+    "close", "closed", "colleagues", "conclude", "conclusion", "confidence", "confirmation",
+    "default_root_cause", "default_root_causes", "equipment", "events", "evidence",
+    "exclude", "excluded", "habilitations", "handover", "id", "join_colleague", "kb",
+    "lack", "lack_for", "lacking_parts", "lacking_tools", "lang", "lockouts_to_release",
+    "max_steps", "need_id", "not_available", "not_worth", "notes", "notes_in",
+    "observe_tree", "pending_alerts", "posteriors", "prepare", "problem", "proposal",
+    "ranking", "readings", "record_remedy", "record_validation", "reinstate",
+    "release_lockout", "remedy", "replay", "resume", "set_category", "set_why", "start",
+    "steps_proposals", "steps_rankings", "steps_to_acknowledge", "stop_reason",
+    "suggested_remedy", "suggested_validation", "suggested_why", "suggestions", "symptoms",
+    "technician", "tree_observations", "undo", "validation", "validation_pending",
+    "verification", "why",
 )
 
 

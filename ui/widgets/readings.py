@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from diagnosis.i18n import tr
 from diagnosis.kb.model import EquipmentKB, Measurement
-from diagnosis.ui.text import kb_text, num
+from diagnosis.readings import reading_text
+from diagnosis.ui.text import kb_text
 
 if TYPE_CHECKING:
     from diagnosis.session.types import Reading
@@ -22,16 +23,14 @@ __all__ = ["ReadingsPanel", "reading_value"]
 def reading_value(r: Reading, lang: str, m: Measurement | None = None) -> str:
     """How a reading shows: ``205 °C``, ``yes``, ``wet`` (a choice by its name in ``lang``
     when ``m``, its measurement, names it), ``n/a``."""
-    if not getattr(r, "available", True) or r.value is None:
-        return tr("reading.not_available", lang)
-    if isinstance(r.value, bool):
-        return tr("bool.true" if r.value else "bool.false", lang)
-    if isinstance(r.value, int | float):
-        unit = f" {r.unit}" if r.unit else ""
-        return f"{num(float(r.value), lang)}{unit}"
-    if m is not None and m.kind == "choice":
-        return m.choice_label(str(r.value), lang)
-    return str(r.value)
+    return reading_text(
+        r.value,
+        lang,
+        voice="screen",
+        unit=r.unit,
+        available=getattr(r, "available", True) and r.value is not None,
+        label=m.choice_label(str(r.value), lang) if m is not None and m.kind == "choice" else "",
+    )
 
 
 class ReadingsPanel(Static):

@@ -209,7 +209,7 @@ def test_hand_over_when_the_decisive_measurement_needs_a_habilitation() -> None:
     assert (h["measurement"], h["habilitation"], h["threshold"]) == ("heater-current", "BR", 0.25)
     assert h["ranking"][0]["cause"] == "pump-worn"
     assert "excluded" in h and "not_available" in h
-    event = s.hand_over()
+    event = s._hand_over()
     assert event is not None and event.measurement == "heater-current"
     # a colleague with BR resumes it: the diagnosis goes on with that measurement
     s.resume(technician="Marc Petit", habilitations=["BR"])
@@ -454,10 +454,10 @@ def test_a_critical_reading_holds_the_lockout_in_place(value: str, held: bool) -
     session.answer("cv-insulation-resistance", value)
     _acknowledge_pending(session)
     if held:
-        assert session.lockouts_held == ["cv-lockout"]
+        assert session._lockouts_held == ["cv-lockout"]
         assert session.lockouts_to_release == []
     else:
-        assert session.lockouts_held == []
+        assert session._lockouts_held == []
         assert session.lockouts_to_release == ["cv-lockout"]
         session.release_lockout("cv-lockout")
         assert session.applied_lockouts == []

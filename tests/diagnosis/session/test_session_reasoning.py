@@ -117,7 +117,7 @@ def test_two_simultaneous_causes_are_both_concluded_with_a_why_each() -> None:
         ("cv-env-motor-de", "high"),
     ]
     assert session.verification() == "contradicted"
-    assert session.verified_pair() == ("cv-photocell-misaligned", "cv-motor-bearing-de-worn")
+    assert session._verified_pair() == ("cv-photocell-misaligned", "cv-motor-bearing-de-worn")
     assert session.stop_reason == "confidence"
     finish_scripted(session)
     data = run_json(session)
@@ -163,7 +163,7 @@ def test_a_doubted_reading_is_soft_and_fires_no_exclusion() -> None:
     assert "pp-cup-condition" not in evidence.states
     soft = evidence.soft["pp-cup-condition"]
     assert soft == pytest.approx({"good": 1.0, "worn": 0.15 / 0.7, "torn": 0.15 / 0.7})
-    assert session.doubted() == frozenset({"pp-cup-condition"})
+    assert session._doubted() == frozenset({"pp-cup-condition"})
     before = dict(Session.start(kb, "pp-cell-01", ["pp-dropped-part"]).ranking())["pp-cup-worn"]
     assert 0.0 < dict(session.ranking())["pp-cup-worn"] < before
 
@@ -178,10 +178,10 @@ def test_a_surprising_reading_is_re_measured_and_the_reads_combine() -> None:
     for mid in ("pp-vacuum-level", "pp-holding-force", "pp-vac-switch-output"):
         session.answer(mid, machine.read(eq.measurement(mid)))
     session.answer("pp-cup-condition", "torn")  # misread: the cup is worn
-    due = session.remeasure_due()
+    due = session._remeasure_due()
     assert due is not None and due[:2] == ("pp-cup-condition", "torn")
     assert round(due[2], 4) == 0.0098  # P(torn | the other findings)
-    assert "pp-cup-condition" in session.doubted()
+    assert "pp-cup-condition" in session._doubted()
     proposal = session.proposal()
     assert proposal is not None
     assert (proposal.measurement.id, proposal.purpose) == ("pp-cup-condition", "remeasure")
@@ -240,8 +240,8 @@ def test_a_conclusion_resting_on_one_reading_re_measures_it_first() -> None:
     top, p_top = session.ranking()[0]
     assert (top, round(p_top, 4)) == ("cv-belt-stretched", 0.9382)
     assert session.verification() == "confirmed"
-    assert session.remeasure_due() is None  # not surprising given the symptom alone
-    due = session.decisive_due()
+    assert session._remeasure_due() is None  # not surprising given the symptom alone
+    due = session._decisive_due()
     assert due is not None and due[:2] == ("cv-take-up-travel", "low")
     assert round(due[2], 4) == 0.8349
     # the doubted posterior, by hand: each true state weighted by P(read low | it)
@@ -261,11 +261,11 @@ def test_a_conclusion_resting_on_one_reading_re_measures_it_first() -> None:
     assert proposal.note.startswith("Re-measure Take-up travel") and "83.5%" in proposal.note
     again = session.answer(travel.id, machine.read(travel))
     assert (again.state, again.previous) == ("normal", ("low",))
-    assert session.tie_due() == travel.id  # one read each way: read it a third time
+    assert session._tie_due() == travel.id  # one read each way: read it a third time
     third = session.proposal()
     assert third is not None and (third.measurement.id, third.purpose) == (travel.id, "remeasure")
     assert session.answer(travel.id, machine.read(travel)).previous == ("low", "normal")
-    assert session.tie_due() is None
+    assert session._tie_due() is None
     run_session(session, machine)
     assert session.default_root_cause() == "cv-belt-tension-low"
 
