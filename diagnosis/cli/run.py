@@ -178,7 +178,7 @@ def run(
                 lacking_parts=[*(lacking_part or []), *source.lacking_parts],
             )
         except SessionError as exc:  # an unknown --lacking-tool / --lacking-part
-            raise UsageError(str(exc)) from exc
+            raise UsageError.like(exc) from exc
         for name, habs in [*colleagues, *source.colleagues().items()]:
             session.join_colleague(name, habs)
         for tree_id, node_id, state in observations:
