@@ -91,7 +91,7 @@ def test_hand_over_text_in_french(tmp_path: Path, capsys: pytest.CaptureFixture[
     )  # fmt: skip
     assert code == 0, err
     assert "PASSAGE DE RELAIS : Température de l'air dans l'armoire" in out
-    assert "passage de relais à un collègue habilité" in out
+    assert "passage de relais à un collègue (habilitation, outil ou pièce manquant)" in out
 
 
 def test_a_colleague_takes_the_readings_outside_the_habilitation(
