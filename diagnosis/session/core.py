@@ -409,7 +409,7 @@ class Session(RecordMixin):
         )
         return tuple(n.label(self.lang) for n in m.needs)
 
-    def _hand_over(self) -> HandedOver | None:
+    def hand_over(self) -> HandedOver | None:
         """Record the hand-over due now (see :mod:`diagnosis.session.handover`), if any.
 
         The session stays open for a colleague to :meth:`resume`.

@@ -22,7 +22,7 @@ def run_session(
     else recorded *not available*); then the lockout procedure, if any, is
     acknowledged step by step up to its release; then the reading is taken;
     the release step (déconsignation) comes after it. A hand-over stop is
-    recorded (:meth:`Session._hand_over`) and leaves the session open.
+    recorded (:meth:`Session.hand_over`) and leaves the session open.
 
     Args:
         session: a started session.
@@ -56,7 +56,7 @@ def run_session(
         proposal = session.proposal()
         if proposal is None:
             if session.stop_reason == "handover":
-                session._hand_over()
+                session.hand_over()
             break
         mid = proposal.measurement.id
         if proposal.lacking or getattr(source, "lacks", lambda _m: False)(proposal.measurement):

@@ -336,7 +336,7 @@ def test_nothing_imports_a_top_level_ui_package() -> None:
 # The CLI's own output (the run JSON, its 5-Why per cause) lives in diagnosis/cli.
 SESSION_SURFACE = (
     "absent_symptoms", "acknowledge", "acknowledge_step", "acknowledged_steps", "alerts",
-    "alternatives", "answer", "applied_lockouts", "category_5m", "check_habilitation",
+    "alternatives", "answer", "applied_lockouts", "hand_over", "category_5m", "check_habilitation",
     "close", "closed", "colleagues", "conclude", "conclusion", "confidence", "confirmation",
     "default_root_cause", "default_root_causes", "equipment", "events", "evidence",
     "exclude", "excluded", "habilitations", "handover", "id", "join_colleague", "kb",

@@ -88,6 +88,17 @@ async def test_tool_hand_over_from_the_card_key_in_french(make_app) -> None:
         assert not session.closed
         data = run_json(session)["handover"]
         assert (data["tool"], data["habilitation"]) == ("vibration-meter", "")
+        # Esc (pause) at the hand-over records it, for the report and the colleague
+        from diagnosis.session.events import HandedOver
+
+        assert not any(isinstance(e, HandedOver) for e in session.events)
+        await pilot.press("escape")
+        await settle(pilot)
+        handed = [e for e in session.events if isinstance(e, HandedOver)]
+        assert [(e.measurement, e.tools) for e in handed] == [
+            ("cv-vib-motor-de", ("vibration-meter",))
+        ]
+        assert not session.closed
 
 
 async def test_tools_not_at_hand_are_ticked_at_the_start(make_app) -> None:

@@ -568,6 +568,10 @@ class DiagnosisScreen(BaseScreen[None]):
         post_to_app(self, ConclusionRequested())
 
     def action_leave(self) -> None:
+        view = self.view
+        if view is not None and view.stop_reason == "handover" and not self.session.closed:
+            # pausing at a hand-over hands over: recorded for the report and the colleague
+            self.session.hand_over()
         self.notify(self.t("diag.saved_resume"))
         post_to_app(self, NewDiagnosisRequested())
 

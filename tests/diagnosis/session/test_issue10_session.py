@@ -209,7 +209,7 @@ def test_hand_over_when_the_decisive_measurement_needs_a_habilitation() -> None:
     assert (h["measurement"], h["habilitation"], h["threshold"]) == ("heater-current", "BR", 0.25)
     assert h["ranking"][0]["cause"] == "pump-worn"
     assert "excluded" in h and "not_available" in h
-    event = s._hand_over()
+    event = s.hand_over()
     assert event is not None and event.measurement == "heater-current"
     # a colleague with BR resumes it: the diagnosis goes on with that measurement
     s.resume(technician="Marc Petit", habilitations=["BR"])
