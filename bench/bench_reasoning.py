@@ -192,8 +192,8 @@ class AgrumEngine:
         self.model = model
         bn = gum.BayesNet(model.equipment_id)
         nodes = build_network(model)
-        for node in nodes:
-            bn.add(gum.LabelizedVariable(node.name, node.name, list(node.states)))
+        for ident, node in enumerate(nodes):  # an explicit id: pyAgrum's add is O(n) without
+            bn.add(gum.LabelizedVariable(node.name, node.name, list(node.states)), ident)
         for node in nodes:
             for parent in node.parents:
                 bn.addArc(parent, node.name)
