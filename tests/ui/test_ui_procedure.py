@@ -29,6 +29,12 @@ async def _wait_debounce(pilot: Any, dialog: ProcedureDialog) -> None:
         await pilot.pause(0.05)
 
 
+async def _recorded(pilot: Any) -> None:
+    """Wait for the acknowledgement's record (a thread worker, off the UI thread)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def _on_screen(dialog: ProcedureDialog, widget: Any) -> bool:
     region = widget.region
     return region.height > 0 and dialog.region.contains_region(region)
@@ -65,7 +71,7 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
             await _wait_debounce(pilot, dialog)
             assert dialog.step_visible(n)  # the current step is scrolled into view
             await pilot.press("space")
-            await pilot.pause()
+            await _recorded(pilot)
             assert dialog.done == n + 1
         assert ticked == [(i, True) for i in range(9)]
         await pilot.pause(0.3)
@@ -78,7 +84,7 @@ async def test_long_lockout_at_80x24_every_step_is_on_screen_when_ticked(make_ap
         await pilot.pause()
         assert confirmed == [] and app.screen is dialog
         await pilot.press("enter")
-        await pilot.pause()
+        await _recorded(pilot)
         assert confirmed == [True] and app.screen is not dialog
 
 
@@ -106,7 +112,7 @@ async def test_a_step_scrolled_away_is_shown_again_not_ticked(make_app, bundled_
         assert "lisez-la" in str(dialog.query_one("#procedure-error", Static).render())
         await _wait_debounce(pilot, dialog)
         await pilot.press("space")
-        await pilot.pause()
+        await _recorded(pilot)
         assert ticked == [0]
         await pilot.press("pageup")
         await pilot.pause()
@@ -122,6 +128,6 @@ async def test_ticks_are_readable_without_colour(make_app, bundled_kb):
         await pilot.pause()
         await _wait_debounce(pilot, dialog)
         await pilot.press("space")
-        await pilot.pause()
+        await _recorded(pilot)
         text = screen_text(app)
         assert "[x] 1." in text and "▶[ ] 2." in text and "[ ] 3." in text
