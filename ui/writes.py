@@ -48,7 +48,9 @@ class OrderedWrites:
     def __init__(self, node: DOMNode, on_error: Callable[[DiagnosisError], None]) -> None:
         self._node = node
         self._on_error = on_error
-        self._queue: deque[tuple[Callable[[], Any], Callable[[Any], None]]] = deque()
+        self._queue: deque[
+            tuple[Callable[[], Any], Callable[[Any], None], Callable[[DiagnosisError], None]]
+        ] = deque()
         self._running = False
 
     @property
@@ -56,12 +58,18 @@ class OrderedWrites:
         """A call is running or waiting."""
         return self._running or bool(self._queue)
 
-    def submit(self, call: Callable[[], T], then: Callable[[T], None] = _nothing) -> None:
+    def submit(
+        self,
+        call: Callable[[], T],
+        then: Callable[[T], None] = _nothing,
+        on_error: Callable[[DiagnosisError], None] | None = None,
+    ) -> None:
         """Run ``call`` after those submitted before it; then ``then(result)`` on the UI thread.
 
-        ``then`` is not called when ``call`` raises a DiagnosisError (``on_error`` is).
+        ``then`` is not called when ``call`` raises a DiagnosisError: ``on_error``
+        (this call's, else the queue's) is.
         """
-        self._queue.append((call, then))
+        self._queue.append((call, then, on_error or self._on_error))
         if not self._running:
             self._next()
 
@@ -70,18 +78,23 @@ class OrderedWrites:
             self._running = False
             return
         self._running = True
-        call, then = self._queue.popleft()
+        call, then, on_error = self._queue.popleft()
         self._node.run_worker(
-            partial(self._run, call, then), thread=True, group=GROUP, name="store write"
+            partial(self._run, call, then, on_error), thread=True, group=GROUP, name="store write"
         )
 
-    def _run(self, call: Callable[[], Any], then: Callable[[Any], None]) -> None:
+    def _run(
+        self,
+        call: Callable[[], Any],
+        then: Callable[[Any], None],
+        on_error: Callable[[DiagnosisError], None],
+    ) -> None:
         """The worker thread: the engine call, then the answer back on the UI thread."""
         app = self._node.app
         try:
             result = call()
         except DiagnosisError as exc:
-            app.call_from_thread(self._finish, partial(self._on_error, exc))
+            app.call_from_thread(self._finish, partial(on_error, exc))
             return
         app.call_from_thread(self._finish, partial(then, result))
 

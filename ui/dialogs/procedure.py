@@ -70,6 +70,8 @@ class ProcedureDialog(BaseDialog[bool]):
         ack_step: records the acknowledgement of step ``i`` (0-based).
         ack_all: records the acknowledgement of the whole procedure.
         done: steps already acknowledged (a resumed session).
+        writes: the queue the records go through (the opener's, so that they
+            keep their order with its own writes); by default the dialog's own.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +88,7 @@ class ProcedureDialog(BaseDialog[bool]):
         ack_step: Callable[[int], None],
         ack_all: Callable[[], None],
         done: int = 0,
+        writes: OrderedWrites | None = None,
     ) -> None:
         super().__init__(classes=f"procedure-{procedure.kind}")
         self.procedure = procedure
@@ -94,7 +97,7 @@ class ProcedureDialog(BaseDialog[bool]):
         self._ack_all = ack_all
         self.done = done
         self.seen: set[int] = set()  # steps painted on the screen at least once
-        self.writes = OrderedWrites(self, self._refused)
+        self.writes = writes if writes is not None else OrderedWrites(self, self._refused)
 
     @property
     def total(self) -> int:
@@ -229,7 +232,9 @@ class ProcedureDialog(BaseDialog[bool]):
         if self.writes.busy:
             return
         step = self.done
-        self.writes.submit(partial(self._ack_step, step), lambda _: self._ticked(step))
+        self.writes.submit(
+            partial(self._ack_step, step), lambda _: self._ticked(step), self._refused
+        )
 
     def _ticked(self, step: int) -> None:
         """Step ``step`` is recorded: show it ticked and the next one current."""
@@ -247,7 +252,11 @@ class ProcedureDialog(BaseDialog[bool]):
             return
         if self.writes.busy:
             return
-        self.writes.submit(self._ack_all, lambda _: self.dismiss(True))
+        self.writes.submit(self._ack_all, self._acknowledged, self._refused)
+
+    def _acknowledged(self, _result: object) -> None:
+        """The whole procedure is recorded: close the dialog."""
+        self.dismiss(True)
 
     @on(Button.Pressed, "#ack")
     def _clicked(self) -> None:
