@@ -36,7 +36,7 @@ from diagnosis.i18n import format_number, format_percent, tr
 from diagnosis.session.events import NoteAdded
 from diagnosis.ui.messages import TraineeNamed, post_to_app
 from diagnosis.ui.screens.base import BaseDialog, BaseScreen
-from diagnosis.ui.text import esc, kb_text
+from diagnosis.ui.text import esc, kb_text, translate_bindings
 from diagnosis.ui.writes import OrderedWrites
 
 if TYPE_CHECKING:
@@ -57,14 +57,8 @@ UNKNOWN = "_unknown"
 
 
 def _translate(node: DOMNode, lang: str) -> None:
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [
-            replace(b, description=tr(b.description, lang))
-            if b.description.startswith("training.")
-            else b
-            for b in bindings
-        ]
+    """The trainer's bindings (``training.*`` keys) in the user's language."""
+    translate_bindings(node, lang, prefix="training.")
 
 
 class TrainingPickerScreen(BaseScreen[None]):
