@@ -599,4 +599,3 @@ def _revealable_mass(model: DiagnosticModel, weights: npt.NDArray[np.float64]) -
         if ch.state is not None:
             revealed.setdefault(ch.target, set()).update(i for i, _ in ch.links if i < n)
     return {m: float(sum(weights[i] for i in causes)) for m, causes in revealed.items()}
-

@@ -104,8 +104,7 @@ def verify_rows(
                 return bad(seq, "projection", f"interventions.{column}")
     started = bool(parsed) and isinstance(parsed[0][1], SessionStarted)
     if started and conclusions is not None and parts is not None and intervention is not None:
-        want = as_expected(projection)
-        found = compare(want, len(rows), head, intervention, conclusions, parts)
+        found = compare(as_expected(projection), len(rows), head, intervention, conclusions, parts)
         if found is not None:
             return bad(found[0], "projection", found[1])
     return VerifyResult(session_id, True, len(rows), head=prev if rows else None)

@@ -36,7 +36,12 @@ class ListSink:
 
 def _start(sink: ListSink, *symptoms: str) -> Session:
     return Session.start(
-        KB, "test-press", list(symptoms) or ["short-shot"], technician="Ana", habilitations=["BR"], sink=sink
+        KB,
+        "test-press",
+        list(symptoms) or ["short-shot"],
+        technician="Ana",
+        habilitations=["BR"],
+        sink=sink,
     )
 
 
@@ -67,7 +72,10 @@ def _assert_agree(session: Session, rows: Projection) -> None:
         assert rows.parts == [{"ref": p.ref, "name": p.name, "qty": p.qty} for p in remedy.parts]
     validation = session.validation
     if validation is not None:
-        assert (iv["validation_test"], iv["validation_passed"]) == (validation.test, validation.passed)
+        assert (iv["validation_test"], iv["validation_passed"]) == (
+            validation.test,
+            validation.passed,
+        )
     closed = [e for e in session.events if isinstance(e, SessionClosed)]
     status = closed[-1].status if closed else "open"
     assert rows.session["status"] == iv["status"] == status
