@@ -50,7 +50,7 @@ from diagnosis.ui.writes import OrderedWrites
 if TYPE_CHECKING:
     from diagnosis.session.core import Session
     from diagnosis.session.events import AlertRaised
-    from diagnosis.session.types import Reading, StepProposal
+    from diagnosis.session.types import Reading, StepProposal, StopReason
     from diagnosis.store.base import Intervention
     from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
@@ -65,7 +65,7 @@ class View:
     excluded: dict[str, str]
     readings: list[Reading]
     proposal: StepProposal | None
-    stop_reason: str | None
+    stop_reason: StopReason | None
     alerts: list[AlertRaised] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
