@@ -18,8 +18,9 @@ available, refused), and, for ``voi``, those gaining less than
 :data:`MIN_GAIN` bits. Ties on the score go to the safer measurement: no
 lockout first, then no habilitation, then the cheaper, then file order. The
 technician may always measure something else; the session records it.
-Stopping (confidence threshold, nothing informative left, step limit) is
-the session's rule; :func:`stop_reason` states it in one place and
+Stopping is the session's rule, in one place with one vocabulary
+(:attr:`diagnosis.session.Session.stop_reason`: ``confidence``,
+``max_steps``, ``exhausted``, ``handover``); the planner only ranks, and
 :func:`next_best` returns ``None`` when nothing informative is left.
 
 Verification of the leading cause (:func:`verification`,
@@ -87,7 +88,6 @@ __all__ = [
     "STRATEGIES",
     "Confirmation",
     "Proposal",
-    "StopReason",
     "confirmation_steps",
     "confirming_reading",
     "contradicting_finding",
@@ -96,14 +96,12 @@ __all__ = [
     "pair_verification",
     "rank_measurements",
     "second_cause_steps",
-    "stop_reason",
     "verification",
 ]
 
 STRATEGIES = ("voi", "checklist", "cheapest", "heckerman")
 DEFAULT_CONFIDENCE = 0.9
 """Top posterior at which a diagnosis stops (``diagnosis run --confidence``)."""
-StopReason = Literal["confident", "unknown", "nothing_informative", "max_steps"]
 MIN_GAIN = 1e-6
 """Bits below which a measurement is uninformative (dropped by ``voi``)."""
 _SCORE_DIGITS = 12  # scores equal to this many decimals are ties
@@ -601,29 +599,3 @@ def _revealable_mass(model: DiagnosticModel, weights: npt.NDArray[np.float64]) -
         if ch.state is not None:
             revealed.setdefault(ch.target, set()).update(i for i, _ in ch.links if i < n)
     return {m: float(sum(weights[i] for i in causes)) for m, causes in revealed.items()}
-
-
-def stop_reason(
-    model: DiagnosticModel,
-    evidence: Evidence,
-    kb_equipment: EquipmentKB,
-    *,
-    skip: Collection[str] = (),
-    steps: int = 0,
-    confidence: float = DEFAULT_CONFIDENCE,
-    max_steps: int | None = None,
-) -> StopReason | None:
-    """Why a guided diagnosis should stop now, or ``None`` to go on.
-
-    In order: the top hypothesis reached ``confidence`` (``"unknown"`` when it
-    is ``_unknown``, else ``"confident"``), ``max_steps`` measurements were
-    taken, or no informative measurement is left.
-    """
-    top, p = model.posteriors(evidence).top()
-    if p >= confidence:
-        return "unknown" if top == UNKNOWN else "confident"
-    if max_steps is not None and steps >= max_steps:
-        return "max_steps"
-    if next_best(model, evidence, kb_equipment, skip=skip) is None:
-        return "nothing_informative"
-    return None

@@ -38,13 +38,14 @@ def num(value: float | None, lang: str, digits: int = 4) -> str:
     return "" if value is None else format_number(value, lang, digits)
 
 
-def translate_bindings(node: DOMNode, lang: str) -> None:
-    """Replace the ``key.*`` descriptions of ``node``'s bindings by their translation."""
+def translate_bindings(node: DOMNode, lang: str, prefix: str = "key.") -> None:
+    """Replace the descriptions of ``node``'s bindings that are catalog keys under
+    ``prefix`` (``key.*``, the trainer's ``training.*``) by their translation."""
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [
             replace(b, description=tr(b.description, lang))
-            if b.description.startswith("key.")
+            if b.description.startswith(prefix)
             else b
             for b in bindings
         ]

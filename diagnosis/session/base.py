@@ -33,7 +33,7 @@ from diagnosis.session.events import (
     WhyLink,
 )
 from diagnosis.session.state import SessionState
-from diagnosis.session.types import EventSink, Reading, StepProposal
+from diagnosis.session.types import EventSink, Reading, StepProposal, StopReason
 
 __all__ = ["MIN_GAIN", "WORTH_BITS_PER_MIN", "SessionBase", "worth_its_minutes"]
 
@@ -562,10 +562,10 @@ class SessionBase:
         return [root] if root is not None else []
 
     @property
-    def stop_reason(self) -> str | None:
+    def stop_reason(self) -> StopReason | None:
         """``"confidence"``, ``"max_steps"``, ``"exhausted"``, ``"handover"`` or None.
 
-        See the module doc of :mod:`diagnosis.session.core`; the hand-over rule
+        The one stop rule (the planner has none: it ranks). See the module doc of :mod:`diagnosis.session.core`; the hand-over rule
         is in :mod:`diagnosis.session.handover`.
         """
         ranking = self.ranking()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from diagnosis.i18n import Text, tr
 from diagnosis.kb.model import Measurement, Need
 from diagnosis.session.events import Event, ReadingRecorded
 
-__all__ = ["EventSink", "Reading", "StepProposal"]
+__all__ = ["STOP_REASONS", "EventSink", "Reading", "StepProposal", "StopReason"]
+
+StopReason = Literal["confidence", "max_steps", "exhausted", "handover"]
+"""Why a guided diagnosis stops: the one stop vocabulary (:attr:`Session.stop_reason`,
+``stop_reason`` in the ``diagnosis run`` JSON, the CLI and UI messages)."""
+STOP_REASONS: tuple[StopReason, ...] = get_args(StopReason)
 
 
 class EventSink(Protocol):

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from diagnosis.session.events import Event, event_from_dict
+from diagnosis.session.events import Event, SessionStarted, event_from_dict
 from diagnosis.store.base import VerifyResult
 from diagnosis.store.chain import GENESIS, chain_hash
-from diagnosis.store.projection import changes_for
-from diagnosis.store.rebuild import compare, rebuild
+from diagnosis.store.projection import project
+from diagnosis.store.rebuild import as_expected, compare
 
 __all__ = ["utc", "verify_rows"]
 
@@ -80,7 +80,8 @@ def verify_rows(
         prev = row.hash
     if head is not None and (head.last_seq != len(rows) or head.last_hash != prev):
         return bad(len(rows) + 1 if head.last_seq > len(rows) else len(rows), "truncated")
-    expected_readings = _expected_readings(parsed)
+    projection = project(parsed)  # the one fold of the log (diagnosis.store.projection)
+    expected_readings = [(seq, {**row, "at": utc(row["at"])}) for seq, row in projection.readings]
     for position, row in enumerate(readings):
         if position >= len(expected_readings):
             return bad(row.seq, "projection", "readings")
@@ -92,18 +93,20 @@ def verify_rows(
     if len(readings) < len(expected_readings):
         return bad(expected_readings[len(readings)][0], "projection", "readings")
     if intervention is not None:
-        for column, (seq, value) in _expected_intervention(parsed).items():
+        for column, seq in projection.set_by.items():
+            if column not in _CHECKED:
+                continue
+            value = projection.intervention[column]
             stored = getattr(intervention, column)
             if isinstance(value, bool) and stored is not None:
                 stored = bool(stored)  # SQLite returns 0/1
             if stored != value:
                 return bad(seq, "projection", f"interventions.{column}")
-    if conclusions is not None and parts is not None and intervention is not None:
-        projection = rebuild(parsed)
-        if projection is not None:
-            found = compare(projection, len(rows), head, intervention, conclusions, parts)
-            if found is not None:
-                return bad(found[0], "projection", found[1])
+    started = bool(parsed) and isinstance(parsed[0][1], SessionStarted)
+    if started and conclusions is not None and parts is not None and intervention is not None:
+        found = compare(as_expected(projection), len(rows), head, intervention, conclusions, parts)
+        if found is not None:
+            return bad(found[0], "projection", found[1])
     return VerifyResult(session_id, True, len(rows), head=prev if rows else None)
 
 
@@ -124,29 +127,3 @@ _CHECKED = (
     "validation_result",
     "status",
 )
-
-
-def _expected_intervention(parsed: Sequence[tuple[int, Event]]) -> dict[str, tuple[int, Any]]:
-    """Column -> (seq of the event that last set it, value), for the checked CMMS columns."""
-    out: dict[str, tuple[int, Any]] = {}
-    for seq, event in parsed:
-        for column, value in changes_for(event).intervention.items():
-            if column in _CHECKED:
-                out[column] = (seq, value)
-    return out
-
-
-def _expected_readings(parsed: Sequence[tuple[int, Event]]) -> list[tuple[int, dict[str, Any]]]:
-    out: list[tuple[int, dict[str, Any]]] = []
-    for seq, event in parsed:
-        ch = changes_for(event)
-        if ch.reading is not None:
-            want = dict(ch.reading)
-            want["at"] = utc(want["at"])
-            out.append((seq, want))
-        if ch.undo_measurement is not None:
-            for _, row in reversed(out):
-                if row["measurement"] == ch.undo_measurement and not row["undone"]:
-                    row["undone"] = True
-                    break
-    return out

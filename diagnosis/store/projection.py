@@ -3,15 +3,26 @@
 The event log is the record; ``sessions``, ``readings``, ``conclusions``,
 ``interventions`` and ``intervention_parts`` are projections of it, kept in
 the same transaction as the event so that every fact of a diagnosis can be
-queried in SQL (KPIs, training, CMMS export). This module says *what*
-changes; :mod:`diagnosis.store.sql.store` applies it.
+queried in SQL (KPIs, training, CMMS export). This module is the one source
+of truth for them: :func:`start_rows` (the rows a session starts with) and
+:func:`changes_for` (what each later event changes) say *what* the rows
+hold, and :func:`project` is the one fold of the log through them.
+:mod:`diagnosis.store.sql.store` applies the same start rows and changes to
+the database, one event at a time; :mod:`diagnosis.store.rebuild` and
+:mod:`diagnosis.store.audit` (``verify``) compare the database with
+:func:`project`. (The live session's own fold,
+:class:`diagnosis.session.state.SessionState`, is the reasoning state: the
+current readings, pending alerts, exclusions; it needs the KB and answers
+other questions. ``tests/diagnosis/store/test_store_projection.py`` checks
+that the two agree on every fact they share.)
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from diagnosis.session.events import (
@@ -29,7 +40,7 @@ from diagnosis.session.events import (
     WhyChainSet,
 )
 
-__all__ = ["CauseCodes", "Changes", "changes_for", "dumps"]
+__all__ = ["CauseCodes", "Changes", "Projection", "changes_for", "dumps", "project", "start_rows"]
 
 # cause id -> (ISO 14224 failure mode, mechanism, cause class), when a KB is at hand.
 CauseCodes = Callable[[str], tuple[str | None, str | None, str | None]]
@@ -63,6 +74,116 @@ class Changes:
     intervention: dict[str, Any] = field(default_factory=dict)
     parts: tuple[PartUsed, ...] | None = None
     alert: str | None = None
+
+
+def start_rows(event: SessionStarted, at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``sessions`` and ``interventions`` columns a session starts with.
+
+    Lists are JSON text (:func:`dumps`), as stored; ``at`` is the start time as
+    the caller keeps it (UTC in the database). The order of the columns is the
+    order in which ``verify`` compares them.
+    """
+    session = {
+        "equipment": event.equipment,
+        "technician": event.technician,
+        "work_order": event.work_order,
+        "lang": event.lang,
+        "symptoms": dumps(list(event.symptoms)),
+        "started_at": at,
+        "updated_at": at,
+        "status": "open",
+        "root_cause": None,
+        "steps": 0,
+    }
+    intervention = {
+        "work_order": event.work_order,
+        "equipment": event.equipment,
+        "technician": event.technician,
+        "habilitations": dumps(list(event.habilitations)),
+        "symptoms": dumps(list(event.symptoms)),
+        "request_time": at,
+        "start_time": at,
+        "end_time": None,
+        "downtime_min": None,
+        "labour_min": None,
+        "root_cause": None,
+        "root_cause_probability": None,
+        "root_cause_confirmed": False,
+        "category_5m": None,
+        "why_chain": dumps([]),
+        "activity": None,
+        "remedy": None,
+        "lockout_done": False,
+        "alerts": dumps([]),
+        "validation_test": None,
+        "validation_passed": None,
+        "validation_result": None,
+        "status": "open",
+    }
+    return session, intervention
+
+
+@dataclass
+class Projection:
+    """Every projection row of one session, as its events make them (:func:`project`).
+
+    Attributes:
+        session: the ``sessions`` columns (empty when the log has no start).
+        intervention: the ``interventions`` columns: the start's, then those
+            the events set (JSON text for lists, as stored).
+        set_by: intervention column -> ``seq`` of the last event that set it
+            (in the order the columns were first set; the start's are not in it).
+        readings: ``(seq, row)`` of every ``readings`` row, ``undone`` marked.
+        conclusions: ``(seq, row)`` of every ``conclusions`` row.
+        parts: the ``intervention_parts`` rows (``ref``, ``name``, ``qty``).
+    """
+
+    session: dict[str, Any] = field(default_factory=dict)
+    intervention: dict[str, Any] = field(default_factory=dict)
+    set_by: dict[str, int] = field(default_factory=dict)
+    readings: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    conclusions: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    parts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def project(parsed: Sequence[tuple[int, Event]], codes: CauseCodes | None = None) -> Projection:
+    """Fold ``(seq, event)`` pairs through :func:`start_rows` and :func:`changes_for`.
+
+    What the SQL store does event by event, done at once in memory: the
+    session's ``updated_at`` is its last event's time, ``steps`` adds up the
+    changes, a reading undone marks the latest live row of its measurement,
+    an alert's procedure is listed once, parts replace the earlier list.
+    A log that does not begin with ``SessionStarted`` still gets its readings,
+    conclusions and changed columns (``verify`` checks what it can).
+    """
+    out = Projection()
+    if parsed and isinstance(parsed[0][1], SessionStarted):
+        out.session, out.intervention = start_rows(parsed[0][1], parsed[0][1].at)
+    for seq, event in parsed:
+        ch = changes_for(event, codes)
+        if out.session:
+            out.session["updated_at"] = event.at
+            out.session.update(ch.session)
+            out.session["steps"] += ch.steps_delta
+        for column, value in ch.intervention.items():
+            out.intervention[column] = value
+            out.set_by[column] = seq
+        if ch.reading is not None:
+            out.readings.append((seq, dict(ch.reading)))
+        if ch.undo_measurement is not None:
+            for _, row in reversed(out.readings):
+                if row["measurement"] == ch.undo_measurement and not row["undone"]:
+                    row["undone"] = True
+                    break
+        if ch.conclusion is not None:
+            out.conclusions.append((seq, dict(ch.conclusion)))
+        if ch.parts is not None:
+            out.parts = [{"ref": p.ref, "name": p.name, "qty": p.qty} for p in ch.parts]
+        if ch.alert is not None:
+            alerts = json.loads(out.intervention.get("alerts", "[]"))
+            if ch.alert not in alerts:
+                out.intervention["alerts"] = dumps([*alerts, ch.alert])
+    return out
 
 
 def changes_for(event: Event, codes: CauseCodes | None = None) -> Changes:

@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any
 
 from diagnosis.session.events import Event, SessionStarted
-from diagnosis.store.projection import changes_for, dumps
+from diagnosis.store.projection import Projection, dumps, project
 
-__all__ = ["Expected", "compare", "rebuild"]
+__all__ = ["Expected", "as_expected", "compare", "rebuild"]
 
 # columns holding JSON text: compared as parsed values
 _JSON = {"symptoms", "habilitations", "why_chain", "alerts", "evidence", "ruled_out"}
@@ -43,65 +43,26 @@ def rebuild(parsed: Sequence[tuple[int, Event]]) -> Expected | None:
     """Replay ``(seq, event)`` pairs as the store projects them; None without a start."""
     if not parsed or not isinstance(parsed[0][1], SessionStarted):
         return None
-    start = parsed[0][1]
-    at = start.at
-    out = Expected()
-    out.session = {
-        "equipment": start.equipment,
-        "technician": start.technician,
-        "work_order": start.work_order,
-        "lang": start.lang,
-        "symptoms": list(start.symptoms),
-        "started_at": at,
-        "updated_at": at,
-        "status": "open",
-        "root_cause": None,
-        "steps": 0,
-    }
-    out.intervention = {
-        "work_order": start.work_order,
-        "equipment": start.equipment,
-        "technician": start.technician,
-        "habilitations": list(start.habilitations),
-        "symptoms": list(start.symptoms),
-        "request_time": at,
-        "start_time": at,
-        "end_time": None,
-        "downtime_min": None,
-        "labour_min": None,
-        "root_cause": None,
-        "root_cause_probability": None,
-        "root_cause_confirmed": False,
-        "category_5m": None,
-        "why_chain": [],
-        "activity": None,
-        "remedy": None,
-        "lockout_done": False,
-        "alerts": [],
-        "validation_test": None,
-        "validation_passed": None,
-        "validation_result": None,
-        "status": "open",
-    }
-    for seq, event in parsed:
-        out.session["updated_at"] = event.at
-        ch = changes_for(event)
-        out.session.update(ch.session)
-        out.session["steps"] += ch.steps_delta
-        for column, value in ch.intervention.items():
-            if column in _FROM_KB:
-                continue
-            out.intervention[column] = json.loads(value) if column in _JSON else value
-        if ch.conclusion is not None:
-            row = dict(ch.conclusion)
-            for column in ("evidence", "ruled_out"):
-                row[column] = json.loads(row[column])
-            out.conclusions.append((seq, row))
-        if ch.parts is not None:
-            out.parts = [{"ref": p.ref, "name": p.name, "qty": p.qty} for p in ch.parts]
-        if ch.alert is not None and ch.alert not in out.intervention["alerts"]:
-            out.intervention["alerts"].append(ch.alert)
-    return out
+    return as_expected(project(parsed))
+
+
+def as_expected(projection: Projection) -> Expected:
+    """The rows of :func:`~diagnosis.store.projection.project` as ``compare`` wants them:
+    JSON columns parsed, the KB's columns left out."""
+
+    def parsed(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            column: json.loads(value) if column in _JSON else value
+            for column, value in row.items()
+            if column not in _FROM_KB
+        }
+
+    return Expected(
+        session=parsed(projection.session),
+        intervention=parsed(projection.intervention),
+        conclusions=[(seq, parsed(row)) for seq, row in projection.conclusions],
+        parts=[dict(p) for p in projection.parts],
+    )
 
 
 def _same(column: str, stored: Any, wanted: Any) -> bool:

@@ -147,3 +147,37 @@ async def test_hand_over_hint_says_pause_in_french(make_app) -> None:
         # shown whole at 80 columns (the cursor cell splits off the "É")
         assert "chap : mettre en pause pour la relève · Ctrl+F : conclure quand même" in text
         assert "Entrée ou Ctrl+F pour conclure" not in text
+
+
+async def test_leaving_at_a_hand_over_records_it_in_a_worker_a_store_error_keeps_you_here(
+    make_app,
+) -> None:
+    import threading
+
+    from diagnosis.errors import StoreError
+    from diagnosis.session.events import HandedOver
+
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await begin(pilot, "short")
+        await measure_other(pilot, "temp")
+        await answer(pilot, "205.5")
+        assert screen.view is not None and screen.view.stop_reason == "handover"
+        store, threads = app.store, []
+        append = store.append
+
+        def broken(session_id, event) -> None:
+            threads.append(threading.current_thread() is threading.main_thread())
+            raise StoreError(code="store.db_error", url="sqlite:///plant.db", reason="disk I/O error")
+
+        store.append = broken
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen and threads == [False]
+        assert "database sqlite:///plant.db: disk I/O error" in [n.message for n in app._notifications]
+        assert not any(isinstance(e, HandedOver) for e in screen.session.events)
+        store.append = append  # the store is back: Esc records the hand-over and leaves
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not screen
+        assert [e.type for e in store.events(screen.session.id)].count("handed_over") == 1

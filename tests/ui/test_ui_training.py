@@ -32,12 +32,18 @@ def _static(app: Any, selector: str) -> str:
     return console.export_text()
 
 
+async def _press(pilot: Any, *keys: str) -> None:
+    """Press ``keys``, then wait for what they record (the trainee's records run in workers)."""
+    await pilot.press(*keys)
+    await pilot.app.workers.wait_for_complete()
+
+
 async def _choose(pilot: Any, selector: str, option_id: str) -> None:
     listing = pilot.app.screen.query_one(selector, OptionList)
     listing.focus()
     index = next(i for i in range(listing.option_count) if listing.get_option_at_index(i).id == option_id)
     listing.highlighted = index
-    await pilot.press("enter")
+    await _press(pilot, "enter")
     await pilot.pause()
 
 
@@ -46,13 +52,13 @@ async def _start(pilot: Any, exercise: str, name: str = "Alice", exam: bool = Fa
     assert isinstance(app.screen, TrainingPickerScreen)
     app.screen.query_one("#trainee", Input).value = name
     if exam:
-        await pilot.press("f2")
+        await _press(pilot, "f2")
     await _choose(pilot, "#exercises", exercise)
     assert isinstance(app.screen, TrainingScreen)
 
 
 async def _conclude(pilot: Any, cause: str, family: str, links: list[tuple[str, str]]) -> None:
-    await pilot.press("c")
+    await _press(pilot, "c")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ChooseDialog)
     await _choose(pilot, "#choices", cause)
@@ -61,7 +67,7 @@ async def _conclude(pilot: Any, cause: str, family: str, links: list[tuple[str, 
     for i, (text, evidence) in enumerate(links):
         pilot.app.screen.query_one(f"#why-{i}", Input).value = text
         pilot.app.screen.query_one(f"#ev-{i}", Input).value = evidence
-    await pilot.press("ctrl+s")
+    await _press(pilot, "ctrl+s")
     await pilot.pause()
 
 
@@ -79,7 +85,7 @@ async def test_trainee_plays_an_easy_exercise_to_full_marks(bundled_app: Callabl
         await pilot.pause()
         await _start(pilot, "pp-01-cup-worn")
         assert "%" in _static(app, "#causes")  # learning mode shows the ranking
-        await pilot.press("h")
+        await _press(pilot, "h")
         await pilot.pause()
         await _choose(pilot, "#choices", "pp-cup-worn")
         await _choose(pilot, "#measurements", "pp-cup-condition")
@@ -91,7 +97,7 @@ async def test_trainee_plays_an_easy_exercise_to_full_marks(bundled_app: Callabl
         assert run.session.closed
         stored = app.store.events(run.session.id)
         assert stored[-1].type == "session_closed"
-        await pilot.press("escape")
+        await _press(pilot, "escape")
         assert isinstance(app.screen, TrainingPickerScreen)
 
 
@@ -101,33 +107,33 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
         await pilot.pause()
         await _start(pilot, "cv-03-bearing-critical", name="Bob")
         screen = app.screen
-        await pilot.press("h")
+        await _press(pilot, "h")
         await pilot.pause()
         await _choose(pilot, "#choices", "cv-motor-bearing-de-worn")
         await _choose(pilot, "#measurements", "cv-vib-motor-de")
         assert "Alert pending" in _static(app, "#status")
-        await pilot.press("a")
+        await _press(pilot, "a")
         await pilot.pause()
         for _ in range(16):  # each step, then the whole procedure
             if app.screen is screen:
                 break
-            await pilot.press("space")  # Space ticks the shown step; Enter never ticks
+            await _press(pilot, "space")  # Space ticks the shown step; Enter never ticks
             await pilot.pause(0.3)
-            await pilot.press("enter")  # and confirms once every step is ticked
+            await _press(pilot, "enter")  # and confirms once every step is ticked
             await pilot.pause(0.3)
         assert app.screen is screen and not screen.session.pending_alerts
-        await pilot.press("i")
+        await _press(pilot, "i")
         await pilot.pause()
         assert "Hint (costs points)" in _static(app, "#status")
-        await pilot.press("l")
+        await _press(pilot, "l")
         await pilot.pause()
         await _choose(pilot, "#choices", "cv-lockout")
         for _ in range(16):
             if app.screen is screen:
                 break
-            await pilot.press("space")  # Space ticks the shown step; Enter never ticks
+            await _press(pilot, "space")  # Space ticks the shown step; Enter never ticks
             await pilot.pause(0.3)
-            await pilot.press("enter")  # and confirms once every step is ticked
+            await _press(pilot, "enter")  # and confirms once every step is ticked
             await pilot.pause(0.3)
         assert screen.run.lockouts == ["cv-lockout"]
         proc = app.screen.session.kb.procedures["cv-lockout"]
@@ -135,14 +141,14 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
         assert proc.release_step not in acked and len(acked) == len(proc.steps) - 1
         await _choose(pilot, "#measurements", "cv-env-motor-de")
         assert screen.run.lockouts == ["cv-lockout"]  # the reading raised an alert: release waits
-        await pilot.press("a")
+        await _press(pilot, "a")
         await pilot.pause()
         for _ in range(16):
             if app.screen is screen:
                 break
-            await pilot.press("space")  # Space ticks the shown step; Enter never ticks
+            await _press(pilot, "space")  # Space ticks the shown step; Enter never ticks
             await pilot.pause(0.3)
-            await pilot.press("enter")  # and confirms once every step is ticked
+            await _press(pilot, "enter")  # and confirms once every step is ticked
             await pilot.pause(0.3)
         assert screen.run.lockouts == []  # released after the measurement (déconsignation)
         types = [e.type for e in screen.session.events]
@@ -161,7 +167,7 @@ async def test_exam_mode_hides_the_ranking_and_refuses_hints(bundled_app: Callab
         await _start(pilot, "pp-02-valve-coil", exam=True)
         assert app.screen.run.mode == "exam"
         assert "%" not in _static(app, "#causes")
-        await pilot.press("i")
+        await _press(pilot, "i")
         await pilot.pause()
         assert app.screen.run.session.notes[1:] == []  # no hint recorded
         assert "Mode examen" in _static(app, "#problem") or "mode examen" in _static(app, "#problem")
@@ -191,3 +197,33 @@ async def test_a_reading_without_the_habilitation_is_refused_in_the_tui(
         assert "requires habilitation BR" in screen.run.last_refusal
         await _conclude(pilot, "cv-motor-bearing-de-worn", "machine", [])
         assert "habilitation-missing" in _static(app, "#deductions")
+
+
+async def test_a_store_error_on_a_trainee_action_is_a_notification(bundled_app: Callable[..., Any]) -> None:
+    import threading
+
+    from diagnosis.errors import StoreError
+
+    app = bundled_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await _start(pilot, "pp-01-cup-worn")
+        screen = app.screen
+        store = app.store
+        append = store.append
+        threads: list[bool] = []
+
+        def broken(session_id: str, event: Any) -> None:
+            threads.append(threading.current_thread() is threading.main_thread())
+            raise StoreError(code="store.db_error", url="sqlite:///plant.db", reason="disk I/O error")
+
+        store.append = broken
+        await _choose(pilot, "#measurements", "pp-cup-condition")
+        assert app.is_running and app.screen is screen
+        assert screen.session.readings == []
+        assert [n.message for n in app._notifications] == ["database sqlite:///plant.db: disk I/O error"]
+        assert threads == [False]  # written in a worker, not on the UI thread
+        store.append = append  # the store is back: the same choice records the reading
+        await _choose(pilot, "#measurements", "pp-cup-condition")
+        assert [r.measurement for r in screen.session.readings] == ["pp-cup-condition"]
+        assert [e.type for e in store.events(screen.session.id)].count("reading_recorded") == 1

@@ -128,11 +128,13 @@ async def acknowledge_dialog(pilot: Pilot[Any]) -> None:
             while button.has_class("-active"):
                 await pilot.pause(0.05)
             await pilot.press("space")  # Space ticks the step on the screen
+            await app.workers.wait_for_complete()  # recorded in a worker (ui/writes.py)
             await pilot.pause()
             if dialog.done != before:
                 break
         assert dialog.done > before
     await pilot.press("enter")  # Enter confirms, once every step is ticked
+    await app.workers.wait_for_complete()
     await pilot.pause()
     assert app.screen is not dialog
     await settle(pilot)

@@ -10,11 +10,19 @@ the steps scroll inside their own box, the current step is always scrolled
 into view, and a step is acknowledged only once it has been painted on the
 screen, so that no step is ever ticked without being seen. ``Enter`` never
 ticks a step (a blind Enter must not acknowledge safety steps).
+
+Each acknowledgement is an event the store records: it runs in a thread
+worker (:mod:`diagnosis.ui.writes`), never on the UI thread, and the step is
+shown ticked once it is recorded. A key pressed while a step is being
+recorded is ignored like a held-down key (the next step must be seen first);
+a refused or failed record shows its message on the error line, the step
+stays unticked and Space tries again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from rich.table import Table
@@ -29,6 +37,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.kb.model import Procedure
 from diagnosis.ui.screens.base import BaseDialog
 from diagnosis.ui.text import kb_text
+from diagnosis.ui.writes import OrderedWrites
 
 __all__ = ["ProcedureDialog", "StepBox", "step_mark"]
 
@@ -61,6 +70,8 @@ class ProcedureDialog(BaseDialog[bool]):
         ack_step: records the acknowledgement of step ``i`` (0-based).
         ack_all: records the acknowledgement of the whole procedure.
         done: steps already acknowledged (a resumed session).
+        writes: the queue the records go through (the opener's, so that they
+            keep their order with its own writes); by default the dialog's own.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,6 +88,7 @@ class ProcedureDialog(BaseDialog[bool]):
         ack_step: Callable[[int], None],
         ack_all: Callable[[], None],
         done: int = 0,
+        writes: OrderedWrites | None = None,
     ) -> None:
         super().__init__(classes=f"procedure-{procedure.kind}")
         self.procedure = procedure
@@ -85,6 +97,7 @@ class ProcedureDialog(BaseDialog[bool]):
         self._ack_all = ack_all
         self.done = done
         self.seen: set[int] = set()  # steps painted on the screen at least once
+        self.writes = writes if writes is not None else OrderedWrites(self, self._refused)
 
     @property
     def total(self) -> int:
@@ -187,10 +200,15 @@ class ProcedureDialog(BaseDialog[bool]):
         self.call_after_refresh(self._fit)
 
     # -- the technician's actions --------------------------------------------
+    def _refused(self, exc: DiagnosisError) -> None:
+        """A refused or failed record: its message; the step stays as it was."""
+        self._say(exc.message(self.lang))
+
     def _debounced(self) -> bool:
-        """True when a key arrives during the previous acknowledgement's short effect."""
+        """True when a key arrives during the previous acknowledgement's short effect
+        (or while it is being recorded)."""
         button = self.query_one("#ack", Button)
-        if button.has_class("-active"):
+        if button.has_class("-active") or self.writes.busy:
             return True
         button.add_class("-active")
         self.set_timer(self.DEBOUNCE_S, lambda: button.remove_class("-active"))
@@ -211,10 +229,16 @@ class ProcedureDialog(BaseDialog[bool]):
             self._show_current()
             self._say(self.t("procedure.read_first", n=self.done + 1))
             return
-        try:
-            self._ack_step(self.done)
-        except DiagnosisError as exc:
-            self._say(exc.message(self.lang))
+        if self.writes.busy:
+            return
+        step = self.done
+        self.writes.submit(
+            partial(self._ack_step, step), lambda _: self._ticked(step), self._refused
+        )
+
+    def _ticked(self, step: int) -> None:
+        """Step ``step`` is recorded: show it ticked and the next one current."""
+        if self.done != step:
             return
         self._say("")
         self.done += 1
@@ -226,11 +250,12 @@ class ProcedureDialog(BaseDialog[bool]):
             self._say(self.t("procedure.space_first", n=self.done + 1, total=self.total))
             self._show_current()
             return
-        try:
-            self._ack_all()
-        except DiagnosisError as exc:
-            self._say(exc.message(self.lang))
+        if self.writes.busy:
             return
+        self.writes.submit(self._ack_all, self._acknowledged, self._refused)
+
+    def _acknowledged(self, _result: object) -> None:
+        """The whole procedure is recorded: close the dialog."""
         self.dismiss(True)
 
     @on(Button.Pressed, "#ack")

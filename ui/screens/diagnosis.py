@@ -45,11 +45,12 @@ from diagnosis.ui.text import esc, kb_text, rule_text
 from diagnosis.ui.widgets.card import MeasurementCard, answer_hint
 from diagnosis.ui.widgets.hypotheses import HypothesesPanel
 from diagnosis.ui.widgets.readings import ReadingsPanel, reading_value
+from diagnosis.ui.writes import OrderedWrites
 
 if TYPE_CHECKING:
     from diagnosis.session.core import Session
     from diagnosis.session.events import AlertRaised
-    from diagnosis.session.types import Reading, StepProposal
+    from diagnosis.session.types import Reading, StepProposal, StopReason
     from diagnosis.store.base import Intervention
     from diagnosis.ui.dialogs.procedure import ProcedureDialog
 
@@ -64,7 +65,7 @@ class View:
     excluded: dict[str, str]
     readings: list[Reading]
     proposal: StepProposal | None
-    stop_reason: str | None
+    stop_reason: StopReason | None
     alerts: list[AlertRaised] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
@@ -99,6 +100,7 @@ class DiagnosisScreen(BaseScreen[None]):
         self.chosen = False  # the technician picked another measurement
         self.view: View | None = None
         self.busy = False
+        self._writes = OrderedWrites(self, self._hand_over_failed)  # writes outside run_engine
         self._lockouts_done: set[str] = set()
         self._pending_lockout: str | None = None  # measurement whose lockout the engine raises
         self._takers: dict[str, tuple[str, str]] = {}  # measurement -> habilitated colleague
@@ -570,10 +572,19 @@ class DiagnosisScreen(BaseScreen[None]):
     def action_leave(self) -> None:
         view = self.view
         if view is not None and view.stop_reason == "handover" and not self.session.closed:
-            # pausing at a hand-over hands over: recorded for the report and the colleague
-            self.session.hand_over()
+            # pausing at a hand-over hands over: recorded (in a worker) for the report and
+            # the colleague, then the technician leaves; a store error keeps him here.
+            if not (self.busy or self._writes.busy):  # one writer at a time
+                self._writes.submit(self.session.hand_over, lambda _: self._leave())
+            return
+        self._leave()
+
+    def _leave(self) -> None:
         self.notify(self.t("diag.saved_resume"))
         post_to_app(self, NewDiagnosisRequested())
+
+    def _hand_over_failed(self, exc: DiagnosisError) -> None:
+        self.notify(exc.message(self.lang), severity="error")
 
     def on_screen_resume(self) -> None:
         # Back from the conclusion screen (or a dialog): refresh what the engine says.

@@ -36,7 +36,8 @@ from diagnosis.i18n import format_number, format_percent, tr
 from diagnosis.session.events import NoteAdded
 from diagnosis.ui.messages import TraineeNamed, post_to_app
 from diagnosis.ui.screens.base import BaseDialog, BaseScreen
-from diagnosis.ui.text import esc, kb_text
+from diagnosis.ui.text import esc, kb_text, translate_bindings
+from diagnosis.ui.writes import OrderedWrites
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from diagnosis.kb.model import Measurement, Procedure
     from diagnosis.session.core import Session
     from diagnosis.session.events import Event
+    from diagnosis.session.types import StepProposal
     from diagnosis.training.model import Exercise
     from diagnosis.training.run import TrainingRun
 
@@ -55,14 +57,8 @@ UNKNOWN = "_unknown"
 
 
 def _translate(node: DOMNode, lang: str) -> None:
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [
-            replace(b, description=tr(b.description, lang))
-            if b.description.startswith("training.")
-            else b
-            for b in bindings
-        ]
+    """The trainer's bindings (``training.*`` keys) in the user's language."""
+    translate_bindings(node, lang, prefix="training.")
 
 
 class TrainingPickerScreen(BaseScreen[None]):
@@ -264,6 +260,8 @@ class TrainingScreen(BaseScreen[None]):
         _translate(self, self.lang)
         self.run = run
         self.hint_text = ""
+        # Every action of the trainee records events: in workers, in the order of the keys.
+        self.writes = OrderedWrites(self, self._failed)
 
     @property
     def session(self) -> Session:
@@ -354,21 +352,37 @@ class TrainingScreen(BaseScreen[None]):
                 causes.add_row(f"{kb_text(c.name, lang)} ({c.id})")
         self.query_one("#causes", Static).update(causes)
 
-    def _guard(self, action: Callable[[], T]) -> T | None:
-        try:
-            return action()
-        except DiagnosisError as exc:
-            self.notify(exc.message(self.lang), severity="error")
-            return None
-        finally:
-            self.refresh_view()
+    def _write(self, call: Callable[[], T], then: Callable[[T], None] | None = None) -> None:
+        """Run ``call`` (it records events) in a worker after the earlier ones; then
+        ``then(result)`` and a fresh view on the UI thread. A refusal or a store
+        error is a notification (:meth:`_failed`), never a traceback."""
+
+        def done(result: T) -> None:
+            try:
+                if then is not None:
+                    then(result)
+            finally:
+                self.refresh_view()
+
+        self.writes.submit(call, done)
+
+    def _failed(self, exc: DiagnosisError) -> None:
+        self.notify(exc.message(self.lang), severity="error")
+        self.refresh_view()
 
     # -- actions -------------------------------------------------------------
     @on(OptionList.OptionSelected, "#measurements")
     def _measure(self, event: OptionList.OptionSelected) -> None:
         mid = str(event.option.id)
-        applied = list(self.run.lockouts)
-        reading = self._guard(lambda: self.run.measure(mid))
+
+        def measure() -> tuple[list[str], object]:
+            applied = list(self.run.lockouts)
+            return applied, self.run.measure(mid)
+
+        self._write(measure, self._measured)
+
+    def _measured(self, outcome: tuple[list[str], object]) -> None:
+        applied, reading = outcome
         if reading is None:
             if self.run.last_refusal:
                 # same rule as at the machine: no habilitation, no reading (scored)
@@ -380,7 +394,7 @@ class TrainingScreen(BaseScreen[None]):
                 )
             return
         released = [p for p in applied if p not in self.run.lockouts]
-        if reading is not None and released:
+        if released:
             names = ", ".join(
                 kb_text(self.session.kb.procedures[p].name, self.lang) if p in self.session.kb.procedures else p
                 for p in released
@@ -399,7 +413,7 @@ class TrainingScreen(BaseScreen[None]):
     def action_hypothesis(self) -> None:
         def chosen(cause: str | None) -> None:
             if cause:
-                self._guard(lambda: self.run.hypothesis(cause))
+                self._write(lambda: self.run.hypothesis(cause))
 
         self.app.push_screen(ChooseDialog(self.t("training.ui.choose_hypothesis"), self._cause_items()), chosen)
 
@@ -409,10 +423,14 @@ class TrainingScreen(BaseScreen[None]):
         eq = self.session.equipment
         items = [(p.id, kb_text(p.name, self.lang)) for p in eq.procedures if p.kind == "lockout"]
 
-        def chosen(pid: str | None) -> None:
-            if not pid or pid in self.run.lockouts:
-                return
-            if self._guard(lambda: self.run.begin_lockout(pid)) is None:
+        def begin(pid: str) -> bool:
+            if pid in self.run.lockouts:  # already applied: nothing to do
+                return False
+            self.run.begin_lockout(pid)
+            return True
+
+        def begun(pid: str, dialog: bool) -> None:
+            if not dialog:
                 return
             proc = self.session.kb.procedures[pid]
             self.app.push_screen(
@@ -421,26 +439,44 @@ class TrainingScreen(BaseScreen[None]):
                     self.t("training.ui.release_after") if proc.release_step is not None else "",
                     lambda i: self.session.acknowledge_step(pid, i),
                     lambda: self.run.end_lockout(pid),
+                    writes=self.writes,
                 ),
                 lambda _: self.refresh_view(),
             )
 
+        def chosen(pid: str | None) -> None:
+            if pid:
+                self._write(lambda: begin(pid), lambda dialog: begun(pid, dialog))
+
         self.app.push_screen(ChooseDialog(self.t("training.ui.choose_lockout"), items), chosen)
 
     def action_acknowledge(self) -> None:
-        from diagnosis.ui.dialogs.procedure import ProcedureDialog
+        # What is pending is read after the writes before it (in their queue).
+        self._write(self._pending_procedure, self._acknowledge)
 
+    def _pending_procedure(self) -> str | None:
+        """The first pending alert's procedure; one the KB lacks is acknowledged at once."""
         pending = self.session.pending_alerts
         if not pending:
+            return None
+        pid = pending[0].procedure
+        if self.session.kb.procedures.get(pid) is None:
+            self.run.acknowledge(pid)
+            return ""
+        return pid
+
+    def _acknowledge(self, pid: str | None) -> None:
+        from diagnosis.ui.dialogs.procedure import ProcedureDialog
+
+        if pid is None:
             self.notify(self.t("training.ui.no_alert"))
             return
-        pid = pending[0].procedure
-        proc = self.session.kb.procedures.get(pid)
-        if proc is None:
-            self._guard(lambda: self.run.acknowledge(pid))
+        if not pid:
             return
+        proc = self.session.kb.procedures[pid]
+        pending = [a for a in self.session.pending_alerts if a.procedure == pid]
         done = len(self.session.acknowledged_steps(pid))
-        reason = pending[0].reason
+        reason = pending[0].reason if pending else ""
         if proc.release_step is not None:
             reason = f"{reason} — {self.t('training.ui.release_after')}" if reason else self.t("training.ui.release_after")
         self.app.push_screen(
@@ -450,15 +486,17 @@ class TrainingScreen(BaseScreen[None]):
                 lambda i: self.session.acknowledge_step(pid, i),
                 lambda: self.run.acknowledge_alert(pid),
                 done=done,
+                writes=self.writes,
             ),
             lambda _: self.refresh_view(),
         )
 
     def action_hint(self) -> None:
-        best = self._guard(self.run.hint)
-        if best is not None:
-            self.hint_text = esc(self.t("training.ui.hint", measurement=f"{kb_text(best.measurement.name, self.lang)} ({best.measurement.id})"))
-            self.refresh_view()
+        def hinted(best: StepProposal | None) -> None:
+            if best is not None:
+                self.hint_text = esc(self.t("training.ui.hint", measurement=f"{kb_text(best.measurement.name, self.lang)} ({best.measurement.id})"))
+
+        self._write(self.run.hint, hinted)
 
     def action_conclude(self) -> None:
         state: dict[str, Any] = {}
@@ -469,10 +507,24 @@ class TrainingScreen(BaseScreen[None]):
             from diagnosis.training.run import Why
 
             whys = [Why(text, evidence or None) for text, evidence in links]
-            if self._guard(lambda: self.run.conclude(state["cause"], state.get("family"), whys)) is None and self.session.conclusion is None:
-                return
-            self._guard(self.run.finish)
-            self.app.push_screen(TrainingScoreScreen(self.run))
+
+            def conclude_and_finish() -> DiagnosisError | None:
+                refused = None
+                try:
+                    self.run.conclude(state["cause"], state.get("family"), whys)
+                except DiagnosisError as exc:
+                    if self.session.conclusion is None:
+                        raise  # nothing concluded: the trainee stays on the diagnosis
+                    refused = exc  # concluded, the rest refused: said, then scored
+                self.run.finish()
+                return refused
+
+            def finished(refused: DiagnosisError | None) -> None:
+                if refused is not None:
+                    self.notify(refused.message(self.lang), severity="error")
+                self.app.push_screen(TrainingScoreScreen(self.run))
+
+            self._write(conclude_and_finish, finished)
 
         def family_chosen(family: str | None) -> None:
             if family is None:

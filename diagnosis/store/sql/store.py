@@ -34,7 +34,7 @@ from diagnosis.store.base import (
     VerifyResult,
 )
 from diagnosis.store.chain import GENESIS, canonical_json, chain_hash
-from diagnosis.store.projection import CauseCodes, changes_for, dumps
+from diagnosis.store.projection import CauseCodes, changes_for, dumps, start_rows
 from diagnosis.store.sql import tables as t
 from diagnosis.store.sql.engine import WRITE
 
@@ -162,41 +162,11 @@ class SqlStore(Store):
     def _insert_session(
         self, conn: Connection, session_id: str, event: SessionStarted, at: datetime
     ) -> None:
-        # what the session's row and its intervention's row both take from the start
-        common = {
-            "equipment": event.equipment,
-            "technician": event.technician,
-            "work_order": event.work_order,
-            "symptoms": dumps(list(event.symptoms)),
-        }
+        session, intervention = start_rows(event, at)  # the projection's one definition
         conn.execute(
-            insert(t.sessions).values(
-                id=session_id,
-                lang=event.lang,
-                **common,
-                started_at=at,
-                updated_at=at,
-                status="open",
-                root_cause=None,
-                steps=0,
-                last_seq=0,
-                last_hash=GENESIS,
-            )
+            insert(t.sessions).values(id=session_id, **session, last_seq=0, last_hash=GENESIS)
         )
-        conn.execute(
-            insert(t.interventions).values(
-                session_id=session_id,
-                **common,
-                habilitations=dumps(list(event.habilitations)),
-                request_time=at,
-                start_time=at,
-                root_cause_confirmed=False,
-                why_chain="[]",
-                lockout_done=False,
-                alerts="[]",
-                status="open",
-            )
-        )
+        conn.execute(insert(t.interventions).values(session_id=session_id, **intervention))
         if event.technician:
             _insert_ignore(
                 conn,

@@ -494,3 +494,22 @@ def test_steps_remember_the_proposal_they_answered() -> None:
     assert first.gain == pytest.approx(p.gain) and second is None
     steps = run_json(s)["steps"]
     assert steps[0]["gain"] == round(p.gain, 6) and steps[1]["gain"] is None
+
+
+def test_one_stop_vocabulary_each_word_said_in_both_languages() -> None:
+    # The session's stop rule is the only one (the planner ranks, it does not stop):
+    # its words are the run JSON's stop_reason, and the CLI says each in en and fr.
+    from typing import get_type_hints
+
+    from diagnosis.i18n import tr
+    from diagnosis.session.base import SessionBase
+    from diagnosis.session.types import STOP_REASONS, StopReason
+
+    assert STOP_REASONS == ("confidence", "max_steps", "exhausted", "handover")
+    hints = get_type_hints(SessionBase.stop_reason.fget)  # type: ignore[attr-defined]
+    assert hints["return"] == StopReason | None
+    for reason in STOP_REASONS:
+        for lang in ("en", "fr"):
+            key = f"session.run.stop.{reason}"
+            assert tr(key, lang) != key
+    assert tr("session.run.stop.handover", "fr") != tr("session.run.stop.handover", "en")
