@@ -57,9 +57,12 @@ class Changes:
 
     Attributes:
         session: columns to set on the ``sessions`` row.
-        steps_delta: change of the count of current readings.
+        recount: the current readings changed: ``sessions.steps`` becomes the
+            number of measurements with a live (not undone) reading, as the
+            session counts them (a measurement answered again is one step).
         reading: a new ``readings`` row (without ids), or None.
-        undo_measurement: mark the latest live reading of this measurement undone.
+        undo_measurement: mark every live reading of this measurement undone
+            (the session forgets the measurement, however often it was read).
         conclusion: a new ``conclusions`` row, or None.
         intervention: columns to set on the ``interventions`` row.
         parts: the parts used (replacing any earlier list), or None.
@@ -67,7 +70,7 @@ class Changes:
     """
 
     session: dict[str, Any] = field(default_factory=dict)
-    steps_delta: int = 0
+    recount: bool = False
     reading: dict[str, Any] | None = None
     undo_measurement: str | None = None
     conclusion: dict[str, Any] | None = None
@@ -164,17 +167,17 @@ def project(parsed: Sequence[tuple[int, Event]], codes: CauseCodes | None = None
         if out.session:
             out.session["updated_at"] = event.at
             out.session.update(ch.session)
-            out.session["steps"] += ch.steps_delta
         for column, value in ch.intervention.items():
             out.intervention[column] = value
             out.set_by[column] = seq
         if ch.reading is not None:
             out.readings.append((seq, dict(ch.reading)))
         if ch.undo_measurement is not None:
-            for _, row in reversed(out.readings):
-                if row["measurement"] == ch.undo_measurement and not row["undone"]:
+            for _, row in out.readings:
+                if row["measurement"] == ch.undo_measurement:
                     row["undone"] = True
-                    break
+        if ch.recount and out.session:
+            out.session["steps"] = len({r["measurement"] for _, r in out.readings if not r["undone"]})
         if ch.conclusion is not None:
             out.conclusions.append((seq, dict(ch.conclusion)))
         if ch.parts is not None:
@@ -199,7 +202,7 @@ def changes_for(event: Event, codes: CauseCodes | None = None) -> Changes:
     if isinstance(event, ReadingRecorded):
         return _reading(event)
     if isinstance(event, ReadingUndone):
-        return Changes(steps_delta=-1, undo_measurement=event.measurement)
+        return Changes(recount=True, undo_measurement=event.measurement)
     if isinstance(event, AlertRaised):
         return Changes(alert=event.procedure)
     if isinstance(event, ConclusionReached):
@@ -260,7 +263,7 @@ def _reading(event: ReadingRecorded) -> Changes:
         "actor": event.actor,
         "undone": False,
     }
-    return Changes(steps_delta=1, reading=row)
+    return Changes(recount=True, reading=row)
 
 
 def _conclusion(event: ConclusionReached, codes: CauseCodes | None) -> Changes:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = ["HEAD", "MIGRATIONS", "current_revision", "upgrade"]
 
-HEAD = "0002"
+HEAD = "0003"
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x0D1A6_0515  # any constant; one key for the schema migrations
 

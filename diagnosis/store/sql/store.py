@@ -182,25 +182,31 @@ class SqlStore(Store):
     ) -> None:
         ch = changes_for(event, self.codes)
         sid = t.sessions.c.id == session_id
-        if ch.session or ch.steps_delta:
-            values: dict[str, Any] = dict(ch.session)
-            if ch.steps_delta:
-                values["steps"] = t.sessions.c.steps + ch.steps_delta
-            conn.execute(update(t.sessions).where(sid).values(**values))
+        if ch.session:
+            conn.execute(update(t.sessions).where(sid).values(**ch.session))
         if ch.reading is not None:
             conn.execute(insert(t.readings).values(session_id=session_id, seq=seq, **ch.reading))
         if ch.undo_measurement is not None:
-            last = conn.execute(
-                select(func.max(t.readings.c.id)).where(
+            conn.execute(
+                update(t.readings)
+                .where(
                     and_(
                         t.readings.c.session_id == session_id,
                         t.readings.c.measurement == ch.undo_measurement,
                         t.readings.c.undone.is_(False),
                     )
                 )
-            ).scalar()
-            if last is not None:
-                conn.execute(update(t.readings).where(t.readings.c.id == last).values(undone=True))
+                .values(undone=True)
+            )
+        if ch.recount:
+            live = (
+                select(func.count(func.distinct(t.readings.c.measurement)))
+                .where(
+                    and_(t.readings.c.session_id == session_id, t.readings.c.undone.is_(False))
+                )
+                .scalar_subquery()
+            )
+            conn.execute(update(t.sessions).where(sid).values(steps=live))
         if ch.conclusion is not None:
             conn.execute(
                 insert(t.conclusions).values(session_id=session_id, seq=seq, **ch.conclusion)

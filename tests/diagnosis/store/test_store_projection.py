@@ -13,8 +13,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "session"))
 from session_kb import make_kb
 
@@ -127,13 +125,6 @@ def test_alerts_undo_and_not_available_fold_alike() -> None:
     _assert_agree(session, rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: a measurement answered again replaces the session's reading, but the "
-    "store projects a second live row (sessions.steps counts it); after an undo the store "
-    "still shows the first row live while the session has no reading. Fixing it changes "
-    "what is stored and what verify expects (a migration), so it is reported, not changed.",
-)
 def test_a_measurement_answered_again_then_undone_folds_alike() -> None:
     sink = ListSink()
     session = _start(sink)
@@ -141,3 +132,34 @@ def test_a_measurement_answered_again_then_undone_folds_alike() -> None:
     session.answer("granule-aspect", "dry")
     session.undo()
     _assert_agree(session, _projected(sink))
+
+
+def test_the_sql_store_keeps_one_step_per_measurement_and_undo_forgets_every_read(
+    db_url: str,
+) -> None:
+    """Answered, answered again (a re-measure), undone: the rows say what the session says."""
+    import sqlalchemy as sa
+
+    from diagnosis.store import open_store
+
+    with open_store(db_url) as store:
+        session = Session.start(
+            KB, "test-press", ["short-shot"], technician="Ana", habilitations=["BR"], sink=store
+        )
+        session.answer("granule-aspect", "dry")
+        session.answer("granule-aspect", "dry")
+        engine = sa.create_engine(db_url)
+        with engine.connect() as conn:
+            steps = conn.execute(sa.text("SELECT steps FROM sessions")).scalar()
+            live = conn.execute(
+                sa.text("SELECT count(*) FROM readings WHERE undone = :f"), {"f": False}
+            ).scalar()
+        assert (steps, live, len(session.readings)) == (1, 2, 1)
+        session.undo()
+        with engine.connect() as conn:
+            steps = conn.execute(sa.text("SELECT steps FROM sessions")).scalar()
+            undone = conn.execute(sa.text("SELECT undone FROM readings ORDER BY id")).scalars()
+            assert (steps, [bool(u) for u in undone]) == (0, [True, True])
+        engine.dispose()
+        assert session.readings == []
+        assert store.verify(session.id).ok
