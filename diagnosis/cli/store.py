@@ -47,21 +47,37 @@ def _kb(ctx: typer.Context, kb: str | None, fault_trees: str | None) -> Knowledg
     return load_kb(kb or parent.get("kb"), fault_trees)
 
 
-def _open(db: str | None, kb: KnowledgeBase | None = None, *, read: bool = False) -> Store:
+def _open(
+    db: str | None, kb: KnowledgeBase | None = None, *, read: bool = False, plain: bool = False
+) -> Store:
     """The store; ``read``: for a read command, never create, migrate or write the database.
 
     A database named by ``--db`` or ``$DIAGNOSIS_DB`` must exist (a mistyped
     path is an error, not an empty database); a read-only copy is readable.
+    ``plain`` (with ``read``): a plain SQLite file is read with ``sqlite3``,
+    without importing SQLAlchemy (:mod:`diagnosis.store.sqlite_read`): for the
+    commands that only read sessions (``report``, ``history``).
     """
     import os
 
-    from diagnosis.store import open_store
-    from diagnosis.store.sql.engine import default_url, normalize_url, sqlite_path
+    from diagnosis.store.schema import default_url, normalize_url
 
     if not read:
+        from diagnosis.store import open_store
+
         return open_store(db, kb=kb)
     named = db or os.environ.get("DIAGNOSIS_DB")
-    path = sqlite_path(normalize_url(named or default_url()))
+    url = normalize_url(named or default_url())
+    if plain:
+        from diagnosis.store.sqlite_read import open_sqlite_reader, plain_sqlite_file
+
+        file = plain_sqlite_file(url)
+        if file is not None and file.is_file():
+            return open_sqlite_reader(file, url)
+    from diagnosis.store import open_store
+    from diagnosis.store.sql.engine import sqlite_path
+
+    path = sqlite_path(url)
     if path is not None and not path.is_file():
         if named is None:
             return open_store(db, kb=kb)  # first use, default file: history says "no sessions"
@@ -145,7 +161,7 @@ def history(
     lang, db = _ctx(ctx, lang, db)
     _check_format(fmt, ("text", "json"), "--format", lang)
     start = parse_since(since, lang)
-    with _open(db, read=True) as store:
+    with _open(db, read=True, plain=True) as store:
         rows = (
             store.unfinished() if unfinished else store.sessions(equipment=equipment, since=start)
         )
@@ -223,7 +239,7 @@ def report(
     knowledge = _kb(ctx, kb, fault_trees)
     from diagnosis.kpi.history import report_history
 
-    with _open(db, read=True) as store:
+    with _open(db, read=True, plain=True) as store:
         sid = store.resolve(session)
         events = store.events(sid)
         check = store.verify(sid)

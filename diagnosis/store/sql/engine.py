@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from diagnosis.store.schema import default_url, normalize_url, writable
+
 __all__ = [
     "BUSY_TIMEOUT_S",
     "WRITE",
@@ -30,26 +32,6 @@ __all__ = [
 
 BUSY_TIMEOUT_S = 30.0
 WRITE = {"diagnosis_begin": "IMMEDIATE"}  # execution options of a write transaction
-
-
-def default_url() -> str:
-    """``$DIAGNOSIS_DB``, else ``diagnosis.db`` in the user's data folder (platformdirs)."""
-    env = os.environ.get("DIAGNOSIS_DB")
-    if env:
-        return env
-    from platformdirs import user_data_dir
-
-    return str(Path(user_data_dir("diagnosis", appauthor=False)) / "diagnosis.db")
-
-
-def normalize_url(url: str) -> str:
-    """A full SQLAlchemy URL: file paths become SQLite URLs, PostgreSQL uses psycopg 3."""
-    if "://" not in url:
-        return "sqlite:///" + str(Path(url).expanduser().resolve())
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def display_url(url: str) -> str:
@@ -69,15 +51,6 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(str(parsed.database)).expanduser()
-
-
-def _writable(path: Path) -> bool:
-    """Writable by us, and not marked read-only (a 0444 copy is read-only even for root)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return os.access(path, os.W_OK) and bool(mode & 0o222)
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -104,7 +77,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     elif read_only:
         path = Path(database).expanduser().resolve()
         flags = "mode=ro"
-        if not _writable(path.parent) or not _writable(path):
+        if not writable(path.parent) or not writable(path):
             flags += "&immutable=1"
         kwargs["connect_args"]["uri"] = True
         url = f"sqlite:///file:{path.as_posix()}?{flags}&uri=true"

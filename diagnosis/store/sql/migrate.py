@@ -14,9 +14,10 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from diagnosis.store.schema import HEAD
+
 __all__ = ["HEAD", "MIGRATIONS", "current_revision", "upgrade"]
 
-HEAD = "0003"
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x0D1A6_0515  # any constant; one key for the schema migrations
 

@@ -35,6 +35,7 @@ from diagnosis.store.base import (
 )
 from diagnosis.store.chain import GENESIS, canonical_json, chain_hash
 from diagnosis.store.projection import CauseCodes, changes_for, dumps, start_rows
+from diagnosis.store.schema import intervention_from_row, summary_from_row
 from diagnosis.store.sql import tables as t
 from diagnosis.store.sql.engine import WRITE
 
@@ -365,7 +366,7 @@ class SqlStore(Store):
         def work() -> list[SessionSummary]:
             with self._read() as conn:
                 rows = conn.execute(query).all()
-            return [_summary(row) for row in rows]
+            return [summary_from_row(row) for row in rows]
 
         return self._retry(work)
 
@@ -419,7 +420,9 @@ class SqlStore(Store):
                         parts.setdefault(p.session_id, []).append(
                             PartLine(str(p.ref), str(p.name), float(p.qty))
                         )
-            return [_intervention(row, tuple(parts.get(row.session_id, ()))) for row in rows]
+            return [
+                intervention_from_row(row, tuple(parts.get(row.session_id, ()))) for row in rows
+            ]
 
         return self._retry(work)
 
@@ -538,55 +541,3 @@ def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _summary(row: Any) -> SessionSummary:
-    return SessionSummary(
-        id=str(row.id),
-        equipment=str(row.equipment),
-        technician=str(row.technician),
-        started_at=utc(row.started_at),
-        updated_at=utc(row.updated_at),
-        status=str(row.status),
-        root_cause=row.root_cause,
-        symptoms=tuple(json.loads(row.symptoms)),
-        steps=int(row.steps),
-        work_order=row.work_order,
-    )
-
-
-def _opt_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else utc(value)
-
-
-def _intervention(row: Any, parts: tuple[PartLine, ...]) -> Intervention:
-    return Intervention(
-        session_id=str(row.session_id),
-        work_order=row.work_order,
-        equipment=str(row.equipment),
-        technician=str(row.technician),
-        habilitations=tuple(json.loads(row.habilitations)),
-        request_time=utc(row.request_time),
-        start_time=_opt_utc(row.start_time),
-        end_time=_opt_utc(row.end_time),
-        downtime_min=row.downtime_min,
-        labour_min=row.labour_min,
-        symptoms=tuple(json.loads(row.symptoms)),
-        failure_mode=row.failure_mode,
-        failure_mechanism=row.failure_mechanism,
-        failure_cause_class=row.failure_cause_class,
-        root_cause=row.root_cause,
-        root_cause_probability=row.root_cause_probability,
-        root_cause_confirmed=bool(row.root_cause_confirmed),
-        category_5m=row.category_5m,
-        why_chain=tuple(json.loads(row.why_chain)),
-        activity=row.activity,
-        remedy=row.remedy,
-        parts=parts,
-        lockout_done=bool(row.lockout_done),
-        alerts=tuple(json.loads(row.alerts)),
-        validation_test=row.validation_test,
-        validation_passed=row.validation_passed,
-        validation_result=row.validation_result,
-        status=str(row.status),
-    )
