@@ -24,15 +24,17 @@ import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diagnosis.errors import KnowledgeBaseError, Problem, UsageError
-from diagnosis.kb import build
 from diagnosis.kb.model import EquipmentKB, FaultTreeDef, KnowledgeBase, Procedure, SourcePos
-from diagnosis.kb.refs import check_references
-from diagnosis.kb.schema import EQUIPMENT_FILE, FAULT_TREE_FILE, Obj, validate
-from diagnosis.kb.yamllimits import read_bounded
-from diagnosis.kb.yamlnodes import REJECTED, PosMap, compose_file
+
+if TYPE_CHECKING:
+    from diagnosis.kb.schema import Obj
+    from diagnosis.kb.yamlnodes import PosMap
+
+# Reading YAML (yaml, the schema, the builders, the reference checks) is imported by
+# the functions that parse: a KB found in the cache (the usual start) needs none of it.
 
 __all__ = [
     "bundled_fault_tree_dir",
@@ -89,6 +91,9 @@ class _Collector:
 
 
 def _read(path: Path, report: _Collector) -> Any:
+    from diagnosis.kb.yamllimits import read_bounded
+    from diagnosis.kb.yamlnodes import compose_file
+
     name = _display(path)
     try:
         data = read_bounded(str(path))
@@ -116,6 +121,9 @@ def _read(path: Path, report: _Collector) -> Any:
 
 
 def _file_body(path: Path, obj: Obj, report: _Collector) -> PosMap | None:
+    from diagnosis.kb.schema import validate
+    from diagnosis.kb.yamlnodes import REJECTED, PosMap
+
     raw = _read(path, report)
     if raw is None:
         return None
@@ -135,6 +143,9 @@ def _file_body(path: Path, obj: Obj, report: _Collector) -> PosMap | None:
 
 
 def _load_equipment_file(path: Path, report: _Collector) -> EquipmentKB | list[Procedure] | None:
+    from diagnosis.kb import build
+    from diagnosis.kb.schema import EQUIPMENT_FILE
+
     body = _file_body(path, EQUIPMENT_FILE, report)
     if body is None:
         return None
@@ -183,6 +194,9 @@ def _load_equipment_file(path: Path, report: _Collector) -> EquipmentKB | list[P
 
 
 def _load_tree(path: Path, report: _Collector) -> FaultTreeDef | None:
+    from diagnosis.kb import build
+    from diagnosis.kb.schema import FAULT_TREE_FILE
+
     body = _file_body(path, FAULT_TREE_FILE, report)
     if body is None or "fault_tree" not in body:
         return None
@@ -270,6 +284,8 @@ def inspect_kb(
 
 
 def _inspect(kb_path: Path, ft_path: Path | None) -> tuple[KnowledgeBase, list[Problem]]:
+    from diagnosis.kb.refs import check_references
+
     report = _Collector()
     equipments: list[EquipmentKB] = []
     shared: list[Procedure] = []
@@ -410,6 +426,8 @@ def load_fault_tree_file(path: str | Path) -> FaultTreeDef:
         KnowledgeBaseError: the file is invalid.
         UsageError: the file does not exist.
     """
+    from diagnosis.kb.refs import check_references
+
     p = Path(path)
     if not p.is_file():
         raise UsageError(f"{p}: no such file")

@@ -33,7 +33,27 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The compiled template, kept in the user's cache folder between runs.
+
+    Compiling the template is most of an HTML report's time. jinja2 keys the
+    file by the template's name and source checksum and refuses one written by
+    another jinja2 or Python version; ``DIAGNOSIS_CACHE=off`` compiles every time.
+    """
+    from diagnosis._cache import cache_folder
+
+    folder = cache_folder()
+    if folder is None:
+        return None
+    try:
+        (folder / "jinja2").mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None  # a cache that cannot be written is only slower
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))
 
 
 def render_html(r: ReportData) -> str:

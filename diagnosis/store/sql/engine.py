@@ -10,7 +10,6 @@ upgrade to a write lock. A bare file path is accepted as a SQLite database;
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
