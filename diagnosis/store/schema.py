@@ -2,8 +2,8 @@
 
 The schema revision the program reads and writes, the kind of each column a
 plain ``sqlite3`` reader must convert (SQLAlchemy converts them for the SQL
-store), database URLs, and the converters of a ``sessions`` / ``interventions``
-row into the values the store returns. Both :mod:`diagnosis.store.sql` and
+store), database URLs, and what the store makes of the rows it reads (events,
+summaries, interventions, the session a prefix names, recorded habilitations). Both :mod:`diagnosis.store.sql` and
 :mod:`diagnosis.store.sqlite_read` use them, so that the two readers return the
 same values (a test checks the column kinds against ``sql/tables.py``).
 """
@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from diagnosis.errors import StoreError
+from diagnosis.session.events import Event, SessionStarted, event_from_dict
 from diagnosis.store.audit import utc
 from diagnosis.store.base import Intervention, PartLine, SessionSummary
+from diagnosis.store.chain import GENESIS, chain_hash
 
 __all__ = [
     "BOOLEAN_COLUMNS",
     "DATETIME_COLUMNS",
     "HEAD",
     "default_url",
+    "events_from_rows",
+    "habilitations_from_starts",
     "intervention_from_row",
     "normalize_url",
+    "parts_by_session",
+    "resolved",
     "summary_from_row",
     "writable",
 ]
@@ -34,14 +42,30 @@ HEAD = "0003"
 """The Alembic revision of the current schema (``sql/migrations``)."""
 
 DATETIME_COLUMNS = frozenset(
-    {"at", "created_at", "end_time", "recorded_at", "request_time", "start_time", "started_at",
-     "updated_at"}
+    {
+        "at",
+        "created_at",
+        "end_time",
+        "recorded_at",
+        "request_time",
+        "start_time",
+        "started_at",
+        "updated_at",
+    }
 )
 """Columns of any table holding a timestamp (SQLite keeps ``YYYY-MM-DD HH:MM:SS.ffffff``, UTC)."""
 
 BOOLEAN_COLUMNS = frozenset(
-    {"available", "confirmed", "critical", "lockout_done", "proposed", "root_cause_confirmed",
-     "undone", "validation_passed"}
+    {
+        "available",
+        "confirmed",
+        "critical",
+        "lockout_done",
+        "proposed",
+        "root_cause_confirmed",
+        "undone",
+        "validation_passed",
+    }
 )
 """Columns of any table holding a boolean (SQLite keeps 0 / 1)."""
 
@@ -127,3 +151,62 @@ def intervention_from_row(row: Any, parts: tuple[PartLine, ...]) -> Intervention
         validation_result=row.validation_result,
         status=str(row.status),
     )
+
+
+def events_from_rows(session_id: str, rows: Sequence[Any]) -> list[Event]:
+    """The events of ``events`` rows (``seq``, ``payload``), in their order.
+
+    Raises:
+        StoreError: a payload is not a valid event.
+    """
+    out: list[Event] = []
+    for row in rows:
+        try:
+            out.append(event_from_dict(json.loads(row.payload)))
+        except (ValueError, TypeError) as exc:
+            raise StoreError(
+                code="store.bad_event", id=session_id, seq=row.seq, reason=str(exc)
+            ) from exc
+    return out
+
+
+def resolved(prefix: str, ids: Sequence[str]) -> str:
+    """The one session id among ``ids`` (those starting with ``prefix``) it names.
+
+    Raises:
+        StoreError: none, or several and none is ``prefix`` itself.
+    """
+    if prefix in ids:
+        return prefix
+    if not ids:
+        raise StoreError(code="store.unknown_session", id=prefix)
+    if len(ids) > 1:
+        raise StoreError(code="store.ambiguous_session", id=prefix, ids=", ".join(ids[:5]))
+    return ids[0]
+
+
+def parts_by_session(rows: Iterable[Any]) -> dict[str, list[PartLine]]:
+    """``intervention_parts`` rows grouped by session, in row order."""
+    parts: dict[str, list[PartLine]] = {}
+    for p in rows:
+        parts.setdefault(p.session_id, []).append(PartLine(str(p.ref), str(p.name), float(p.qty)))
+    return parts
+
+
+def habilitations_from_starts(
+    starts: Iterable[Any], name: str, key: bytes | None
+) -> tuple[str, ...] | None:
+    """What ``name`` declared in the first start event (``payload``, ``hash``,
+    ``prev_hash`` rows, newest first) whose hash checks, else None."""
+    for start in starts:
+        if start.prev_hash != GENESIS:
+            continue
+        if chain_hash(GENESIS, start.payload, key) != start.hash:
+            continue  # an edited start event is evidence of nothing
+        try:
+            event = event_from_dict(json.loads(start.payload))
+        except (ValueError, TypeError):
+            continue
+        if isinstance(event, SessionStarted) and event.technician == name:
+            return tuple(event.habilitations)
+    return None

@@ -24,22 +24,25 @@ from types import SimpleNamespace
 from typing import Any
 
 from diagnosis.errors import StoreError
-from diagnosis.session.events import Event, SessionStarted, event_from_dict
+from diagnosis.session.events import Event, SessionStarted
 from diagnosis.store.audit import utc, verify_rows
 from diagnosis.store.base import (
     Intervention,
-    PartLine,
     SessionSummary,
     Store,
     Technician,
     VerifyResult,
 )
-from diagnosis.store.chain import GENESIS, audit_key, chain_hash
+from diagnosis.store.chain import audit_key
 from diagnosis.store.schema import (
     BOOLEAN_COLUMNS,
     DATETIME_COLUMNS,
     HEAD,
+    events_from_rows,
+    habilitations_from_starts,
     intervention_from_row,
+    parts_by_session,
+    resolved,
     summary_from_row,
     writable,
 )
@@ -144,17 +147,10 @@ class SqliteReader(Store):
 
     def events(self, session_id: str) -> list[Event]:
         self._require(session_id)
-        out: list[Event] = []
-        for row in self._all(
+        rows = self._all(
             "SELECT seq, payload FROM events WHERE session_id = ? ORDER BY seq", session_id
-        ):
-            try:
-                out.append(event_from_dict(json.loads(row.payload)))
-            except (ValueError, TypeError) as exc:
-                raise StoreError(
-                    code="store.bad_event", id=session_id, seq=row.seq, reason=str(exc)
-                ) from exc
-        return out
+        )
+        return events_from_rows(session_id, rows)
 
     def resolve(self, prefix: str) -> str:
         prefix = prefix.strip()
@@ -167,13 +163,7 @@ class SqliteReader(Store):
                 "SELECT id FROM sessions WHERE id LIKE ? || '%' ESCAPE '/' LIMIT 6", escaped
             )
         ]
-        if prefix in ids:
-            return prefix
-        if not ids:
-            raise StoreError(code="store.unknown_session", id=prefix)
-        if len(ids) > 1:
-            raise StoreError(code="store.ambiguous_session", id=prefix, ids=", ".join(ids[:5]))
-        return ids[0]
+        return resolved(prefix, ids)
 
     def sessions(
         self, *, equipment: str | None = None, since: datetime | None = None
@@ -195,18 +185,12 @@ class SqliteReader(Store):
         rows = self._all(
             f"SELECT * FROM interventions{where} ORDER BY request_time, session_id", *params
         )
-        parts: dict[str, list[PartLine]] = {}
-        ids = [row.session_id for row in rows]
-        for chunk in range(0, len(ids), 500):
-            some = ids[chunk : chunk + 500]
-            marks = ", ".join("?" * len(some))
-            for p in self._all(
-                f"SELECT * FROM intervention_parts WHERE session_id IN ({marks}) ORDER BY id",
-                *some,
-            ):
-                parts.setdefault(p.session_id, []).append(
-                    PartLine(str(p.ref), str(p.name), float(p.qty))
-                )
+        ids = {row.session_id for row in rows}
+        parts = parts_by_session(
+            p
+            for p in self._all("SELECT * FROM intervention_parts ORDER BY id")
+            if p.session_id in ids
+        )
         return [intervention_from_row(row, tuple(parts.get(row.session_id, ()))) for row in rows]
 
     def technician(self, name: str) -> Technician | None:
@@ -225,18 +209,7 @@ class SqliteReader(Store):
             SessionStarted.type,
             name,
         )
-        for start in starts:
-            if start.prev_hash != GENESIS:
-                continue
-            if chain_hash(GENESIS, start.payload, self._key) != start.hash:
-                continue  # an edited start event is evidence of nothing
-            try:
-                event = event_from_dict(json.loads(start.payload))
-            except (ValueError, TypeError):
-                continue
-            if isinstance(event, SessionStarted) and event.technician == name:
-                return tuple(event.habilitations)
-        return None
+        return habilitations_from_starts(starts, name, self._key)
 
     def verify(self, session_id: str) -> VerifyResult:
         self._require(session_id)

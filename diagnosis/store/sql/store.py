@@ -23,11 +23,10 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from diagnosis.errors import StoreError
-from diagnosis.session.events import Event, SessionStarted, event_from_dict
+from diagnosis.session.events import Event, SessionStarted
 from diagnosis.store.audit import utc, verify_rows
 from diagnosis.store.base import (
     Intervention,
-    PartLine,
     SessionSummary,
     Store,
     Technician,
@@ -35,7 +34,14 @@ from diagnosis.store.base import (
 )
 from diagnosis.store.chain import GENESIS, canonical_json, chain_hash
 from diagnosis.store.projection import CauseCodes, changes_for, dumps, start_rows
-from diagnosis.store.schema import intervention_from_row, summary_from_row
+from diagnosis.store.schema import (
+    events_from_rows,
+    habilitations_from_starts,
+    intervention_from_row,
+    parts_by_session,
+    resolved,
+    summary_from_row,
+)
 from diagnosis.store.sql import tables as t
 from diagnosis.store.sql.engine import WRITE
 
@@ -303,18 +309,7 @@ class SqlStore(Store):
                     ).all()
                 )
 
-        for start in self._retry(work):
-            if start.prev_hash != GENESIS:
-                continue
-            if chain_hash(GENESIS, start.payload, self._key) != start.hash:
-                continue  # an edited start event is evidence of nothing
-            try:
-                event = event_from_dict(json.loads(start.payload))
-            except (ValueError, TypeError):
-                continue
-            if isinstance(event, SessionStarted) and event.technician == name:
-                return tuple(event.habilitations)
-        return None
+        return habilitations_from_starts(self._retry(work), name, self._key)
 
     def events(self, session_id: str) -> list[Event]:
         def work() -> list[Event]:
@@ -325,15 +320,7 @@ class SqlStore(Store):
                     .where(t.events.c.session_id == session_id)
                     .order_by(t.events.c.seq)
                 ).all()
-            out: list[Event] = []
-            for row in rows:
-                try:
-                    out.append(event_from_dict(json.loads(row.payload)))
-                except (ValueError, TypeError) as exc:
-                    raise StoreError(
-                        code="store.bad_event", id=session_id, seq=row.seq, reason=str(exc)
-                    ) from exc
-            return out
+            return events_from_rows(session_id, rows)
 
         return self._retry(work)
 
@@ -386,14 +373,7 @@ class SqlStore(Store):
                     )
                 ]
 
-        ids = self._retry(work)
-        if prefix in ids:
-            return prefix
-        if not ids:
-            raise StoreError(code="store.unknown_session", id=prefix)
-        if len(ids) > 1:
-            raise StoreError(code="store.ambiguous_session", id=prefix, ids=", ".join(ids[:5]))
-        return ids[0]
+        return resolved(prefix, self._retry(work))
 
     def interventions(
         self, *, since: datetime | None = None, equipment: str | None = None
@@ -409,17 +389,16 @@ class SqlStore(Store):
         def work() -> list[Intervention]:
             with self._read() as conn:
                 rows = conn.execute(query).all()
-                parts: dict[str, list[PartLine]] = {}
                 ids = [row.session_id for row in rows]
-                if ids:
-                    for p in conn.execute(
+                parts = parts_by_session(
+                    conn.execute(
                         select(t.intervention_parts)
                         .where(t.intervention_parts.c.session_id.in_(ids))
                         .order_by(t.intervention_parts.c.id)
-                    ):
-                        parts.setdefault(p.session_id, []).append(
-                            PartLine(str(p.ref), str(p.name), float(p.qty))
-                        )
+                    )
+                    if ids
+                    else ()
+                )
             return [
                 intervention_from_row(row, tuple(parts.get(row.session_id, ()))) for row in rows
             ]
