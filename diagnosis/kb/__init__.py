@@ -8,100 +8,32 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from typing import TYPE_CHECKING
 
-from diagnosis._lazy import lazy_attributes
-
 if TYPE_CHECKING:
-    from diagnosis.kb.loader import (
-        bundled_fault_tree_dir,
-        bundled_kb_dir,
-        check_kb,
-        kb_digest,
-        load_fault_tree_file,
-        load_kb,
-    )
-    from diagnosis.kb.model import (
-        Action,
-        Cause,
-        Component,
-        Condition,
-        Effect,
-        Equipment,
-        EquipmentKB,
-        FaultTreeDef,
-        FmeaLine,
-        FtEvent,
-        Gate,
-        KnowledgeBase,
-        Measurement,
-        Part,
-        Procedure,
-        Requires,
-        Rule,
-        SourcePos,
-        Symptom,
-        Thresholds,
-    )
+    from diagnosis.kb.loader import *  # noqa: F403 - the loader's __all__ is the package's
+    from diagnosis.kb.model import *  # noqa: F403 - and so is the model's
 
-__all__ = [
-    "Action",
-    "Cause",
-    "Component",
-    "Condition",
-    "Effect",
-    "Equipment",
-    "EquipmentKB",
-    "FaultTreeDef",
-    "FmeaLine",
-    "FtEvent",
-    "Gate",
-    "KnowledgeBase",
-    "Measurement",
-    "Part",
-    "Procedure",
-    "Requires",
-    "Rule",
-    "SourcePos",
-    "Symptom",
-    "Thresholds",
-    "bundled_fault_tree_dir",
-    "bundled_kb_dir",
-    "check_kb",
-    "kb_digest",
-    "load_fault_tree_file",
-    "load_kb",
-]
+# where the package's names live, each module's __all__ being the one list of its names
+# (the loader imports the model: asking for a loader name costs nothing more)
+_MODULES = ("diagnosis.kb.model", "diagnosis.kb.loader")
 
 
-__getattr__ = lazy_attributes(
-    __name__,
-    {
-        "bundled_fault_tree_dir": "diagnosis.kb.loader",
-        "bundled_kb_dir": "diagnosis.kb.loader",
-        "check_kb": "diagnosis.kb.loader",
-        "kb_digest": "diagnosis.kb.loader",
-        "load_fault_tree_file": "diagnosis.kb.loader",
-        "load_kb": "diagnosis.kb.loader",
-        "Action": "diagnosis.kb.model",
-        "Cause": "diagnosis.kb.model",
-        "Component": "diagnosis.kb.model",
-        "Condition": "diagnosis.kb.model",
-        "Effect": "diagnosis.kb.model",
-        "Equipment": "diagnosis.kb.model",
-        "EquipmentKB": "diagnosis.kb.model",
-        "FaultTreeDef": "diagnosis.kb.model",
-        "FmeaLine": "diagnosis.kb.model",
-        "FtEvent": "diagnosis.kb.model",
-        "Gate": "diagnosis.kb.model",
-        "KnowledgeBase": "diagnosis.kb.model",
-        "Measurement": "diagnosis.kb.model",
-        "Part": "diagnosis.kb.model",
-        "Procedure": "diagnosis.kb.model",
-        "Requires": "diagnosis.kb.model",
-        "Rule": "diagnosis.kb.model",
-        "SourcePos": "diagnosis.kb.model",
-        "Symptom": "diagnosis.kb.model",
-        "Thresholds": "diagnosis.kb.model",
-    },
-)
+def __getattr__(name: str) -> object:
+    """The names of :mod:`diagnosis.kb.model` and :mod:`diagnosis.kb.loader`,
+    imported on first use (``import diagnosis.kb`` stays cheap)."""
+    value: object
+    if name == "__all__":
+        value = [n for m in _MODULES for n in importlib.import_module(m).__all__]
+    else:
+        for module_name in _MODULES:
+            module = importlib.import_module(module_name)
+            if name in module.__all__:
+                value = getattr(module, name)
+                break
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    setattr(sys.modules[__name__], name, value)  # the next lookup is a plain attribute
+    return value
