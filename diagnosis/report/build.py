@@ -27,7 +27,6 @@ from diagnosis.report.data import (
     HandoverLine,
     Hypothesis,
     Named,
-    PartLine,
     Problem,
     Ranked,
     RankedName,
@@ -591,7 +590,7 @@ class _Builder:
         return Remedy(
             text=self._as_kb_text(e.remedy, self._cause_texts("remedy")),
             activity=e.activity,
-            parts=tuple(PartLine(p.ref, p.name, p.qty) for p in e.parts),
+            parts=e.parts,
             labour_min=e.labour_min,
             downtime_min=e.downtime_min,
             lockout_done=e.lockout_done,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from diagnosis.session.events import PartUsed as PartLine  # a part: the event's own record
 from diagnosis.session.events import ProblemStatement
 from diagnosis.session.events import to_json as to_json_data  # the one JSON converter
 
@@ -228,13 +229,6 @@ class FmeaRisk:
     failure_mode: str
     effect: str
     actions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PartLine:
-    ref: str
-    name: str
-    qty: float
 
 
 @dataclass(frozen=True)

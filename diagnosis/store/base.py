@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from diagnosis.session.events import Event
+from diagnosis.session.events import PartUsed as PartLine  # a part: the event's own record
 
 __all__ = [
     "EXERCISE_PREFIX",
@@ -100,13 +101,6 @@ class VerifyResult:
 class Technician:
     name: str
     habilitations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PartLine:
-    ref: str
-    name: str
-    qty: float
 
 
 @dataclass(frozen=True)
