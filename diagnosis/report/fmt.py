@@ -14,7 +14,23 @@ from diagnosis.i18n import format_datetime, format_number, format_percent, tr
 from diagnosis.readings import reading_text
 from diagnosis.report.data import ReadingLine
 
-__all__ = ["Fmt", "utc_offset"]
+__all__ = ["Fmt", "utc_offset", "wrap_words"]
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """The words of ``text`` in lines of about ``width`` characters (a longer word
+    stands alone); no line for a text without words."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return lines
 
 
 def _local(moment: datetime) -> datetime:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from diagnosis import diagram
 from diagnosis.errors import ExportError
 from diagnosis.report.data import ReportData
+from diagnosis.report.fmt import wrap_words
 
 __all__ = ["dot_available", "render_svg", "why_dot"]
 
@@ -45,17 +46,9 @@ def _label(text: str) -> str:
 
 def _wrap(text: str, width: int = 40) -> str:
     """Break each paragraph of ``text`` into lines of about ``width`` characters."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        current = ""
-        for word in paragraph.split():
-            if current and len(current) + 1 + len(word) > width:
-                lines.append(current)
-                current = word
-            else:
-                current = f"{current} {word}".strip()
-        lines.append(current)
-    return "\n".join(lines)
+    return "\n".join(
+        line for paragraph in text.split("\n") for line in wrap_words(paragraph, width) or [""]
+    )
 
 
 def why_dot(r: ReportData, why_label: str) -> str | None:

@@ -45,6 +45,17 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _header(f: Fmt, prefix: str, cols: list[str]) -> str:
+    """The header row of a table whose column titles are the texts ``prefix + col``."""
+    return _row([esc(f.t(prefix + c)) for c in cols])
+
+
+def _section(add: Callable[[str], None], f: Fmt, key: str) -> None:
+    """A section's heading (the text ``key``) and the blank line after it."""
+    add(f"## {esc(f.t(key))}")
+    add("")
+
+
 def render_markdown(r: ReportData) -> str:
     """The whole report as Markdown text."""
     f = Fmt(r.lang)
@@ -81,8 +92,7 @@ def render_markdown(r: ReportData) -> str:
         add(f"> **{esc(f.t('warning'))}**{k}{esc(warning)}")
         add("")
 
-    add(f"## {esc(f.t('section.problem'))}")
-    add("")
+    _section(add, f, "section.problem")
     for key in ("what", "where", "when", "how", "who", "why", "how_much"):
         value = getattr(r.problem, key)
         if value:
@@ -95,8 +105,7 @@ def render_markdown(r: ReportData) -> str:
         add(f"- **{esc(f.t('qqoqcp.absent_symptoms'))}**{k}{names}")
     add("")
 
-    add(f"## {esc(f.t('section.safety'))}")
-    add("")
+    _section(add, f, "section.safety")
     if not r.alerts:
         add(esc(f.t("alerts.none")))
     for a in r.alerts:
@@ -118,8 +127,7 @@ def render_markdown(r: ReportData) -> str:
         add(f"- {esc(f.t('remedy.lockout_done'))}{k}{esc(f.yes_no(r.remedy.lockout_done))}")
     add("")
 
-    add(f"## {esc(f.t('section.readings'))}")
-    add("")
+    _section(add, f, "section.readings")
     if not r.readings:
         add(esc(f.t("readings.none")))
     else:
@@ -133,7 +141,7 @@ def render_markdown(r: ReportData) -> str:
             "instrument",
             "by",
         ]
-        add(_row([esc(f.t("readings." + c)) for c in cols]))
+        add(_header(f, "readings.", cols))
         add("|" + "---|" * len(cols))
         for line in r.readings:
             name = esc(line.name)
@@ -158,8 +166,7 @@ def render_markdown(r: ReportData) -> str:
             )
     add("")
 
-    add(f"## {esc(f.t('section.hypotheses'))}")
-    add("")
+    _section(add, f, "section.hypotheses")
     if r.ranking and r.chart_causes:
         head = [esc(f.t("chart.cause"))] + [str(p.step) for p in r.ranking]
         add(_row(head))
@@ -189,8 +196,7 @@ def render_markdown(r: ReportData) -> str:
     add("")
 
     if r.handovers:  # the session stopped for a colleague (issue 10)
-        add(f"## {esc(f.t('section.handover'))}")
-        add("")
+        _section(add, f, "section.handover")
         for stop in r.handovers:
             add(f"- {esc(f.time(stop.at, r.started_at))}{k}{esc(handover_text(stop, f))}")
         if r.status == "open" and r.conclusion is None:
@@ -198,8 +204,7 @@ def render_markdown(r: ReportData) -> str:
             add(esc(f.t("handover.open")))
         add("")
 
-    add(f"## {esc(f.t('section.conclusion'))}")
-    add("")
+    _section(add, f, "section.conclusion")
     c = r.conclusion
     if c is None or c.root_cause is None:
         add(esc(f.t("conclusion.none")))
@@ -239,8 +244,7 @@ def render_markdown(r: ReportData) -> str:
             add(f"> **{esc(r.history.flag)}**")
     add("")
 
-    add(f"## {esc(f.t('section.why'))}")
-    add("")
+    _section(add, f, "section.why")
     if not r.why:
         add(esc(f.t("why.none")))
     for i, w in enumerate(r.why, start=1):
@@ -248,8 +252,7 @@ def render_markdown(r: ReportData) -> str:
         add(f"{i}. {esc(w.text)}{ev}")
     add("")
 
-    add(f"## {esc(f.t('section.fishbone'))}")
-    add("")
+    _section(add, f, "section.fishbone")
     for family in CATEGORIES_5M:
         items = [h for h in r.hypotheses if h.category_5m == family]
         if not items:
@@ -266,13 +269,12 @@ def render_markdown(r: ReportData) -> str:
             add(f"    - {text}")
     add("")
 
-    add(f"## {esc(f.t('section.fmea'))}")
-    add("")
+    _section(add, f, "section.fmea")
     if not r.fmea:
         add(esc(f.t("fmea.none")))
     else:
         cols = ["line", "failure_mode", "effect", "s", "o", "d", "rpn", "ap", "criticality"]
-        add(_row([esc(f.t("fmea." + c)) for c in cols]))
+        add(_header(f, "fmea.", cols))
         add("|---|---|---|---:|---:|---:|---:|---|---:|")
         for m in r.fmea:
             crit = "" if m.criticality is None else str(m.criticality)
@@ -302,13 +304,11 @@ def render_markdown(r: ReportData) -> str:
     add("")
 
     if r.fault_tree is not None:
-        add(f"## {esc(f.t('section.fault_tree'))}")
-        add("")
+        _section(add, f, "section.fault_tree")
         add(f"{esc(r.fault_tree.name)}{k}" + " → ".join(esc(n.name) for n in r.fault_tree.path))
         add("")
 
-    add(f"## {esc(f.t('section.remedy'))}")
-    add("")
+    _section(add, f, "section.remedy")
     rem = r.remedy
     if rem is None:
         add(esc(f.t("remedy.none")))
@@ -328,8 +328,7 @@ def render_markdown(r: ReportData) -> str:
                 add(_row([esc(part.ref), esc(part.name), esc(f.num(part.qty))]))
     add("")
 
-    add(f"## {esc(f.t('section.validation'))}")
-    add("")
+    _section(add, f, "section.validation")
     v = r.validation
     if v is None:
         add(esc(f.t("validation.pending" if r.validation_pending else "validation.none")))
@@ -344,14 +343,12 @@ def render_markdown(r: ReportData) -> str:
         _history(r, f, add)
 
     if r.notes:
-        add(f"## {esc(f.t('section.notes'))}")
-        add("")
+        _section(add, f, "section.notes")
         for note in r.notes:
             add(f"- {esc(note)}")
         add("")
 
-    add(f"## {esc(f.t('section.signatures'))}")
-    add("")
+    _section(add, f, "section.signatures")
     add(
         _row(
             [
@@ -377,8 +374,7 @@ def _history(r: ReportData, f: Fmt, add: Callable[[str], None]) -> None:
     """The equipment's earlier interventions and recurrences (``r.history``)."""
     h = r.history
     assert h is not None
-    add(f"## {esc(f.t('history.section'))}")
-    add("")
+    _section(add, f, "history.section")
     if not h.recent:
         add(esc(f.t("history.none")))
         add("")
@@ -388,7 +384,7 @@ def _history(r: ReportData, f: Fmt, add: Callable[[str], None]) -> None:
     def table(title: str, lines: tuple[Any, ...]) -> None:
         add(f"**{esc(title)}**")
         add("")
-        add(_row([esc(f.t("history.col." + c)) for c in cols]))
+        add(_header(f, "history.col.", cols))
         add("|---|---|---|---:|---|")
         for p in lines:
             remedy = p.remedy + (f" ({', '.join(p.parts)})" if p.parts else "")

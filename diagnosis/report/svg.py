@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 from diagnosis.i18n import format_number, tr
 from diagnosis.kb.model import CATEGORIES_5M
 from diagnosis.report.data import Hypothesis, Named, RankingPoint
+from diagnosis.report.fmt import wrap_words
 
 __all__ = ["CHAR_EM", "DASHES", "PALETTE", "fishbone_svg", "ranking_svg", "text_width"]
 
@@ -259,13 +260,4 @@ def fishbone_svg(
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    words, lines, current = text.split(), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    if current:
-        lines.append(current)
-    return [_short(line, width) for line in lines] or [""]
+    return [_short(line, width) for line in wrap_words(text, width)] or [""]
