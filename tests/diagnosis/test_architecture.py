@@ -364,3 +364,49 @@ def test_the_session_surface_is_pinned() -> None:
         | {n for n in vars(session) if not n.startswith("_")}
     )
     assert public == sorted(SESSION_SURFACE)
+
+
+# --- declared = used ------------------------------------------------------------
+
+# the import name of a declared distribution, where it is not its name in lower case
+IMPORT_NAMES = {"PyYAML": "yaml", "textual-serve": "textual_serve"}
+# a distribution no statement of ours imports, and the place that uses it (checked)
+USED_WITHOUT_IMPORT = {
+    "psycopg": ("store/schema.py", "postgresql+psycopg://"),  # SQLAlchemy's PostgreSQL driver
+}
+
+
+def _imported_anywhere() -> set[str]:
+    """Top-level names of every module the engine and the UI import (lazy ones, and
+    ``importlib.import_module("name")`` calls, included)."""
+    names: set[str] = set()
+    for path in {*_files(ENGINE), *_files(REPO / "ui")}:
+        names |= {name.split(".")[0] for name in imports_of(path)}
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "import_module"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                names.add(node.args[0].value.split(".")[0])
+    return names
+
+
+def test_every_declared_dependency_is_used() -> None:
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [re.split(r"[\[<>=!~ ;]", d, maxsplit=1)[0] for d in project["dependencies"]]
+    imported = _imported_anywhere()
+    unused = []
+    for dist in declared:
+        if dist in USED_WITHOUT_IMPORT:
+            where, text = USED_WITHOUT_IMPORT[dist]
+            assert text in (ENGINE / where).read_text(encoding="utf-8"), dist
+        elif IMPORT_NAMES.get(dist, dist.lower().replace("-", "_")) not in imported:
+            unused.append(dist)
+    assert unused == []
