@@ -72,9 +72,9 @@ asyncio.run(main())
 """
 
 
-def _env() -> dict[str, str]:
+def _env(repo: Path = REPO) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(repo) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("DIAGNOSIS_LANG", "en")
     return env
 
@@ -139,6 +139,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=RESULTS, help="markdown file to write")
     parser.add_argument("--title", default="after", help="label of this measurement")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. main): its --help and reports are timed in the same "
+        "rounds, as '(before)' rows with their own --help as floor",
+    )
     args = parser.parse_args()
 
     env = _env()
@@ -169,12 +175,19 @@ def main() -> None:
             "bare Textual app": [py, str(tmp / "bare.py")],
             "TUI first screen": [py, str(tmp / "tui.py"), db],
         }
+        envs = {name: env for name in cases}
+        if args.before is not None:
+            before = _env(args.before.resolve())
+            for name in ("diagnosis --help", *(n for n in cases if n.startswith("report"))):
+                cases[f"{name} (before)"] = cases[name]
+                envs[f"{name} (before)"] = before
+            subprocess.run([*dx, "kb", "check"], env=before, cwd=tmp, capture_output=True)
         times: dict[str, list[float]] = {name: [] for name in cases}
         cold = {**env, "DIAGNOSIS_CACHE": "off"}  # parse and check the YAML every time
         subprocess.run([*dx, "kb", "check"], env=env, cwd=tmp, capture_output=True, check=True)
         for _ in range(args.rounds):
             for name, cmd in cases.items():
-                times[name].append(_time(cmd, cold if "no KB cache" in name else env, tmp))
+                times[name].append(_time(cmd, cold if "no KB cache" in name else envs[name], tmp))
     med = {name: statistics.median(t) for name, t in times.items()}
     floors = {
         "kb check": "diagnosis --help",
@@ -185,6 +198,9 @@ def main() -> None:
         "run (scripted, saved)": "diagnosis --help",
         "TUI first screen": "bare Textual app",
     }
+    for name in cases:
+        if name.startswith("report") and name.endswith("(before)"):
+            floors[name] = "diagnosis --help (before)"
     targets = {k: 3.0 for k in floors if k != "run (scripted, saved)"}
     load = os.getloadavg()[0]
     lines = [

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 from diagnosis.errors import StoreError
 from diagnosis.session.events import Event, SessionStarted
@@ -254,7 +255,8 @@ def open_sqlite_reader(path: Path, url: str) -> SqliteReader:
         key = audit_key()
     except ValueError as exc:
         raise StoreError(str(exc)) from exc
-    reader = SqliteReader(path, url, key)
+    shown = _PREFIX + quote(url[len(_PREFIX) :], safe=" +/")  # as SQLAlchemy shows it
+    reader = SqliteReader(path, shown, key)
     if reader.revision() != HEAD:
         reader.close()
         raise StoreError(code="store.not_migrated", url=url)

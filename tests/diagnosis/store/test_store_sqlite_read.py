@@ -100,6 +100,16 @@ def test_same_verdict_on_a_tampered_session(
     assert (got.ok, got.reason, got.detail) == (False, *expected)
 
 
+def test_the_database_is_named_as_the_sqlalchemy_store_names_it(tmp_path: Path) -> None:
+    folder = tmp_path / "é x+y@z:w"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'diagnosis.db'}"
+    _fill(url)
+    with open_store(url, read_only=True) as sql_store, _reader(url) as reader:
+        assert reader.url == sql_store.url
+        assert reader.sessions() == sql_store.sessions()
+
+
 def test_only_a_plain_sqlite_file_is_read_without_sqlalchemy(tmp_path: Path) -> None:
     assert plain_sqlite_file(f"sqlite:///{tmp_path}/a.db") == tmp_path / "a.db"
     for url in (
