@@ -20,6 +20,7 @@ from diagnosis.session.events import PartUsed as PartLine  # a part: the event's
 __all__ = [
     "EXERCISE_PREFIX",
     "Intervention",
+    "PartLine",
     "SessionSummary",
     "Store",
     "Technician",
