@@ -11,30 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from diagnosis._lazy import lazy_attributes
+from diagnosis._lazy import lazy_modules
 
 if TYPE_CHECKING:
     from diagnosis.kb.model import KnowledgeBase
-    from diagnosis.store.base import (
-        Intervention,
-        PartLine,
-        SessionSummary,
-        Store,
-        Technician,
-        VerifyResult,
-    )
+    from diagnosis.store.base import *  # noqa: F403 - the store's values: base.__all__
+    from diagnosis.store.base import Store
     from diagnosis.store.projection import CauseCodes
-
-__all__ = [
-    "Intervention",
-    "PartLine",
-    "SessionSummary",
-    "Store",
-    "Technician",
-    "VerifyResult",
-    "cause_codes",
-    "open_store",
-]
 
 
 def cause_codes(kb: KnowledgeBase) -> CauseCodes:
@@ -79,15 +62,4 @@ def open_store(
     )
 
 
-__getattr__ = lazy_attributes(
-    __name__,
-    {
-        "Intervention": "diagnosis.store.base",
-        "PartLine": "diagnosis.store.base",
-        "SessionSummary": "diagnosis.store.base",
-        "Store": "diagnosis.store.base",
-        "Technician": "diagnosis.store.base",
-        "VerifyResult": "diagnosis.store.base",
-        "CauseCodes": "diagnosis.store.projection",
-    },
-)
+__getattr__ = lazy_modules(__name__, ("diagnosis.store.base",), own=("cause_codes", "open_store"))
