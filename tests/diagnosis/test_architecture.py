@@ -2,7 +2,8 @@
 
 Every import statement counts, wherever it is: at the top of a module, inside
 a function (a lazy import), under ``TYPE_CHECKING``, and the names a package
-``__init__`` serves lazily (PEP 562, listed in its ``lazy_attributes`` table).
+``__init__`` serves lazily (PEP 562, listed in its ``lazy_attributes`` table or
+its ``lazy_modules`` tuple).
 What a module really loads at run time is checked too, in a fresh interpreter.
 """
 
@@ -58,6 +59,18 @@ def imports_of(path: Path) -> set[str]:
                 for v in table.values
                 if isinstance(v, ast.Constant) and isinstance(v.value, str)
             }
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "lazy_modules"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Tuple | ast.List)
+        ):  # a package serving its modules' __all__
+            found |= {
+                v.value
+                for v in node.args[1].elts
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            }
     return found
 
 
@@ -108,6 +121,7 @@ def test_the_scan_sees_lazy_and_type_checking_imports(tmp_path: Path) -> None:
     assert "diagnosis.faulttree.evidence" in imports_of(sample)
     assert "diagnosis.store.base" in imports_of(ENGINE / "store" / "__init__.py")  # lazy table
     assert "diagnosis.kb.model" in imports_of(ENGINE / "store" / "__init__.py")  # TYPE_CHECKING
+    assert "diagnosis.kb.loader" in imports_of(ENGINE / "kb" / "__init__.py")  # lazy_modules
 
 
 def test_engine_never_imports_textual_or_the_ui() -> None:
