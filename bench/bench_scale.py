@@ -9,7 +9,8 @@ symptom ``hub`` ("machine stopped") has 46 parents. The step is the one the
 session pays for after each answer: every posterior plus the next-best
 measurement, with the evidence of the middle cause (its likely symptoms, the
 hub on) and the first three measurements our planner proposes, answered as
-that cause would answer them.
+that cause would answer them ("step 4"); and a stress case ("3 faults"): three
+causes' likely symptoms, the hub, and 15 readings (their abnormal ones first).
 
 Each size runs in its own process so that *peak RSS* is that size's alone:
 
@@ -43,8 +44,8 @@ LIMIT_BYTES = 8 * 1024**3
 TIMEOUT_S = 300
 
 
-def _evidence(size: int) -> tuple[object, object, object]:
-    from bench.bench_reasoning import scenario
+def _evidence(size: int, heavy: bool = False) -> tuple[object, object, object]:
+    from bench.bench_reasoning import heavy_evidence, scenario
     from bench.synthetic import synthetic_equipment
     from diagnosis.bayes import DiagnosticModel, Evidence
     from diagnosis.planner import next_best
@@ -57,6 +58,9 @@ def _evidence(size: int) -> tuple[object, object, object]:
     cause = sorted(hub_causes)[len(hub_causes) // 2]
     symptoms, readings = scenario(eq, cause)
     evidence = Evidence(symptoms={**symptoms, "hub": True})
+    if heavy:  # three faults at once: their symptoms, the hub, 15 readings
+        h = heavy_evidence(eq)
+        return (eq, model, Evidence(symptoms={**h.symptoms, "hub": True}, states=h.states)), load, "3 faults"
     for _ in range(3):
         proposal = next_best(model, evidence, eq)
         if proposal is None:
@@ -65,10 +69,10 @@ def _evidence(size: int) -> tuple[object, object, object]:
     return (eq, model, evidence), load, cause
 
 
-def _child_ours(size: int) -> dict[str, object]:
+def _child_ours(size: int, heavy: bool) -> dict[str, object]:
     from diagnosis.planner import next_best
 
-    (eq, model, evidence), load, cause = _evidence(size)
+    (eq, model, evidence), load, cause = _evidence(size, heavy)
 
     def step() -> dict[str, float]:
         model._cache.clear()  # type: ignore[attr-defined]
@@ -93,11 +97,11 @@ def _child_ours(size: int) -> dict[str, object]:
     }
 
 
-def _child_agrum(size: int) -> dict[str, object]:
+def _child_agrum(size: int, heavy: bool) -> dict[str, object]:
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
     from bench.bench_reasoning import AgrumEngine
 
-    (_eq, model, evidence), _load, _cause = _evidence(size)
+    (_eq, model, evidence), _load, _cause = _evidence(size, heavy)
     t0 = time.perf_counter()
     engine = AgrumEngine(model)  # type: ignore[arg-type]
     build = time.perf_counter() - t0
@@ -114,8 +118,10 @@ def _child_agrum(size: int) -> dict[str, object]:
     }
 
 
-def _run_child(kind: str, size: int) -> dict[str, object] | str:
+def _run_child(kind: str, size: int, heavy: bool) -> dict[str, object] | str:
     cmd = [sys.executable, __file__, "--child", kind, "--sizes", str(size)]
+    if heavy:
+        cmd.append("--heavy")
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, cwd=ROOT)
     except subprocess.TimeoutExpired:
@@ -134,20 +140,22 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,2000,5000")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results_scale.md"))
     parser.add_argument("--child", choices=("ours", "agrum"), help=argparse.SUPPRESS)
+    parser.add_argument("--heavy", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
         fn = _child_ours if args.child == "ours" else _child_agrum
-        print(json.dumps(fn(sizes[0])))
+        print(json.dumps(fn(sizes[0], args.heavy)))
         return
     rows = []
-    for size in sizes:
-        ours = _run_child("ours", size)
-        agrum = _run_child("agrum", size)
-        print(f"  {size}: ours {ours if isinstance(ours, str) else 'ok'}, "
+    for size, heavy in ((s, h) for s in sizes for h in (False, True)):
+        ours = _run_child("ours", size, heavy)
+        agrum = _run_child("agrum", size, heavy)
+        label = "3 faults" if heavy else "step 4"
+        print(f"  {size} {label}: ours {ours if isinstance(ours, str) else 'ok'}, "
               f"pyAgrum {agrum if isinstance(agrum, str) else 'ok'}", file=sys.stderr)
         if isinstance(ours, str):
-            rows.append([str(size), ours, "", "", "", "", "", ""])
+            rows.append([str(size), label, ours])
             continue
         if isinstance(agrum, str):
             a_step, a_build, a_rss, diff = agrum, "", "", ""
@@ -162,6 +170,7 @@ def main() -> None:
         rows.append(
             [
                 str(size),
+                label,
                 str(ours["channels"]),
                 str(ours["findings"]),
                 f"{float(ours['load_s']):.2f} s",  # type: ignore[arg-type]
@@ -175,6 +184,7 @@ def main() -> None:
         )
     header = [
         "causes",
+        "evidence",
         "channels",
         "findings",
         "load",
