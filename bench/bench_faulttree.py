@@ -213,8 +213,13 @@ def _import_times(expected: dict[str, Any], runs: int = 5) -> str:
                 continue  # only top-level imports (their time includes their children)
             name = name.strip()
             label = next(
-                (lab for lab, pre in _GROUPS if any(name.split(".")[0] == p.split(".")[0]
-                 and name.startswith(p) for p in pre)),
+                (
+                    lab
+                    for lab, pre in _GROUPS
+                    if any(
+                        name.split(".")[0] == p.split(".")[0] and name.startswith(p) for p in pre
+                    )
+                ),
                 "other",
             )
             total[label] += int(parts[1]) / 1000
@@ -269,7 +274,7 @@ def generated_child(path: str, order: int) -> None:
     )
 
 
-def generated(timeout: float) -> list[str]:
+def generated(timeout: float, shapes: str = "") -> list[str]:
     gen = Path(__file__).with_name("gen_faulttree.py")
     folder = Path(tempfile.gettempdir()) / "bench-ft-generated"
     folder.mkdir(exist_ok=True)
@@ -280,6 +285,8 @@ def generated(timeout: float) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for shape, n, order in GENERATED:
+        if shapes and shape not in shapes.split(","):
+            continue
         path = folder / f"{shape}-{n}.xml"
         if not path.is_file():
             cmd = [sys.executable, str(gen), "--events", str(n), "--shape", shape]
@@ -327,6 +334,7 @@ def main() -> None:
     parser.add_argument("--models", default="", help="comma-separated model names")
     parser.add_argument("--startup", action="store_true", help="whole-process start-up table")
     parser.add_argument("--generated", action="store_true", help="random-tree table")
+    parser.add_argument("--shapes", default="", help="--generated: comma-separated shapes")
     parser.add_argument(
         "--against", type=Path, default=None, help="--startup: also time this checkout (e.g. main)"
     )
@@ -341,7 +349,7 @@ def main() -> None:
         print("\n".join(startup(against=args.against)))
         return
     if args.generated:
-        print("\n".join(generated(args.timeout)))
+        print("\n".join(generated(args.timeout, args.shapes)))
         return
     expected = yaml.safe_load((OPSA / "expected.yaml").read_text(encoding="utf-8"))
     names = [n for n in expected if not args.models or n in args.models.split(",")]

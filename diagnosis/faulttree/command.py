@@ -18,6 +18,7 @@ This module imports neither typer nor the CLI package.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -209,10 +210,10 @@ def parse_fast(argv: Sequence[str]) -> dict[str, str | bool | list[str]] | None:
             name = _VALUED[arg]
             if name in got or i + 1 >= len(args):
                 return None
-            value = args[i + 1]
-            if not value or value.startswith("-") or value != value.strip():
+            text = args[i + 1]
+            if not text or text.startswith("-") or text != text.strip():
                 return None
-            got[name] = value
+            got[name] = text
             i += 1
         elif arg.startswith("-") or not arg.lower().endswith(".xml"):
             return None
@@ -289,7 +290,5 @@ def tolerant_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         if reconfigure is not None and encoding not in ("utf8", "utf16", "utf32"):
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a closed or odd stream
-                pass
