@@ -43,7 +43,10 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-OPSA = Path(os.environ.get("DIAGNOSIS_OPSA", REPO.parent / "shared" / "opsa"))
+# The tests' copies of the Open-PSA models (a clone has them); DIAGNOSIS_OPSA overrides.
+OPSA = Path(
+    os.environ.get("DIAGNOSIS_OPSA", REPO / "tests" / "diagnosis" / "faulttree" / "data" / "opsa")
+)
 RESULTS = Path(__file__).with_name("results_faulttree.md")
 
 
@@ -106,11 +109,14 @@ def _cell(r: dict[str, Any], timeout: float) -> tuple[str, str, str]:
     )
 
 
-def _measure(cmd: list[str], timeout: float) -> dict[str, Any]:
+def _measure(cmd: list[str], timeout: float, repo: Path = REPO) -> dict[str, Any]:
     """Run ``cmd``; wall and CPU seconds and peak RSS (MB) of that process alone."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(repo))
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    # cwd: `python -m` looks in the current folder before PYTHONPATH
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=repo
+    )
     deadline = start + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -132,12 +138,18 @@ def _measure(cmd: list[str], timeout: float) -> dict[str, Any]:
     }
 
 
-def startup(runs: int = 5) -> list[str]:
+def startup(runs: int = 5, against: Path | None = None) -> list[str]:
+    """Whole-process ``python -m diagnosis ft analyze`` on every published model.
+
+    With ``against`` (another checkout, e.g. main), each run of this tree is
+    followed by one of that tree, so both see the same load.
+    """
     expected = yaml.safe_load((OPSA / "expected.yaml").read_text(encoding="utf-8"))
+    other = f" | {against.name}: CPU s" if against else ""
     lines = [
         "| model | whole process: CPU s (median of 5) | wall s | peak RSS MB "
-        "| CPU / SCRAM's 0.04 s |",
-        "|---|---|---|---|---|",
+        f"| CPU / SCRAM's 0.04 s{other} |",
+        "|---|---|---|---|---|" + ("---|" if against else ""),
     ]
     base = [_measure([sys.executable, "-c", "pass"], 30)["cpu"] for _ in range(runs)]
     for name, spec in expected.items():
@@ -147,18 +159,74 @@ def startup(runs: int = 5) -> list[str]:
         out = str(Path(tempfile.gettempdir()) / "bench-ft-startup.json")
         cmd = [sys.executable, "-m", "diagnosis", "ft", "analyze", *files, "--format", "json"]
         cmd += ["--max-order", str(spec.get("max_order", 20)), "-o", out]
-        got = [_measure(cmd, 120) for _ in range(runs)]
+        got, theirs = [], []
+        for _ in range(runs):
+            got.append(_measure(cmd, 120))
+            if against:
+                theirs.append(_measure(cmd, 120, against))
         cpu = statistics.median(g["cpu"] for g in got)
         wall = statistics.median(g["wall"] for g in got)
         rss = max(g["rss_mb"] for g in got)
         row = f"| {name} | {cpu:.3f} | {wall:.3f} | {rss:.0f} | {cpu / 0.04:.1f}x |"
+        if against:
+            row += f" {statistics.median(t['cpu'] for t in theirs):.3f} |"
         lines.append(row)
         print(row, flush=True)
     lines.append(
         f"\n`python -c pass` alone: {statistics.median(base):.3f} s CPU. SCRAM 0.16.2: 0.04 s "
         "(issue 16's measurement on this kind of machine; SCRAM is not installed here)."
     )
+    lines.append(_import_times(expected))
     return lines
+
+
+_GROUPS = (
+    ("site (and this venv's editable-install finder)", ("site",)),
+    ("typer / click", ("typer", "click")),
+    ("diagnosis.cli", ("diagnosis.cli",)),
+    ("diagnosis.faulttree and diagnosis.i18n", ("diagnosis",)),
+    ("dd / CUDD", ("dd",)),
+)
+
+
+def _import_times(expected: dict[str, Any], runs: int = 5) -> str:
+    """``python -X importtime`` on two_train: cumulative ms of the top-level imports, grouped
+    (median of ``runs``)."""
+    files = [str(OPSA / f) for f in expected["two_train"]["files"]]
+    out = str(Path(tempfile.gettempdir()) / "bench-ft-startup.json")
+    cmd = [sys.executable, "-X", "importtime", "-m", "diagnosis", "ft", "analyze", *files]
+    cmd += ["--format", "json", "-o", out]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    samples: dict[str, list[float]] = {label: [] for label, _ in _GROUPS}
+    samples["other"] = []
+    for _ in range(runs):
+        err = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, check=False, cwd=REPO
+        ).stderr
+        total = {label: 0.0 for label in samples}
+        for line in err.splitlines():
+            parts = line.split("|")
+            if len(parts) != 3 or not parts[1].strip().isdigit():
+                continue
+            name = parts[2].rstrip()
+            if name.startswith("  "):
+                continue  # only top-level imports (their time includes their children)
+            name = name.strip()
+            label = next(
+                (
+                    lab
+                    for lab, pre in _GROUPS
+                    if any(
+                        name.split(".")[0] == p.split(".")[0] and name.startswith(p) for p in pre
+                    )
+                ),
+                "other",
+            )
+            total[label] += int(parts[1]) / 1000
+        for label, ms in total.items():
+            samples[label].append(ms)
+    cells = ", ".join(f"{label} {statistics.median(v):.0f} ms" for label, v in samples.items())
+    return f"`python -X importtime` (two_train, median of {runs}, cumulative): {cells}."
 
 
 GENERATED = [
@@ -206,7 +274,7 @@ def generated_child(path: str, order: int) -> None:
     )
 
 
-def generated(timeout: float) -> list[str]:
+def generated(timeout: float, shapes: str = "") -> list[str]:
     gen = Path(__file__).with_name("gen_faulttree.py")
     folder = Path(tempfile.gettempdir()) / "bench-ft-generated"
     folder.mkdir(exist_ok=True)
@@ -217,6 +285,8 @@ def generated(timeout: float) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for shape, n, order in GENERATED:
+        if shapes and shape not in shapes.split(","):
+            continue
         path = folder / f"{shape}-{n}.xml"
         if not path.is_file():
             cmd = [sys.executable, str(gen), "--events", str(n), "--shape", shape]
@@ -264,6 +334,10 @@ def main() -> None:
     parser.add_argument("--models", default="", help="comma-separated model names")
     parser.add_argument("--startup", action="store_true", help="whole-process start-up table")
     parser.add_argument("--generated", action="store_true", help="random-tree table")
+    parser.add_argument("--shapes", default="", help="--generated: comma-separated shapes")
+    parser.add_argument(
+        "--against", type=Path, default=None, help="--startup: also time this checkout (e.g. main)"
+    )
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -272,10 +346,10 @@ def main() -> None:
         generated_child(args.generated_child[0], int(args.generated_child[1]))
         return
     if args.startup:
-        print("\n".join(startup()))
+        print("\n".join(startup(against=args.against)))
         return
     if args.generated:
-        print("\n".join(generated(args.timeout)))
+        print("\n".join(generated(args.timeout, args.shapes)))
         return
     expected = yaml.safe_load((OPSA / "expected.yaml").read_text(encoding="utf-8"))
     names = [n for n in expected if not args.models or n in args.models.split(",")]

@@ -10,9 +10,8 @@ for ``render``, the id of a tree of the knowledge base.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -47,30 +46,11 @@ def _lang(ctx: typer.Context, lang: str | None) -> str:
 def load_tree(
     files: list[str], lang: str, top: str | None = None, mission_time: float = 8760.0
 ) -> FaultTree:
-    """The fault tree in ``files`` (one YAML file, or MEF XML files).
+    """The fault tree in ``files`` (one YAML file, or MEF XML files); see
+    :func:`diagnosis.faulttree.command.load_tree`."""
+    from diagnosis.faulttree.command import load_tree as load
 
-    Raises:
-        UsageError: a missing file, or YAML and XML mixed.
-        KnowledgeBaseError: the file is invalid (file:line in the message).
-    """
-    from diagnosis.i18n import tr
-
-    for f in files:
-        if not Path(f).is_file():
-            raise UsageError(tr("ft.cli.no_file", lang, path=f))
-    xml = [f for f in files if f.lower().endswith(".xml")]
-    if xml and len(xml) != len(files):
-        raise UsageError(tr("ft.cli.mixed", lang))
-    if xml:
-        from diagnosis.faulttree.opsa_mef_reader import read_mef
-
-        return read_mef(xml, top=top, mission_time=mission_time)
-    if len(files) != 1:
-        raise UsageError(tr("ft.cli.one_yaml", lang))
-    from diagnosis.faulttree.from_kb import from_kb
-    from diagnosis.kb.loader import load_fault_tree_file
-
-    return from_kb(load_fault_tree_file(files[0]), lang)
+    return load(files, lang, top, mission_time)
 
 
 def _write(output: str | None, data: str | bytes, lang: str) -> None:
@@ -95,7 +75,8 @@ def _write(output: str | None, data: str | bytes, lang: str) -> None:
 
 
 MAX_TERMINAL = 1_000_000
-"""At most this many cut sets are printed to a terminal (a file or a pipe takes any number)."""
+"""At most this many cut sets are printed to a terminal (a file or a pipe takes any number);
+the same as ``diagnosis.faulttree.command.MAX_TERMINAL`` (not imported: ``ft --help`` stays light)."""
 
 
 _CUTOFF_HELP = (
@@ -148,85 +129,26 @@ def analyze_cmd(
     the cut sets, which are streamed (sorted, in bounded memory) to the file,
     the pipe or the terminal.
     """
-    from diagnosis.faulttree.analysis import analyze
-    from diagnosis.faulttree.report_text import write_json, write_lines, write_text
-    from diagnosis.i18n import tr
+    from diagnosis.faulttree.command import run_analyze
 
     lang = _lang(ctx, lang)
-    if fmt not in ("text", "json", "lines"):
-        raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json, lines"))
-    if method not in ("bdd", "mocus"):
-        raise UsageError(tr("ft.cli.bad_to", lang, value=method, allowed="bdd, mocus"))
-    if max_order < 0:
-        raise UsageError(tr("ft.cli.bad_max_order", lang, value=max_order))
-    if not 0.0 <= cutoff <= 1.0:
-        raise UsageError(tr("ft.cli.bad_cutoff", lang, value=cutoff))
-    tree = _tree_or_file(ctx, files, kb, fault_trees, lang, top, mission_time)
-    result = analyze(
-        tree,
+    # The body is shared with the fast entry of ``python -m diagnosis`` (no typer).
+    run_analyze(
+        lambda: _tree_or_file(ctx, files, kb, fault_trees, lang, top, mission_time),
         max_order=max_order,
         cutoff=cutoff,
-        method=method,  # type: ignore[arg-type]
-        list_cut_sets=False,
+        fmt=fmt,
+        all_cut_sets=all_cut_sets,
+        method=method,
+        output=output,
+        lang=lang,
+        max_terminal=MAX_TERMINAL,
+        tty=_tty,
     )
-    lists_all = fmt != "text" or all_cut_sets
-    if output is None and lists_all and result.cut_set_count > MAX_TERMINAL and _tty():
-        raise UsageError(
-            tr("ft.cli.too_many_for_terminal", lang, count=result.cut_set_count, limit=MAX_TERMINAL)
-        )
-
-    def emit(out: TextIO) -> None:
-        if fmt == "json":
-            write_json(result, out)
-        elif fmt == "lines":
-            write_lines(result, out)
-        else:
-            write_text(result, out, lang, all_cut_sets)
-
-    if output is None:
-        try:
-            emit(sys.stdout)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `| head`: the reader has seen enough
-            _silence_stdout()
-        return
-    _write_streamed(output, emit, lang)
 
 
 def _tty() -> bool:
     return sys.stdout.isatty()
-
-
-def _silence_stdout() -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
-def _write_streamed(output: str, emit: Callable[[TextIO], None], lang: str) -> None:
-    """Stream into a temporary file beside ``output``, then rename it (never half a file)."""
-    import os
-    import tempfile
-
-    from diagnosis.i18n import tr
-
-    target = Path(output)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    except OSError as exc:
-        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            emit(out)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    print(tr("ft.cli.written", lang, path=output), file=sys.stderr)
 
 
 @ft_app.command("export")
