@@ -46,20 +46,19 @@ def load_tree(
         UsageError: a missing file, or YAML and XML mixed.
         KnowledgeBaseError: the file is invalid (file:line in the message).
     """
-    from diagnosis.i18n import tr
 
     for f in files:
         if not Path(f).is_file():
-            raise UsageError(tr("ft.cli.no_file", lang, path=f))
+            raise UsageError(code="ft.cli.no_file", path=f)
     xml = [f for f in files if f.lower().endswith(".xml")]
     if xml and len(xml) != len(files):
-        raise UsageError(tr("ft.cli.mixed", lang))
+        raise UsageError(code="ft.cli.mixed")
     if xml:
         from diagnosis.faulttree.opsa_mef_reader import read_mef
 
         return read_mef(xml, top=top, mission_time=mission_time)
     if len(files) != 1:
-        raise UsageError(tr("ft.cli.one_yaml", lang))
+        raise UsageError(code="ft.cli.one_yaml")
     from diagnosis.faulttree.from_kb import from_kb
     from diagnosis.kb.loader import load_fault_tree_file
 
@@ -92,16 +91,15 @@ def run_analyze(
     """
     from diagnosis.faulttree.analysis import analyze
     from diagnosis.faulttree.report_text import write_json, write_lines, write_text
-    from diagnosis.i18n import tr
 
     if fmt not in ("text", "json", "lines"):
-        raise UsageError(tr("ft.cli.bad_to", lang, value=fmt, allowed="text, json, lines"))
+        raise UsageError(code="ft.cli.bad_to", value=fmt, allowed="text, json, lines")
     if method not in ("bdd", "mocus"):
-        raise UsageError(tr("ft.cli.bad_to", lang, value=method, allowed="bdd, mocus"))
+        raise UsageError(code="ft.cli.bad_to", value=method, allowed="bdd, mocus")
     if max_order < 0:
-        raise UsageError(tr("ft.cli.bad_max_order", lang, value=max_order))
+        raise UsageError(code="ft.cli.bad_max_order", value=max_order)
     if not 0.0 <= cutoff <= 1.0:
-        raise UsageError(tr("ft.cli.bad_cutoff", lang, value=cutoff))
+        raise UsageError(code="ft.cli.bad_cutoff", value=cutoff)
     tree = load()
     result = analyze(
         tree,
@@ -114,7 +112,7 @@ def run_analyze(
     is_tty = tty if tty is not None else sys.stdout.isatty
     if output is None and lists_all and result.cut_set_count > max_terminal and is_tty():
         raise UsageError(
-            tr("ft.cli.too_many_for_terminal", lang, count=result.cut_set_count, limit=max_terminal)
+            code="ft.cli.too_many_for_terminal", count=result.cut_set_count, limit=max_terminal
         )
 
     def emit(out: TextIO) -> None:
@@ -150,14 +148,14 @@ def write_streamed(output: str, emit: Callable[[TextIO], None], lang: str) -> No
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
     except OSError as exc:
-        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
+        raise UsageError(code="ft.cli.cannot_write", path=output, reason=exc.strerror) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             emit(out)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UsageError(tr("ft.cli.cannot_write", lang, path=output, reason=exc.strerror)) from exc
+        raise UsageError(code="ft.cli.cannot_write", path=output, reason=exc.strerror) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
