@@ -121,6 +121,9 @@ reading's cost (a 5-minute check of the leader before the 2-minute one that sepa
 from its rival; a 30-minute one on a hand-made KB). The strongest reading is still
 required before concluding (:func:`verification`). bench/RESULTS.md's robustness table
 was measured with 0.4."""
+STRONGEST_READINGS = 2
+"""How many of the leading cause's strongest predicted readings verification needs
+(distinct measurements, each P >= CONFIRM_P; fewer when the cause predicts fewer)."""
 Verification = Literal["confirmed", "unconfirmed", "contradicted"]
 
 
@@ -281,6 +284,8 @@ def strongest_reading(
     cause: str,
     skip: Collection[str] = (),
     unqualified: Collection[str] = (),
+    *,
+    exclude: Collection[str] = (),
 ) -> Confirmation | None:
     """The cause's strongest predicted reading that can still be had, or None.
 
@@ -296,7 +301,7 @@ def strongest_reading(
     order = {m: j for j, m in enumerate(model.measurements)}
     best: tuple[tuple[float, int, float, int], Confirmation] | None = None
     for mid in model.measurements:
-        if (mid in skip or mid in unqualified) and mid not in evidence.states:
+        if mid in exclude or ((mid in skip or mid in unqualified) and mid not in evidence.states):
             continue
         for state in model.states[mid]:
             if state == model.normal[mid]:
@@ -325,11 +330,24 @@ def _strongest_due(
     skip: Collection[str],
     unqualified: Collection[str] = (),
 ) -> Confirmation | None:
-    """The strongest predicted reading when verification still needs it, else None."""
-    strongest = strongest_reading(model, evidence, kb_equipment, cause, skip, unqualified)
-    if strongest is None or strongest.measurement in evidence.states:
-        return None
-    return strongest
+    """The strongest predicted reading when verification still needs it, else None.
+
+    The :data:`STRONGEST_READINGS` strongest predicted readings (distinct
+    measurements, P >= :data:`CONFIRM_P`) must have been read: a cause missing
+    from the KB that looks like a known one (shares its strongest reading)
+    rarely also produces the next one.
+    """
+    excluded: set[str] = set()
+    for _ in range(STRONGEST_READINGS):
+        strongest = strongest_reading(
+            model, evidence, kb_equipment, cause, skip, unqualified, exclude=excluded
+        )
+        if strongest is None:
+            return None
+        if strongest.measurement not in evidence.states:
+            return strongest
+        excluded.add(strongest.measurement)
+    return None
 
 
 def verification(

@@ -78,12 +78,26 @@ def build_network(model: DiagnosticModel) -> tuple[Node, ...]:
     nodes: list[Node] = []
     for h, prior in zip(model.hypotheses, model.priors, strict=True):
         nodes.append(Node(cause_node(h), ABSENT_PRESENT, (), np.array([1.0 - prior, prior])))
+    unknown = len(model.causes)
     for ch in model.channels:
         final_states = ABSENT_PRESENT if ch.state is None else OFF_ON
         previous = f"{ch.node}.leak"
-        nodes.append(Node(previous, OFF_ON, (), np.array([1.0 - ch.leak, ch.leak])))
-        for k, (i, p) in enumerate(ch.links, start=1):
-            last = k == len(ch.links)
+        # _unknown's link is a leak that depends on it: 1 - leak' = (1 - leak)(1 - p)
+        p_u = dict(ch.links).get(unknown, 0.0)
+        leak_u = 1.0 - (1.0 - ch.leak) * (1.0 - p_u)
+        links = [(i, p) for i, p in ch.links if i != unknown]
+        if not links:
+            previous = ch.node
+        nodes.append(
+            Node(
+                previous,
+                final_states if not links else OFF_ON,
+                (cause_node(model.hypotheses[unknown]),),
+                np.array([[1.0 - ch.leak, 1.0 - leak_u], [ch.leak, leak_u]]),
+            )
+        )
+        for k, (i, p) in enumerate(links, start=1):
+            last = k == len(links)
             name = ch.node if last else f"{ch.node}.{k}"
             on = np.array([[0.0, p], [1.0, 1.0]])  # [previous off/on, cause absent/present]
             table = np.stack([1.0 - on, on])
