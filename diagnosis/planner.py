@@ -121,7 +121,7 @@ reading's cost (a 5-minute check of the leader before the 2-minute one that sepa
 from its rival; a 30-minute one on a hand-made KB). The strongest reading is still
 required before concluding (:func:`verification`). bench/RESULTS.md's robustness table
 was measured with 0.4."""
-STRONGEST_READINGS = 2
+STRONGEST_READINGS = 3
 """How many of the leading cause's strongest predicted readings verification needs
 (distinct measurements, each P >= CONFIRM_P; fewer when the cause predicts fewer)."""
 Verification = Literal["confirmed", "unconfirmed", "contradicted"]
@@ -286,6 +286,7 @@ def strongest_reading(
     unqualified: Collection[str] = (),
     *,
     exclude: Collection[str] = (),
+    floor: float = CONFIRM_P,
 ) -> Confirmation | None:
     """The cause's strongest predicted reading that can still be had, or None.
 
@@ -307,7 +308,7 @@ def strongest_reading(
             if state == model.normal[mid]:
                 continue
             p = _single(model, cause, mid, state)
-            if p < CONFIRM_P:
+            if p < floor:
                 continue
             spec = kb_equipment.measurement(mid)
             shared = _shared(model, evidence, cause, mid, state)
@@ -340,7 +341,14 @@ def _strongest_due(
     excluded: set[str] = set()
     for _ in range(STRONGEST_READINGS):
         strongest = strongest_reading(
-            model, evidence, kb_equipment, cause, skip, unqualified, exclude=excluded
+            model,
+            evidence,
+            kb_equipment,
+            cause,
+            skip,
+            unqualified,
+            exclude=excluded,
+            floor=CONFIRM_P,
         )
         if strongest is None:
             return None
