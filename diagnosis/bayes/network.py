@@ -8,8 +8,9 @@ no table grows as 2^parents:
 
 * ``cause.<id>`` and ``cause._unknown``: roots, states ``absent``/``present``.
 * per channel (a symptom, or one abnormal state of a measurement), an
-  OR-chain: ``<channel>.leak`` (a root, ``on`` with the leak probability), then
-  one node per link, ``<channel>.1``, ``<channel>.2``…, each the OR of the
+  OR-chain: ``<channel>.leak`` (child of ``cause._unknown``: ``on`` with the
+  leak probability, or with _unknown present the leak it sets, see
+  ``diagnosis.bayes.model``), then one node per cause link, ``<channel>.1``, ``<channel>.2``…, each the OR of the
   previous chain node and "its cause is present and its link fires" (p); the
   last node of the chain is the channel itself. Every table has at most
   2 x 2 x 2 entries.

@@ -34,7 +34,6 @@ def p_on(
 ) -> float:
     """P(this symptom / abnormal state's channel fires | present causes, u)."""
     off = 1.0
-    named = False
     for c in eq.causes:
         for e in c.effects:
             hit = (
@@ -42,10 +41,8 @@ def p_on(
                 if symptom
                 else (e.measurement == measurement and e.state == state)
             )
-            if hit:
-                named = True
-                if c.id in present:
-                    off *= 1.0 - e.p
+            if hit and c.id in present:
+                off *= 1.0 - e.p
     if symptom:
         off *= 1.0 - eq.symptom(symptom).leak
         if u:
