@@ -74,7 +74,7 @@ def unknown_leak(eq: EquipmentKB, measurement: str, state: str) -> float:
         return UNKNOWN_NAMED_SHARE * STATE_LEAK
     normal_off = (1.0 - STATE_LEAK) ** len(abnormal)
     named_off = (1.0 - UNKNOWN_NAMED_SHARE * STATE_LEAK) ** n_named
-    return 1.0 - (normal_off / named_off) ** (1.0 / (len(abnormal) - n_named))
+    return float(1.0 - (normal_off / named_off) ** (1.0 / (len(abnormal) - n_named)))
 
 
 def oracle(eq: EquipmentKB, evidence: Evidence) -> dict[str, float]:

@@ -9,7 +9,7 @@ import pytest
 from diagnosis.bayes import UNKNOWN, Evidence, compile_equipment
 from diagnosis.kb.model import KnowledgeBase, Measurement
 from diagnosis.session import Session, run_session
-from diagnosis.session.sources import value_for_state
+from diagnosis.session.sources import Raw, value_for_state
 
 
 @cache
@@ -23,7 +23,8 @@ class MilkyOil:
     """A conveyor whose gearbox oil is milky (water: a cause no KB cause names);
     every other reading normal."""
 
-    def read(self, m: Measurement) -> object:
+    def read(self, measurement: Measurement) -> Raw:
+        m = measurement
         return value_for_state(m, "milky" if m.id == "cv-oil-condition" else m.normal_state)
 
 
