@@ -7,19 +7,28 @@ computes, pgmpy's network and the fast exact path alike):
   ``prior``, independently of the others.
 * **``_unknown``** (:data:`UNKNOWN`) is one more independent binary
   hypothesis, "a cause that is not in the knowledge base", with prior
-  :data:`UNKNOWN_PRIOR` (0.02). It has noisy-OR links to every symptom
+  :data:`UNKNOWN_PRIOR` (0.02). It has a noisy-OR link to every symptom
   (:data:`UNKNOWN_SYMPTOM_LINK`, 0.3: an unknown fault may well be what
-  produced the reported problem), a weak one to every abnormal measurement
-  state that some cause names (:data:`UNKNOWN_LINK`, 0.05: a reading a known
-  cause predicts is poor evidence for an unknown one, and a normal reading
-  costs ``_unknown`` little) and a strong one to the states that no cause
-  names (:data:`UNKNOWN_LINK_UNNAMED`, 0.5). Evidence that no known cause
-  explains (a state only a leak produces) therefore ends in ``_unknown``
-  rather than in a confident wrong cause, and a well-explained case leaves
-  ``_unknown`` low. Values chosen on the bundled KB with
-  ``bench/bench_reasoning.py`` (efficiency and leave-one-out sections). The
-  model stays closed-world for readings a known cause predicts: a missing
-  cause whose readings look like a known cause's is taken for that cause.
+  produced the reported problem). On measurements it *moves the leaks*
+  instead of adding to them: with ``_unknown`` present, an abnormal state
+  that some cause names keeps :data:`UNKNOWN_NAMED_SHARE` (0.1) of its leak
+  and the measurement's states that no cause names take the rest, so that
+  P(normal) is exactly what it is without ``_unknown``, whatever causes are
+  present. So a normal reading never weighs on ``_unknown`` (it is as likely
+  under ``_unknown`` as under every cause that does not explain that
+  measurement), a reading of a state no cause names raises it (that state's
+  leak grows, e.g. x1.45 for gearbox oil ``milky``, x1.9 for a numeric reading
+  whose other abnormal state is named), one that a cause names lowers it, and
+  a measurement whose abnormal states are all named (or all unnamed) says
+  nothing about it. Every cause that does not predict a reading is hit by it
+  at least as hard, so after a few readings that contradict the known causes
+  ``_unknown`` leads (issue 14: before, each normal reading divided
+  ``_unknown`` by about 2). Encoded as a per-channel link ``p`` of
+  ``_unknown`` with 1 - leak' = (1 - leak)(1 - p), negative where the leak
+  shrinks; the exact path only uses log(1 - p). The model stays closed-world
+  for readings a known cause predicts: a missing cause whose readings look
+  like a known cause's is taken for that cause (the session's verification
+  asks for the leader's strongest predicted readings before concluding).
 * **Symptoms** are noisy-OR: P(symptom absent | causes) =
   (1 - leak) x prod over present causes of (1 - p). ``leak`` is the symptom's
   (default 0.01). A symptom reported absent is evidence too (its "absent"
@@ -75,25 +84,24 @@ if TYPE_CHECKING:
 __all__ = [
     "NONE",
     "STATE_LEAK",
-    "UNKNOWN_LINK",
-    "UNKNOWN_LINK_UNNAMED",
+    "UNKNOWN_NAMED_SHARE",
     "UNKNOWN_PRIOR",
     "UNKNOWN_SYMPTOM_LINK",
     "Channel",
     "DiagnosticModel",
     "compile_equipment",
+    "unknown_leaks",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
 UNKNOWN_PRIOR = 0.02
 """Prior of the ``_unknown`` hypothesis."""
-UNKNOWN_LINK = 0.05
-"""Noisy-OR link of ``_unknown`` to a symptom or state that some cause names."""
-UNKNOWN_LINK_UNNAMED = 0.5
+UNKNOWN_NAMED_SHARE = 0.1
+"""Share of its leak an abnormal state some cause names keeps under ``_unknown``
+(the rest goes to the measurement's unnamed states; P(normal) is unchanged)."""
 UNKNOWN_SYMPTOM_LINK = 0.3
 """Noisy-OR link of ``_unknown`` to every symptom."""
-"""Noisy-OR link of ``_unknown`` to a symptom or state that no cause names."""
 STATE_LEAK = 0.01
 """Leak of an abnormal measurement state (measurements have no ``leak`` field)."""
 NONE = "_none"
@@ -115,7 +123,8 @@ class Channel:
         target: the symptom or measurement id.
         state: the abnormal state (``None`` for a symptom).
         leak: P(channel fires | no hypothesis present).
-        links: (hypothesis index, p) pairs; index ``len(causes)`` is ``_unknown``.
+        links: (hypothesis index, p) pairs; index ``len(causes)`` is ``_unknown``,
+            whose p is negative where it shrinks the leak (1 - leak' = (1 - leak)(1 - p)).
     """
 
     node: str
@@ -176,7 +185,7 @@ class DiagnosticModel:
         for ch in self.channels:
             for i, p in ch.links:
                 heads.append(i)
-                values.append(math.log1p(-min(p, _P_MAX)))
+                values.append(math.log1p(-min(p, _P_MAX)))  # p < 0 (a shrunk leak) gives > 0
             ptr.append(len(heads))
         self.link_ptr: npt.NDArray[np.intp] = np.array(ptr, dtype=np.intp)
         self.link_h: npt.NDArray[np.intp] = np.array(heads, dtype=np.intp)
@@ -584,19 +593,42 @@ def _build_channels(equipment: EquipmentKB, index: dict[str, int]) -> tuple[Chan
             i = index[cause.id]
             previous = links[key].get(i, 0.0)
             links[key][i] = 1.0 - (1.0 - previous) * (1.0 - e.p)
+    moved: dict[tuple[str, str | None], float] = {}
+    for m in equipment.measurements:
+        slots = [(m.id, st) for st in m.states if st != m.normal_state]
+        leaks = unknown_leaks([STATE_LEAK] * len(slots), [bool(links[k]) for k in slots])
+        moved.update(zip(slots, leaks, strict=True))
     channels = []
     for name, state in order:
         named = dict(links[(name, state)])
         if state is None:
+            node, leak = f"symptom.{name}", symptoms[name].leak
             named[unknown] = UNKNOWN_SYMPTOM_LINK
         else:
-            named[unknown] = UNKNOWN_LINK if named else UNKNOWN_LINK_UNNAMED
-        if state is None:
-            node, leak = f"symptom.{name}", symptoms[name].leak
-        else:
             node, leak = f"measurement.{name}.{state}", STATE_LEAK
+            # 1 - leak' = (1 - leak)(1 - p): p < 0 where _unknown shrinks the leak
+            named[unknown] = 1.0 - (1.0 - moved[(name, state)]) / (1.0 - leak)
         channels.append(Channel(node, name, state, leak, tuple(sorted(named.items()))))
     return tuple(channels)
+
+
+def unknown_leaks(leaks: list[float], named: list[bool]) -> list[float]:
+    """The leaks of one measurement's abnormal channels with ``_unknown`` present.
+
+    A named channel keeps :data:`UNKNOWN_NAMED_SHARE` of its leak; the unnamed
+    ones share the rest so that the product of (1 - leak), P(normal), is
+    unchanged (each unnamed channel's 1 - leak is multiplied by the same
+    factor). When every channel is named, or none is, the leaks stay as they are.
+    """
+    if all(named) or not any(named):
+        return list(leaks)
+    kept = [UNKNOWN_NAMED_SHARE * x if n else x for x, n in zip(leaks, named, strict=True)]
+    # log of prod (1 - leak) / prod (1 - kept) over the named channels (< 0)
+    freed = sum(
+        math.log1p(-x) - math.log1p(-k) for x, k, n in zip(leaks, kept, named, strict=True) if n
+    )
+    share = freed / sum(1 for n in named if not n)
+    return [k if n else -math.expm1(math.log1p(-k) + share) for k, n in zip(kept, named, strict=True)]
 
 
 _MODELS: dict[tuple[int, str], tuple[weakref.ref[KnowledgeBase], DiagnosticModel]] = {}

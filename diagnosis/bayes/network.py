@@ -8,8 +8,9 @@ no table grows as 2^parents:
 
 * ``cause.<id>`` and ``cause._unknown``: roots, states ``absent``/``present``.
 * per channel (a symptom, or one abnormal state of a measurement), an
-  OR-chain: ``<channel>.leak`` (a root, ``on`` with the leak probability), then
-  one node per link, ``<channel>.1``, ``<channel>.2``…, each the OR of the
+  OR-chain: ``<channel>.leak`` (child of ``cause._unknown``: ``on`` with the
+  leak probability, or with _unknown present the leak it sets, see
+  ``diagnosis.bayes.model``), then one node per cause link, ``<channel>.1``, ``<channel>.2``…, each the OR of the
   previous chain node and "its cause is present and its link fires" (p); the
   last node of the chain is the channel itself. Every table has at most
   2 x 2 x 2 entries.
@@ -78,12 +79,26 @@ def build_network(model: DiagnosticModel) -> tuple[Node, ...]:
     nodes: list[Node] = []
     for h, prior in zip(model.hypotheses, model.priors, strict=True):
         nodes.append(Node(cause_node(h), ABSENT_PRESENT, (), np.array([1.0 - prior, prior])))
+    unknown = len(model.causes)
     for ch in model.channels:
         final_states = ABSENT_PRESENT if ch.state is None else OFF_ON
         previous = f"{ch.node}.leak"
-        nodes.append(Node(previous, OFF_ON, (), np.array([1.0 - ch.leak, ch.leak])))
-        for k, (i, p) in enumerate(ch.links, start=1):
-            last = k == len(ch.links)
+        # _unknown's link is a leak that depends on it: 1 - leak' = (1 - leak)(1 - p)
+        p_u = dict(ch.links).get(unknown, 0.0)
+        leak_u = 1.0 - (1.0 - ch.leak) * (1.0 - p_u)
+        links = [(i, p) for i, p in ch.links if i != unknown]
+        if not links:
+            previous = ch.node
+        nodes.append(
+            Node(
+                previous,
+                final_states if not links else OFF_ON,
+                (cause_node(model.hypotheses[unknown]),),
+                np.array([[1.0 - ch.leak, 1.0 - leak_u], [ch.leak, leak_u]]),
+            )
+        )
+        for k, (i, p) in enumerate(links, start=1):
+            last = k == len(links)
             name = ch.node if last else f"{ch.node}.{k}"
             on = np.array([[0.0, p], [1.0, 1.0]])  # [previous off/on, cause absent/present]
             table = np.stack([1.0 - on, on])

@@ -495,7 +495,8 @@ class SessionBase:
             return self._proposal(m, purpose="remeasure", note=note)
 
         skip = tuple(r.measurement for r in self.readings)
-        due = confirmation_steps(
+        # A decisive reading is re-measured before the leader's other strongest readings.
+        due = [] if self._decisive_due() is not None else confirmation_steps(
             self._diagnostic_model(),
             self.evidence(),
             self.equipment,

@@ -18,8 +18,7 @@ from diagnosis.bayes import (
 )
 from diagnosis.bayes.model import (
     STATE_LEAK,
-    UNKNOWN_LINK,
-    UNKNOWN_LINK_UNNAMED,
+    UNKNOWN_NAMED_SHARE,
     UNKNOWN_PRIOR,
     UNKNOWN_SYMPTOM_LINK,
 )
@@ -42,12 +41,7 @@ PE = J00 + J10 + J01 + J11
 
 
 def test_constants_used_by_the_hand_arithmetic() -> None:
-    assert (UNKNOWN_PRIOR, UNKNOWN_SYMPTOM_LINK, UNKNOWN_LINK, UNKNOWN_LINK_UNNAMED) == (
-        0.02,
-        0.3,
-        0.05,
-        0.5,
-    )
+    assert (UNKNOWN_PRIOR, UNKNOWN_SYMPTOM_LINK, UNKNOWN_NAMED_SHARE) == (0.02, 0.3, 0.1)
     assert STATE_LEAK == 0.01
 
 
@@ -84,9 +78,10 @@ def test_cause_factor_multiplies_the_joint() -> None:
 
 def test_numeric_reading_is_noisy_max_with_low_before_high() -> None:
     # c1 -> low 0.9; c2 -> high 0.7 and low 0.2. Reading "high": the low channel is
-    # off and the high channel on. Per (c1, c2, u) with leaks 0.01 and _unknown links 0.05:
-    #   P(low off)  = 0.99 * 0.1^c1 * 0.8^c2 * 0.95^u
-    #   P(high on)  = 1 - 0.99 * 0.3^c2 * 0.95^u
+    # off and the high channel on. Per (c1, c2, u) with leaks 0.01 (both states are
+    # named by a cause, so _unknown leaves their leaks alone, issue 14):
+    #   P(low off)  = 0.99 * 0.1^c1 * 0.8^c2
+    #   P(high on)  = 1 - 0.99 * 0.3^c2
     eq = equipment(
         (),
         (numeric("v"),),
@@ -105,8 +100,8 @@ def test_numeric_reading_is_noisy_max_with_low_before_high() -> None:
         for c2 in (0, 1):
             for u in (0, 1):
                 prior = (0.05 if c1 else 0.95) * (0.03 if c2 else 0.97) * (0.02 if u else 0.98)
-                low_off = 0.99 * 0.1**c1 * 0.8**c2 * 0.95**u
-                high_on = 1 - 0.99 * 0.3**c2 * 0.95**u
+                low_off = 0.99 * 0.1**c1 * 0.8**c2
+                high_on = 1 - 0.99 * 0.3**c2
                 joint[c1, c2, u] = prior * low_off * high_on
     pe = sum(joint.values())
     post = DiagnosticModel(eq).posteriors(Evidence(states={"v": "high"}))
@@ -115,21 +110,86 @@ def test_numeric_reading_is_noisy_max_with_low_before_high() -> None:
     assert post.top()[0] == "c2"
 
 
-def test_state_no_cause_names_ends_in_unknown() -> None:
-    # "contaminated" is named by no cause: only its leak and _unknown (link 0.5) explain it.
+# Issue 14: _unknown moves the leaks of a measurement instead of adding to them.
+# g: dry (normal), wet (named by a: 0.9), contaminated (named by none). With
+# _unknown present, wet keeps 0.1 of its leak (0.001) and contaminated takes the
+# rest: 1 - leak' = 0.99 * 0.99 / 0.999, so P(dry) = 0.99 * 0.99 either way.
+G = choice("g", ("dry", "wet", "contaminated"))
+WET_U = 0.001
+CONT_U = 1 - 0.99 * 0.99 / 0.999  # 0.018918918...
+A_S = cause("a", 0.04, Effect(0.9, symptom="s"), Effect(0.9, measurement="g", state="wet"))
+
+
+def _joint_a_u(reading: str | None) -> dict[tuple[int, int], float]:
+    """P(a, u, s present, g = reading) by hand, for the equipment (s; g; a)."""
+    joint = {}
+    for a in (0, 1):
+        for u in (0, 1):
+            prior = (0.04 if a else 0.96) * (0.02 if u else 0.98)
+            s_on = 1 - 0.99 * 0.1**a * 0.7**u
+            wet_off = (1 - (WET_U if u else 0.01)) * 0.1**a
+            cont_on = CONT_U if u else 0.01
+            g = {
+                None: 1.0,
+                "dry": wet_off * (1 - cont_on),
+                "contaminated": wet_off * cont_on,
+            }[reading]
+            joint[a, u] = prior * s_on * g
+    return joint
+
+
+def _p_unknown(joint: dict[tuple[int, int], float]) -> float:
+    return sum(v for k, v in joint.items() if k[1]) / sum(joint.values())
+
+
+def test_unknown_leaks_keep_the_normal_state_exactly() -> None:
+    model = DiagnosticModel(equipment((symptom("s"),), (G,), (A_S,)))
+    table = model.single_state_probabilities("g")  # rows: a, _unknown, _none
+    assert abs(CONT_U - 0.018918918918918920) < 1e-15
+    assert table[1].tolist() == pytest.approx(
+        [0.99 * 0.99, WET_U, (1 - WET_U) * CONT_U], rel=1e-12
+    )
+    assert table[1][0] == pytest.approx(table[2][0], rel=1e-12)  # normal: as under _none
+
+
+def test_a_normal_reading_never_lowers_unknown() -> None:
+    # Before issue 14 a normal reading of g divided _unknown by 0.95 * 0.5.
+    model = DiagnosticModel(equipment((symptom("s"),), (G,), (A_S,)))
+    before = model.posteriors(Evidence(symptoms={"s": True}))
+    after = model.posteriors(Evidence(symptoms={"s": True}, states={"g": "dry"}))
+    assert before[UNKNOWN] == pytest.approx(_p_unknown(_joint_a_u(None)), rel=1e-12)
+    assert after[UNKNOWN] == pytest.approx(_p_unknown(_joint_a_u("dry")), rel=1e-12)
+    assert after[UNKNOWN] == pytest.approx(0.3156659108976698, rel=1e-9)
+    # dry weighs only on a (it predicts wet), so _unknown explains s more often
+    assert after[UNKNOWN] > before[UNKNOWN] == pytest.approx(0.129247738199624, rel=1e-9)
+
+
+def test_a_state_no_cause_names_raises_unknown() -> None:
+    # "contaminated" is named by no cause: under _unknown its leak is 0.0189, not 0.01.
+    model = DiagnosticModel(equipment((symptom("s"),), (G,), (A_S,)))
+    post = model.posteriors(Evidence(symptoms={"s": True}, states={"g": "contaminated"}))
+    assert post[UNKNOWN] == pytest.approx(_p_unknown(_joint_a_u("contaminated")), rel=1e-12)
+    assert post[UNKNOWN] == pytest.approx(0.4682590770761479, rel=1e-9)
+    dry = model.posteriors(Evidence(symptoms={"s": True}, states={"g": "dry"}))
+    assert post[UNKNOWN] > dry[UNKNOWN]
+
+
+def test_state_no_cause_names_moves_mass_to_unknown() -> None:
+    # Before issue 14 _unknown had a 0.5 link to "contaminated" and led after this
+    # one reading (> 0.5), at the price of halving at every normal reading. Now the
+    # reading only moves leak mass (x1.89) : b, which explains s and says nothing
+    # about g, still leads; the session calls b contradicted (P(contaminated | b)
+    # = 0.0099 < 0.2) and ends on _unknown (tests/diagnosis/session).
     eq = equipment(
         (symptom("s"),),
-        (choice("g", ("dry", "wet", "contaminated")),),
-        (
-            cause("a", 0.04, Effect(0.9, symptom="s"), Effect(0.9, measurement="g", state="wet")),
-            cause("b", 0.04, Effect(0.9, symptom="s")),
-        ),
+        (G,),
+        (A_S, cause("b", 0.04, Effect(0.9, symptom="s"))),
     )
-    post = DiagnosticModel(eq).posteriors(
-        Evidence(symptoms={"s": True}, states={"g": "contaminated"})
-    )
-    assert post.top()[0] == UNKNOWN
-    assert post[UNKNOWN] > 0.5
+    model = DiagnosticModel(eq)
+    post = model.posteriors(Evidence(symptoms={"s": True}, states={"g": "contaminated"}))
+    base = model.posteriors(Evidence(symptoms={"s": True}))
+    assert post.top()[0] == "b"
+    assert post[UNKNOWN] / base[UNKNOWN] > 1.5
 
 
 def test_leak_only_evidence_is_possible() -> None:
@@ -150,20 +210,23 @@ def test_predictive_is_the_exact_marginal_and_sums_to_one() -> None:
     evidence = Evidence(symptoms={"s": True})
     pred = model.predictive(evidence, "m")
     assert sum(pred.values()) == pytest.approx(1.0, abs=1e-12)
-    # P(m low, s) = sum over (c, u) of joint(c, u) * (1 - 0.99 * 0.4^c * 0.95^u)
+    # Under _unknown (issue 14) "low", named by c, keeps 0.1 of its leak (0.001) and
+    # "high", named by none, takes the rest: 1 - leak_high = 0.99 * 0.99 / 0.999.
+    # P(m low, s) = sum over (c, u) of joint(c, u) * (1 - (1 - leak_low) * 0.4^c)
     low = (
         J00 * 0.01
         + J10 * (1 - 0.99 * 0.4)
-        + J01 * (1 - 0.99 * 0.95)
-        + J11 * (1 - 0.99 * 0.4 * 0.95)
+        + J01 * 0.001
+        + J11 * (1 - 0.999 * 0.4)
     )
     assert pred["low"] == pytest.approx(low / PE, rel=1e-12)
-    # high is named by no cause: P(high on | u) = 1 - 0.99 * 0.5^u, low must be off
+    # high: low must be off, then the high channel on
+    high_u = 1 - 0.99 * 0.99 / 0.999
     high = (
         J00 * 0.99 * 0.01
         + J10 * 0.99 * 0.4 * 0.01
-        + J01 * 0.99 * 0.95 * (1 - 0.99 * 0.5)
-        + J11 * 0.99 * 0.4 * 0.95 * (1 - 0.99 * 0.5)
+        + J01 * 0.999 * high_u
+        + J11 * 0.999 * 0.4 * high_u
     )
     assert pred["high"] == pytest.approx(high / PE, rel=1e-12)
     assert model.predictive(evidence.with_state("m", "high"), "m") == {

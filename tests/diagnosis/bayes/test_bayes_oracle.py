@@ -17,8 +17,7 @@ from tiny_equipment import synthetic
 from diagnosis.bayes import UNKNOWN, DiagnosticModel, Evidence
 from diagnosis.bayes.model import (
     STATE_LEAK,
-    UNKNOWN_LINK,
-    UNKNOWN_LINK_UNNAMED,
+    UNKNOWN_NAMED_SHARE,
     UNKNOWN_PRIOR,
     UNKNOWN_SYMPTOM_LINK,
 )
@@ -35,7 +34,6 @@ def p_on(
 ) -> float:
     """P(this symptom / abnormal state's channel fires | present causes, u)."""
     off = 1.0
-    named = False
     for c in eq.causes:
         for e in c.effects:
             hit = (
@@ -43,19 +41,40 @@ def p_on(
                 if symptom
                 else (e.measurement == measurement and e.state == state)
             )
-            if hit:
-                named = True
-                if c.id in present:
-                    off *= 1.0 - e.p
+            if hit and c.id in present:
+                off *= 1.0 - e.p
     if symptom:
         off *= 1.0 - eq.symptom(symptom).leak
-        link = UNKNOWN_SYMPTOM_LINK
+        if u:
+            off *= 1.0 - UNKNOWN_SYMPTOM_LINK
+    elif u:
+        off *= 1.0 - unknown_leak(eq, str(measurement), str(state))
     else:
         off *= 1.0 - STATE_LEAK
-        link = UNKNOWN_LINK if named else UNKNOWN_LINK_UNNAMED
-    if u:
-        off *= 1.0 - link
     return 1.0 - off
+
+
+def unknown_leak(eq: EquipmentKB, measurement: str, state: str) -> float:
+    """The leak of an abnormal state with _unknown present (issue 14).
+
+    Named states keep UNKNOWN_NAMED_SHARE of their leak; the unnamed states
+    of the measurement share the rest so that P(every channel off), the
+    normal reading, is unchanged; all named or all unnamed: unchanged.
+    """
+    m = eq.measurement(measurement)
+    abnormal = [s for s in m.states if s != m.normal_state]
+    named = {
+        s: any(e.measurement == measurement and e.state == s for c in eq.causes for e in c.effects)
+        for s in abnormal
+    }
+    n_named = sum(named.values())
+    if n_named in (0, len(abnormal)):
+        return STATE_LEAK
+    if named[state]:
+        return UNKNOWN_NAMED_SHARE * STATE_LEAK
+    normal_off = (1.0 - STATE_LEAK) ** len(abnormal)
+    named_off = (1.0 - UNKNOWN_NAMED_SHARE * STATE_LEAK) ** n_named
+    return float(1.0 - (normal_off / named_off) ** (1.0 / (len(abnormal) - n_named)))
 
 
 def oracle(eq: EquipmentKB, evidence: Evidence) -> dict[str, float]:

@@ -85,13 +85,17 @@ def test_a_symptom_alone_stops_when_nothing_is_worth_its_minutes() -> None:
     assert len(session.readings) == 25  # was 43 (every informative measurement)
     assert len(session.readings) < len(eq.measurements)
     data = run_json(session)
-    assert data["root_cause"] is None
+    # A slipping belt that no known cause explains (each one's readings normal):
+    # "a cause not in the knowledge base" (issue 14: normal readings no longer
+    # lower _unknown; it was None, _unknown having dropped below 0.001).
+    assert data["root_cause"] == "_unknown"
+    assert session.ranking()[0] == ("_unknown", pytest.approx(0.2380652176851483, rel=1e-9))
     worth = data["worth_measuring"]
     # (no habilitation: the BR readings are recorded not available, never taken around it)
     assert [w["measurement"] for w in worth] == [
         "cv-winding-resistance-imbalance",
         "cv-oil-leak-location",
-        "cv-return-side-clean",
+        "cv-dc-bus-ripple",
     ]
     for w in worth:  # each would be worth it, were it quicker than it is
         assert w["worth_up_to_min"] == round(w["gain"] / WORTH_BITS_PER_MIN, 1)
@@ -180,7 +184,7 @@ def test_a_surprising_reading_is_re_measured_and_the_reads_combine() -> None:
     session.answer("pp-cup-condition", "torn")  # misread: the cup is worn
     due = session._remeasure_due()
     assert due is not None and due[:2] == ("pp-cup-condition", "torn")
-    assert round(due[2], 4) == 0.0098  # P(torn | the other findings)
+    assert round(due[2], 4) == 0.0092  # P(torn | the other findings) (0.0098 before issue 14's _unknown)
     assert "pp-cup-condition" in session._doubted()
     proposal = session.proposal()
     assert proposal is not None
@@ -224,9 +228,10 @@ def test_answers_file_takes_doubted_readings(tmp_path: pytest.TempPathFactory) -
 
 def test_a_conclusion_resting_on_one_reading_re_measures_it_first() -> None:
     """A slack belt whose take-up travel is misread ``low`` (a stretched belt's
-    strongest reading): one reading puts ``cv-belt-stretched`` at 0.938, confirmed.
-    Doubted (a 5 % misread) that reading leaves it at 0.835 < 0.9: it is decisive,
-    re-measured before concluding; the reads disagree, a third read decides."""
+    strongest reading): one reading puts ``cv-belt-stretched`` at 0.954, not yet
+    verified (its other strongest readings are due). Doubted (a 5 % misread) that
+    reading leaves it at 0.847 < 0.9: it is decisive, re-measured before the other
+    strongest readings; the reads disagree, a third read decides."""
     from diagnosis.session import SimulatedMachine, run_session
     from diagnosis.session.base import MISREAD_P
     from diagnosis.session.sources import value_for_state
@@ -238,12 +243,12 @@ def test_a_conclusion_resting_on_one_reading_re_measures_it_first() -> None:
     travel = eq.measurement("cv-take-up-travel")
     session.answer(travel.id, value_for_state(travel, "low"))  # misread: it is normal
     top, p_top = session.ranking()[0]
-    assert (top, round(p_top, 4)) == ("cv-belt-stretched", 0.9382)
-    assert session.verification() == "confirmed"
+    assert (top, round(p_top, 4)) == ("cv-belt-stretched", 0.954)
+    assert session.verification() == "unconfirmed"  # belt tension and speed are due
     assert session._remeasure_due() is None  # not surprising given the symptom alone
     due = session._decisive_due()
     assert due is not None and due[:2] == ("cv-take-up-travel", "low")
-    assert round(due[2], 4) == 0.8349
+    assert round(due[2], 4) == 0.847
     # the doubted posterior, by hand: each true state weighted by P(read low | it)
     model, ev = session._diagnostic_model(), session.evidence()
     rest = type(ev)(ev.symptoms, {}, ev.excluded, ev.factors)
@@ -258,7 +263,7 @@ def test_a_conclusion_resting_on_one_reading_re_measures_it_first() -> None:
     proposal = session.proposal()
     assert proposal is not None
     assert (proposal.measurement.id, proposal.purpose) == (travel.id, "remeasure")
-    assert proposal.note.startswith("Re-measure Take-up travel") and "83.5%" in proposal.note
+    assert proposal.note.startswith("Re-measure Take-up travel") and "84.7%" in proposal.note
     again = session.answer(travel.id, machine.read(travel))
     assert (again.state, again.previous) == ("normal", ("low",))
     assert session._tie_due() == travel.id  # one read each way: read it a third time
