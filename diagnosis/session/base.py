@@ -229,7 +229,8 @@ class SessionBase:
                 and r.state in eq.measurement(r.measurement).states
             ):
                 continue
-            if r.sure and not r.previous:
+            if r.sure and all(prev == r.state for prev in r.previous):
+                # read once, or re-measured and every read agrees: firm
                 states[r.measurement] = r.state
                 continue
             likelihood = reading_likelihood(eq.measurement(r.measurement).states, r)
@@ -390,6 +391,45 @@ class SessionBase:
         self._decisive_cache = (key, found)
         return found
 
+    def _contradiction_due(self) -> tuple[str, str, str] | None:
+        """A single reading that alone contradicts the leading cause, when one is.
+
+        Returns (measurement, state, cause): the leading cause (not ``_unknown``)
+        is at the threshold, and the finding that contradicts it
+        (:func:`diagnosis.planner.contradicting_finding`) is a reading read
+        once, sure, not re-measured yet. Concluding "cause not in the KB" on one
+        read is what a single misread does: it is re-measured once first. A
+        doubted reading never contradicts (it is soft evidence); two that agree
+        make it firm and the contradiction stands.
+        """
+        ranking = self.ranking()
+        if not ranking or ranking[0][0] == UNKNOWN or ranking[0][1] < self.confidence:
+            return None
+        from diagnosis.planner import contradicting_finding
+
+        top = ranking[0][0]
+        ev = self.evidence()
+        mid = contradicting_finding(self._diagnostic_model(), ev, top)
+        if mid is None or mid not in ev.states:
+            return None
+        reading = next((r for r in self.readings if r.measurement == mid), None)
+        if reading is None or not reading.available or not reading.sure or reading.previous:
+            return None
+        last = self._state.last_proposed
+        open_now = bool(
+            self._state.proposal_open
+            and last is not None
+            and last.measurement == mid
+            and last.purpose == "remeasure"
+        )
+        asked = any(
+            isinstance(e, MeasurementProposed) and e.purpose == "remeasure" and e.measurement == mid
+            for e in self._events
+        )
+        if asked and not open_now:
+            return None
+        return mid, ev.states[mid], top
+
     @property
     def tree_observations(self) -> dict[str, dict[str, bool]]:
         """Fault-tree observations: tree id -> {gate or event id: observed state}."""
@@ -491,6 +531,18 @@ class SessionBase:
                 measurement=m.name.get(self.lang) or tie,
                 first=reads.previous[0],
                 second=reads.state,
+            )
+            return self._proposal(m, purpose="remeasure", note=note)
+        against = self._contradiction_due()
+        if against is not None:
+            mid, state, cause = against
+            m = self.equipment.measurement(mid)
+            note = tr(
+                "session.contradiction_note",
+                self.lang,
+                measurement=m.name.get(self.lang) or mid,
+                state=state_words(m, state, self.lang),
+                cause=self.equipment.cause(cause).name.get(self.lang) or cause,
             )
             return self._proposal(m, purpose="remeasure", note=note)
 

@@ -157,10 +157,23 @@ def test_evidence_the_leading_cause_does_not_explain_is_not_crowned() -> None:
     assert top == "drive-fault"
     assert round(p, 3) == 0.925
     assert session.verification() == "contradicted"
-    assert session.confirmation() is None
+    # That one reading alone rules the leader out: it is re-measured once first
+    # (a single misread would explain it), and the note says why.
+    again = session.confirmation()
+    assert again is not None
+    assert (again.measurement.id, again.purpose) == ("motor-cool", "remeasure")
+    assert again.note == (
+        "Re-measure motor-cool: its one reading (yes) is all that rules out drive-fault;"
+        " a misread would explain it"
+    )
     assert session.stop_reason is None  # not "confidence": the diagnosis goes on
     assert session.default_root_cause() is None
-    run_session(session, DictSource({"drive-led-ok": False}))
+    run_session(session, DictSource({"motor-cool": True, "drive-led-ok": False}))
+    cool = next(r for r in session.readings if r.measurement == "motor-cool")
+    assert (cool.previous, cool.state) == (("true",), "true")  # read twice, agreeing: firm
+    assert session.evidence().states["motor-cool"] == "true"
+    assert "motor-cool" not in session.evidence().soft
+    assert session.verification() == "contradicted"  # the contradiction stands
     assert session.stop_reason == "exhausted"
     assert session.default_root_cause() == "_unknown"  # never the contradicted cause
 
