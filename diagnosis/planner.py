@@ -51,7 +51,9 @@ measurements still available) has been read, and so have the next strongest ones
 :data:`STRONGEST_READINGS` in all (distinct measurements, P >= CONFIRM_P): a
 cause missing from the KB that looks like a known one rarely also produces all
 of them (leave-one-out on the bundled KB: confidently wrong 33/28/11 % -> 20/6/7 %
-with one; 23.3/9.4/11.1 % -> 16.7/3.1/7.4 % with three, issue 14). From a posterior
+with one; with a technician holding the habilitations the KB asks for, 13.3/6.2/7.4 %
+with one, 6.7/0.0/7.4 % with two, 6.7/0.0/3.7 % with three, for 20.3 / 25.3 / 25.7
+noise-free minutes: two, issue 14). From a posterior
 of :data:`EARLY_CONFIRM` the leading cause's strongest reading can be proposed
 first (off for now: it ignored the reading's cost).
 While the leading cause is neither confirmed nor contradicted, the best
@@ -121,7 +123,7 @@ reading's cost (a 5-minute check of the leader before the 2-minute one that sepa
 from its rival; a 30-minute one on a hand-made KB). The strongest reading is still
 required before concluding (:func:`verification`). bench/RESULTS.md's robustness table
 was measured with 0.4."""
-STRONGEST_READINGS = 3
+STRONGEST_READINGS = 2
 """How many of the leading cause's strongest predicted readings verification needs
 (distinct measurements, each P >= CONFIRM_P; fewer when the cause predicts fewer)."""
 Verification = Literal["confirmed", "unconfirmed", "contradicted"]
