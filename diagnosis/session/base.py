@@ -529,8 +529,8 @@ class SessionBase:
                 "session.tie_note",
                 self.lang,
                 measurement=m.name.get(self.lang) or tie,
-                first=reads.previous[0],
-                second=reads.state,
+                first=state_words(m, reads.previous[0], self.lang),
+                second=state_words(m, reads.state, self.lang) if reads.state else "",
             )
             return self._proposal(m, purpose="remeasure", note=note)
         against = self._contradiction_due()
@@ -577,7 +577,7 @@ class SessionBase:
                 "session.decisive_note",
                 self.lang,
                 measurement=m.name.get(self.lang) or mid,
-                state=state,
+                state=state_words(m, state, self.lang),
                 cause=self.equipment.cause(self.ranking()[0][0]).name.get(self.lang)
                 or self.ranking()[0][0],
                 p=format_percent(p, self.lang),
