@@ -504,6 +504,24 @@ class SessionBase:
         (not asked to verify)."""
         return tuple(c.measurement.id for c in self._candidates() if not c.takeable)
 
+    def _remeasure(
+        self,
+        mid: str,
+        key: str,
+        states: Mapping[str, str],
+        cause: str | None = None,
+        **params: str,
+    ) -> StepProposal:
+        """A re-measure card of ``mid`` with its note ``key``: the measurement,
+        ``states`` (name -> state, shown in words; an empty one stays empty) and
+        ``cause`` by their names in the session's language."""
+        m = self.equipment.measurement(mid)
+        words = {k: state_words(m, v, self.lang) if v else "" for k, v in states.items()}
+        if cause is not None:
+            params["cause"] = self.equipment.cause(cause).name.get(self.lang) or cause
+        note = tr(key, self.lang, measurement=m.name.get(self.lang) or mid, **words, **params)
+        return self._proposal(m, purpose="remeasure", note=note)
+
     def confirmation(self) -> StepProposal | None:
         """The verification step due (a re-measure, or a confirmation of the
         leading cause or of a second cause), or None (see Session)."""
@@ -512,43 +530,23 @@ class SessionBase:
         again = self._remeasure_due()
         if again is not None:
             mid, state, p = again
-            m = self.equipment.measurement(mid)
-            note = tr(
-                "session.remeasure_note",
-                self.lang,
-                measurement=m.name.get(self.lang) or mid,
-                state=state_words(m, state, self.lang),
-                p=format_percent(p, self.lang),
+            return self._remeasure(
+                mid, "session.remeasure_note", {"state": state}, p=format_percent(p, self.lang)
             )
-            return self._proposal(m, purpose="remeasure", note=note)
         tie = self._tie_due()
         if tie is not None:
-            m = self.equipment.measurement(tie)
             reads = next(r for r in self.readings if r.measurement == tie)
-            note = tr(
-                "session.tie_note",
-                self.lang,
-                measurement=m.name.get(self.lang) or tie,
-                first=state_words(m, reads.previous[0], self.lang),
-                second=state_words(m, reads.state, self.lang) if reads.state else "",
-            )
-            return self._proposal(m, purpose="remeasure", note=note)
+            states = {"first": reads.previous[0], "second": reads.state or ""}
+            return self._remeasure(tie, "session.tie_note", states)
         against = self._contradiction_due()
         if against is not None:
             mid, state, cause = against
-            m = self.equipment.measurement(mid)
-            note = tr(
-                "session.contradiction_note",
-                self.lang,
-                measurement=m.name.get(self.lang) or mid,
-                state=state_words(m, state, self.lang),
-                cause=self.equipment.cause(cause).name.get(self.lang) or cause,
-            )
-            return self._proposal(m, purpose="remeasure", note=note)
+            return self._remeasure(mid, "session.contradiction_note", {"state": state}, cause)
 
         skip = tuple(r.measurement for r in self.readings)
         # A decisive reading is re-measured before the leader's other strongest readings.
-        due = [] if self._decisive_due() is not None else confirmation_steps(
+        decisive = self._decisive_due()
+        due = [] if decisive is not None else confirmation_steps(
             self._diagnostic_model(),
             self.evidence(),
             self.equipment,
@@ -568,21 +566,16 @@ class SessionBase:
                 unqualified=self._unqualified(),
             )
         if not due:
-            decisive = self._decisive_due()
             if decisive is None:
                 return None
             mid, state, p = decisive
-            m = self.equipment.measurement(mid)
-            note = tr(
+            return self._remeasure(
+                mid,
                 "session.decisive_note",
-                self.lang,
-                measurement=m.name.get(self.lang) or mid,
-                state=state_words(m, state, self.lang),
-                cause=self.equipment.cause(self.ranking()[0][0]).name.get(self.lang)
-                or self.ranking()[0][0],
+                {"state": state},
+                self.ranking()[0][0],
                 p=format_percent(p, self.lang),
             )
-            return self._proposal(m, purpose="remeasure", note=note)
         cards = {c.measurement.id: c for c in self._candidates()}
         options = [cards[d.measurement] for d in due if d.measurement in cards]
         best = next((c for c in options if c.takeable), options[0] if options else None)
