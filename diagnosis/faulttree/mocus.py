@@ -23,11 +23,35 @@ _Product = tuple[frozenset[str], frozenset[str]]
 
 
 def _minimise(products: set[_Product]) -> list[_Product]:
+    """The products no other product is a subset of, shortest first.
+
+    A kept product is a subset of a candidate exactly when all of its literals
+    are among the candidate's: an index from each literal to the kept products
+    holding it counts those hits, so a candidate costs the lengths of its
+    literals' lists rather than a pass over everything kept (a 3000-gate OR
+    chain went from minutes to well under a second).
+    """
     ordered = sorted(products, key=lambda pr: len(pr[0]) + len(pr[1]))
     kept: list[_Product] = []
+    holding: dict[tuple[str, bool], list[int]] = {}
     for pos, neg in ordered:
-        if any(kp <= pos and kn <= neg for kp, kn in kept):
+        if kept and not kept[0][0] and not kept[0][1]:
+            break  # the empty product is kept first and subsumes everything
+        literals = [(e, True) for e in pos] + [(e, False) for e in neg]
+        hits: dict[int, int] = {}
+        subsumed = False
+        for lit in literals:
+            for i in holding.get(lit, ()):
+                hits[i] = hits.get(i, 0) + 1
+                if hits[i] == len(kept[i][0]) + len(kept[i][1]):
+                    subsumed = True
+                    break
+            if subsumed:
+                break
+        if subsumed:
             continue
+        for lit in literals:
+            holding.setdefault(lit, []).append(len(kept))
         kept.append((pos, neg))
     return kept
 
