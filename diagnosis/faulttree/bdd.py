@@ -94,7 +94,18 @@ def _import_dd() -> Any:
     return backend
 
 
-_LAZY_DD = ("dd._parser", "dd._copy", "dd.autoref", "dd.bdd")
+_LAZY_DD = (
+    "dd._parser",
+    "dd._copy",
+    "dd.autoref",
+    "dd.bdd",
+    # standard modules dd.cudd and dd._utils import for pickled dumps, pretty-printing and
+    # running graphviz, none used here (with their own imports: about 6 ms, issue 16)
+    "pickle",
+    "pprint",
+    "subprocess",
+    "shlex",
+)
 
 
 class _LazyModule(types.ModuleType):
