@@ -207,7 +207,11 @@ def startup(runs: int = 5, against: Path | None = None, compiled: bool = True) -
         "SCRAM 0.16.2: 0.04 s (issue 16's measurement on this kind of machine; SCRAM is "
         f"not installed here). Load average before / after: {load[0]:.1f} / "
         f"{os.getloadavg()[0]:.1f}. Bytecode: "
-        + ("compiled once, then read (as after an install)." if compiled else "compiled at every run.")
+        + (
+            "compiled once, then read (as after an install)."
+            if compiled
+            else "compiled at every run."
+        )
     )
     lines.append(_import_times(expected, compiled=compiled))
     return lines

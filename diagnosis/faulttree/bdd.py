@@ -74,7 +74,11 @@ def _import_dd() -> Any:
     # managers, file dumps, minterm enumeration), its parser (ply, astutils), its
     # pure-Python BDD and copy modules: about 10 ms of a 0.1 s ``ft analyze``. Each is
     # replaced by a stand-in that imports the real module on first use.
-    stand_ins = {name: _LazyModule(name) for name in _LAZY_DD if name not in sys.modules}
+    stand_ins: dict[str, types.ModuleType] = {
+        name: _LazyModule(name) for name in _LAZY_DD if name not in sys.modules
+    }
+    if "logging" not in sys.modules:  # dd.cudd only takes its logger (see _LazyLogger)
+        stand_ins["logging"] = _LazyLogging("logging")
     sys.modules.update(stand_ins)
     try:
         import dd.cudd as backend
@@ -99,12 +103,14 @@ _LAZY_DD = (
     "dd._copy",
     "dd.autoref",
     "dd.bdd",
-    # standard modules dd.cudd and dd._utils import for pickled dumps, pretty-printing and
-    # running graphviz, none used here (with their own imports: about 6 ms, issue 16)
+    # standard modules dd.cudd and dd._utils import for pickled dumps, pretty-printing,
+    # running graphviz and error messages, none used here (with their own imports:
+    # about 6 ms, issue 16)
     "pickle",
     "pprint",
     "subprocess",
     "shlex",
+    "textwrap",
 )
 
 
@@ -116,6 +122,40 @@ class _LazyModule(types.ModuleType):
         if sys.modules.get(self.__name__) is self:
             del sys.modules[self.__name__]
         return getattr(importlib.import_module(self.__name__), name)
+
+
+class _LazyLogging(_LazyModule):
+    """Stands in for :mod:`logging` while dd.cudd loads, when nothing has imported it:
+    ``getLogger`` gives a :class:`_LazyLogger`; anything else imports logging."""
+
+    def getLogger(self, name: str | None = None) -> _LazyLogger:
+        return _LazyLogger(name)
+
+
+class _LazyLogger:
+    """dd.cudd's logger, without importing :mod:`logging` (with traceback, string and
+    threading: about 5 ms of a small model's ``ft analyze``, issue 16) while no one
+    else has. Until logging is imported nothing can have configured it: the root
+    logger has its default level, WARNING, and no handler, so DEBUG and INFO records
+    (dd.cudd logs one at INFO for each new manager) go nowhere and are dropped here.
+    Any other call, and every call once logging is loaded, goes to the real logger."""
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    def _real(self) -> Any:
+        return importlib.import_module("logging").getLogger(self._name)
+
+    def debug(self, *args: Any, **kwargs: Any) -> None:
+        if "logging" in sys.modules:
+            self._real().debug(*args, **kwargs)
+
+    def info(self, *args: Any, **kwargs: Any) -> None:
+        if "logging" in sys.modules:
+            self._real().info(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
 
 
 def variable_order(tree: FaultTree) -> list[str]:
