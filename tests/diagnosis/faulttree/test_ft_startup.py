@@ -203,3 +203,27 @@ def test_temporary_file_never_reuses_a_name(tmp_path: Path, monkeypatch: Any) ->
     with pytest.raises(FileExistsError):
         command._temporary_file("x.", str(tmp_path))
     assert [p.name for p in tmp_path.iterdir()] == [Path(name).name]
+
+
+@pytest.mark.parametrize(
+    "name", ["two_train", "three_motor", "bscu", "chinese", "baobab2", "ftr10", "baobab1"]
+)
+def test_a_smaller_first_cudd_table_gives_the_same_bdd(name: str, monkeypatch: Any) -> None:
+    import yaml
+
+    from diagnosis.faulttree import bdd
+    from diagnosis.faulttree.opsa_mef_reader import read_mef
+
+    opsa = TWO_TRAIN.parent
+    files = yaml.safe_load((opsa / "expected.yaml").read_text(encoding="utf-8"))[name]["files"]
+    tree = read_mef([opsa / f for f in files])
+    assert bdd._initial_cache(tree) == 1 << 15
+    small = bdd.compile_bdd(tree)
+    monkeypatch.setattr(bdd, "_initial_cache", lambda tree: 1 << 18)
+    default = bdd.compile_bdd(tree)
+    assert small.variables == default.variables and small.root == default.root
+    assert (list(small.var), list(small.high), list(small.low)) == (
+        list(default.var),
+        list(default.high),
+        list(default.low),
+    )
