@@ -19,8 +19,12 @@ the published numbers are met, and the time ratio) and writes it to
 ``--startup`` runs ``diagnosis ft analyze`` as a user does (a fresh process,
 interpreter start-up and imports included) on every published model, 5 runs
 each, and prints the median CPU (user + system) and wall time beside the
-in-process analysis time. ``--generated`` analyses random coherent trees of
-``bench/gen_faulttree.py`` (sparse, modular and dense, 200 to 100,000 events):
+in-process analysis time. Each module's bytecode is compiled once (into a
+folder of the temporary directory, not into the checkouts) and then read, as
+a user's runs read what ``pip install`` or their first run wrote;
+``--compile-each-run`` measures instead a process that compiles every module
+it imports (what PYTHONDONTWRITEBYTECODE=1 without cached bytecode gives).
+``--generated`` analyses random coherent trees of ``bench/gen_faulttree.py`` (sparse, modular and dense, 200 to 100,000 events):
 time and peak RSS to count the cut sets and compute probability and importance
 (no listing), then the time to stream every cut set to a file with the CLI
 (up to :data:`STREAM_LIMIT` cut sets) and the rate in cut sets per CPU second.
