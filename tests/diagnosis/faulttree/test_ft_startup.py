@@ -90,7 +90,9 @@ def test_a_small_model_loads_only_what_it_needs(tmp_path: Path) -> None:
     assert done.stderr == f"written: {out}\n"
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert "dd.cudd" in loaded
-    assert sorted(m for m in loaded if m.split(".")[0] in NOT_LOADED or m in NOT_LOADED) == []
+    # platformdirs is skipped on Linux only
+    absent = [m for m in NOT_LOADED if m != "platformdirs" or sys.platform == "linux"]
+    assert sorted(m for m in loaded if any(m == a or m.startswith(a + ".") for a in absent)) == []
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["probability"] == pytest.approx(0.646, abs=5e-4)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # as tempfile.mkstemp made it
@@ -112,13 +114,15 @@ def test_dd_logs_through_logging_once_it_is_loaded() -> None:
         "cudd.BDD()\n"
         "cudd.logger.debug('a detail')\n"
         "print(repr(stream.getvalue()))\n"
+        "print(cudd.__version__)\n"
     )
     done = _run(code)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
+    lines = done.stdout.splitlines()
+    assert lines[:3] == [
         "False",
         "True",
-        repr("INFO:dd.cudd:Using CUDD v3.0.0\nDEBUG:dd.cudd:a detail\n"),
+        repr(f"INFO:dd.cudd:Using CUDD v{lines[3]}\nDEBUG:dd.cudd:a detail\n"),
     ]
     assert done.stderr == "a warning 1\n"
 
