@@ -19,8 +19,12 @@ the published numbers are met, and the time ratio) and writes it to
 ``--startup`` runs ``diagnosis ft analyze`` as a user does (a fresh process,
 interpreter start-up and imports included) on every published model, 5 runs
 each, and prints the median CPU (user + system) and wall time beside the
-in-process analysis time. ``--generated`` analyses random coherent trees of
-``bench/gen_faulttree.py`` (sparse, modular and dense, 200 to 100,000 events):
+in-process analysis time. Each module's bytecode is compiled once (into a
+folder of the temporary directory, not into the checkouts) and then read, as
+a user's runs read what ``pip install`` or their first run wrote;
+``--compile-each-run`` measures instead a process that compiles every module
+it imports (what PYTHONDONTWRITEBYTECODE=1 without cached bytecode gives).
+``--generated`` analyses random coherent trees of ``bench/gen_faulttree.py`` (sparse, modular and dense, 200 to 100,000 events):
 time and peak RSS to count the cut sets and compute probability and importance
 (no listing), then the time to stream every cut set to a file with the CLI
 (up to :data:`STREAM_LIMIT` cut sets) and the rate in cut sets per CPU second.
@@ -109,9 +113,30 @@ def _cell(r: dict[str, Any], timeout: float) -> tuple[str, str, str]:
     )
 
 
-def _measure(cmd: list[str], timeout: float, repo: Path = REPO) -> dict[str, Any]:
-    """Run ``cmd``; wall and CPU seconds and peak RSS (MB) of that process alone."""
+PYCACHE = Path(tempfile.gettempdir()) / "bench-ft-pycache"
+"""--startup: compiled modules go here (PYTHONPYCACHEPREFIX), not into the checkouts."""
+
+
+def _env(repo: Path, compiled: bool = True) -> dict[str, str]:
+    """The environment of a measured process: ``repo`` first on the path and, unless
+    ``compiled`` is False, the modules' bytecode written once and then read, as after
+    ``pip install`` or a first run (PYTHONDONTWRITEBYTECODE, if this shell sets it,
+    would compile every module at every start: 25-35 ms of a small model's run)."""
     env = dict(os.environ, PYTHONPATH=str(repo))
+    if compiled:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    return env
+
+
+def _measure(
+    cmd: list[str], timeout: float, repo: Path = REPO, compiled: bool = True
+) -> dict[str, Any]:
+    """Run ``cmd``; wall and CPU seconds and peak RSS (MB) of that process alone."""
+    env = _env(repo, compiled)
     start = time.perf_counter()
     # cwd: `python -m` looks in the current folder before PYTHONPATH
     proc = subprocess.Popen(
@@ -138,12 +163,16 @@ def _measure(cmd: list[str], timeout: float, repo: Path = REPO) -> dict[str, Any
     }
 
 
-def startup(runs: int = 5, against: Path | None = None) -> list[str]:
+def startup(runs: int = 5, against: Path | None = None, compiled: bool = True) -> list[str]:
     """Whole-process ``python -m diagnosis ft analyze`` on every published model.
 
     With ``against`` (another checkout, e.g. main), each run of this tree is
-    followed by one of that tree, so both see the same load.
+    followed by one of that tree, so both see the same load. With ``compiled``
+    (the default) one run of each command first writes the bytecode of every
+    module it imports (to :data:`PYCACHE`), so the timed runs read it, as a user's
+    runs do; without, every run compiles the modules it imports.
     """
+    load = os.getloadavg()
     expected = yaml.safe_load((OPSA / "expected.yaml").read_text(encoding="utf-8"))
     other = f" | {against.name}: CPU s" if against else ""
     lines = [
@@ -151,7 +180,8 @@ def startup(runs: int = 5, against: Path | None = None) -> list[str]:
         f"| CPU / SCRAM's 0.04 s{other} |",
         "|---|---|---|---|---|" + ("---|" if against else ""),
     ]
-    base = [_measure([sys.executable, "-c", "pass"], 30)["cpu"] for _ in range(runs)]
+    _measure([sys.executable, "-c", "pass"], 30, compiled=compiled)  # bytecode of site's imports
+    base = [_measure([sys.executable, "-c", "pass"], 30, compiled=compiled) for _ in range(runs)]
     for name, spec in expected.items():
         if name == "cea9601":
             continue  # 8 s of analysis: start-up is not the question there
@@ -160,10 +190,14 @@ def startup(runs: int = 5, against: Path | None = None) -> list[str]:
         cmd = [sys.executable, "-m", "diagnosis", "ft", "analyze", *files, "--format", "json"]
         cmd += ["--max-order", str(spec.get("max_order", 20)), "-o", out]
         got, theirs = [], []
-        for _ in range(runs):
-            got.append(_measure(cmd, 120))
+        if compiled:  # write the bytecode
+            _measure(cmd, 120)
             if against:
-                theirs.append(_measure(cmd, 120, against))
+                _measure(cmd, 120, against)
+        for _ in range(runs):
+            got.append(_measure(cmd, 120, compiled=compiled))
+            if against:
+                theirs.append(_measure(cmd, 120, against, compiled))
         cpu = statistics.median(g["cpu"] for g in got)
         wall = statistics.median(g["wall"] for g in got)
         rss = max(g["rss_mb"] for g in got)
@@ -173,10 +207,17 @@ def startup(runs: int = 5, against: Path | None = None) -> list[str]:
         lines.append(row)
         print(row, flush=True)
     lines.append(
-        f"\n`python -c pass` alone: {statistics.median(base):.3f} s CPU. SCRAM 0.16.2: 0.04 s "
-        "(issue 16's measurement on this kind of machine; SCRAM is not installed here)."
+        f"\n`python -c pass` alone: {statistics.median(b['cpu'] for b in base):.3f} s CPU. "
+        "SCRAM 0.16.2: 0.04 s (issue 16's measurement on this kind of machine; SCRAM is "
+        f"not installed here). Load average before / after: {load[0]:.1f} / "
+        f"{os.getloadavg()[0]:.1f}. Bytecode: "
+        + (
+            "compiled once, then read (as after an install)."
+            if compiled
+            else "compiled at every run."
+        )
     )
-    lines.append(_import_times(expected))
+    lines.append(_import_times(expected, compiled=compiled))
     return lines
 
 
@@ -189,14 +230,14 @@ _GROUPS = (
 )
 
 
-def _import_times(expected: dict[str, Any], runs: int = 5) -> str:
+def _import_times(expected: dict[str, Any], runs: int = 5, compiled: bool = True) -> str:
     """``python -X importtime`` on two_train: cumulative ms of the top-level imports, grouped
     (median of ``runs``)."""
     files = [str(OPSA / f) for f in expected["two_train"]["files"]]
     out = str(Path(tempfile.gettempdir()) / "bench-ft-startup.json")
     cmd = [sys.executable, "-X", "importtime", "-m", "diagnosis", "ft", "analyze", *files]
     cmd += ["--format", "json", "-o", out]
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = _env(REPO, compiled)
     samples: dict[str, list[float]] = {label: [] for label, _ in _GROUPS}
     samples["other"] = []
     for _ in range(runs):
@@ -338,6 +379,11 @@ def main() -> None:
     parser.add_argument(
         "--against", type=Path, default=None, help="--startup: also time this checkout (e.g. main)"
     )
+    parser.add_argument(
+        "--compile-each-run",
+        action="store_true",
+        help="--startup: no bytecode cache (every run compiles the modules it imports)",
+    )
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -346,7 +392,7 @@ def main() -> None:
         generated_child(args.generated_child[0], int(args.generated_child[1]))
         return
     if args.startup:
-        print("\n".join(startup(against=args.against)))
+        print("\n".join(startup(against=args.against, compiled=not args.compile_each_run)))
         return
     if args.generated:
         print("\n".join(generated(args.timeout, args.shapes)))

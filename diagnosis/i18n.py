@@ -12,16 +12,17 @@ French users type decimal commas (``4,2 bar``) and read dates as
 
 from __future__ import annotations
 
-import hashlib
 import json
-import locale
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "DEFAULT_LANG",
@@ -113,14 +114,29 @@ def _catalog_cache(sources: list[tuple[str, bytes]]) -> Path | None:
     folder = cache_folder()
     if folder is None:
         return None
-    digest = hashlib.sha256(_CATALOG_FORMAT)
+    digest = _sha256(_CATALOG_FORMAT)
     for name, text in sources:
         digest.update(b"\0%s\0%d\0" % (name.encode("utf-8"), len(text)))
         digest.update(text)
-    return folder / "catalogs" / (digest.hexdigest() + ".json")
+    key: str = digest.hexdigest()
+    return folder / "catalogs" / (key + ".json")
 
 
 _CATALOG_FORMAT = b"diagnosis catalog 1"
+
+
+def _sha256(data: bytes) -> Any:
+    """A SHA-256 hash of ``data`` (``update``, ``hexdigest``) from the interpreter's own
+    module when it has one, as :mod:`random` does: :mod:`hashlib` loads OpenSSL, a few
+    ms of a short command's start (issue 16). The digests are the same."""
+    try:
+        from _sha256 import sha256  # Python 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # Python 3.12+
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data)
 
 
 def _write_quietly(path: Path, data: bytes) -> None:
@@ -167,6 +183,8 @@ def detect_lang(explicit: str | None = None) -> str:
         if value:
             code = value.lower()[:2]
             return code if code in LANGS else DEFAULT_LANG
+    import locale
+
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:

@@ -33,6 +33,8 @@ __all__ = ["FALSE", "TRUE", "Bdd", "compile_bdd", "gate_probabilities", "variabl
 TRUE = 0
 FALSE = 1
 _CACHE_ENTRIES = 1 << 18
+_SMALL_TREE = 1000
+"""Trees with at most this many gates and events start CUDD with a smaller computed table."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,11 @@ def _import_dd() -> Any:
     # managers, file dumps, minterm enumeration), its parser (ply, astutils), its
     # pure-Python BDD and copy modules: about 10 ms of a 0.1 s ``ft analyze``. Each is
     # replaced by a stand-in that imports the real module on first use.
-    stand_ins = {name: _LazyModule(name) for name in _LAZY_DD if name not in sys.modules}
+    stand_ins: dict[str, types.ModuleType] = {
+        name: _LazyModule(name) for name in _LAZY_DD if name not in sys.modules
+    }
+    if "logging" not in sys.modules:  # dd.cudd only takes its logger (see _LazyLogger)
+        stand_ins["logging"] = _LazyLogging("logging")
     sys.modules.update(stand_ins)
     try:
         import dd.cudd as backend
@@ -94,7 +100,20 @@ def _import_dd() -> Any:
     return backend
 
 
-_LAZY_DD = ("dd._parser", "dd._copy", "dd.autoref", "dd.bdd")
+_LAZY_DD = (
+    "dd._parser",
+    "dd._copy",
+    "dd.autoref",
+    "dd.bdd",
+    # standard modules dd.cudd and dd._utils import for pickled dumps, pretty-printing,
+    # running graphviz and error messages, none used here (with their own imports:
+    # about 6 ms, issue 16)
+    "pickle",
+    "pprint",
+    "subprocess",
+    "shlex",
+    "textwrap",
+)
 
 
 class _LazyModule(types.ModuleType):
@@ -105,6 +124,40 @@ class _LazyModule(types.ModuleType):
         if sys.modules.get(self.__name__) is self:
             del sys.modules[self.__name__]
         return getattr(importlib.import_module(self.__name__), name)
+
+
+class _LazyLogging(_LazyModule):
+    """Stands in for :mod:`logging` while dd.cudd loads, when nothing has imported it:
+    ``getLogger`` gives a :class:`_LazyLogger`; anything else imports logging."""
+
+    def getLogger(self, name: str | None = None) -> _LazyLogger:
+        return _LazyLogger(name)
+
+
+class _LazyLogger:
+    """dd.cudd's logger, without importing :mod:`logging` (with traceback, string and
+    threading: about 5 ms of a small model's ``ft analyze``, issue 16) while no one
+    else has. Until logging is imported nothing can have configured it: the root
+    logger has its default level, WARNING, and no handler, so DEBUG and INFO records
+    (dd.cudd logs one at INFO for each new manager) go nowhere and are dropped here.
+    Any other call, and every call once logging is loaded, goes to the real logger."""
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    def _real(self) -> Any:
+        return importlib.import_module("logging").getLogger(self._name)
+
+    def debug(self, *args: Any, **kwargs: Any) -> None:
+        if "logging" in sys.modules:
+            self._real().debug(*args, **kwargs)
+
+    def info(self, *args: Any, **kwargs: Any) -> None:
+        if "logging" in sys.modules:
+            self._real().info(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
 
 
 def variable_order(tree: FaultTree) -> list[str]:
@@ -131,7 +184,7 @@ def compile_bdd(
     """
     backend = _import_dd()
     try:
-        manager = backend.BDD()
+        manager = backend.BDD(initial_cache_size=_initial_cache(tree))
         order = variable_order(tree)
         manager.declare(*order)
         # A capped computed table: on cea9601 it halves CUDD's memory (630 -> 260 MB)
@@ -157,7 +210,7 @@ def gate_probabilities(tree: FaultTree) -> dict[str, float]:
     computed with one memo over the shared nodes.
     """
     backend = _import_dd()
-    m = backend.BDD()
+    m = backend.BDD(initial_cache_size=_initial_cache(tree))
     m.declare(*variable_order(tree))
     m.configure(reordering=False, max_cache_hard=_CACHE_ENTRIES)
     memo = _build(tree, m, [g.id for g in tree.gates])
@@ -193,6 +246,17 @@ def gate_probabilities(tree: FaultTree) -> dict[str, float]:
         return value(root)
 
     return {g.id: prob(memo[g.id]) for g in tree.gates}
+
+
+def _initial_cache(tree: FaultTree) -> int:
+    """Entries of CUDD's computed table at start (it grows up to ``_CACHE_ENTRIES``
+    when it pays). A process's first manager sets up in about 9 ms with CUDD's
+    default, 2**18, and 5 ms with 2**15: a good part of a small tree's analysis
+    (issue 16); cea9601 (387 gates and events, 1.2 million BDD nodes) builds as
+    fast either way. The table only speeds operations up; the BDD is the same."""
+    if len(tree.gates) + len(tree.basic_events) <= _SMALL_TREE:
+        return 1 << 15
+    return _CACHE_ENTRIES
 
 
 def _build(tree: FaultTree, m: Any, targets: list[str]) -> dict[str, Any]:
