@@ -77,7 +77,7 @@ _EXACT_SUMS = 100_000
 """Up to this many cut sets, rare-event and MCUB are summed set by set; beyond,
 from the ZBDD (linear in its nodes, see :func:`_family_sums`)."""
 
-BDD_MEMORY_BUDGET = 1 << 30
+BDD_MEMORY_BUDGET = 512 << 20
 """CUDD's memory limit on trees where only basic events are shared (no gate feeds
 two parents): past it the probability and importance come from conditioning on
 the shared events instead (:mod:`diagnosis.faulttree.decomposition`), which is
@@ -270,11 +270,12 @@ def analyze(
         raise UsageError(f"--cutoff must be in [0, 1], got {cutoff}")
     if bdd is None:
         budget = BDD_MEMORY_BUDGET if _only_events_shared(tree) else None
+        too_large = False
         try:
             bdd = compile_bdd(tree, max_memory=budget)
         except BddTooLarge:
-            pass  # handled outside: the failed BDD is freed with the exception
-        if bdd is None:
+            too_large = True  # handled outside: the failed BDD is freed with the exception
+        if too_large or bdd is None:
             return _conditioned(tree, max_order, cutoff)
     probs_by_id = tree.probabilities
     probs = [probs_by_id[v] for v in bdd.variables]
@@ -326,7 +327,7 @@ def _only_events_shared(tree: FaultTree) -> bool:
 
 def _conditioned(tree: FaultTree, max_order: int | None, cutoff: float) -> Analysis:
     """P(top) and importance by conditioning on the shared events; no cut sets."""
-    from diagnosis.faulttree.decomposition import MAX_UNION, conditioned_analysis, plan
+    from diagnosis.faulttree.decomposition import MAX_OPEN, conditioned_analysis, plan
 
     p = plan(tree)
     if p is None or not p.feasible:  # p is None: only events are shared, so never
@@ -334,8 +335,8 @@ def _conditioned(tree: FaultTree, max_order: int | None, cutoff: float) -> Analy
             code="ft.report.too_large",
             tree=tree.id,
             budget=BDD_MEMORY_BUDGET >> 20,
-            width=p.width if p else 0,
-            limit=MAX_UNION,
+            width=p.widest_table if p else 0,
+            limit=MAX_OPEN,
         )
     result = conditioned_analysis(tree, p)
     variables = tuple(e.id for e in tree.basic_events)

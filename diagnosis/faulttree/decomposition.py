@@ -7,13 +7,15 @@ tree with repeated leaves), where one BDD over all events can explode (issue
 pending shared event at once). Here every gate ``g`` gets a table: its
 probability conditioned on the states of its *open* shared events, those
 that occur both below ``g`` and elsewhere. Given them, the inputs of ``g`` are
-independent, so the table of ``g`` is its gate function applied entry by
-entry to its inputs' tables (broadcast over the union ``U`` of their open
-events), then the events of ``U`` that occur nowhere else ("closed" at ``g``)
-are summed out with weights ``1 - p`` and ``p``. The top has no open event:
-its table is P(top). Cost: about ``2^|U|`` per gate (``|U|`` is 34 at most
-on sparse-100000); tables wider than :data:`CHUNK_AXES` are computed in slices
-(one per state of their first events) so memory follows the widest *open* set.
+independent, so the table of ``g`` is its gate function of its inputs'
+tables, and the events that occur nowhere else ("closed" at ``g``) are summed
+out with weights ``1 - p`` and ``p``. The top has no open event: its table is
+P(top). Each gate is written as a tensor network and contracted by
+``numpy.einsum`` (greedy pairwise order, so a closed event is summed out as
+soon as one factor holds it): an or-gate is ``1 - prod(1 - f_i)``, an
+and-gate ``prod f_i``, an atleast-gate a chain of counter matrices. On
+sparse-100000 (1992 shared events) the widest gate multiplies tables over 34
+shared events and the widest table has 24: about 30 s.
 
 Birnbaum importance (``dP/dp_e`` for every event) comes from one reverse pass
 (adjoints of the tables): a gate function is multilinear in each input, so
@@ -27,7 +29,6 @@ here only, when this path is taken.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,14 +37,12 @@ from diagnosis.faulttree.model import FaultTree
 
 __all__ = ["Plan", "conditioned_analysis", "plan"]
 
-CHUNK_AXES = 20
-"""Tables over more events than this are computed in slices of 2^20 entries."""
+MAX_LETTERS = 52
+"""numpy's ``einsum`` names at most 52 indices: a gate's shared events plus,
+for atleast and xor gates, its counter's states (one per input, plus one)."""
 
-MAX_UNION = 26
-"""At most this many shared events in one gate's product (2^6 slices of 2^20
-entries, a few seconds): wider plans are out of reach (:attr:`Plan.feasible`).
-sparse-100000 needs 34 (four gates near the top over 27); computed slice by
-slice that would be hours."""
+MAX_OPEN = 27
+"""At most this many open events in a gate's table (2^27 entries, 1 GiB)."""
 
 _GATES = frozenset({"and", "or", "atleast", "not", "nand", "nor", "xor"})
 
@@ -62,6 +61,8 @@ class Plan:
         open: per gate, the sorted axes of its table.
         axes: the shared events, ``axes[a]`` the event of axis ``a``.
         width: the largest ``union``.
+        widest_table: the largest ``open``.
+        letters: the most ``einsum`` indices one gate needs.
     """
 
     order: tuple[str, ...]
@@ -70,11 +71,13 @@ class Plan:
     open: dict[str, tuple[int, ...]]
     axes: tuple[str, ...]
     width: int
+    widest_table: int
+    letters: int
 
     @property
     def feasible(self) -> bool:
-        """Whether every gate's product stays within :data:`MAX_UNION` events."""
-        return self.width <= MAX_UNION
+        """Whether every gate fits :data:`MAX_LETTERS` and :data:`MAX_OPEN`."""
+        return self.letters <= MAX_LETTERS and self.widest_table <= MAX_OPEN
 
 
 def plan(tree: FaultTree) -> Plan | None:
@@ -121,7 +124,7 @@ def plan(tree: FaultTree) -> Plan | None:
     inputs: dict[str, tuple[_Input, ...]] = {}
     union: dict[str, tuple[int, ...]] = {}
     open_: dict[str, tuple[int, ...]] = {}
-    width = 0
+    width = widest = letters = 0
     for gid in order:
         count: dict[int, int] = {}
         ins: list[_Input] = []
@@ -144,7 +147,10 @@ def plan(tree: FaultTree) -> Plan | None:
         union[gid] = tuple(sorted(count))
         open_[gid] = tuple(sorted(still))
         width = max(width, len(count))
-    return Plan(tuple(order), inputs, union, open_, tuple(axes), width)
+        widest = max(widest, len(still))
+        counter = len(ins) + 1 if tree.gate(gid).type in ("atleast", "xor") else 0
+        letters = max(letters, len(count) + counter if count else 0)
+    return Plan(tuple(order), inputs, union, open_, tuple(axes), width, widest, letters)
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def conditioned_analysis(tree: FaultTree, p: Plan) -> ConditionedResult:
     import numpy as np
 
     if not p.feasible:
-        raise ValueError(f"conditioning over {p.width} shared events (at most {MAX_UNION})")
+        raise ValueError(f"conditioning needs {p.letters} indices, {p.widest_table} open events")
     probs = tree.probabilities
     axis_p = [probs[e] for e in p.axes]
     tables: dict[str, Any] = {}  # gate -> float or ndarray over p.open[gate]
@@ -238,65 +244,80 @@ def _gate_derivative(kind: str, k: int, fs: Sequence[Any], n: int) -> Any:
     return dist[k - 1]
 
 
-def _slices(p: Plan, gid: str) -> tuple[tuple[int, ...], tuple[int, ...], list[tuple[int, ...]]]:
-    """The product's outer axes (iterated), inner axes (one slice) and the outer states."""
-    u = p.union[gid]
-    n_outer = max(0, len(u) - CHUNK_AXES)
-    outer, inner = u[:n_outer], u[n_outer:]
-    return outer, inner, list(itertools.product((0, 1), repeat=n_outer))
+def _operands(
+    kind: str, k: int, fs: Sequence[Any], letters: Sequence[Sequence[int]], first: int, np: Any
+) -> tuple[list[tuple[Any, list[int]]], list[Any], float, Any]:
+    """The gate as a tensor network over its inputs' tables.
+
+    Returns the operands (array, letters), the derivative of each operand in its
+    input's probability (an array over the same extra letters, or a float), the
+    sign and offset of the output (gate = offset + sign * contraction).
+    ``and``/``or``-like gates multiply ``f`` or ``1 - f``; ``atleast`` and
+    ``xor`` run a counter: letters ``first``, ``first + 1``, ... are its states
+    after each input (saturating at ``k``; modulo 2 for xor).
+    """
+    if kind in ("or", "nor", "and", "nand", "not"):
+        negate = kind in ("or", "nor")
+        ops = [((1.0 - f) if negate else f, list(ls)) for f, ls in zip(fs, letters, strict=True)]
+        signs: list[Any] = [-1.0 if negate else 1.0] * len(fs)
+        if kind in ("or", "nand", "not"):
+            return ops, signs, -1.0, 1.0
+        return ops, signs, 1.0, 0.0
+    size = 2 if kind == "xor" else k + 1
+    step = np.zeros((size, size))
+    for c in range(size):
+        step[c, (c + 1) % 2 if kind == "xor" else min(c + 1, k)] = 1.0
+    stay = np.eye(size)
+    ops = [(np.eye(size)[0], [first])]
+    d: list[Any] = []
+    for i, (f, ls) in enumerate(zip(fs, letters, strict=True)):
+        fa = np.asarray(f)[..., None, None]
+        ops.append(((1.0 - fa) * stay + fa * step, [*ls, first + i, first + i + 1]))
+        d.append(step - stay)
+    ops.append((np.eye(size)[1 if kind == "xor" else k], [first + len(fs)]))
+    return ops, d, 1.0, 0.0
 
 
-def _input_slice(
-    inp: _Input,
-    tables: dict[str, Any],
+def _contract(ops: Sequence[tuple[Any, list[int]]], out: list[int], np: Any) -> Any:
+    args: list[Any] = []
+    for a, ls in ops:
+        args += [a, ls]
+    return np.einsum(*args, out, optimize="greedy")
+
+
+def _network(
+    tree: FaultTree,
     p: Plan,
-    outer: tuple[int, ...],
-    inner: tuple[int, ...],
-    state: tuple[int, ...],
+    gid: str,
+    tables: dict[str, Any],
+    axis_p: list[float],
     probs: dict[str, float],
     np: Any,
-) -> Any:
-    """One input's table for the outer ``state``, shaped to broadcast over ``inner``."""
-    kind, ref = inp
-    if kind == "event":
-        return probs[ref]
-    if kind == "const":
-        return ref
-    if kind == "shared":
-        if ref in outer:
-            return float(state[outer.index(ref)])
-        shape = [2 if a == ref else 1 for a in inner]
-        return np.array([0.0, 1.0]).reshape(shape)
-    table = tables[ref]
-    scope = p.open[ref]
-    if not scope:
-        return table
-    index = tuple(state[outer.index(a)] for a in scope if a in outer)
-    part = table[index] if index else table
-    return part.reshape([2 if a in scope else 1 for a in inner])
-
-
-def _weights(
-    inner: tuple[int, ...], closed: set[int], axis_p: list[float], np: Any
-) -> list[tuple[int, Any]]:
-    """(position, weight vector shaped for broadcast) of each closed inner axis."""
-    out = []
-    for pos, a in enumerate(inner):
-        if a in closed:
-            shape = [1] * len(inner)
-            shape[pos] = 2
-            out.append((pos, np.array([1.0 - axis_p[a], axis_p[a]]).reshape(shape)))
-    return out
-
-
-def _outer_weight(
-    outer: tuple[int, ...], state: tuple[int, ...], closed: set[int], axis_p: list[float]
-) -> float:
-    w = 1.0
-    for a, s in zip(outer, state, strict=True):
-        if a in closed:
-            w *= axis_p[a] if s else 1.0 - axis_p[a]
-    return w
+) -> tuple[list[tuple[Any, list[int]]], list[Any], float, float, dict[int, int], set[int]]:
+    """The gate's operands with the closed events' weights, and its letters."""
+    gate = tree.gate(gid)
+    kind, k = gate.type, gate.k or 1
+    letter = {a: n for n, a in enumerate(p.union[gid])}
+    fs: list[Any] = []
+    letters: list[list[int]] = []
+    for t, r in p.inputs[gid]:
+        if t == "event":
+            fs.append(probs[r])
+            letters.append([])
+        elif t == "const":
+            fs.append(r)
+            letters.append([])
+        elif t == "shared":
+            fs.append(np.array([0.0, 1.0]))
+            letters.append([letter[r]])
+        else:
+            fs.append(tables[r])
+            letters.append([letter[a] for a in p.open[r]])
+    ops, d, sign, offset = _operands(kind, k, fs, letters, len(letter), np)
+    closed = set(p.union[gid]) - set(p.open[gid])
+    for a in sorted(closed):  # the weights come last, in this order
+        ops.append((np.array([1.0 - axis_p[a], axis_p[a]]), [letter[a]]))
+    return ops, d, sign, offset, letter, closed
 
 
 def _forward(
@@ -314,27 +335,9 @@ def _forward(
     if not p.union[gid]:  # the common case: plain floats
         fs = [probs[r] if t == "event" else r if t == "const" else tables[r] for t, r in ins]
         return _gate_value(kind, k, fs)
-    keep = p.open[gid]
-    closed = set(p.union[gid]) - set(keep)
-    outer, inner, states = _slices(p, gid)
-    weights = _weights(inner, closed, axis_p, np)
-    kept_inner = tuple(a for a in inner if a not in closed)
-    out = np.zeros([2] * len(keep)) if keep else None
-    total = 0.0
-    for state in states:
-        fs = [_input_slice(i, tables, p, outer, inner, state, probs, np) for i in ins]
-        v = np.broadcast_to(_gate_value(kind, k, fs), [2] * len(inner))
-        for _pos, w in weights:
-            v = v * w
-        axes = tuple(pos for pos, a in enumerate(inner) if a in closed)
-        v = v.sum(axis=axes) if axes else v
-        v = v * _outer_weight(outer, state, closed, axis_p)
-        if out is None:
-            total += float(v)
-            continue
-        index = tuple(s for a, s in zip(outer, state, strict=True) if a not in closed)
-        out[index] += v.reshape([2] * len(kept_inner))
-    return out if out is not None else total
+    ops, _d, sign, offset, letter, _closed = _network(tree, p, gid, tables, axis_p, probs, np)
+    value = offset + sign * _contract(ops, [letter[a] for a in p.open[gid]], np)
+    return value if p.open[gid] else float(value)
 
 
 def _backward(
@@ -363,80 +366,34 @@ def _backward(
                     adjoint[r] = adjoint.get(r, 0.0) + adj * dg
                     tables.pop(r)
         return
-    keep = p.open[gid]
-    closed = set(p.union[gid]) - set(keep)
-    outer, inner, states = _slices(p, gid)
-    weights = _weights(inner, closed, axis_p, np)
-    shape = [2] * len(inner)
-    for state in states:
-        fs = [_input_slice(i, tables, p, outer, inner, state, probs, np) for i in ins]
-        # The adjoint of the product's entries: the table's, times the closed weights.
-        if keep:
-            index = tuple(s for a, s in zip(outer, state, strict=True) if a in keep)
-            a_part = adj[index] if index else adj
-            a_part = np.asarray(a_part).reshape([2 if a in keep else 1 for a in inner])
+    ops, d, sign, _offset, letter, closed = _network(tree, p, gid, tables, axis_p, probs, np)
+    n_ops = len(ops) - len(closed)  # the weights come last
+    chain = n_ops != len(ins)  # a counter: operand i + 1 is input i
+    adj_op = (np.asarray(adj) * sign, [letter[a] for a in p.open[gid]])
+    for n, (t, r) in enumerate(ins):
+        if t in ("const", "shared"):
+            continue
+        i = n + 1 if chain else n
+        ls = ops[i][1]
+        extra = ls[len(ls) - 2 :] if chain else []
+        others = [o for j, o in enumerate(ops) if j != i]
+        keep = [] if t == "event" else [letter[a] for a in p.open[r]]
+        if chain:
+            others.append((d[n], extra))
+        dd = _contract([adj_op, *others], keep, np)
+        if not chain:
+            dd = dd * d[n]
+        if t == "event":
+            marginal[r] += float(dd)
+        elif not p.open[r]:
+            adjoint[r] = adjoint.get(r, 0.0) + float(dd)
+        elif r in adjoint:
+            adjoint[r] = adjoint[r] + dd
         else:
-            a_part = adj
-        w_outer = _outer_weight(outer, state, closed, axis_p)
-        base = a_part * w_outer
-        for _pos, w in weights:
-            base = base * w
-        for n, (t, r) in enumerate(ins):
-            if t in ("const", "shared"):
-                continue
-            d = base * _gate_derivative(kind, k, fs, n)
-            if t == "event":
-                marginal[r] += float(np.sum(d))
-                continue
-            scope = p.open[r]
-            if not scope:
-                adjoint[r] = adjoint.get(r, 0.0) + float(np.sum(d))
-                continue
-            d = np.broadcast_to(d, shape)
-            axes = tuple(pos for pos, a in enumerate(inner) if a not in scope)
-            d = d.sum(axis=axes) if axes else d
-            d = d.reshape([2] * sum(1 for a in scope if a in inner))
-            if r not in adjoint:
-                adjoint[r] = np.zeros([2] * len(scope))
-            index = tuple(state[outer.index(a)] for a in scope if a in outer)
-            adjoint[r][index] += d
-        if closed:
-            g = a_part * np.broadcast_to(_gate_value(kind, k, fs), shape)
-            _closed_marginals(g, inner, outer, state, closed, weights, axis_p, p, marginal)
+            adjoint[r] = dd
+    for j, a in enumerate(sorted(closed)):  # dP/dp_a: the weight [1 - p, p] -> [-1, 1]
+        w = [*ops[: n_ops + j], *ops[n_ops + j + 1 :], (np.array([-1.0, 1.0]), [letter[a]])]
+        marginal[p.axes[a]] += float(_contract([adj_op, *w], [], np))
     for t, r in ins:
         if t == "gate":
             tables.pop(r, None)
-
-
-def _closed_marginals(
-    g: Any,
-    inner: tuple[int, ...],
-    outer: tuple[int, ...],
-    state: tuple[int, ...],
-    closed: set[int],
-    weights: list[tuple[int, Any]],
-    axis_p: list[float],
-    p: Plan,
-    marginal: dict[str, float],
-) -> None:
-    """dP/dp_a for each axis ``a`` summed out at this gate (its weights ``1-p, p``)."""
-    import numpy as np
-
-    for a in closed:
-        v = g
-        w_outer = 1.0
-        for b, s in zip(outer, state, strict=True):
-            if b in closed:
-                if b == a:
-                    w_outer *= 1.0 if s else -1.0
-                else:
-                    w_outer *= axis_p[b] if s else 1.0 - axis_p[b]
-        for pos, w in weights:
-            if inner[pos] == a:
-                dshape = [1] * len(inner)
-                dshape[pos] = 2
-                v = v * np.array([-1.0, 1.0]).reshape(dshape)
-            else:
-                v = v * w
-        marginal[p.axes[a]] += float(np.sum(v)) * w_outer
-

@@ -175,6 +175,4 @@ def write_text(
     )
     for n, c in enumerate(ranked, 1):
         share = format_number(100.0 * c.probability / total, lang, digits=3) + " %"
-        out.write(
-            f"  {n:>4}  {_g(c.probability, lang):>11}  {share:>7}  {' . '.join(c.events)}\n"
-        )
+        out.write(f"  {n:>4}  {_g(c.probability, lang):>11}  {share:>7}  {' . '.join(c.events)}\n")
