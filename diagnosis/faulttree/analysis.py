@@ -27,6 +27,13 @@ tests run both on random trees) and as the benchmark baseline. Every model
 of ``shared/opsa`` is analysed exactly (published counts and probabilities)
 within 60 s; cea9601 peaks at about 420 MB.
 
+Trees where only basic events are shared (no gate feeds two parents) compile
+under a memory budget (:data:`BDD_MEMORY_BUDGET`); past it, the probability and
+importance come from conditioning on the shared events
+(:mod:`diagnosis.faulttree.decomposition`, exact, imported only then) and the
+cut sets are not computed (:attr:`Analysis.cut_sets_computed`): issue 16's
+sparse-100000 tree, whose BDD does not fit in 12 GB, takes about a minute.
+
 Conventions (those of SCRAM, so results compare with published numbers):
 the probability is exact on the whole function, whatever ``max_order`` and
 ``cutoff`` remove from the listed cut sets; the rare-event and MCUB
