@@ -325,7 +325,7 @@ def generated(timeout: float, shapes: str = "") -> list[str]:
                 )
             out.unlink(missing_ok=True)
         count = "not computed" if d["count"] is None else f"{d['count']:,}"
-        nodes = "over budget" if d["method"] == "conditioning" else d["bdd_nodes"]
+        nodes = "over budget" if d["method"].startswith("conditioning") else d["bdd_nodes"]
         row = (
             f"| {shape} | {d['events']} | {d['gates']} | {d['method']} | {nodes} | {order} "
             f"| {d['probability']:.15g} | {count} | {d['seconds']:.2f} | {one['cpu']:.1f} "

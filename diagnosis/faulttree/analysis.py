@@ -283,7 +283,7 @@ def analyze(
         except BddTooLarge:
             too_large = True  # handled outside: the failed BDD is freed with the exception
         if too_large or bdd is None:
-            return _conditioned(tree, max_order, cutoff)
+            return _conditioned(tree, max_order, cutoff, method, max_listed, list_cut_sets)
     probs_by_id = tree.probabilities
     probs = [probs_by_id[v] for v in bdd.variables]
     p_top = top_probability(bdd, probs)
@@ -332,8 +332,16 @@ def _only_events_shared(tree: FaultTree) -> bool:
     return True
 
 
-def _conditioned(tree: FaultTree, max_order: int | None, cutoff: float) -> Analysis:
-    """P(top) and importance by conditioning on the shared events; no cut sets."""
+def _conditioned(
+    tree: FaultTree,
+    max_order: int | None,
+    cutoff: float,
+    method: Method,
+    max_listed: int,
+    list_cut_sets: bool,
+) -> Analysis:
+    """P(top) and importance by conditioning on the shared events; the cut sets
+    only with ``method="mocus"`` (they need no BDD then)."""
     from diagnosis.faulttree.decomposition import MAX_OPEN, conditioned_analysis, plan
 
     p = plan(tree)
@@ -349,6 +357,35 @@ def _conditioned(tree: FaultTree, max_order: int | None, cutoff: float) -> Analy
     variables = tuple(e.id for e in tree.basic_events)
     probs = [e.probability for e in tree.basic_events]
     marginal = [result.birnbaum[v] for v in variables]
+    limit = len(variables) if max_order is None else max_order
+    importance = _importance(tree, variables, probs, marginal, result.probability)
+    if method == "mocus":
+        from diagnosis.faulttree.mocus import mocus_cut_sets
+
+        source = _ListSource(
+            [tuple(sorted(s)) for s in mocus_cut_sets(tree, limit)], tree.probabilities, cutoff
+        )
+        count, by_order, rare, mcub = source.statistics()
+        if list_cut_sets and count > max_listed:
+            raise _too_many(tree, count, limit, max_listed)
+        listed = sorted(source.generate(), key=_SIZE_KEY) if list_cut_sets else []
+        return Analysis(
+            tree=tree.id,
+            top=tree.top,
+            probability=result.probability,
+            rare_event=rare,
+            mcub=mcub,
+            cut_sets=tuple(listed),
+            max_order=limit,
+            cutoff=cutoff,
+            importance=importance,
+            bdd_nodes=0,
+            method="conditioning+mocus",
+            cut_set_count=count,
+            counts_by_order=tuple(by_order),
+            width=result.width,
+            _source=None if list_cut_sets else source,
+        )
     return Analysis(
         tree=tree.id,
         top=tree.top,
@@ -356,9 +393,9 @@ def _conditioned(tree: FaultTree, max_order: int | None, cutoff: float) -> Analy
         rare_event=math.nan,
         mcub=math.nan,
         cut_sets=(),
-        max_order=len(variables) if max_order is None else max_order,
+        max_order=limit,
         cutoff=cutoff,
-        importance=_importance(tree, variables, probs, marginal, result.probability),
+        importance=importance,
         bdd_nodes=0,
         method="conditioning",
         cut_set_count=0,

@@ -135,12 +135,13 @@ def write_text(
         (t("limits"), f"max-order {a.max_order}, cutoff {_g(a.cutoff, lang)}"),
         (t("bdd"), str(a.bdd_nodes)),
     ]
-    if not a.cut_sets_computed:
+    if a.method.startswith("conditioning"):  # the BDD was over its budget
         from diagnosis.faulttree.analysis import BDD_MEMORY_BUDGET
 
         rows[0] = (t("probability_conditioned"), rows[0][1])
-        rows[3] = (t("cut_sets"), t("no_cut_sets"))
         rows[5] = (t("method"), t("conditioned", width=a.width, budget=BDD_MEMORY_BUDGET >> 20))
+    if not a.cut_sets_computed:
+        rows[3] = (t("cut_sets"), t("no_cut_sets"))
     width = max(len(k) for k, _v in rows) + 2
     lines = [t("title", tree=a.tree, top=a.top), ""]
     lines += [f"  {k:<{width}}{v}" for k, v in rows]

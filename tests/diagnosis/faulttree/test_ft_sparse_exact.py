@@ -301,3 +301,19 @@ def test_ft_analyze_says_what_it_could_not_compute(
     assert err.value.message("fr").startswith(
         f"arbre de défaillance '{t.id}' : les coupes minimales n'ont pas été calculées"
     )
+
+
+def test_over_its_bdd_budget_mocus_still_gives_the_cut_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diagnosis.faulttree import analysis
+
+    t = _generated(200, 1, tmp_path)
+    full = analyze(t, max_order=6)
+    monkeypatch.setattr(analysis, "BDD_MEMORY_BUDGET", 1 << 20)
+    a = analyze(t, max_order=6, method="mocus")
+    assert (a.method, a.cut_sets_computed, a.cut_set_count) == ("conditioning+mocus", True, 647)
+    assert a.cut_sets == full.cut_sets and a.by_order() == full.by_order()
+    assert a.probability == pytest.approx(full.probability, rel=1e-12)
+    assert a.rare_event == pytest.approx(full.rare_event, rel=1e-12)
+    assert a.mcub == pytest.approx(full.mcub, rel=1e-12)
