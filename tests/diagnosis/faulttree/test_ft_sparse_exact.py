@@ -317,3 +317,20 @@ def test_over_its_bdd_budget_mocus_still_gives_the_cut_sets(
     assert a.probability == pytest.approx(full.probability, rel=1e-12)
     assert a.rare_event == pytest.approx(full.rare_event, rel=1e-12)
     assert a.mcub == pytest.approx(full.mcub, rel=1e-12)
+
+
+def test_too_wide_for_both_methods_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diagnosis.errors import InferenceError
+    from diagnosis.faulttree import analysis, decomposition
+
+    t = _generated(1000, 1, tmp_path)
+    monkeypatch.setattr(analysis, "BDD_MEMORY_BUDGET", 1 << 20)
+    monkeypatch.setattr(decomposition, "MAX_OPEN", 10)  # sparse-1000's widest table has 15
+    with pytest.raises(InferenceError) as err:
+        analyze(t)
+    assert err.value.message("en") == (
+        f"fault tree '{t.id}': too large to analyse exactly: its BDD needs more than 1 MB, "
+        "and conditioning on its shared events would need tables over 15 of them (at most 10)"
+    )
