@@ -28,6 +28,10 @@ it imports (what PYTHONDONTWRITEBYTECODE=1 without cached bytecode gives).
 time and peak RSS to count the cut sets and compute probability and importance
 (no listing), then the time to stream every cut set to a file with the CLI
 (up to :data:`STREAM_LIMIT` cut sets) and the rate in cut sets per CPU second.
+The method column says how the probability was computed: ``bdd``, or
+``conditioning`` when the tree outgrew the BDD's memory budget (sparse-100000;
+``analysis.BDD_MEMORY_BUDGET``): exact probability and importance by
+conditioning on shared events, no cut sets.
 """
 
 from __future__ import annotations
@@ -308,8 +312,9 @@ def generated_child(path: str, order: int) -> None:
                 "events": len(tree.basic_events),
                 "gates": len(tree.gates),
                 "bdd_nodes": r.bdd_nodes,
-                "count": r.cut_set_count,
+                "count": r.cut_set_count if r.cut_sets_computed else None,
                 "probability": r.probability,
+                "method": r.method,
             }
         )
     )
@@ -320,10 +325,10 @@ def generated(timeout: float, shapes: str = "") -> list[str]:
     folder = Path(tempfile.gettempdir()) / "bench-ft-generated"
     folder.mkdir(exist_ok=True)
     lines = [
-        "| tree | events | gates | BDD nodes | max order | minimal cut sets "
-        "| count + P + importance: s | peak RSS MB | stream all to a file: wall s | CPU s "
-        "| peak RSS MB | cut sets / CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| tree | events | gates | method | BDD nodes | max order | P(top) | minimal cut sets "
+        "| count + P + importance: s | CPU s | peak RSS MB | stream all to a file: wall s "
+        "| CPU s | peak RSS MB | cut sets / CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for shape, n, order in GENERATED:
         if shapes and shape not in shapes.split(","):
@@ -336,12 +341,14 @@ def generated(timeout: float, shapes: str = "") -> list[str]:
             [sys.executable, __file__, "--generated-child", str(path), str(order)], timeout
         )
         if one.get("timeout") or not one.get("ok"):
-            row = f"| {shape} | {n} | - | - | {order} | - | > {timeout:g} | - | - | - | - | - |"
+            row = f"| {shape} | {n} | - | - | - | {order} | - | - | > {timeout:g} | - | - | - | - | - | - |"
             lines.append(row)
             print(row, flush=True)
             continue
         d = json.loads(one["stdout"].strip().splitlines()[-1])
-        if d["count"] > STREAM_LIMIT:
+        if d["count"] is None:
+            list_cells = "- | - | - | -"
+        elif d["count"] > STREAM_LIMIT:
             list_cells = "not run | - | - | -"
         else:
             out = folder / "cut-sets.txt"
@@ -358,9 +365,12 @@ def generated(timeout: float, shapes: str = "") -> list[str]:
                     f"| {rate:,.0f}"
                 )
             out.unlink(missing_ok=True)
+        count = "not computed" if d["count"] is None else f"{d['count']:,}"
+        nodes = "over budget" if d["method"].startswith("conditioning") else d["bdd_nodes"]
         row = (
-            f"| {shape} | {d['events']} | {d['gates']} | {d['bdd_nodes']} | {order} "
-            f"| {d['count']:,} | {d['seconds']:.2f} | {one['rss_mb']:.0f} | {list_cells} |"
+            f"| {shape} | {d['events']} | {d['gates']} | {d['method']} | {nodes} | {order} "
+            f"| {d['probability']:.15g} | {count} | {d['seconds']:.2f} | {one['cpu']:.1f} "
+            f"| {one['rss_mb']:.0f} | {list_cells} |"
         )
         lines.append(row)
         print(row, flush=True)

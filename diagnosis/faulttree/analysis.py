@@ -27,6 +27,13 @@ tests run both on random trees) and as the benchmark baseline. Every model
 of ``shared/opsa`` is analysed exactly (published counts and probabilities)
 within 60 s; cea9601 peaks at about 420 MB.
 
+Trees where only basic events are shared (no gate feeds two parents) compile
+under a memory budget (:data:`BDD_MEMORY_BUDGET`); past it, the probability and
+importance come from conditioning on the shared events
+(:mod:`diagnosis.faulttree.decomposition`, exact, imported only then) and the
+cut sets are not computed (:attr:`Analysis.cut_sets_computed`): issue 16's
+sparse-100000 tree, whose BDD does not fit in 12 GB, takes about a minute.
+
 Conventions (those of SCRAM, so results compare with published numbers):
 the probability is exact on the whole function, whatever ``max_order`` and
 ``cutoff`` remove from the listed cut sets; the rare-event and MCUB
@@ -51,7 +58,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
 from diagnosis.errors import InferenceError, UsageError
-from diagnosis.faulttree.bdd import Bdd, compile_bdd
+from diagnosis.faulttree.bdd import Bdd, BddTooLarge, compile_bdd
 from diagnosis.faulttree.model import FaultTree
 from diagnosis.faulttree.probability import birnbaum, top_probability
 from diagnosis.faulttree.zbdd import CutSetFamily, minimal_cut_sets
@@ -76,6 +83,14 @@ objects: about 40 MB; see :mod:`diagnosis.faulttree.listing`)."""
 _EXACT_SUMS = 100_000
 """Up to this many cut sets, rare-event and MCUB are summed set by set; beyond,
 from the ZBDD (linear in its nodes, see :func:`_family_sums`)."""
+
+BDD_MEMORY_BUDGET = 512 << 20
+"""CUDD's memory limit on trees where only basic events are shared (no gate feeds
+two parents): past it the probability and importance come from conditioning on
+the shared events instead (:mod:`diagnosis.faulttree.decomposition`), which is
+exact and stays small where one BDD over all events explodes (issue 16's sparse
+generated trees: the BDD of sparse-100000 does not fit in 12 GB). Other trees
+(every published Open-PSA model shares gates) have no limit, as before."""
 
 Method = Literal["bdd", "mocus"]
 Order = Literal["size", "probability", "any"]
@@ -126,6 +141,12 @@ class Analysis:
         method: how the cut sets were computed.
         cut_set_count: number of minimal cut sets within the limits (listed or not).
         counts_by_order: that number by order 0, 1, 2, …
+        cut_sets_computed: False when the BDD was over its budget and the
+            probability and importance came from conditioning on the shared
+            events: the cut sets, their counts, rare-event and MCUB were not
+            computed (``cut_set_count`` 0, ``rare_event`` and ``mcub`` NaN).
+        width: with conditioning, the most shared events one gate's table
+            was conditioned on (0 otherwise).
     """
 
     tree: str
@@ -141,6 +162,8 @@ class Analysis:
     method: str = "bdd"
     cut_set_count: int = 0
     counts_by_order: tuple[int, ...] = (0,)
+    cut_sets_computed: bool = True
+    width: int = 0
     _source: _CutSetSource | None = field(default=None, repr=False, compare=False)
 
     def by_order(self) -> list[int]:
@@ -158,6 +181,7 @@ class Analysis:
         Sorting more than :data:`RUN_SIZE` cut sets merges sorted runs kept in
         temporary files, so memory does not grow with the number of cut sets.
         """
+        self._check_computed()
         if order == "any":
             yield from self.cut_sets if self._source is None else self._source.generate()
             return
@@ -180,6 +204,7 @@ class Analysis:
         (no per-set object, bounded memory); otherwise the sets are formatted
         one by one. Returns the number of cut sets written.
         """
+        self._check_computed()
         if isinstance(self._source, _ZbddSource) and self._source.keyed():
             return self._source.write_sorted(out, style)
         sep, n = "\n    ", 0
@@ -195,9 +220,14 @@ class Analysis:
     def top_cut_sets(self, n: int) -> list[CutSet]:
         """The ``n`` most probable cut sets (ties: smaller, then by names), found without
         listing the others (best-first on the ZBDD)."""
+        self._check_computed()
         if self._source is None:
             return heapq.nsmallest(n, self.cut_sets, key=_PROBABILITY_KEY)
         return self._source.most_probable(n)
+
+    def _check_computed(self) -> None:
+        if not self.cut_sets_computed:
+            raise InferenceError(code="ft.report.no_cut_sets_error", tree=self.tree)
 
     def importance_of(self, event: str) -> Importance:
         return next(i for i in self.importance if i.event == event)
@@ -246,7 +276,14 @@ def analyze(
     if not 0.0 <= cutoff <= 1.0:
         raise UsageError(f"--cutoff must be in [0, 1], got {cutoff}")
     if bdd is None:
-        bdd = compile_bdd(tree)
+        budget = BDD_MEMORY_BUDGET if _only_events_shared(tree) else None
+        too_large = False
+        try:
+            bdd = compile_bdd(tree, max_memory=budget)
+        except BddTooLarge:
+            too_large = True  # handled outside: the failed BDD is freed with the exception
+        if too_large or bdd is None:
+            return _conditioned(tree, max_order, cutoff, method, max_listed, list_cut_sets)
     probs_by_id = tree.probabilities
     probs = [probs_by_id[v] for v in bdd.variables]
     p_top = top_probability(bdd, probs)
@@ -281,6 +318,90 @@ def analyze(
         cut_set_count=count,
         counts_by_order=tuple(by_order),
         _source=None if list_cut_sets else source,
+    )
+
+
+def _only_events_shared(tree: FaultTree) -> bool:
+    """Whether no gate feeds two parents (or the top any): a tree with repeated leaves."""
+    used: set[str] = {tree.top}
+    for g in tree.gates:
+        for i in g.inputs:
+            if i in used and tree.is_gate(i):
+                return False
+            used.add(i)
+    return True
+
+
+def _conditioned(
+    tree: FaultTree,
+    max_order: int | None,
+    cutoff: float,
+    method: Method,
+    max_listed: int,
+    list_cut_sets: bool,
+) -> Analysis:
+    """P(top) and importance by conditioning on the shared events; the cut sets
+    only with ``method="mocus"`` (they need no BDD then)."""
+    from diagnosis.faulttree.decomposition import MAX_OPEN, conditioned_analysis, plan
+
+    p = plan(tree)
+    if p is None or not p.feasible:  # p is None: only events are shared, so never
+        raise InferenceError(
+            code="ft.report.too_large",
+            tree=tree.id,
+            budget=BDD_MEMORY_BUDGET >> 20,
+            width=p.widest_table if p else 0,
+            limit=MAX_OPEN,
+        )
+    result = conditioned_analysis(tree, p)
+    variables = tuple(e.id for e in tree.basic_events)
+    probs = [e.probability for e in tree.basic_events]
+    marginal = [result.birnbaum[v] for v in variables]
+    limit = len(variables) if max_order is None else max_order
+    importance = _importance(tree, variables, probs, marginal, result.probability)
+    if method == "mocus":
+        from diagnosis.faulttree.mocus import mocus_cut_sets
+
+        source = _ListSource(
+            [tuple(sorted(s)) for s in mocus_cut_sets(tree, limit)], tree.probabilities, cutoff
+        )
+        count, by_order, rare, mcub = source.statistics()
+        if list_cut_sets and count > max_listed:
+            raise _too_many(tree, count, limit, max_listed)
+        listed = sorted(source.generate(), key=_SIZE_KEY) if list_cut_sets else []
+        return Analysis(
+            tree=tree.id,
+            top=tree.top,
+            probability=result.probability,
+            rare_event=rare,
+            mcub=mcub,
+            cut_sets=tuple(listed),
+            max_order=limit,
+            cutoff=cutoff,
+            importance=importance,
+            bdd_nodes=0,
+            method="conditioning+mocus",
+            cut_set_count=count,
+            counts_by_order=tuple(by_order),
+            width=result.width,
+            _source=None if list_cut_sets else source,
+        )
+    return Analysis(
+        tree=tree.id,
+        top=tree.top,
+        probability=result.probability,
+        rare_event=math.nan,
+        mcub=math.nan,
+        cut_sets=(),
+        max_order=limit,
+        cutoff=cutoff,
+        importance=importance,
+        bdd_nodes=0,
+        method="conditioning",
+        cut_set_count=0,
+        counts_by_order=(0,),
+        cut_sets_computed=False,
+        width=result.width,
     )
 
 

@@ -28,7 +28,15 @@ from typing import Any
 from diagnosis.errors import InferenceError
 from diagnosis.faulttree.model import FaultTree
 
-__all__ = ["FALSE", "TRUE", "Bdd", "compile_bdd", "gate_probabilities", "variable_order"]
+__all__ = [
+    "FALSE",
+    "TRUE",
+    "Bdd",
+    "BddTooLarge",
+    "compile_bdd",
+    "gate_probabilities",
+    "variable_order",
+]
 
 TRUE = 0
 FALSE = 1
@@ -160,13 +168,20 @@ class _LazyLogger:
         return getattr(self._real(), name)
 
 
+class BddTooLarge(InferenceError):
+    """The BDD outgrew the memory budget it was given (``compile_bdd(max_memory=...)``)."""
+
+
 def variable_order(tree: FaultTree) -> list[str]:
     """Basic events in depth-first order from the top (the initial BDD order)."""
     return [n for n in tree.reachable() if tree.is_basic(n)]
 
 
 def compile_bdd(
-    tree: FaultTree, reorder: bool = False, observed: Mapping[str, bool] | None = None
+    tree: FaultTree,
+    reorder: bool = False,
+    observed: Mapping[str, bool] | None = None,
+    max_memory: int | None = None,
 ) -> Bdd:
     """Compile ``tree`` into a :class:`Bdd` of its top event.
 
@@ -190,6 +205,8 @@ def compile_bdd(
         # A capped computed table: on cea9601 it halves CUDD's memory (630 -> 260 MB)
         # and does not slow the build down.
         manager.configure(reordering=reorder, max_cache_hard=_CACHE_ENTRIES)
+        if max_memory is not None:
+            manager.configure(max_memory=max_memory)
         if observed is None:
             top = _build(tree, manager, [tree.top])[tree.top]
         else:
@@ -199,8 +216,14 @@ def compile_bdd(
                 top = top & (memo[nid] if state else ~memo[nid])
         manager.configure(reordering=False)
         return _flatten(manager, top)
+    except ValueError as exc:  # dd: "DdNode *node is NULL": CUDD refused to allocate
+        if max_memory is None:
+            raise InferenceError(f"fault tree '{tree.id}': BDD construction failed: {exc}") from exc
+        text = f"fault tree '{tree.id}': the BDD needs more than {max_memory >> 20} MB"
     except (MemoryError, RuntimeError) as exc:
         raise InferenceError(f"fault tree '{tree.id}': BDD construction failed: {exc}") from exc
+    # Raised outside the handler: no traceback keeps the failed manager's nodes alive.
+    raise BddTooLarge(text)
 
 
 def gate_probabilities(tree: FaultTree) -> dict[str, float]:

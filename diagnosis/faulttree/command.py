@@ -109,6 +109,10 @@ def run_analyze(
         method=method,  # type: ignore[arg-type]
         list_cut_sets=False,
     )
+    if fmt == "lines" and not result.cut_sets_computed:
+        from diagnosis.errors import InferenceError
+
+        raise InferenceError(code="ft.report.no_cut_sets_error", tree=result.tree)
     lists_all = fmt != "text" or all_cut_sets
     is_tty = tty if tty is not None else sys.stdout.isatty
     if output is None and lists_all and result.cut_set_count > max_terminal and is_tty():

@@ -26,6 +26,15 @@ def _num(x: float) -> float | None:
 
 
 def _header(a: Analysis) -> dict[str, Any]:
+    if not a.cut_sets_computed:  # conditioning: no cut sets, nor what is summed over them
+        doc = _header_all(a)
+        doc.update(rare_event=None, mcub=None, cut_set_count=None, by_order=None, bdd_nodes=None)
+        doc["cut_sets_not_computed"] = tr("ft.report.no_cut_sets_error", "en", tree=a.tree)
+        return doc
+    return _header_all(a)
+
+
+def _header_all(a: Analysis) -> dict[str, Any]:
     return {
         "tree": a.tree,
         "top": a.top,
@@ -54,7 +63,9 @@ def _header(a: Analysis) -> dict[str, Any]:
 def analysis_json(a: Analysis) -> dict[str, Any]:
     """The ``--format json`` document of ``diagnosis ft analyze`` (cli-contract.md), in memory."""
     doc = _header(a)
-    doc["cut_sets"] = [list(c.events) for c in a.iter_cut_sets("size")]
+    doc["cut_sets"] = (
+        [list(c.events) for c in a.iter_cut_sets("size")] if a.cut_sets_computed else None
+    )
     return doc
 
 
@@ -66,6 +77,9 @@ def write_json(a: Analysis, out: TextIO) -> None:
     then names, in bounded memory.
     """
     head = json.dumps(_header(a), indent=2, ensure_ascii=False)
+    if not a.cut_sets_computed:
+        out.write(head[: head.rfind("}")].rstrip() + ',\n  "cut_sets": null\n}\n')
+        return
     out.write(head[: head.rfind("}")].rstrip() + ',\n  "cut_sets": [')
     out.flush()
     written = a.write_cut_sets(out, "json")
@@ -121,6 +135,13 @@ def write_text(
         (t("limits"), f"max-order {a.max_order}, cutoff {_g(a.cutoff, lang)}"),
         (t("bdd"), str(a.bdd_nodes)),
     ]
+    if a.method.startswith("conditioning"):  # the BDD was over its budget
+        from diagnosis.faulttree.analysis import BDD_MEMORY_BUDGET
+
+        rows[0] = (t("probability_conditioned"), rows[0][1])
+        rows[5] = (t("method"), t("conditioned", width=a.width, budget=BDD_MEMORY_BUDGET >> 20))
+    if not a.cut_sets_computed:
+        rows[3] = (t("cut_sets"), t("no_cut_sets"))
     width = max(len(k) for k, _v in rows) + 2
     lines = [t("title", tree=a.tree, top=a.top), ""]
     lines += [f"  {k:<{width}}{v}" for k, v in rows]
@@ -140,6 +161,9 @@ def write_text(
     lines.append("")
     lines.append(t("legend"))
     lines.append("")
+    if not a.cut_sets_computed:
+        out.write("\n".join(lines) + "\n")
+        return
     shown = a.cut_set_count if all_cut_sets else min(a.cut_set_count, _LIST_LIMIT)
     lines.append(t("cut_sets_header", shown=shown, total=a.cut_set_count))
     lines.append(f"  {'#':>4}  {t('col_p'):>11}  {t('col_share'):>7}  {t('col_events')}")
@@ -152,6 +176,4 @@ def write_text(
     )
     for n, c in enumerate(ranked, 1):
         share = format_number(100.0 * c.probability / total, lang, digits=3) + " %"
-        out.write(
-            f"  {n:>4}  {_g(c.probability, lang):>11}  {share:>7}  {' . '.join(c.events)}\n"
-        )
+        out.write(f"  {n:>4}  {_g(c.probability, lang):>11}  {share:>7}  {' . '.join(c.events)}\n")
