@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, OptionList, Static
+from ui_pilot import settle
 
 from diagnosis.kb.loader import load_kb
 from diagnosis.ui.screens.training import (
@@ -118,9 +119,9 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
             if app.screen is screen:
                 break
             await _press(pilot, "space")  # Space ticks the shown step; Enter never ticks
-            await pilot.pause(0.3)
+            await settle(pilot)
             await _press(pilot, "enter")  # and confirms once every step is ticked
-            await pilot.pause(0.3)
+            await settle(pilot)
         assert app.screen is screen and not screen.session.pending_alerts
         await _press(pilot, "i")
         await pilot.pause()
@@ -132,9 +133,9 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
             if app.screen is screen:
                 break
             await _press(pilot, "space")  # Space ticks the shown step; Enter never ticks
-            await pilot.pause(0.3)
+            await settle(pilot)
             await _press(pilot, "enter")  # and confirms once every step is ticked
-            await pilot.pause(0.3)
+            await settle(pilot)
         assert screen.run.lockouts == ["cv-lockout"]
         proc = app.screen.session.kb.procedures["cv-lockout"]
         acked = [e.step for e in screen.session.events if e.type == "alert_step_acknowledged" and e.procedure == "cv-lockout"]
@@ -147,9 +148,9 @@ async def test_lockout_alert_and_hint_in_the_tui(bundled_app: Callable[..., Any]
             if app.screen is screen:
                 break
             await _press(pilot, "space")  # Space ticks the shown step; Enter never ticks
-            await pilot.pause(0.3)
+            await settle(pilot)
             await _press(pilot, "enter")  # and confirms once every step is ticked
-            await pilot.pause(0.3)
+            await settle(pilot)
         assert screen.run.lockouts == []  # released after the measurement (déconsignation)
         types = [e.type for e in screen.session.events]
         last_reading = max(i for i, t in enumerate(types) if t == "reading_recorded")
